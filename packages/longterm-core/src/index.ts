@@ -1,0 +1,8 @@
+export type {
+  LongTermStorage,
+  ObjectBody,
+  ObjectHead,
+  PutObjectOptions,
+  PutObjectResult,
+  StorageCapabilities,
+} from './types.js';
