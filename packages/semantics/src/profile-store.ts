@@ -1,0 +1,102 @@
+import type { LongTermStorage, PutObjectResult } from '@memory/longterm-core';
+import { profileKey } from '@memory/longterm-core';
+import { parseProfile, serializeProfile, validateProfile } from './profile-format.js';
+import type { UserProfile } from './profile-schema.js';
+import { withConflictRetry, type RetryOptions } from './retry.js';
+import { precondition, readVersioned, requireConditionalWrites } from './versioned-read.js';
+
+const PROFILE_CONTENT_TYPE = 'application/json; charset=utf-8';
+
+/** Write preconditions for {@link saveUserProfile} and {@link saveKnowledgeTriples}. */
+export interface SaveOptions {
+  /** Write only if the stored object still has this etag (else `ConflictError`). */
+  ifMatch?: string;
+  /** `'*'`: write only if nothing is stored yet (else `ConflictError`). */
+  ifNoneMatch?: '*';
+}
+
+/**
+ * Loads `profiles/{userId}.json`, or `null` when the user has none (as the original returned
+ * `None`).
+ *
+ * @throws InvalidInputError when the stored object is not a JSON object.
+ * @example
+ * ```ts
+ * const profile = await loadUserProfile(storage, 'u1');
+ * profile?.traits?.communication_style;
+ * ```
+ */
+export async function loadUserProfile(storage: LongTermStorage, userId: string): Promise<UserProfile | null> {
+  const key = profileKey(userId);
+  const bytes = await storage.getObject(key);
+  return bytes === null ? null : parseProfile(bytes, { key });
+}
+
+/**
+ * Saves a profile under `profiles/{userId}.json` in the original's format. It is checked
+ * against `userProfileSchema` first. Without preconditions the write is last-writer-wins, as in
+ * the original; to change one trait safely use {@link updateUserProfile}.
+ *
+ * @returns the new etag.
+ * @throws InvalidInputError for a profile the schema refuses; ConflictError when a precondition fails.
+ */
+export async function saveUserProfile(
+  storage: LongTermStorage,
+  userId: string,
+  profile: UserProfile,
+  options: SaveOptions = {},
+): Promise<PutObjectResult> {
+  const key = profileKey(userId);
+  const body = serializeProfile(validateProfile(profile, { key }));
+  return storage.putObject(key, body, { contentType: PROFILE_CONTENT_TYPE, ...options });
+}
+
+/** What {@link updateUserProfile} returns. */
+export interface UpdateProfileResult {
+  /** The profile as written. */
+  profile: UserProfile;
+  /** Its etag. */
+  etag: string;
+  /** How many read-change-write rounds it took (1 without contention). */
+  attempts: number;
+}
+
+/**
+ * Changes a profile without losing concurrent updates: reads it with its etag, lets `mutate`
+ * change a fresh copy (or return a replacement), writes with `ifMatch` (`ifNoneMatch: '*'` for
+ * a new profile), and on `ConflictError` retries from the read with jittered backoff. `mutate`
+ * may run several times, so it should only compute from its argument. A missing profile
+ * starts as `{ user_id: userId, traits: {} }`.
+ *
+ * @throws ConflictError after `maxAttempts` lost races; UnsupportedError for a backend without
+ * conditional writes; InvalidInputError when the result fails the profile schema.
+ * @example
+ * ```ts
+ * await updateUserProfile(storage, 'u1', (p) => {
+ *   p.traits = { ...p.traits, communication_style: 'concise' };
+ * });
+ * ```
+ */
+export async function updateUserProfile(
+  storage: LongTermStorage,
+  userId: string,
+  mutate: (profile: UserProfile) => UserProfile | void | Promise<UserProfile | void>,
+  options: RetryOptions = {},
+): Promise<UpdateProfileResult> {
+  const key = profileKey(userId);
+  requireConditionalWrites(storage, `updating ${key}`);
+  return withConflictRetry(
+    key,
+    async (attempts) => {
+      const { bytes, etag } = await readVersioned(storage, key);
+      const draft: UserProfile = bytes === null ? { user_id: userId, traits: {} } : parseProfile(bytes, { key });
+      const profile = validateProfile((await mutate(draft)) ?? draft, { key });
+      const result = await storage.putObject(key, serializeProfile(profile), {
+        contentType: PROFILE_CONTENT_TYPE,
+        ...precondition(etag),
+      });
+      return { profile, etag: result.etag, attempts };
+    },
+    options,
+  );
+}

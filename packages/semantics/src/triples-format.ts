@@ -1,0 +1,134 @@
+import { InvalidInputError } from '@memory/errors';
+import { pythonJson, pythonStr } from './python-json.js';
+import type { Triple, TripleMetadata } from './triple.js';
+import { decodeUtf8 } from './utf8.js';
+
+/** A line {@link parseTriples} did not turn into a triple. */
+export interface SkippedLine {
+  /** 1-based line number. */
+  line: number;
+  /**
+   * `not-json`: the line is not JSON (an error unless `tolerant`). `not-a-triple`: valid JSON but
+   * not an array of at least three elements; the original ignored such lines, and so do we.
+   */
+  reason: 'not-json' | 'not-a-triple';
+  /** The line's first 200 characters. */
+  text: string;
+  /** The JSON parser's message, for `not-json`. */
+  error?: string;
+}
+
+/** Options of {@link parseTriples}. */
+export interface ParseTriplesOptions {
+  /** Named in error messages, e.g. `knowledge/u1.jsonl`. Default `triples`. */
+  key?: string;
+  /** Skip lines that are not JSON (and report them to `onSkip`) instead of throwing. */
+  tolerant?: boolean;
+  /** Called for each skipped line, in both modes. */
+  onSkip?: (skipped: SkippedLine) => void;
+}
+
+function metadataOf(value: unknown): TripleMetadata | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const meta: TripleMetadata = { ...(value as Record<string, unknown>) };
+  for (const k of ['sessionId', 'messageId', 'time', 'endTime'] as const) {
+    if (k in meta && typeof meta[k] !== 'string') delete meta[k];
+  }
+  if ('confidence' in meta && typeof meta.confidence !== 'number') delete meta.confidence;
+  return Object.keys(meta).length > 0 ? meta : undefined;
+}
+
+function boxedNumbers(line: string): { value: unknown; sources: WeakMap<object, string> } {
+  const sources = new WeakMap<object, string>();
+  const value: unknown = JSON.parse(line, (_key, v: unknown, context?: { source?: string }) => {
+    if (typeof v !== 'number') return v;
+    const boxed = new Number(v);
+    sources.set(boxed, context?.source ?? String(v));
+    return boxed;
+  });
+  return { value, sources };
+}
+
+/**
+ * Parses JSONL triples as the original did: blank lines are skipped; of every array with at
+ * least three elements the first three become the triple, converted to strings with Python's
+ * `str()` rules (`1.0`, `True`, `None`); shorter arrays and non-arrays are ignored. A fourth
+ * element that is an object is read as {@link TripleMetadata}. A line that is not JSON throws
+ * `InvalidInputError` naming the key and the 1-based line, unless `tolerant` is set.
+ * Both compact (`["a","b","c"]`) and Python-style (`["a", "b", "c"]`) lines are accepted.
+ *
+ * @example
+ * ```ts
+ * parseTriples('["用户", "使用", "BOS"]\n["用户","部署","AI服务"]');
+ * // [['用户', '使用', 'BOS'], ['用户', '部署', 'AI服务']]
+ * ```
+ */
+export function parseTriples(data: Uint8Array | string, options: ParseTriplesOptions = {}): Triple[] {
+  const key = options.key ?? 'triples';
+  const text = decodeUtf8(data, key);
+  const out: Triple[] = [];
+  const lines = text.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (line.length === 0) continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(line);
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      const skipped: SkippedLine = { line: i + 1, reason: 'not-json', text: line.slice(0, 200), error };
+      if (!options.tolerant) {
+        throw new InvalidInputError(`[memory/semantics] ${key} line ${i + 1} is not JSON: ${error}`, {
+          cause: e,
+          details: { key, line: i + 1 },
+        });
+      }
+      options.onSkip?.(skipped);
+      continue;
+    }
+    if (!Array.isArray(value) || value.length < 3) {
+      options.onSkip?.({ line: i + 1, reason: 'not-a-triple', text: line.slice(0, 200) });
+      continue;
+    }
+    let [s, p, o] = value as unknown[];
+    if (typeof s !== 'string' || typeof p !== 'string' || typeof o !== 'string') {
+      // Rare: re-parse keeping each number's source text so 1.0 and big ints read as in Python.
+      const { value: boxed, sources } = boxedNumbers(line);
+      const arr = boxed as unknown[];
+      [s, p, o] = [pythonStr(arr[0], sources), pythonStr(arr[1], sources), pythonStr(arr[2], sources)];
+    }
+    const meta = metadataOf(value[3]);
+    out.push(meta ? [s as string, p as string, o as string, meta] : [s as string, p as string, o as string]);
+  }
+  return out;
+}
+
+/**
+ * Serializes triples in the original's format: one JSON array a line, `\n` between lines, no
+ * trailing newline, UTF-8 with non-ASCII kept, Python-style separators (`["a", "b", "c"]`,
+ * the bytes `json.dumps(..., ensure_ascii=False)` writes). Metadata, when present and not
+ * empty, is a fourth element the original reader ignores. An empty list gives `''`.
+ *
+ * @throws InvalidInputError when a subject, predicate or object is not a string.
+ * @example
+ * ```ts
+ * serializeTriples([['用户', '使用', 'BOS'], ['u', 'likes', 'tea', { confidence: 0.8 }]]);
+ * // '["用户", "使用", "BOS"]\n["u", "likes", "tea", {"confidence": 0.8}]'
+ * ```
+ */
+export function serializeTriples(triples: readonly Triple[]): string {
+  const lines: string[] = [];
+  for (let i = 0; i < triples.length; i++) {
+    const t = triples[i];
+    if (!Array.isArray(t) || typeof t[0] !== 'string' || typeof t[1] !== 'string' || typeof t[2] !== 'string') {
+      throw new InvalidInputError(
+        `[memory/semantics] triple ${i} must be [subject, predicate, object] strings, got ${JSON.stringify(t)?.slice(0, 120)}`,
+        { details: { index: i } },
+      );
+    }
+    const meta = t[3];
+    const hasMeta = meta !== undefined && meta !== null && Object.values(meta).some((v) => v !== undefined);
+    lines.push(pythonJson(hasMeta ? [t[0], t[1], t[2], meta] : [t[0], t[1], t[2]]));
+  }
+  return lines.join('\n');
+}
