@@ -1,1 +1,9 @@
-export {};
+export { BosStorage, type BosStorageCapabilities } from './bos-storage.js';
+export { createBosStorage } from './create-bos-storage.js';
+export {
+  DEFAULT_BOS_ENDPOINT,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type BosStorageOptions,
+} from './bos-storage-options.js';
+export type { BosClientLike, BosClientConfig, BosCredentials, BosResponse, BosListObjectsBody, BosFailure } from './bos-client-like.js';

@@ -1,0 +1,59 @@
+import type { ClientRequest } from 'node:http';
+import type { BosClientLike } from './bos-client-like.js';
+
+/**
+ * A way to abort the HTTP request behind one SDK call.
+ *
+ * `@baiducloud/sdk` 1.0.7 has no request timeout and no abort for Node (its timeout code is
+ * commented out; `requestInstance` changes return types). What it does offer is a per-call
+ * `config.createSignature`, called with the SDK's `HttpClient` of that request as its sixth
+ * argument. The hook below delegates signing to the client's own signer (so signing stays the
+ * SDK's, or the caller's custom one) and watches that `HttpClient`'s `_req` for the
+ * `http.ClientRequest`, which `abort()` destroys, freeing the socket. This leans on one private
+ * field; `bos-storage.int.test.ts` (the stall test) fails if an SDK update moves it.
+ */
+export interface RequestControl {
+  /** Per-call SDK config to pass as `options.config`. */
+  readonly config: { createSignature: (...args: unknown[]) => unknown };
+  /** Destroys the request (now, or as soon as the SDK creates it). */
+  abort(): void;
+}
+
+/** Builds the {@link RequestControl} of one call on `client`. */
+export function createRequestControl(client: BosClientLike): RequestControl {
+  let aborted = false;
+  const requests = new Set<ClientRequest>();
+  const ownSigner = client.config.createSignature;
+
+  function watch(httpClient: unknown): void {
+    if (typeof httpClient !== 'object' || httpClient === null) return;
+    let current: ClientRequest | null = null;
+    Object.defineProperty(httpClient, '_req', {
+      configurable: true,
+      enumerable: true,
+      get: () => current,
+      set: (request: ClientRequest | null) => {
+        current = request;
+        if (!request) return;
+        if (aborted) request.destroy();
+        else requests.add(request);
+      },
+    });
+  }
+
+  return {
+    config: {
+      createSignature(this: unknown, ...args: unknown[]) {
+        watch(args[5]);
+        if (typeof ownSigner === 'function') return ownSigner.apply(client, args);
+        const [credentials, method, path, params, headers] = args as Parameters<BosClientLike['createSignature']>;
+        return client.createSignature(credentials, method, path, params, headers);
+      },
+    },
+    abort() {
+      aborted = true;
+      for (const request of requests) request.destroy();
+      requests.clear();
+    },
+  };
+}
