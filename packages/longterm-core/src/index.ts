@@ -6,3 +6,28 @@ export type {
   PutObjectResult,
   StorageCapabilities,
 } from './types.js';
+export {
+  validateUserId,
+  profileKey,
+  profileMetaKey,
+  knowledgeKey,
+  validateObjectKey,
+  compareKeys,
+  MAX_USER_ID_BYTES,
+} from './keys.js';
+export { toBytes, md5Etag, sameEtag, checkPutOptions, DEFAULT_CONTENT_TYPE } from './body.js';
+export { InMemoryLongTermStorage, type InMemoryLongTermStorageOptions } from './in-memory-storage.js';
+export {
+  FileSystemLongTermStorage,
+  RESERVED_NAME_PREFIX,
+  type FileSystemLongTermStorageOptions,
+} from './file-system-storage.js';
+export { withPrefix, normalizePrefix, PrefixedLongTermStorage } from './with-prefix.js';
+export {
+  createLongTermStorage,
+  type LongTermStorageConfig,
+  type CreateLongTermStorageOptions,
+  type LongTermBackendName,
+  type S3BackendConfig,
+  type BosBackendConfig,
+} from './create-storage.js';

@@ -1,0 +1,134 @@
+import { mkdtemp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { InvalidInputError, UnsupportedError } from '@memory/errors';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { FileSystemLongTermStorage } from './file-system-storage.js';
+import { runStorageConformance } from './testing/index.js';
+
+const tempRoot = () => mkdtemp(join(tmpdir(), 'memory-fs-'));
+
+runStorageConformance(
+  'FileSystemLongTermStorage',
+  async () => {
+    const dir = await tempRoot();
+    return { storage: new FileSystemLongTermStorage(dir), cleanup: () => rm(dir, { recursive: true, force: true }) };
+  },
+  { conditionalWrites: true },
+);
+
+describe('FileSystemLongTermStorage', () => {
+  let dir: string;
+  let storage: FileSystemLongTermStorage;
+  beforeEach(async () => {
+    dir = await tempRoot();
+    storage = new FileSystemLongTermStorage(dir);
+  });
+  afterEach(() => rm(dir, { recursive: true, force: true }));
+
+  it('stores each object as a plain file at its key path, readable by other tools', async () => {
+    await storage.putObject('profiles/u1.json', '{"user_id":"u1"}', { contentType: 'application/json' });
+    expect(await readFile(join(dir, 'profiles', 'u1.json'), 'utf8')).toBe('{"user_id":"u1"}');
+  });
+
+  it.each([
+    ['absolute', '/etc/passwd'],
+    ['parent segment', '../outside.json'],
+    ['inner parent segment', 'profiles/../../outside.json'],
+    ['dot segment', 'profiles/./u1.json'],
+    ['empty segment', 'profiles//u1.json'],
+    ['trailing slash', 'profiles/'],
+    ['backslash', 'profiles\\..\\x'],
+    ['NUL', 'profiles/u1\0.json'],
+    ['reserved name', 'profiles/.memory-meta.u1.json.json'],
+  ])('refuses a %s key before touching the disk', async (_why, key) => {
+    await expect(storage.putObject(key, 'x')).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
+    await expect(storage.getObject(key)).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
+    await expect(storage.deleteObject(key)).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
+    await expect(storage.headObject(key)).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('never lists its metadata or temp files', async () => {
+    await storage.putObject('a/b.json', '{}', { contentType: 'application/json' });
+    await writeFile(join(dir, 'a', '.memory-tmp-leftover'), 'crash debris');
+    expect((await readdir(join(dir, 'a'))).sort()).toEqual(['.memory-meta.b.json.json', '.memory-tmp-leftover', 'b.json']);
+    expect(await storage.listPrefix('')).toEqual(['a/b.json']);
+    expect(await storage.listPrefix('a/.memory')).toEqual([]);
+  });
+
+  it('serves a file written by another tool: etag from its bytes, default content type', async () => {
+    await mkdir(join(dir, 'knowledge'), { recursive: true });
+    await writeFile(join(dir, 'knowledge', 'u1.jsonl'), '["a","b","c"]');
+    const head = await storage.headObject('knowledge/u1.jsonl');
+    expect(head).toMatchObject({ etag: '"c29a5747d698b2f95cdfd5ed6502f19d"', size: 13, contentType: 'application/octet-stream' }); // md5sum
+    const rewritten = await storage.putObject('knowledge/u1.jsonl', '["a","b","c"]');
+    expect(rewritten.etag).toBe(head!.etag);
+    expect(await storage.listPrefix('knowledge/')).toEqual(['knowledge/u1.jsonl']);
+  });
+
+  it('notices a file changed behind its back (stale sidecar) and does not let a stale ifMatch through', async () => {
+    const { etag } = await storage.putObject('p.json', 'v1', { contentType: 'application/json' });
+    await writeFile(join(dir, 'p.json'), 'edited by hand');
+    const later = new Date(Date.now() + 5000);
+    await utimes(join(dir, 'p.json'), later, later);
+    const head = await storage.headObject('p.json');
+    expect(head!.etag).not.toBe(etag);
+    expect(head!.size).toBe(14);
+    await expect(storage.putObject('p.json', 'v2', { ifMatch: etag })).rejects.toMatchObject({ code: 'CONFLICT' });
+    await storage.putObject('p.json', 'v2', { ifMatch: head!.etag });
+  });
+
+  it('writes atomically: a concurrent reader sees the old or the new object, never a mix', async () => {
+    const a = new Uint8Array(2 * 1024 * 1024).fill(0x61);
+    const b = new Uint8Array(2 * 1024 * 1024).fill(0x62);
+    await storage.putObject('big', a);
+    let stop = false;
+    const seen = new Set<string>();
+    const reader = (async () => {
+      while (!stop) {
+        const got = (await storage.getObject('big'))!;
+        expect(got.byteLength).toBe(a.byteLength);
+        seen.add(`${got[0]}-${got[got.length - 1]}`);
+      }
+    })();
+    for (let i = 0; i < 10; i++) await storage.putObject('big', i % 2 ? a : b);
+    stop = true;
+    await reader;
+    for (const s of seen) expect(['97-97', '98-98']).toContain(s);
+  });
+
+  it('shares the per-key lock between two instances on one directory', async () => {
+    const other = new FileSystemLongTermStorage(dir);
+    const { etag } = await storage.putObject('race', 'base');
+    const results = await Promise.allSettled([
+      ...Array.from({ length: 5 }, (_, i) => storage.putObject('race', `a${i}`, { ifMatch: etag })),
+      ...Array.from({ length: 5 }, (_, i) => other.putObject('race', `b${i}`, { ifMatch: etag })),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('refuses a key that needs an existing object to be a directory', async () => {
+    await storage.putObject('a', 'object');
+    await expect(storage.putObject('a/b', 'x')).rejects.toSatisfy((e) => UnsupportedError.isInstance(e));
+    await storage.putObject('d/e', 'x');
+    await expect(storage.putObject('d', 'x')).rejects.toSatisfy((e) => UnsupportedError.isInstance(e));
+    expect(await storage.getObject('d')).toBeNull();
+    expect(await storage.getObject('a/b')).toBeNull();
+    await storage.deleteObject('d');
+    expect(await storage.listPrefix('')).toEqual(['a', 'd/e']);
+  });
+
+  it('returns null for a missing root directory and creates it on first write', async () => {
+    const fresh = new FileSystemLongTermStorage(join(dir, 'not', 'yet'));
+    expect(await fresh.getObject('k')).toBeNull();
+    expect(await fresh.listPrefix('')).toEqual([]);
+    await fresh.putObject('k', 'v');
+    expect(await fresh.listPrefix('')).toEqual(['k']);
+  });
+
+  it('keeps the root absolute when given a relative path', () => {
+    expect(new FileSystemLongTermStorage('rel/dir').rootDir).toBe(join(process.cwd(), 'rel', 'dir'));
+    expect(() => new FileSystemLongTermStorage('')).toThrow(InvalidInputError);
+  });
+});

@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream, type Dirent } from 'node:fs';
+import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
+import { createHash } from 'node:crypto';
+import { ConflictError, InvalidInputError, StorageError, UnsupportedError } from '@memory/errors';
+import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } from './body.js';
+import { withKeyLock } from './key-lock.js';
+import { compareKeys, validateObjectKey } from './keys.js';
+import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from './types.js';
+
+/** Names starting with this are the backend's own files (metadata, temp files), never keys. */
+export const RESERVED_NAME_PREFIX = '.memory-';
+const META_PREFIX = `${RESERVED_NAME_PREFIX}meta.`;
+const TMP_PREFIX = `${RESERVED_NAME_PREFIX}tmp-`;
+
+/** Options of {@link FileSystemLongTermStorage}. */
+export interface FileSystemLongTermStorageOptions {
+  /** `fsync` each file before renaming it into place, so a crash cannot leave an empty object (default `true`). */
+  fsync?: boolean;
+}
+
+interface Sidecar {
+  etag: string;
+  contentType: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/**
+ * Stores each object as a file under `rootDir`, at its key's path (`profiles/u1.json` is
+ * `<rootDir>/profiles/u1.json`), so the tree can be inspected and backed up with ordinary tools.
+ * The embedded default for local use.
+ *
+ * - Writes are atomic: a temp file in the same directory, fsync'd, then renamed over the target.
+ * - Content type and etag live in a sidecar `.memory-meta.<name>.json` beside the file; names
+ *   starting with `.memory-` are reserved and never listed. A file placed by other tools is
+ *   served too (etag computed from its bytes, content type `application/octet-stream`).
+ * - Etags are the quoted MD5 of the content, as S3's: rewriting identical bytes keeps the etag.
+ * - Conditional writes are serialized per key by an in-process lock: compare-and-swap holds
+ *   between callers in one process, not between processes sharing the directory.
+ * - No key escapes the root: absolute keys, `.`/`..`/empty segments, `\`, NUL and reserved names
+ *   are refused with `InvalidInputError`.
+ * - A key cannot be both an object and a "directory" of other keys (`a` and `a/b`); such a write
+ *   fails with `UnsupportedError`.
+ *
+ * @example
+ * ```ts
+ * const storage = new FileSystemLongTermStorage('./.data/long-term');
+ * await storage.putObject('profiles/u1.json', '{}', { contentType: 'application/json' });
+ * ```
+ */
+export class FileSystemLongTermStorage implements LongTermStorage {
+  readonly capabilities: StorageCapabilities = { conditionalWrites: true };
+  /** The absolute root directory. */
+  readonly rootDir: string;
+  readonly #fsync: boolean;
+
+  constructor(rootDir: string, options: FileSystemLongTermStorageOptions = {}) {
+    if (typeof rootDir !== 'string' || rootDir.length === 0) {
+      throw new InvalidInputError('[memory/fs] rootDir must be a non-empty path');
+    }
+    this.rootDir = resolve(rootDir);
+    this.#fsync = options.fsync ?? true;
+  }
+
+  async getObject(key: string): Promise<Uint8Array | null> {
+    const path = this.#pathOf(key);
+    try {
+      return new Uint8Array(await readFile(path));
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw this.#fail('read', key, error);
+    }
+  }
+
+  async putObject(key: string, body: ObjectBody, options: PutObjectOptions = {}): Promise<PutObjectResult> {
+    const path = this.#pathOf(key);
+    checkPutOptions(options, true, 'fs');
+    const bytes = toBytes(body);
+    return withKeyLock(path, async () => {
+      if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+        const current = await this.#head(key, path);
+        if (options.ifNoneMatch === '*' && current) {
+          throw new ConflictError(`[memory/fs] object "${key}" already exists (ifNoneMatch '*')`, { details: { key } });
+        }
+        if (options.ifMatch !== undefined && (!current || !sameEtag(options.ifMatch, current.etag))) {
+          throw new ConflictError(
+            `[memory/fs] object "${key}" ${current ? 'changed' : 'does not exist'} (ifMatch ${options.ifMatch}): re-read and retry`,
+            { details: { key, ifMatch: options.ifMatch } },
+          );
+        }
+      }
+      const etag = md5Etag(bytes);
+      try {
+        await mkdir(dirname(path), { recursive: true });
+        await this.#writeAtomic(path, bytes);
+        const { size, mtimeMs } = await stat(path);
+        const sidecar: Sidecar = { etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, size, mtimeMs };
+        await this.#writeAtomic(sidecarPath(path), new TextEncoder().encode(JSON.stringify(sidecar)));
+      } catch (error) {
+        if (hasCode(error, 'ENOTDIR') || hasCode(error, 'EEXIST') || hasCode(error, 'EISDIR')) {
+          throw new UnsupportedError(
+            `[memory/fs] cannot store "${key}": a key cannot be both an object and a prefix of other keys on the filesystem backend`,
+            { details: { key }, cause: error },
+          );
+        }
+        throw this.#fail('write', key, error);
+      }
+      return { etag };
+    });
+  }
+
+  async deleteObject(key: string): Promise<void> {
+    const path = this.#pathOf(key);
+    await withKeyLock(path, async () => {
+      try {
+        const info = await stat(path);
+        if (!info.isFile()) return;
+        await unlink(path);
+        await rm(sidecarPath(path), { force: true });
+      } catch (error) {
+        if (isMissing(error)) return;
+        throw this.#fail('delete', key, error);
+      }
+    });
+  }
+
+  async headObject(key: string): Promise<ObjectHead | null> {
+    return this.#head(key, this.#pathOf(key));
+  }
+
+  async listPrefix(prefix: string): Promise<string[]> {
+    const keys: string[] = [];
+    for await (const key of this.iteratePrefix(prefix)) keys.push(key);
+    return keys;
+  }
+
+  /** Walks the tree in key order (UTF-8 bytes, as S3), one directory at a time. */
+  async *iteratePrefix(prefix: string): AsyncIterable<string> {
+    if (typeof prefix !== 'string') throw new InvalidInputError('[memory/fs] prefix must be a string');
+    const cut = prefix.lastIndexOf('/') + 1;
+    const base = prefix.slice(0, cut);
+    if (base.length > 0 && !isSafeRelative(base.slice(0, -1))) return;
+    yield* this.#walk(base, prefix);
+  }
+
+  async *#walk(dirKey: string, prefix: string): AsyncGenerator<string> {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(join(this.rootDir, ...dirKey.split('/').filter(Boolean)), { withFileTypes: true });
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw this.#fail('list', dirKey, error);
+    }
+    const named = entries
+      .filter((e) => !e.name.startsWith(RESERVED_NAME_PREFIX) && (e.isFile() || e.isDirectory()))
+      .map((e) => ({ key: dirKey + e.name + (e.isDirectory() ? '/' : ''), dir: e.isDirectory() }))
+      .sort((a, b) => compareKeys(a.key, b.key));
+    for (const entry of named) {
+      if (entry.dir) {
+        if (entry.key.startsWith(prefix) || prefix.startsWith(entry.key)) yield* this.#walk(entry.key, prefix);
+      } else if (entry.key.startsWith(prefix)) {
+        yield entry.key;
+      }
+    }
+  }
+
+  async #head(key: string, path: string): Promise<ObjectHead | null> {
+    let info;
+    try {
+      info = await stat(path);
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw this.#fail('stat', key, error);
+    }
+    if (!info.isFile()) return null;
+    const sidecar = await readSidecar(path);
+    // The sidecar is trusted only while it describes the file as it is now (a crash between the
+    // two renames, or an edit by another tool, leaves it stale): otherwise hash the bytes.
+    if (sidecar && sidecar.size === info.size && sidecar.mtimeMs === info.mtimeMs) {
+      return { etag: sidecar.etag, size: info.size, lastModified: info.mtime, contentType: sidecar.contentType };
+    }
+    const etag = await hashFile(path).catch((error: unknown) => {
+      if (isMissing(error)) return null;
+      throw this.#fail('read', key, error);
+    });
+    if (etag === null) return null;
+    return { etag, size: info.size, lastModified: info.mtime, contentType: DEFAULT_CONTENT_TYPE };
+  }
+
+  async #writeAtomic(path: string, bytes: Uint8Array): Promise<void> {
+    const tmp = join(dirname(path), `${TMP_PREFIX}${randomUUID()}`);
+    const handle = await open(tmp, 'wx');
+    try {
+      await handle.writeFile(bytes);
+      if (this.#fsync) await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    try {
+      await rename(tmp, path);
+    } catch (error) {
+      await rm(tmp, { force: true });
+      throw error;
+    }
+  }
+
+  #pathOf(key: string): string {
+    validateObjectKey(key);
+    if (isAbsolute(key) || key.startsWith('/')) {
+      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} is absolute: keys are relative to the root`, { details: { key } });
+    }
+    if (!isSafeRelative(key)) {
+      throw new InvalidInputError(
+        `[memory/fs] key ${JSON.stringify(key)} is not a safe relative path: no \\, no empty, "." or ".." segments, no names starting with "${RESERVED_NAME_PREFIX}"`,
+        { details: { key } },
+      );
+    }
+    const path = join(this.rootDir, ...key.split('/'));
+    if (!path.startsWith(this.rootDir + sep)) {
+      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} escapes the root directory`, { details: { key } });
+    }
+    return path;
+  }
+
+  #fail(action: string, key: string, error: unknown): StorageError {
+    const code = (error as { code?: string } | null)?.code;
+    return new StorageError(`[memory/fs] ${action} of "${key}" under ${this.rootDir} failed${code ? ` (${code})` : ''}: check the directory and its permissions`, {
+      cause: error,
+      details: { key, rootDir: this.rootDir, code },
+    });
+  }
+}
+
+function isSafeRelative(key: string): boolean {
+  if (key.includes('\\') || key.includes('\0')) return false;
+  return key.split('/').every((s) => s.length > 0 && s !== '.' && s !== '..' && !s.startsWith(RESERVED_NAME_PREFIX));
+}
+
+function sidecarPath(path: string): string {
+  const slash = path.lastIndexOf(sep);
+  return path.slice(0, slash + 1) + META_PREFIX + path.slice(slash + 1) + '.json';
+}
+
+async function readSidecar(path: string): Promise<Sidecar | null> {
+  try {
+    const parsed = JSON.parse(await readFile(sidecarPath(path), 'utf8')) as Partial<Sidecar>;
+    if (typeof parsed.etag !== 'string' || typeof parsed.size !== 'number' || typeof parsed.mtimeMs !== 'number') return null;
+    return { etag: parsed.etag, size: parsed.size, mtimeMs: parsed.mtimeMs, contentType: parsed.contentType ?? DEFAULT_CONTENT_TYPE };
+  } catch {
+    return null;
+  }
+}
+
+async function hashFile(path: string): Promise<string> {
+  const hash = createHash('md5');
+  for await (const chunk of createReadStream(path)) hash.update(chunk as Buffer);
+  return `"${hash.digest('hex')}"`;
+}
+
+function hasCode(error: unknown, code: string): boolean {
+  return (error as { code?: string } | null)?.code === code;
+}
+
+function isMissing(error: unknown): boolean {
+  return hasCode(error, 'ENOENT') || hasCode(error, 'ENOTDIR') || hasCode(error, 'EISDIR');
+}

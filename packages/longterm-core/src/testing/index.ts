@@ -1,0 +1,7 @@
+export {
+  runStorageConformance,
+  mapLimit,
+  type ConformanceSubject,
+  type ConformanceOptions,
+  type ConformanceCase,
+} from './conformance.js';
