@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { appendMessagesSql, historySql, setEmbeddingsSql } from './message-sql.js';
+
+const at = new Date('2020-01-01T00:00:00Z');
+const messages = [
+  { id: 'a', role: 'user' as const, content: "it's", model: null, embedding: '[1,2]', createdAt: null },
+  { id: 'b', role: 'assistant' as const, content: 'ok', model: 'm', embedding: null, createdAt: at },
+];
+
+describe('message SQL', () => {
+  it('appends any batch with the same text, values as column arrays', () => {
+    const one = appendMessagesSql('s', messages.slice(0, 1));
+    const two = appendMessagesSql('s', messages);
+    expect(two.text).toBe(one.text);
+    expect(two.text).toContain('ON CONFLICT (id) DO NOTHING');
+    expect(two.text).toContain('WITH ORDINALITY');
+    expect(two.text).not.toContain("it's");
+    expect(two.values).toEqual(['s', ['a', 'b'], ['user', 'assistant'], ["it's", 'ok'], [null, 'm'], ['[1,2]', null], [null, at]]);
+  });
+
+  it('pages history downwards by default and upwards after a cursor', () => {
+    const cursor = { at: '2026-01-01T00:00:00.000001Z', id: 'x' };
+    const newest = historySql({ sessionId: 's', before: null, after: null, fetch: 51 });
+    expect(newest.text).toContain('ORDER BY m.created_at DESC, m.id DESC');
+    expect(newest.values).toEqual(['s', 51]);
+    const before = historySql({ sessionId: 's', before: cursor, after: null, fetch: 11 });
+    expect(before.text).toContain('(m.created_at, m.id) < ($2::timestamptz, $3::uuid)');
+    const after = historySql({ sessionId: 's', before: cursor, after: cursor, fetch: 11 });
+    expect(after.text).toContain('ORDER BY m.created_at ASC, m.id ASC');
+    expect(after.text).toContain('(m.created_at, m.id) > ($2::timestamptz, $3::uuid)');
+    expect(after.text).toContain('(m.created_at, m.id) < ($4::timestamptz, $5::uuid)');
+  });
+
+  it('sets embeddings in one statement', () => {
+    expect(setEmbeddingsSql([{ id: 'a', embedding: '[1]' }, { id: 'b', embedding: null }]).values).toEqual([['a', 'b'], ['[1]', null]]);
+  });
+});
