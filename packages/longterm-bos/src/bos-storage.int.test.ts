@@ -208,6 +208,17 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
       expect(text(await store.getObject('profiles/u1.json'))).toBe('third');
     });
 
+    it("lets exactly one of 8 concurrent ifNoneMatch: '*' creators win", async () => {
+      const store = storage();
+      const results = await Promise.allSettled(
+        Array.from({ length: 8 }, (_, i) => store.putObject('profiles/new.json', `creator ${i}`, { ifNoneMatch: '*' })),
+      );
+      const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
+      expect(winners).toHaveLength(1);
+      for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+      expect(text(await store.getObject('profiles/new.json'))).toBe(`creator ${winners[0]}`);
+    });
+
     it('maps a 409 answer to forbid-overwrite to ConflictError too', async () => {
       const other = await startBosFixture({ credentials: { [ACCESS_KEY]: SECRET_KEY }, buckets: [BUCKET], forbidOverwriteStatus: 409 });
       try {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ConfigurationError, ConflictError, InvalidInputError, StorageError, UnsupportedError, redactUrl } from '@memory/errors';
-import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from '@memory/longterm-core';
+import { compareKeys, type LongTermStorage, type ObjectBody, type ObjectHead, type PutObjectOptions, type PutObjectResult, type StorageCapabilities } from '@memory/longterm-core';
 import type { BosClientLike, BosFailure, BosListObjectsBody, BosResponse } from './bos-client-like.js';
 import { BosCallFailure, callWithRetry, isBosFailure } from './call-with-retry.js';
 import { checkEndpoint, createBosClient } from './create-bos-client.js';
@@ -22,10 +22,6 @@ export interface BosStorageCapabilities extends StorageCapabilities {
 
 const SOURCE = 'bos';
 const PAGE_SIZE = 1000;
-
-function compareUtf8(a: string, b: string): number {
-  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
-}
 
 function toBuffer(body: ObjectBody): Buffer {
   if (typeof body === 'string') return Buffer.from(body, 'utf8');
@@ -214,7 +210,7 @@ export class BosStorage implements LongTermStorage {
   async listPrefix(prefix: string): Promise<string[]> {
     const keys: string[] = [];
     for await (const key of this.iteratePrefix(prefix)) keys.push(key);
-    return keys.sort(compareUtf8);
+    return keys.sort(compareKeys);
   }
 
   /** The keys under `prefix`, fetched 1000 a request with BOS's marker, in BOS's (UTF-8 byte) order. */

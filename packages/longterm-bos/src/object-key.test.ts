@@ -23,6 +23,7 @@ describe('BOS object keys', () => {
     expect(normalizePrefix(undefined)).toBe('');
     expect(normalizePrefix('tenant-a')).toBe('tenant-a/');
     expect(normalizePrefix('tenant-a///')).toBe('tenant-a/');
+    expect(normalizePrefix('/long_term/')).toBe('long_term/');
     expect(toBosKey('tenant-a/', 'profiles/u1.json')).toBe('tenant-a/profiles/u1.json');
     expect(() => toBosKey('p/', 'x'.repeat(1023))).toThrow(InvalidInputError);
     expect(() => normalizePrefix('../up')).toThrow(/prefix "..\/up" is not usable/);

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@memory/errors';
+import { normalizePrefix as normalizeSharedPrefix } from '@memory/longterm-core';
 
 /** BOS's limit on an object key, in UTF-8 bytes. */
 export const MAX_BOS_KEY_BYTES = 1024;
@@ -23,13 +24,18 @@ export function bosKeyProblem(key: string): string | undefined {
   return undefined;
 }
 
-/** The key prefix as stored: `''`, or the given prefix ending in exactly one `/`. */
+/**
+ * The key prefix as stored: `''`, or the prefix without leading `/` and ending in exactly one
+ * `/`, as every backend normalizes it (`long_term`, `/long_term/` → `long_term/`). A prefix the
+ * SDK would rewrite (`a//b`, `..`) is refused with `InvalidInputError`.
+ */
 export function normalizePrefix(prefix: string | undefined): string {
-  if (prefix === undefined || prefix === '') return '';
-  const trimmed = prefix.replace(/\/+$/, '');
+  const shared = normalizeSharedPrefix(prefix);
+  if (shared === '') return '';
+  const trimmed = shared.replace(/\/+$/, '');
   const problem = bosKeyProblem(trimmed);
   if (problem) {
-    throw new InvalidInputError(`[memory/bos] prefix ${JSON.stringify(prefix.slice(0, 64))} is not usable: ${problem}`, {
+    throw new InvalidInputError(`[memory/bos] prefix ${JSON.stringify(String(prefix).slice(0, 64))} is not usable: ${problem}`, {
       details: { prefix },
     });
   }
