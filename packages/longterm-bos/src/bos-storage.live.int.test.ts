@@ -1,0 +1,69 @@
+import { randomUUID } from 'node:crypto';
+import { ConflictError, StorageError, UnsupportedError } from '@memory/errors';
+import { mapLimit, runStorageConformance } from '@memory/longterm-core/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { BosStorage } from './bos-storage.js';
+import type { BosStorageOptions } from './bos-storage-options.js';
+
+// Live tests against a real BOS bucket. They run only with credentials in the environment and
+// work under a fresh random prefix, deleting what they wrote.
+const REQUIRED = ['MEMORY_TEST_BOS_BUCKET', 'BOS_ACCESS_KEY', 'BOS_SECRET_KEY'] as const;
+const missing = REQUIRED.filter((name) => !process.env[name]);
+
+if (missing.length > 0) {
+  const reason = `set ${missing.join(', ')} (and optionally MEMORY_TEST_BOS_ENDPOINT) to run them`;
+  console.log(`[memory/bos] live BOS tests skipped: ${reason}`);
+  describe.skip(`BosStorage on live BOS (skipped: ${reason})`, () => {
+    it('runs the conformance suite and BOS specifics against a real bucket', () => {});
+  });
+} else {
+  const runPrefix = `memory-test/${new Date().toISOString().slice(0, 10)}-${randomUUID().slice(0, 8)}`;
+  const options = (extra: Partial<BosStorageOptions> = {}): BosStorageOptions => {
+    const base: BosStorageOptions = {
+      bucket: process.env.MEMORY_TEST_BOS_BUCKET as string,
+      accessKey: process.env.BOS_ACCESS_KEY as string,
+      secretKey: process.env.BOS_SECRET_KEY as string,
+      prefix: runPrefix,
+    };
+    if (process.env.MEMORY_TEST_BOS_ENDPOINT) base.endpoint = process.env.MEMORY_TEST_BOS_ENDPOINT;
+    return { ...base, ...extra };
+  };
+
+  runStorageConformance('BosStorage (live BOS)', () => ({ storage: new BosStorage(options()) }), {
+    conditionalWrites: false,
+    concurrency: 16,
+    skip: {
+      'unsupported-conditional': "BOS does ifNoneMatch: '*' (x-bce-forbid-overwrite) and only refuses ifMatch; tested below",
+    },
+  });
+
+  describe('BosStorage on live BOS: specifics', () => {
+    const storage = new BosStorage(options());
+    afterAll(async () => {
+      await mapLimit(await storage.listPrefix('specifics/'), 16, (key) => storage.deleteObject(key));
+    });
+
+    it("does create-only writes with ifNoneMatch: '*' and refuses ifMatch", async () => {
+      await storage.putObject('specifics/once.json', 'first', { ifNoneMatch: '*' });
+      const conflict = await storage.putObject('specifics/once.json', 'second', { ifNoneMatch: '*' }).catch((e: unknown) => e);
+      // Also records which status BOS uses for x-bce-forbid-overwrite (409 or 412) in the output.
+      console.log(`[memory/bos] live forbid-overwrite answer: ${JSON.stringify((conflict as ConflictError).details)}`);
+      expect(conflict).toBeInstanceOf(ConflictError);
+      expect(Buffer.from((await storage.getObject('specifics/once.json'))!).toString()).toBe('first');
+      const head = await storage.headObject('specifics/once.json');
+      await expect(storage.putObject('specifics/once.json', 'x', { ifMatch: head!.etag })).rejects.toBeInstanceOf(UnsupportedError);
+    });
+
+    it('answers a wrong secret key with a 403 StorageError', async () => {
+      const wrong = new BosStorage(options({ secretKey: 'definitely-not-the-secret' }));
+      const error = await wrong.getObject('specifics/once.json').catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(StorageError);
+      expect((error as StorageError).details.status).toBe(403);
+    });
+
+    it('reports a missing bucket clearly', async () => {
+      const nowhere = new BosStorage(options({ bucket: `memory-missing-${randomUUID().slice(0, 12)}` }));
+      await expect(nowhere.getObject('k')).rejects.toThrow(/not found at .*: create it or check endpoint|was refused/);
+    });
+  });
+}
