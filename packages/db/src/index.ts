@@ -1,1 +1,12 @@
-export {};
+export {
+  createMemoryDb,
+  type MemoryDb,
+  type MemoryDbOptions,
+  type MemoryEntityManager,
+  type AuditEntry,
+  type AppEntity,
+} from './memory-db.js';
+export { parseDatabaseUrl, type DatabaseKind, type DatabaseTarget, type PostgresTarget, type PgliteTarget } from './database-url.js';
+export { toMemoryError } from './to-memory-error.js';
+export { reconcileEmbeddingColumns, EMBEDDING_COLUMNS, type EmbeddingColumnState } from './embedding-columns.js';
+export { memoryMigrations, MEMORY_MIGRATIONS_TABLE } from './migrations/index.js';

@@ -1,0 +1,137 @@
+import { randomUUID } from 'node:crypto';
+import { DatabaseError, InvalidInputError } from '@memory/errors';
+import { AuditLog, Message, MessageArchive, MessageRole, Session, SessionStatus, SessionSummary } from '@memory/models';
+import { describe, expect, it } from 'vitest';
+import { describeEachDatabase } from './testing/index.js';
+
+describeEachDatabase('MemoryDb', (ctx) => {
+  it('round-trips every entity, with vectors and non-ASCII JSON', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 4 });
+    expect(db.kind).toBe(ctx.kind);
+    expect(db.embeddingDimensions).toBe(4);
+    const archivedAt = new Date('2026-01-02T03:04:05.678Z');
+    const ids = await db.scope(async (em) => {
+      const session = em.create(Session, { title: '中文会话', userId: '用户1', metadata: { 标签: ['测试', 'ü'], n: 1 } });
+      const message = em.create(Message, {
+        session,
+        role: MessageRole.ASSISTANT,
+        content: '你好，世界 🌏',
+        model: 'gpt-x',
+        embedding: [0.5, -1, 2.25, 0],
+      });
+      const summary = em.create(SessionSummary, {
+        session,
+        strategy: 'context_compression_v2',
+        strategyVersion: '2.1',
+        summaryText: '摘要',
+        summaryJson: {
+          decision_points: ['用 PGlite'],
+          todos: ['写测试'],
+          entities: { files: ['a.ts'], tools: ['grep'] },
+          context_state: '进行中',
+          code_snippets: [{ language: 'ts', code: 'let x = 1', purpose: '示例' }],
+          extra: { nested: true },
+        },
+      });
+      const archived = em.create(MessageArchive, {
+        sessionId: session.id,
+        role: MessageRole.USER,
+        content: '旧消息',
+        createdAt: archivedAt,
+        model: 'm',
+        embedding: [1, 2, 3, 4],
+      });
+      const audit = db.logAudit(em, { action: 'delete_session', resourceType: 'session', resourceId: session.id, details: { 原因: '测试' }, actor: 'tester' });
+      return { session: session.id, message: message.id, summary: summary.id, archived: archived.id, audit: audit.id };
+    });
+
+    const em = db.fork();
+    const session = await em.findOneOrFail(Session, ids.session);
+    expect(session).toMatchObject({ title: '中文会话', userId: '用户1', status: SessionStatus.ACTIVE, metadata: { 标签: ['测试', 'ü'], n: 1 } });
+    expect(session.updatedAt).toBeInstanceOf(Date);
+    expect(session.createdAt).toBeInstanceOf(Date);
+    const message = await em.findOneOrFail(Message, ids.message);
+    expect(message).toMatchObject({ role: 'assistant', content: '你好，世界 🌏', model: 'gpt-x', embedding: [0.5, -1, 2.25, 0] });
+    expect(message.session.id).toBe(ids.session);
+    const summary = await em.findOneOrFail(SessionSummary, ids.summary);
+    expect(summary.summaryJson).toMatchObject({ decision_points: ['用 PGlite'], code_snippets: [{ purpose: '示例' }], extra: { nested: true } });
+    const archived = await em.findOneOrFail(MessageArchive, ids.archived);
+    expect(archived).toMatchObject({ sessionId: ids.session, content: '旧消息', embedding: [1, 2, 3, 4], model: 'm' });
+    expect(archived.createdAt.toISOString()).toBe(archivedAt.toISOString());
+    const audit = await em.findOneOrFail(AuditLog, ids.audit);
+    expect(audit).toMatchObject({ action: 'delete_session', resourceType: 'session', resourceId: ids.session, details: { 原因: '测试' }, actor: 'tester' });
+  });
+
+  it('rolls back everything when the scope throws', async () => {
+    const db = await ctx.createDb();
+    const id = randomUUID();
+    await expect(
+      db.scope(async (em) => {
+        em.create(Session, { id, title: 'doomed' });
+        db.logAudit(em, { action: 'create', resourceType: 'session', resourceId: id });
+        await em.flush();
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    expect(await db.fork().count(Session, { id })).toBe(0);
+    expect(await db.fork().count(AuditLog, { resourceId: id })).toBe(0);
+  });
+
+  it('deletes messages and summaries with their session', async () => {
+    const db = await ctx.createDb();
+    const sessionId = await db.scope(async (em) => {
+      const session = em.create(Session, {});
+      em.create(Message, { session, role: 'user', content: 'a' });
+      em.create(Message, { session, role: 'assistant', content: 'b' });
+      em.create(SessionSummary, { session, strategy: 's', summaryJson: {} });
+      return session.id;
+    });
+    await db.scope(async (em) => {
+      em.remove(em.getReference(Session, sessionId));
+    });
+    const rows = await db.execute<{ m: number; s: number }>(
+      'select (select count(*)::int from messages where session_id = ?) as m, (select count(*)::int from session_summaries where session_id = ?) as s',
+      [sessionId, sessionId],
+    );
+    expect(rows[0]).toEqual({ m: 0, s: 0 });
+  });
+
+  it('refuses vectors of the wrong dimension or with NaN before they reach the database', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 3 });
+    const sessionId = await db.scope((em) => em.create(Session, {}).id);
+    const attempt = (embedding: number[]) =>
+      db.scope(async (em) => {
+        em.create(Message, { session: sessionId, role: 'user', content: 'x', embedding });
+      });
+    await expect(attempt([1, 2])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /3/.test((e as Error).message));
+    await expect(attempt([1, Number.NaN, 3])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /NaN/.test((e as Error).message));
+    await expect(attempt([1, Number.POSITIVE_INFINITY, 3])).rejects.toSatisfy(InvalidInputError.isInstance.bind(InvalidInputError));
+    expect(await db.fork().count(Message, {})).toBe(0);
+  });
+
+  it('refuses text or JSON holding NUL with an error naming the field', async () => {
+    const db = await ctx.createDb();
+    await expect(db.scope(async (em) => void em.create(Session, { title: 'a\u0000b' }))).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('Session.title'),
+    );
+    await expect(db.scope(async (em) => void em.create(Session, { metadata: { k: ['ok', 'x\u0000'] } }))).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('Session.metadata.k[1]'),
+    );
+    const sessionId = await db.scope((em) => em.create(Session, {}).id);
+    await expect(
+      db.scope(async (em) => {
+        const message = em.create(Message, { session: sessionId, role: 'user', content: 'fine' });
+        await em.flush();
+        message.content = 'bad\u0000';
+      }),
+    ).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('Message.content'));
+    // Raw SQL bypasses the entity checks: the driver error is mapped, not leaked.
+    await expect(db.execute('insert into audit_logs (id, action, resource_type, resource_id) values (?, ?, ?, ?)', [randomUUID(), 'a', 'b', 'x\u0000y'])).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) || DatabaseError.isInstance(e),
+    );
+  });
+});
+
+describe('placeholder', () => {
+  it('is replaced by real suites', () => expect(1).toBe(1));
+});

@@ -1,0 +1,306 @@
+import type { PGliteOptions } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+import { InvalidInputError } from '@memory/errors';
+import {
+  AuditLog,
+  DEFAULT_EMBEDDING_DIMENSIONS,
+  MEMORY_TABLES,
+  defineMemoryEntities,
+  validateEmbeddingDimensions,
+} from '@memory/models';
+import { RequestContext, type AnyEntity, type EntityClass, type EntitySchema, type LoggerNamespace, type MikroORM } from '@mikro-orm/core';
+import { Migrator } from '@mikro-orm/migrations';
+import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
+import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
+import type { SqlEntityManager } from '@mikro-orm/sql';
+import { parseDatabaseUrl, type DatabaseKind, type DatabaseTarget } from './database-url.js';
+import { reconcileEmbeddingColumns } from './embedding-columns.js';
+import { MEMORY_MIGRATIONS_TABLE, memoryMigrations } from './migrations/index.js';
+import { toMemoryError } from './to-memory-error.js';
+
+/** The EntityManager a {@link MemoryDb} hands out (the SQL flavour, with `execute` and query builders). */
+export type MemoryEntityManager = SqlEntityManager;
+
+/** An entity an application registers beside the memory entities: a `defineEntity` schema or class. */
+export type AppEntity = EntitySchema<any, any> | EntityClass<AnyEntity>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+/** Options of {@link createMemoryDb}. */
+export interface MemoryDbOptions {
+  /**
+   * Where the database is: `postgres://user:password@host:5432/db` (also `postgresql://` and the
+   * original's `postgresql+asyncpg://` / `postgresql+psycopg2://`), `pglite://memory` or
+   * `pglite://<dir>`.
+   */
+  url: string;
+  /** The dimension of the deployment's embeddings (the `vector(N)` columns). Default 1536. */
+  embeddingDimensions?: number;
+  /** The application's own entities, registered beside the memory entities; `initDb()` creates their tables. */
+  entities?: readonly AppEntity[];
+  /** Connection pool of a PostgreSQL server (ignored for PGlite, which has one connection). */
+  pool?: { min?: number; max?: number; idleTimeoutMillis?: number };
+  /** Receives MikroORM's log lines (queries without parameters, by default). */
+  logger?: (message: string) => void;
+  /** Which MikroORM log namespaces to enable; default `['query', 'info']` when `logger` is set, else none. */
+  debug?: boolean | LoggerNamespace[];
+  /** How long to wait for a PostgreSQL connection, in milliseconds. Default 10000. */
+  connectTimeoutMs?: number;
+  /**
+   * Extra options for an embedded PGlite (ignored for PostgreSQL), e.g. `loadDataDir` to start
+   * from a `dumpDataDir()` snapshot instead of running initdb (the test helper does this).
+   */
+  pglite?: Omit<PGliteOptions, 'extensions' | 'dataDir' | 'parsers' | 'database'>;
+}
+
+/** One audit trail row, as {@link MemoryDb.logAudit} takes it. */
+export interface AuditEntry {
+  /** What happened, e.g. `delete_session` (at most 64 characters). */
+  action: string;
+  /** What it happened to, e.g. `session` (at most 64 characters). */
+  resourceType: string;
+  /** The id of the resource, if any. */
+  resourceId?: string | null;
+  /** Structured facts (JSON). Never put secrets here. */
+  details?: Record<string, unknown> | null;
+  /** Who did it: a user id or a service name. */
+  actor?: string | null;
+}
+
+/**
+ * A connection to the memory database: the MikroORM instance with the memory entities (and the
+ * application's) registered, plus the unit-of-work helpers. Build one with {@link createMemoryDb}.
+ */
+export interface MemoryDb {
+  /** `'postgres'` for a PostgreSQL server, `'pglite'` for embedded PGlite. */
+  readonly kind: DatabaseKind;
+  /** The URL with the password masked (safe to log). */
+  readonly url: string;
+  /** The dimension of the `vector(N)` columns. */
+  readonly embeddingDimensions: number;
+  /** The MikroORM instance, for anything this interface does not cover. */
+  readonly orm: MikroORM;
+  /**
+   * Creates the `vector` extension, checks the dimension of existing vector columns and runs the
+   * memory migrations, then creates the tables of the application's entities (never dropping or
+   * changing anything else). Safe to call on every start: a second call changes nothing.
+   */
+  initDb(): Promise<void>;
+  /**
+   * Runs `fn` with a fresh EntityManager in a transaction: commits (after flushing) when `fn`
+   * resolves, rolls back and rethrows when it throws. Inside `fn`, {@link MemoryDb.em} returns the
+   * same EntityManager. Driver errors come out as `DatabaseError` / `InvalidInputError`.
+   *
+   * @example
+   * ```ts
+   * const id = await db.scope(async (em) => em.create(Session, { title: 'Chat' }).id);
+   * ```
+   */
+  scope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T>;
+  /** The EntityManager of the current {@link MemoryDb.scope} (or MikroORM `RequestContext`), else a fresh fork. */
+  em(): MemoryEntityManager;
+  /** A fresh EntityManager with its own identity map, outside any transaction. Flush it yourself. */
+  fork(): MemoryEntityManager;
+  /**
+   * Adds an audit row to `em`'s unit of work (written at its next flush, e.g. when the scope
+   * ends) and returns it. Like the original `log_audit(session, ...)`.
+   */
+  logAudit(em: MemoryEntityManager, entry: AuditEntry): AuditLog;
+  /**
+   * Runs raw SQL and returns the rows. Parameters are `?` placeholders (write a literal `?`, such
+   * as jsonb's `?` operator, as `\\?`). Pass `em` to run inside its transaction.
+   *
+   * @example
+   * ```ts
+   * const rows = await db.execute<{ n: number }>('select count(*)::int as n from messages where session_id = ?', [id]);
+   * ```
+   */
+  execute<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
+  /** Closes the connections (and an in-memory PGlite, whose data is then gone). Idempotent. */
+  close(): Promise<void>;
+}
+
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects to the memory database at `options.url`. Nothing is sent to the server until the
+ * first query (or {@link MemoryDb.initDb}); a bad URL fails here with `ConfigurationError`.
+ *
+ * @example
+ * ```ts
+ * const db = createMemoryDb({ url: process.env.DATABASE_URL ?? 'pglite://memory', embeddingDimensions: 1024 });
+ * await db.initDb();
+ * await db.scope(async (em) => {
+ *   const session = em.create(Session, { title: 'Chat', userId: 'u1' });
+ *   em.create(Message, { session, role: MessageRole.USER, content: '你好' });
+ * });
+ * await db.close();
+ * ```
+ */
+export function createMemoryDb(options: MemoryDbOptions): MemoryDb {
+  const target = parseDatabaseUrl(options.url);
+  const embeddingDimensions = validateEmbeddingDimensions(options.embeddingDimensions ?? DEFAULT_EMBEDDING_DIMENSIONS);
+  const memory = defineMemoryEntities({ embeddingDimensions });
+  const appEntities = [...(options.entities ?? [])];
+  const orm = buildOrm(target, options, memory, appEntities, embeddingDimensions);
+  return new MikroMemoryDb(target, embeddingDimensions, orm, appEntities.length > 0);
+}
+
+function buildOrm(
+  target: DatabaseTarget,
+  options: MemoryDbOptions,
+  memory: ReturnType<typeof defineMemoryEntities>,
+  appEntities: AppEntity[],
+  embeddingDimensions: number,
+): MikroORM {
+  const debug = options.debug ?? (options.logger ? (['query', 'info'] as LoggerNamespace[]) : false);
+  const common = {
+    entities: [...memory.entities, ...appEntities],
+    discovery: { onMetadata: memory.discovery.onMetadata },
+    extensions: [Migrator],
+    migrations: {
+      tableName: MEMORY_MIGRATIONS_TABLE,
+      migrationsList: memoryMigrations(embeddingDimensions),
+      snapshot: false,
+      snapshotOnMigrate: false,
+      silent: true,
+      transactional: true,
+      allOrNothing: true,
+    },
+    // An application's `orm.schema.update()` must never touch the tables the migrations own.
+    schemaGenerator: { skipTables: [...MEMORY_TABLES, MEMORY_MIGRATIONS_TABLE] },
+    debug,
+    ...(options.logger ? { logger: options.logger } : {}),
+  };
+  try {
+    if (target.kind === 'pglite') {
+      return new PgliteMikroORM({
+        ...common,
+        // With no `driverOptions.dataDir`, MikroORM uses dbName as the PGlite cluster location.
+        dbName: target.dataDir ?? 'memory://',
+        // A function, because MikroORM deep-clones option objects and a cloned Blob (loadDataDir) breaks.
+        driverOptions: (() => ({ ...options.pglite, extensions: { vector } })) as unknown as Record<string, unknown>,
+      }) as unknown as MikroORM;
+    }
+    return new PostgresMikroORM({
+      ...common,
+      host: target.host,
+      port: target.port,
+      ...(target.user !== undefined ? { user: target.user } : {}),
+      ...(target.password !== undefined ? { password: target.password } : {}),
+      dbName: target.database,
+      ...(options.pool ? { pool: options.pool } : {}),
+      driverOptions: {
+        connectionTimeoutMillis: options.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS,
+        ...(target.ssl ? { ssl: target.ssl } : {}),
+      },
+    }) as unknown as MikroORM;
+  } catch (error) {
+    throw toMemoryError(error, target, 'configure the ORM');
+  }
+}
+
+class MikroMemoryDb implements MemoryDb {
+  readonly kind: DatabaseKind;
+  readonly url: string;
+  readonly embeddingDimensions: number;
+  readonly orm: MikroORM;
+  readonly #target: DatabaseTarget;
+  readonly #hasAppEntities: boolean;
+  #closed: Promise<void> | undefined;
+
+  constructor(target: DatabaseTarget, embeddingDimensions: number, orm: MikroORM, hasAppEntities: boolean) {
+    this.kind = target.kind;
+    this.url = target.display;
+    this.embeddingDimensions = embeddingDimensions;
+    this.orm = orm;
+    this.#target = target;
+    this.#hasAppEntities = hasAppEntities;
+  }
+
+  async initDb(): Promise<void> {
+    await this.#guard('initDb', async () => {
+      await this.execute('create extension if not exists vector').catch((error: unknown) => {
+        throw this.#extensionHint(error);
+      });
+      await reconcileEmbeddingColumns((sql, params) => this.#raw(sql, params), this.embeddingDimensions);
+      await this.orm.migrator.up();
+      if (this.#hasAppEntities) {
+        // The application's tables, like the original's `create_all`: add what is missing, never drop.
+        await this.orm.schema.update({ safe: true, dropTables: false });
+      }
+    });
+  }
+
+  async scope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {
+    const em = this.fork();
+    try {
+      return await em.transactional((tx) => RequestContext.create(tx, () => fn(tx as MemoryEntityManager)));
+    } catch (error) {
+      throw toMemoryError(error, this.#target, 'scope');
+    }
+  }
+
+  em(): MemoryEntityManager {
+    return (RequestContext.getEntityManager(this.orm.em.name) as MemoryEntityManager | undefined) ?? this.fork();
+  }
+
+  fork(): MemoryEntityManager {
+    return this.orm.em.fork() as unknown as MemoryEntityManager;
+  }
+
+  logAudit(em: MemoryEntityManager, entry: AuditEntry): AuditLog {
+    for (const key of ['action', 'resourceType'] as const) {
+      const value = entry[key];
+      if (typeof value !== 'string' || value.length === 0 || value.length > 64) {
+        throw new InvalidInputError(`[memory/db] logAudit: ${key} must be a non-empty string of at most 64 characters`, {
+          details: { field: key },
+        });
+      }
+    }
+    return em.create(AuditLog, {
+      action: entry.action,
+      resourceType: entry.resourceType,
+      resourceId: entry.resourceId ?? null,
+      details: entry.details ?? null,
+      actor: entry.actor ?? null,
+      createdAt: new Date(),
+    });
+  }
+
+  async execute<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {
+    try {
+      return (await this.#raw(sql, params, em)) as T[];
+    } catch (error) {
+      throw toMemoryError(error, this.#target, 'execute');
+    }
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= this.orm.close(true).catch((error: unknown) => {
+      throw toMemoryError(error, this.#target, 'close');
+    });
+    return this.#closed;
+  }
+
+  async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
+    const manager = (em ?? this.orm.em) as unknown as SqlEntityManager;
+    const ctx = em?.getTransactionContext();
+    return (await manager.getConnection().execute(sql, [...params], 'all', ctx)) as Record<string, unknown>[];
+  }
+
+  async #guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toMemoryError(error, this.#target, operation);
+    }
+  }
+
+  #extensionHint(error: unknown): unknown {
+    const mapped = toMemoryError(error, this.#target, 'create extension vector');
+    if (mapped instanceof Error && /extension|control file|permission/i.test(mapped.message) && 'code' in mapped) {
+      const hint = this.kind === 'postgres' ? ': install pgvector on the server (or have a superuser run CREATE EXTENSION vector)' : '';
+      mapped.message += hint;
+    }
+    return mapped;
+  }
+}

@@ -1,0 +1,14 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { memoryInitialSchema } from './memory-initial-schema.js';
+
+/** The table that records which memory migrations ran (separate from an app's own migrations). */
+export const MEMORY_MIGRATIONS_TABLE = 'memory_migrations';
+
+/**
+ * The versioned migrations of the memory schema, oldest first, for a deployment whose vector
+ * columns have `embeddingDimensions` dimensions. Names are stable: they are what the migrations
+ * table records.
+ */
+export function memoryMigrations(embeddingDimensions: number): MigrationObject[] {
+  return [{ name: 'Migration20261125000000_memory_initial', class: memoryInitialSchema(embeddingDimensions) as never }];
+}

@@ -1,0 +1,43 @@
+import { randomUUID } from 'node:crypto';
+import { defineEntity, p } from '@mikro-orm/core';
+import type { MessageRole } from './message-role.js';
+import { Session } from './session.js';
+import { validateBeforeWrite } from './storable.js';
+import { VectorType } from './vector-type.js';
+
+const MessageSchema = defineEntity({
+  name: 'Message',
+  tableName: 'messages',
+  properties: {
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    session: () => p.manyToOne(Session).ref().fieldName('session_id').deleteRule('cascade'),
+    role: p.string().length(32).$type<MessageRole>(),
+    content: p.text(),
+    model: p.string().length(128).nullable(),
+    embedding: p.type(new VectorType()).nullable(),
+    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+  },
+  indexes: [
+    { name: 'ix_messages_session_id', properties: ['session'] },
+    { name: 'ix_messages_session_id_created_at_id', properties: ['session', 'createdAt', 'id'] },
+  ],
+  hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
+});
+
+/**
+ * One message of a session: table `messages`. Deleting the session deletes its messages
+ * (`on delete cascade` in the database).
+ *
+ * `embedding` is a `vector(N)` column; N is the deployment's dimension (1536 unless
+ * configured, see {@link defineMemoryEntities}). `model` is the model id of an assistant reply.
+ *
+ * @example
+ * ```ts
+ * em.create(Message, { session: session.id, role: MessageRole.USER, content: '你好' });
+ * ```
+ */
+export class Message extends MessageSchema.class {}
+MessageSchema.setClass(Message);
+
+/** The MikroORM schema behind {@link Message}. */
+export { MessageSchema };
