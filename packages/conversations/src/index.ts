@@ -1,1 +1,46 @@
-export {};
+export {
+  createConversationStore,
+  DEFAULT_PREVIEW_LENGTH,
+  type ConversationStore,
+  type ConversationStoreOptions,
+} from './conversation-store.js';
+export type {
+  SessionRecord,
+  NewSession,
+  MessagePreview,
+  SummaryPreview,
+  SessionListItem,
+  ListSessionsOptions,
+  SessionPage,
+  NewMessage,
+  AppendOptions,
+  AppendedMessage,
+  AppendResult,
+  MessageRecord,
+  HistoryOptions,
+  HistoryPage,
+  SummaryRecord,
+  NewSummary,
+  EmbeddingEntry,
+  SetEmbeddingsResult,
+  EmbeddingProvider,
+  SearchOptions,
+  SearchHit,
+  DeleteSessionOptions,
+  DeleteSessionResult,
+  ExportUserOptions,
+  PurgeUserOptions,
+  PurgeUserResult,
+} from './types.js';
+export type { QueryEvent } from './sql-client.js';
+export { archivePrefix } from './archive-prefix.js';
+export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
+export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
+export { toJsonlLine, pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
+export { USER_AUDIT_CONDITION, USER_EXPORT_VERSION, type ExportCounts } from './user-export.js';
+export { PURGE_USER_ACTION } from './user-purge.js';
+export { MAX_APPEND_BATCH } from './validate.js';
+export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
+export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
+export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';
+export { DEFAULT_TOP_K, MAX_TOP_K } from './search.js';

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Kysely } from 'kysely';
-import type { MemoryDb } from '@memory/db';
+import type { MemoryDb, MemoryEntityManager } from '@memory/db';
 import { ConflictError, DatabaseError, InvalidInputError, MemoryError } from '@memory/errors';
 
 /** What {@link ConversationStoreOptions.onQuery} receives after every statement the store sends. */
@@ -23,8 +23,12 @@ export interface SqlClient {
 
 /** Where the store's SQL goes: single statements on the pool, or a group in one transaction. */
 export interface SqlRunner extends SqlClient {
-  /** Runs `fn` in one transaction (committed when it resolves, rolled back when it throws). */
-  transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction (committed when it resolves, rolled back when it throws).
+   * `em` is the transaction's EntityManager, for `db.logAudit(em, ...)`: what it holds is flushed
+   * before the commit.
+   */
+  transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T>;
 }
 
 /**
@@ -55,8 +59,8 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
     query<T>(text: string, values?: readonly unknown[]): Promise<T[]> {
       return clientFor(db.fork().getKysely() as Kysely<unknown>, false).query<T>(text, values);
     },
-    transaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      return db.scope((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true)));
+    transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
+      return db.scope((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em));
     },
   };
 }

@@ -1,0 +1,280 @@
+import type { Writable } from 'node:stream';
+import type { MemoryDb } from '@memory/db';
+import { InvalidInputError } from '@memory/errors';
+import { deleteSession } from './delete-session.js';
+import { pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
+import { appendMessages, countMessages, getHistory, setEmbeddings } from './messages.js';
+import { searchMessages } from './search.js';
+import { VECTOR_VERSION_SQL, supportsIterativeScan } from './search-sql.js';
+import { createSession, getSession, listSessions, patchSessionMetadata, renameSession } from './sessions.js';
+import { createSqlRunner, type QueryEvent } from './sql-client.js';
+import type { StoreContext } from './store-context.js';
+import { latestSummary, listSummaries, saveSummary } from './summaries.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  DeleteSessionOptions,
+  DeleteSessionResult,
+  EmbeddingEntry,
+  ExportUserOptions,
+  HistoryOptions,
+  HistoryPage,
+  ListSessionsOptions,
+  NewMessage,
+  NewSession,
+  NewSummary,
+  PurgeUserOptions,
+  PurgeUserResult,
+  SearchHit,
+  SearchOptions,
+  SessionPage,
+  SessionRecord,
+  SetEmbeddingsResult,
+  SummaryRecord,
+} from './types.js';
+import { exportUser } from './user-export.js';
+import { purgeUser } from './user-purge.js';
+import { checkLimit, checkOptionalText } from './validate.js';
+
+/** Options of {@link createConversationStore}. */
+export interface ConversationStoreOptions {
+  /**
+   * Brings an archived session back to active (its messages back into `messages`). Called by
+   * `appendMessages(id, messages, { restore: true })` when the session is archived, outside the
+   * append's transaction; the append is then tried once more. `@memory/archive` provides it.
+   */
+  restore?: (sessionId: string) => Promise<void>;
+  /** Characters of the message and summary previews in `listSessions`, 1 to 10000; default 200. */
+  previewLength?: number;
+  /** The `actor` of the audit rows the store writes (`deleteSession`, `purgeUser`), e.g. a service name. */
+  actor?: string | null;
+  /**
+   * Called after every SQL statement the store sends (SQL text with placeholders, never values),
+   * for tracing and for checking how many round trips an operation takes.
+   */
+  onQuery?: (event: QueryEvent) => void;
+}
+
+/**
+ * Sessions, messages, summaries, embeddings and semantic search, and per-user export and purge,
+ * on a {@link MemoryDb}. Every method checks its input and throws `InvalidInputError`,
+ * `NotFoundError`, `ConflictError` or `DatabaseError` from `@memory/errors`.
+ */
+export interface ConversationStore {
+  /** The database the store works on. */
+  readonly db: MemoryDb;
+
+  /**
+   * Creates an active session. Its `createdAt` and `updatedAt` come from the database clock.
+   * An `id` already in use throws `ConflictError`.
+   *
+   * @example
+   * ```ts
+   * const session = await store.createSession({ userId: 'u123', title: 'Trip planning', metadata: { channel: 'web' } });
+   * ```
+   */
+  createSession(input: NewSession): Promise<SessionRecord>;
+  /** The session, or `NotFoundError`. */
+  getSession(sessionId: string): Promise<SessionRecord>;
+  /**
+   * A page of sessions, most recent activity first (`updated_at` desc, then id), each with the
+   * start of its first and last message and of its newest summary. One SQL statement per page,
+   * whatever the page size; previews are cut in SQL.
+   *
+   * @example
+   * ```ts
+   * let page = await store.listSessions({ userId: 'u123', limit: 20 });
+   * while (page.nextCursor) page = await store.listSessions({ userId: 'u123', cursor: page.nextCursor });
+   * ```
+   */
+  listSessions(options?: ListSessionsOptions): Promise<SessionPage>;
+  /** Sets the title (`null` clears it). Does not count as activity: `updatedAt` stays. */
+  renameSession(sessionId: string, title: string | null): Promise<SessionRecord>;
+  /**
+   * Applies a JSON merge patch (RFC 7396) to the session's metadata in one atomic `UPDATE`:
+   * `null` removes a key, objects merge recursively, anything else replaces. Concurrent patches
+   * of different keys all survive. Returns the session with the new metadata.
+   *
+   * @example
+   * ```ts
+   * await store.patchSessionMetadata(id, { pinned: true, draft: null, ui: { theme: 'dark' } });
+   * ```
+   */
+  patchSessionMetadata(sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord>;
+  /**
+   * Deletes the session, its messages, summaries and archived messages, and writes a
+   * `delete_session` / `session` audit row (details: `userId`, `status` and the counts).
+   * With `longTermStorage`, also deletes its deep-archive objects under `archive/{sessionId}/`.
+   * A missing session gives `{ deleted: false }` (archive objects are still deleted), so a
+   * retried delete is harmless.
+   */
+  deleteSession(sessionId: string, options?: DeleteSessionOptions): Promise<DeleteSessionResult>;
+
+  /**
+   * Appends messages in one transaction: the session row is locked (so an archiver cannot move
+   * the session meanwhile), all messages go in one multi-row insert that skips ids already
+   * stored (`ON CONFLICT (id) DO NOTHING`), and `updated_at` moves to the newest message.
+   * Give message ids to make retries safe; the result says which were new.
+   *
+   * An archived session (status ≠ active) throws `ConflictError` (see `isSessionArchivedError`)
+   * unless `{ restore: true }` is passed and the store has a `restore` hook.
+   *
+   * @example
+   * ```ts
+   * const { insertedIds } = await store.appendMessages(id, [
+   *   { id: userMsgId, role: 'user', content: '你好' },
+   *   { id: replyId, role: 'assistant', content: 'Hi!', model: 'gpt-4o', embedding },
+   * ]);
+   * ```
+   */
+  appendMessages(sessionId: string, messages: readonly NewMessage[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * A page of the session's messages, oldest to newest within the page. Without cursors: the
+   * newest `limit` messages. `before: page.olderCursor` goes back in time, `after:
+   * page.newerCursor` fetches what was appended since. Keyset on `(created_at, id)`: stable
+   * order for equal timestamps, no skipped or repeated rows.
+   */
+  getHistory(sessionId: string, options?: HistoryOptions): Promise<HistoryPage>;
+  /** How many messages the session has in `messages` (plus `messages_archive` with `includeArchived`). */
+  countMessages(sessionId: string, options?: { includeArchived?: boolean }): Promise<number>;
+
+  /**
+   * Stores a summary of the session. `json` is checked against the context-compression shape
+   * (see `summaryJsonSchema`): fields may be missing, but a present field of the wrong type
+   * throws `InvalidInputError`; extra fields are kept.
+   *
+   * @example
+   * ```ts
+   * await store.saveSummary(id, {
+   *   strategy: 'context_compression_v2', strategyVersion: '2.1', text: 'Planning a trip to Kyoto',
+   *   json: { decision_points: ['fly on the 3rd'], todos: ['book hotel'], entities: { files: [], tools: [] },
+   *           context_state: 'comparing hotels', code_snippets: [] },
+   * });
+   * ```
+   */
+  saveSummary(sessionId: string, summary: NewSummary): Promise<SummaryRecord>;
+  /** The newest summary of the session, or `null`. */
+  latestSummary(sessionId: string): Promise<SummaryRecord | null>;
+  /** The session's summaries, newest first (default 20, at most 200). */
+  listSummaries(sessionId: string, options?: { limit?: number }): Promise<SummaryRecord[]>;
+
+  /**
+   * Sets (or, with `null`, clears) the embeddings of existing messages in one statement. Each
+   * vector is checked against the deployment's dimension. Unknown ids are reported, not thrown.
+   */
+  setEmbeddings(entries: readonly EmbeddingEntry[]): Promise<SetEmbeddingsResult>;
+  /**
+   * The `topK` messages nearest to a vector (or to `text`, embedded with `provider`) by cosine
+   * distance, within one session or all sessions of a user, optionally filtered by role and
+   * time. Uses the HNSW index on `messages.embedding`; with pgvector 0.8 or newer the scan is
+   * iterative (`hnsw.iterative_scan = relaxed_order`), so selective filters still return
+   * `topK` hits when that many match.
+   *
+   * @example
+   * ```ts
+   * const hits = await store.searchMessages({ text: 'hotel in Kyoto', provider, userId: 'u123', topK: 5 });
+   * ```
+   */
+  searchMessages(options: SearchOptions): Promise<SearchHit[]>;
+
+  /**
+   * Every session, message, summary, archived message and audit row of a user as JSONL lines
+   * (an async iterable of strings, each ending in `\n`), read page by page in bounded memory.
+   * The first line describes the export, the last one (`{"type":"end"}`) carries the counts.
+   * Write it somewhere with {@link ConversationStore.exportUserTo} or `pipeJsonl`.
+   */
+  exportUser(userId: string, options?: ExportUserOptions): AsyncIterable<string>;
+  /**
+   * Writes {@link ConversationStore.exportUser} to `destination` (a file, an HTTP response),
+   * respecting backpressure; ends it unless `end: false`.
+   *
+   * @example
+   * ```ts
+   * await store.exportUserTo('u123', fs.createWriteStream('u123.jsonl'));
+   * ```
+   */
+  exportUserTo(userId: string, destination: Writable, options?: ExportUserOptions & PipeJsonlOptions): Promise<void>;
+  /**
+   * Removes everything of a user: sessions (any status) with their messages, summaries and
+   * archived messages, their deep-archive objects (`archive/{sessionId}/`), the audit rows that
+   * name the user (see `USER_AUDIT_CONDITION`; earlier `purge_user` rows are kept as the record),
+   * and the user's long-term objects (profile, profile meta, knowledge). Writes one `purge_user`
+   * / `user` audit row with the counts and returns them. Running it twice is safe: the second
+   * run returns zeros.
+   *
+   * @example
+   * ```ts
+   * const counts = await store.purgeUser('u123', { longTermStorage });
+   * ```
+   */
+  purgeUser(userId: string, options: PurgeUserOptions): Promise<PurgeUserResult>;
+}
+
+/** Characters of list previews when `previewLength` is not given. */
+export const DEFAULT_PREVIEW_LENGTH = 200;
+
+/**
+ * Creates a {@link ConversationStore} on a {@link MemoryDb} (call `db.initDb()` once before the
+ * first use). The store holds no connection of its own and no state beyond the options.
+ *
+ * @example
+ * ```ts
+ * import { createMemoryDb } from '@memory/db';
+ * import { createConversationStore } from '@memory/conversations';
+ *
+ * const db = createMemoryDb({ url: 'pglite://memory', embeddingDimensions: 1024 });
+ * await db.initDb();
+ * const store = createConversationStore(db);
+ * const session = await store.createSession({ userId: 'u123', title: 'Chat' });
+ * await store.appendMessages(session.id, [{ role: 'user', content: 'Hello' }]);
+ * const { messages } = await store.getHistory(session.id);
+ * ```
+ */
+export function createConversationStore(db: MemoryDb, options: ConversationStoreOptions = {}): ConversationStore {
+  if (options.restore !== undefined && typeof options.restore !== 'function') {
+    throw new InvalidInputError('[memory/conversations] options.restore must be a function (sessionId) => Promise<void>');
+  }
+  let iterative: Promise<boolean> | undefined;
+  const sql = createSqlRunner(db, options.onQuery);
+  const ctx: StoreContext = {
+    db,
+    sql,
+    dimensions: db.embeddingDimensions,
+    previewLength: checkLimit(options.previewLength, 'previewLength', DEFAULT_PREVIEW_LENGTH, 10_000),
+    actor: checkOptionalText(options.actor, 'actor', { max: 512 }),
+    restore: options.restore ?? null,
+    iterativeScan() {
+      iterative ??= sql.query<{ extversion: string }>(VECTOR_VERSION_SQL).then(
+        (rows) => supportsIterativeScan(rows[0]?.extversion),
+        (error: unknown) => {
+          iterative = undefined;
+          throw error;
+        },
+      );
+      return iterative;
+    },
+  };
+  return {
+    db,
+    createSession: (input) => createSession(ctx, input),
+    getSession: (sessionId) => getSession(ctx, sessionId),
+    listSessions: (listOptions) => listSessions(ctx, listOptions),
+    renameSession: (sessionId, title) => renameSession(ctx, sessionId, title),
+    patchSessionMetadata: (sessionId, patch) => patchSessionMetadata(ctx, sessionId, patch),
+    deleteSession: (sessionId, deleteOptions) => deleteSession(ctx, sessionId, deleteOptions),
+    appendMessages: (sessionId, messages, appendOptions) => appendMessages(ctx, sessionId, messages, appendOptions),
+    getHistory: (sessionId, historyOptions) => getHistory(ctx, sessionId, historyOptions),
+    countMessages: (sessionId, countOptions) => countMessages(ctx, sessionId, countOptions),
+    saveSummary: (sessionId, summary) => saveSummary(ctx, sessionId, summary),
+    latestSummary: (sessionId) => latestSummary(ctx, sessionId),
+    listSummaries: (sessionId, listOptions) => listSummaries(ctx, sessionId, listOptions),
+    setEmbeddings: (entries) => setEmbeddings(ctx, entries),
+    searchMessages: (searchOptions) => searchMessages(ctx, searchOptions),
+    exportUser: (userId, exportOptions) => exportUser(ctx, userId, exportOptions),
+    exportUserTo: async (userId, destination, pipeOptions = {}) => {
+      const { end, signal, ...exportOptions } = pipeOptions;
+      await pipeJsonl(exportUser(ctx, userId, exportOptions), destination, { ...(end === undefined ? {} : { end }), ...(signal ? { signal } : {}) });
+    },
+    purgeUser: (userId, purgeOptions) => purgeUser(ctx, userId, purgeOptions),
+  };
+}

@@ -1,0 +1,157 @@
+import { ConfigurationError, ConflictError, InvalidInputError } from '@memory/errors';
+import { SessionStatus } from '@memory/models';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { normalizeUuid } from './ids.js';
+import { isPlainObject } from './json-value.js';
+import { appendMessagesSql, findMessagesSql, historySql, lockSessionSql, setEmbeddingsSql } from './message-sql.js';
+import { toDate, toMessage, type MessageRow } from './rows.js';
+import { sessionArchivedError } from './session-archived-error.js';
+import { sessionNotFound } from './sessions.js';
+import type { StoreContext } from './store-context.js';
+import type {
+  AppendOptions,
+  AppendResult,
+  AppendedMessage,
+  EmbeddingEntry,
+  HistoryOptions,
+  HistoryPage,
+  NewMessage,
+  SetEmbeddingsResult,
+} from './types.js';
+import { checkLimit, checkNewMessages, embeddingLiteral, type CheckedMessage } from './validate.js';
+
+/** Page size of a history page when none is given. */
+export const DEFAULT_HISTORY_PAGE = 50;
+/** The largest history page. */
+export const MAX_HISTORY_PAGE = 1000;
+/** The most entries one {@link setEmbeddings} call takes. */
+export const MAX_EMBEDDING_BATCH = 5000;
+
+interface StoredRow {
+  id: string;
+  session_id: string | null;
+  created_at: string;
+  inserted: boolean;
+}
+
+type Attempt = { kind: 'done'; messages: AppendedMessage[] } | { kind: 'archived'; status: number };
+
+export async function appendMessages(ctx: StoreContext, sessionId: string, messages: readonly NewMessage[], options: AppendOptions = {}): Promise<AppendResult> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const checked = checkNewMessages(messages, ctx.dimensions);
+  let outcome = await appendOnce(ctx, id, checked);
+  let restored = false;
+  if (outcome.kind === 'archived') {
+    if (!options.restore) throw sessionArchivedError(id, outcome.status);
+    if (!ctx.restore) {
+      throw new ConfigurationError(
+        '[memory/conversations] appendMessages(..., { restore: true }) needs a restore hook: create the store with createConversationStore(db, { restore }) (e.g. from @memory/archive)',
+      );
+    }
+    // Outside the append transaction: the hook runs its own transactions (and PGlite has one connection).
+    await ctx.restore(id);
+    restored = true;
+    outcome = await appendOnce(ctx, id, checked);
+    if (outcome.kind === 'archived') throw sessionArchivedError(id, outcome.status, true);
+  }
+  const appended = outcome.messages;
+  return {
+    messages: appended,
+    insertedIds: appended.filter((m) => m.inserted).map((m) => m.id),
+    existingIds: appended.filter((m) => !m.inserted).map((m) => m.id),
+    restored,
+  };
+}
+
+function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
+  return ctx.sql.transaction(async (tx): Promise<Attempt> => {
+    const lock = lockSessionSql(sessionId);
+    const locked = await tx.query<{ status: number }>(lock.text, lock.values);
+    if (locked.length === 0) throw sessionNotFound(sessionId);
+    const status = Number(locked[0]!.status);
+    if (status !== SessionStatus.ACTIVE) return { kind: 'archived', status };
+    const insert = appendMessagesSql(sessionId, messages);
+    const rows = await tx.query<StoredRow>(insert.text, insert.values);
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    const unseen = messages.filter((m) => !byId.has(m.id)).map((m) => m.id);
+    if (unseen.length > 0) {
+      // Stored by a concurrent transaction after this statement's snapshot was taken.
+      const find = findMessagesSql(unseen);
+      for (const row of await tx.query<StoredRow>(find.text, find.values)) byId.set(row.id, row);
+    }
+    return {
+      kind: 'done',
+      messages: messages.map((m) => {
+        const row = byId.get(m.id);
+        if (!row) {
+          throw new ConflictError(`[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`, {
+            details: { messageId: m.id, sessionId },
+          });
+        }
+        if (!row.inserted && row.session_id !== sessionId) {
+          throw new ConflictError(
+            `[memory/conversations] message id ${m.id} already belongs to session ${row.session_id}, not ${sessionId}: give each message its own id`,
+            { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
+          );
+        }
+        return { id: m.id, inserted: row.inserted, createdAt: toDate(row.created_at), cursor: encodeCursor('message', { at: row.created_at, id: m.id }) };
+      }),
+    };
+  });
+}
+
+export async function getHistory(ctx: StoreContext, sessionId: string, options: HistoryOptions = {}): Promise<HistoryPage> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const limit = checkLimit(options.limit, 'limit', DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
+  const before = options.before === undefined || options.before === null ? null : decodeCursor('message', options.before, 'before');
+  const after = options.after === undefined || options.after === null ? null : decodeCursor('message', options.after, 'after');
+  const statement = historySql({ sessionId: id, before, after, fetch: limit + 1 });
+  const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(statement.text, statement.values);
+  if (rows.length === 0) throw sessionNotFound(id);
+  const sessionStatus = Number(rows[0]!.session_status) as SessionStatus;
+  const found = rows.filter((row) => row.id !== null);
+  const more = found.length > limit;
+  const page = found.slice(0, limit).map((row) => toMessage(row));
+  if (!after) page.reverse();
+  return {
+    messages: page,
+    olderCursor: page[0]?.cursor ?? null,
+    newerCursor: page.at(-1)?.cursor ?? null,
+    hasOlder: after ? true : more,
+    hasNewer: after ? more || before !== null : before !== null,
+    sessionStatus,
+  };
+}
+
+export async function countMessages(ctx: StoreContext, sessionId: string, options: { includeArchived?: boolean } = {}): Promise<number> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const archived = options.includeArchived ? ' + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)' : '';
+  const rows = await ctx.sql.query<{ n: number }>(
+    `SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id)${archived})::int AS n FROM sessions s WHERE s.id = $1::uuid`,
+    [id],
+  );
+  if (rows.length === 0) throw sessionNotFound(id);
+  return Number(rows[0]!.n);
+}
+
+export async function setEmbeddings(ctx: StoreContext, entries: readonly EmbeddingEntry[]): Promise<SetEmbeddingsResult> {
+  if (!Array.isArray(entries)) throw new InvalidInputError('[memory/conversations] setEmbeddings takes an array of { messageId, embedding }');
+  if (entries.length === 0) return { updatedIds: [], missingIds: [] };
+  if (entries.length > MAX_EMBEDDING_BATCH) {
+    throw new InvalidInputError(`[memory/conversations] ${entries.length} embeddings in one call, over the limit of ${MAX_EMBEDDING_BATCH}: split them`);
+  }
+  const seen = new Set<string>();
+  const checked = entries.map((entry: unknown, i) => {
+    if (!isPlainObject(entry)) throw new InvalidInputError(`[memory/conversations] entries[${i}] must be an object { messageId, embedding }`);
+    const id = normalizeUuid(entry.messageId, `entries[${i}].messageId`);
+    if (seen.has(id)) throw new InvalidInputError(`[memory/conversations] entries[${i}].messageId ${id} appears twice`);
+    seen.add(id);
+    return { id, embedding: embeddingLiteral(entry.embedding, ctx.dimensions, `entries[${i}].embedding`) };
+  });
+  const statement = setEmbeddingsSql(checked);
+  const updated = new Set((await ctx.sql.query<{ id: string }>(statement.text, statement.values)).map((row) => row.id));
+  return {
+    updatedIds: checked.filter((e) => updated.has(e.id)).map((e) => e.id),
+    missingIds: checked.filter((e) => !updated.has(e.id)).map((e) => e.id),
+  };
+}

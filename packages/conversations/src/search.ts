@@ -1,0 +1,64 @@
+import { InvalidInputError } from '@memory/errors';
+import { validateEmbedding } from '@memory/models';
+import { normalizeUuid } from './ids.js';
+import { isPlainObject } from './json-value.js';
+import { toMessage, type MessageRow } from './rows.js';
+import { searchSettingsSql, searchSql } from './search-sql.js';
+import type { StoreContext } from './store-context.js';
+import type { SearchHit, SearchOptions } from './types.js';
+import { checkLimit, checkOptionalDate, checkRole, checkText, checkUserId } from './validate.js';
+
+/** `topK` when none is given. */
+export const DEFAULT_TOP_K = 10;
+/** The largest `topK` (pgvector's `hnsw.ef_search` goes up to 1000). */
+export const MAX_TOP_K = 1000;
+
+export async function searchMessages(ctx: StoreContext, options: SearchOptions): Promise<SearchHit[]> {
+  if (!isPlainObject(options)) throw new InvalidInputError('[memory/conversations] searchMessages takes an options object');
+  const sessionId = options.sessionId === undefined || options.sessionId === null ? null : normalizeUuid(options.sessionId, 'sessionId');
+  const userId = options.userId === undefined || options.userId === null ? null : checkUserId(options.userId);
+  if (sessionId === null && userId === null) {
+    throw new InvalidInputError('[memory/conversations] searchMessages needs sessionId or userId: a search never spans every user');
+  }
+  const topK = checkLimit(options.topK, 'topK', DEFAULT_TOP_K, MAX_TOP_K);
+  const roles = options.roles === undefined || options.roles === null ? null : checkRoles(options.roles);
+  const since = checkOptionalDate(options.since, 'since');
+  const until = checkOptionalDate(options.until, 'until');
+  const vector = await queryVector(ctx, options);
+  const iterative = await ctx.iterativeScan();
+  return ctx.sql.transaction(async (tx) => {
+    const settings = searchSettingsSql(topK, iterative);
+    await tx.query(settings.text, settings.values);
+    const statement = searchSql({ vector, sessionId, userId, roles, since, until, topK });
+    const rows = await tx.query<MessageRow & { distance: number | string }>(statement.text, statement.values);
+    return rows.map((row) => {
+      const distance = Number(row.distance);
+      return { message: toMessage(row), distance, score: 1 - distance };
+    });
+  });
+}
+
+function checkRoles(roles: unknown): string[] {
+  if (!Array.isArray(roles) || roles.length === 0) throw new InvalidInputError('[memory/conversations] roles must be a non-empty array of MessageRole');
+  return roles.map((role, i) => checkRole(role, `roles[${i}]`));
+}
+
+async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<string> {
+  if (options.vector !== undefined && options.vector !== null) {
+    if (options.text !== undefined) throw new InvalidInputError('[memory/conversations] give searchMessages either vector or text, not both');
+    return `[${validateEmbedding(options.vector, ctx.dimensions, 'vector').join(',')}]`;
+  }
+  if (options.text === undefined || options.text === null) {
+    throw new InvalidInputError('[memory/conversations] searchMessages needs vector, or text with an embedding provider');
+  }
+  const text = checkText(options.text, 'text');
+  const provider = options.provider;
+  if (!provider || typeof provider.embed !== 'function') {
+    throw new InvalidInputError('[memory/conversations] searchMessages({ text }) needs provider: an object with embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)');
+  }
+  const vectors = await provider.embed([text]);
+  if (!Array.isArray(vectors) || vectors.length !== 1) {
+    throw new InvalidInputError(`[memory/conversations] the embedding provider returned ${Array.isArray(vectors) ? vectors.length : typeof vectors} vectors for 1 text`);
+  }
+  return `[${validateEmbedding(vectors[0], ctx.dimensions, 'provider embedding').join(',')}]`;
+}

@@ -1,0 +1,94 @@
+import { NotFoundError } from '@memory/errors';
+import { SessionStatus } from '@memory/models';
+import { decodeCursor, encodeCursor } from './cursor.js';
+import { newId, normalizeUuid } from './ids.js';
+import { listSessionsSql } from './list-sessions-sql.js';
+import { mergePatchSql } from './merge-patch-sql.js';
+import { sessionColumns, toMessagePreview, toSession, toSummaryPreview, type SessionRow } from './rows.js';
+import { SqlParams } from './sql-params.js';
+import type { StoreContext } from './store-context.js';
+import type { ListSessionsOptions, NewSession, SessionPage, SessionRecord } from './types.js';
+import { checkJsonObject, checkLimit, checkOptionalText, checkStatuses, checkUserId } from './validate.js';
+import { isPlainObject } from './json-value.js';
+import { InvalidInputError } from '@memory/errors';
+
+/** Page size of a session list when none is given. */
+export const DEFAULT_SESSION_PAGE = 20;
+/** The largest session list page. */
+export const MAX_SESSION_PAGE = 200;
+
+export function sessionNotFound(sessionId: string): NotFoundError {
+  return new NotFoundError(`[memory/conversations] session ${sessionId} not found: create it first (createSession) or check the id`, {
+    details: { sessionId },
+  });
+}
+
+export async function createSession(ctx: StoreContext, input: NewSession): Promise<SessionRecord> {
+  if (!isPlainObject(input)) throw new InvalidInputError('[memory/conversations] createSession takes an object { id?, userId?, title?, metadata? }');
+  const id = input.id === undefined || input.id === null ? newId() : normalizeUuid(input.id, 'id');
+  const userId = input.userId === undefined || input.userId === null ? null : checkUserId(input.userId);
+  const title = checkOptionalText(input.title, 'title', { max: 512, allowEmpty: true });
+  const metadata = input.metadata === undefined || input.metadata === null ? null : checkJsonObject(input.metadata, 'metadata');
+  const rows = await ctx.sql.query<SessionRow>(
+    `WITH t AS (SELECT clock_timestamp() AS at)
+INSERT INTO sessions AS s (id, user_id, title, status, metadata, created_at, updated_at)
+SELECT $1::uuid, $2, $3, $4, $5::jsonb, t.at, t.at FROM t
+RETURNING ${sessionColumns('s')}`,
+    [id, userId, title, SessionStatus.ACTIVE, metadata === null ? null : JSON.stringify(metadata)],
+  );
+  return toSession(rows[0]!);
+}
+
+export async function getSession(ctx: StoreContext, sessionId: string): Promise<SessionRecord> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const rows = await ctx.sql.query<SessionRow>(`SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid`, [id]);
+  if (rows.length === 0) throw sessionNotFound(id);
+  return toSession(rows[0]!);
+}
+
+export async function listSessions(ctx: StoreContext, options: ListSessionsOptions = {}): Promise<SessionPage> {
+  const limit = checkLimit(options.limit, 'limit', DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE);
+  const statement = listSessionsSql({
+    userId: options.userId === undefined || options.userId === null ? null : checkUserId(options.userId),
+    statuses: checkStatuses(options.status),
+    metadataContains:
+      options.metadataContains === undefined || options.metadataContains === null ? null : checkJsonObject(options.metadataContains, 'metadataContains'),
+    after: options.cursor === undefined || options.cursor === null ? null : decodeCursor('session', options.cursor),
+    fetch: limit + 1,
+    previewLength: ctx.previewLength,
+  });
+  const rows = await ctx.sql.query<SessionRow & Record<string, unknown>>(statement.text, statement.values);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    sessions: page.map((row) => ({
+      ...toSession(row),
+      firstMessage: toMessagePreview(row, 'first', ctx.previewLength),
+      lastMessage: toMessagePreview(row, 'last', ctx.previewLength),
+      latestSummary: toSummaryPreview(row, ctx.previewLength),
+    })),
+    nextCursor: rows.length > limit && last ? encodeCursor('session', { at: last.updated_at, id: last.id }) : null,
+  };
+}
+
+export async function renameSession(ctx: StoreContext, sessionId: string, title: string | null): Promise<SessionRecord> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const checked = checkOptionalText(title, 'title', { max: 512, allowEmpty: true });
+  const rows = await ctx.sql.query<SessionRow>(`UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid RETURNING ${sessionColumns('s')}`, [id, checked]);
+  if (rows.length === 0) throw sessionNotFound(id);
+  return toSession(rows[0]!);
+}
+
+export async function patchSessionMetadata(ctx: StoreContext, sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord> {
+  const id = normalizeUuid(sessionId, 'sessionId');
+  const checked = checkJsonObject(patch, 'patch');
+  const params = new SqlParams();
+  const idParam = params.add(id);
+  const expression = mergePatchSql('s.metadata', checked, params);
+  const rows = await ctx.sql.query<SessionRow>(
+    `UPDATE sessions AS s SET metadata = ${expression} WHERE s.id = ${idParam}::uuid RETURNING ${sessionColumns('s')}`,
+    params.values,
+  );
+  if (rows.length === 0) throw sessionNotFound(id);
+  return toSession(rows[0]!);
+}

@@ -1,0 +1,18 @@
+import type { MemoryDb } from '@memory/db';
+import type { SqlRunner } from './sql-client.js';
+
+/** What every part of the store shares: the database, its SQL runner and the store's options. */
+export interface StoreContext {
+  db: MemoryDb;
+  sql: SqlRunner;
+  /** The deployment's embedding dimension (`db.embeddingDimensions`). */
+  dimensions: number;
+  /** Characters of message and summary previews in session lists. */
+  previewLength: number;
+  /** Default actor of the audit rows the store writes. */
+  actor: string | null;
+  /** Brings an archived session back (from `@memory/archive`). */
+  restore: ((sessionId: string) => Promise<void>) | null;
+  /** Whether the database's pgvector has iterative index scans (asked once, then remembered). */
+  iterativeScan(): Promise<boolean>;
+}

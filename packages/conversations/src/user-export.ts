@@ -1,0 +1,174 @@
+import { timestampKeySql, type CursorPosition } from './cursor.js';
+import { toJsonlLine } from './jsonl.js';
+import { messageColumns, sessionColumns, summaryColumns, toDate, toJson, toMessage, toSession, toSummary, type MessageRow, type SessionRow, type SummaryRow } from './rows.js';
+import type { SqlClient } from './sql-client.js';
+import type { StoreContext } from './store-context.js';
+import type { ExportUserOptions } from './types.js';
+import { checkLimit, checkUserId } from './validate.js';
+
+/** Version of the export format, in its first line. */
+export const USER_EXPORT_VERSION = 1;
+
+/**
+ * Which audit rows belong to a user, for export and purge: rows about one of the user's sessions
+ * (`resource_type = 'session'`, `resource_id` = the session id), rows the user did
+ * (`actor` = the user id), rows about the user (`resource_type = 'user'`, `resource_id` = the
+ * user id) and rows whose `details.userId` is the user id (as this package's `delete_session`
+ * rows record it). `$1` is the user id.
+ */
+export const USER_AUDIT_CONDITION = `(a.actor = $1
+    OR (a.resource_type = 'user' AND a.resource_id = $1)
+    OR a.details ->> 'userId' = $1
+    OR (a.resource_type = 'session' AND a.resource_id IN (SELECT id::text FROM sessions WHERE user_id = $1)))`;
+
+/** Counts in the export's last line. */
+export interface ExportCounts {
+  sessions: number;
+  messages: number;
+  summaries: number;
+  archivedMessages: number;
+  auditLogs: number;
+}
+
+interface ArchivedRow {
+  id: string;
+  session_id: string;
+  role: string;
+  content: string;
+  model: string | null;
+  embedding?: string | null;
+  created_at: string;
+  archived_at: string | null;
+}
+
+interface AuditRow {
+  id: string;
+  action: string;
+  resource_type: string;
+  resource_id: string | null;
+  details: unknown;
+  actor: string | null;
+  created_at: string | null;
+}
+
+/**
+ * Reads a keyset-paged query page by page: `fetch(after)` returns at most `pageSize` rows after
+ * the position; the next page starts after the last row's position.
+ */
+async function* pages<T>(fetch: (after: CursorPosition | null) => Promise<T[]>, position: (row: T) => CursorPosition, pageSize: number): AsyncGenerator<T> {
+  let after: CursorPosition | null = null;
+  for (;;) {
+    const rows = await fetch(after);
+    yield* rows;
+    if (rows.length < pageSize) return;
+    after = position(rows.at(-1)!);
+  }
+}
+
+function parseVector(text: string | null | undefined): number[] | null {
+  if (text === null || text === undefined) return null;
+  const body = text.trim().slice(1, -1);
+  return body === '' ? [] : body.split(',').map(Number);
+}
+
+/**
+ * Every row of a user as JSONL lines, read page by page. Lines, in order:
+ * `{"type":"export",...}`, then for each session (by id) `{"type":"session",...}` followed by its
+ * `message`, `summary` and `archived_message` lines (oldest first), then the `audit_log` lines
+ * (see {@link USER_AUDIT_CONDITION}), and last `{"type":"end","counts":{...}}`: a file without
+ * its end line is incomplete.
+ *
+ * The export is not one snapshot: rows written while it runs may or may not be in it.
+ */
+export async function* exportUser(ctx: StoreContext, userId: string, options: ExportUserOptions = {}): AsyncGenerator<string> {
+  const user = checkUserId(userId);
+  const pageSize = checkLimit(options.pageSize, 'pageSize', 500, 10_000);
+  const embeddings = options.includeEmbeddings === true;
+  const sql: SqlClient = ctx.sql;
+  const counts: ExportCounts = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0 };
+  yield toJsonlLine({ type: 'export', version: USER_EXPORT_VERSION, userId: user, exportedAt: new Date().toISOString() });
+
+  let afterSession: string | null = null;
+  for (;;) {
+    const sessions: SessionRow[] = await sql.query<SessionRow>(
+      `SELECT ${sessionColumns('s')} FROM sessions s WHERE s.user_id = $1${afterSession ? ' AND s.id > $3::uuid' : ''} ORDER BY s.id LIMIT $2`,
+      afterSession ? [user, pageSize, afterSession] : [user, pageSize],
+    );
+    for (const row of sessions) {
+      counts.sessions++;
+      yield toJsonlLine({ type: 'session', ...toSession(row) });
+      for await (const message of pages(
+        (after) => sessionRows<MessageRow & { embedding?: string | null }>(sql, 'messages', `${messageColumns('m')}${embeddings ? ', m.embedding::text AS embedding' : ''}`, row.id, after, pageSize),
+        (m) => ({ at: m.created_at, id: m.id }),
+        pageSize,
+      )) {
+        counts.messages++;
+        const { cursor: _cursor, ...record } = toMessage(message);
+        yield toJsonlLine({ type: 'message', ...record, ...(embeddings ? { embedding: parseVector(message.embedding) } : {}) });
+      }
+      for await (const summary of pages(
+        (after) => sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize),
+        (s) => ({ at: s.created_at, id: s.id }),
+        pageSize,
+      )) {
+        counts.summaries++;
+        yield toJsonlLine({ type: 'summary', ...toSummary(summary) });
+      }
+      const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
+      for await (const archived of pages(
+        (after) => sessionRows<ArchivedRow>(sql, 'messages_archive', archivedColumns, row.id, after, pageSize),
+        (a) => ({ at: a.created_at, id: a.id }),
+        pageSize,
+      )) {
+        counts.archivedMessages++;
+        yield toJsonlLine({
+          type: 'archived_message',
+          id: archived.id,
+          sessionId: archived.session_id,
+          role: archived.role,
+          content: archived.content,
+          model: archived.model,
+          createdAt: toDate(archived.created_at),
+          archivedAt: toDate(archived.archived_at),
+          ...(embeddings ? { embedding: parseVector(archived.embedding) } : {}),
+        });
+      }
+    }
+    if (sessions.length < pageSize) break;
+    afterSession = sessions.at(-1)!.id;
+  }
+
+  let afterAudit: string | null = null;
+  for (;;) {
+    const audits: AuditRow[] = await sql.query<AuditRow>(
+      `SELECT a.id, a.action, a.resource_type, a.resource_id, a.details, a.actor, ${timestampKeySql('a.created_at')} AS created_at
+FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::uuid' : ''} ORDER BY a.id LIMIT $2`,
+      afterAudit ? [user, pageSize, afterAudit] : [user, pageSize],
+    );
+    for (const audit of audits) {
+      counts.auditLogs++;
+      yield toJsonlLine({
+        type: 'audit_log',
+        id: audit.id,
+        action: audit.action,
+        resourceType: audit.resource_type,
+        resourceId: audit.resource_id,
+        details: audit.details === null || audit.details === undefined ? null : toJson(audit.details),
+        actor: audit.actor,
+        createdAt: toDate(audit.created_at),
+      });
+    }
+    if (audits.length < pageSize) break;
+    afterAudit = audits.at(-1)!.id;
+  }
+  yield toJsonlLine({ type: 'end', counts });
+}
+
+/** One page of a per-session table, keyset on `(created_at, id)` through its `(session_id, created_at, id)` index. */
+function sessionRows<T>(sql: SqlClient, table: string, columns: string, sessionId: string, after: CursorPosition | null, pageSize: number): Promise<T[]> {
+  const bound = after ? ' AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : '';
+  return sql.query<T>(
+    `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${bound} ORDER BY m.created_at, m.id LIMIT $2`,
+    after ? [sessionId, pageSize, after.at, after.id] : [sessionId, pageSize],
+  );
+}

@@ -1,0 +1,104 @@
+import { InvalidInputError } from '@memory/errors';
+import { knowledgeKey, profileKey, profileMetaKey, validateUserId, type LongTermStorage } from '@memory/longterm-core';
+import { archivePrefix } from './archive-prefix.js';
+import { deletePrefix } from './delete-prefix.js';
+import { isPlainObject } from './json-value.js';
+import type { StoreContext } from './store-context.js';
+import type { PurgeUserOptions, PurgeUserResult } from './types.js';
+import { USER_AUDIT_CONDITION } from './user-export.js';
+import { checkOptionalText, checkUserId } from './validate.js';
+
+/** Sessions removed per transaction by {@link purgeUser}. */
+export const PURGE_BATCH = 100;
+
+/** The audit action of a purge; such rows are the record of the erasure and are never purged. */
+export const PURGE_USER_ACTION = 'purge_user';
+
+interface Count {
+  n: number;
+}
+
+/**
+ * Removes everything of a user, in batches of {@link PURGE_BATCH} sessions: for each batch, the
+ * sessions' archive objects first (so a failure leaves the rows that name them, and a second
+ * run finds them again), then in one transaction their archived messages, summaries, messages,
+ * session audit rows and the sessions. Then the other audit rows naming the user, the user's
+ * long-term objects (profile, profile meta, knowledge), and last one `purge_user` audit row with
+ * the counts. Running it again removes nothing more and returns zeros.
+ */
+export async function purgeUser(ctx: StoreContext, userId: string, options: PurgeUserOptions): Promise<PurgeUserResult> {
+  const user = checkUserId(userId);
+  if (!isPlainObject(options) || !('longTermStorage' in options) || options.longTermStorage === undefined) {
+    throw new InvalidInputError(
+      '[memory/conversations] purgeUser needs { longTermStorage }: the storage holding long-term memory and archive exports, or null when there is none',
+    );
+  }
+  const storage = options.longTermStorage;
+  const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
+  const counts: PurgeUserResult = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0, archiveObjects: 0, longTermObjects: 0 };
+
+  let after: string | null = null;
+  for (;;) {
+    const batch: Array<{ id: string }> = await ctx.sql.query<{ id: string }>(
+      `SELECT id FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2`,
+      after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH],
+    );
+    if (batch.length === 0) break;
+    const ids = batch.map((row) => row.id);
+    after = ids.at(-1)!;
+    if (storage) {
+      for (const id of ids) counts.archiveObjects += await deletePrefix(storage, archivePrefix(id));
+    }
+    const removed = await ctx.sql.transaction(async (tx) => {
+      const count = async (sql: string, values: unknown[]) => Number((await tx.query<Count>(sql, values))[0]?.n ?? 0);
+      // Lock first: an append or an archiver holding one of these sessions finishes before they go.
+      const locked = await tx.query<{ id: string }>('SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND user_id = $2 FOR UPDATE', [ids, user]);
+      const mine = locked.map((row) => row.id);
+      return {
+        archivedMessages: await count('WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+        summaries: await count('WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+        messages: await count('WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+        auditLogs: await count(
+          `WITH d AS (DELETE FROM audit_logs WHERE resource_type = 'session' AND resource_id = ANY($1::text[]) AND action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+          [mine, PURGE_USER_ACTION],
+        ),
+        sessions: await count('WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+      };
+    });
+    counts.archivedMessages += removed.archivedMessages;
+    counts.summaries += removed.summaries;
+    counts.messages += removed.messages;
+    counts.auditLogs += removed.auditLogs;
+    counts.sessions += removed.sessions;
+  }
+
+  if (storage) counts.longTermObjects = await deleteLongTermObjects(storage, user);
+
+  return ctx.sql.transaction(async (tx, em) => {
+    const rows = await tx.query<Count>(
+      `WITH d AS (DELETE FROM audit_logs a WHERE ${USER_AUDIT_CONDITION} AND a.action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      [user, PURGE_USER_ACTION],
+    );
+    counts.auditLogs += Number(rows[0]?.n ?? 0);
+    ctx.db.logAudit(em, { action: PURGE_USER_ACTION, resourceType: 'user', resourceId: user, actor, details: { ...counts } });
+    return { ...counts };
+  });
+}
+
+/** Deletes the user's profile, profile meta and knowledge objects; returns how many existed. */
+async function deleteLongTermObjects(storage: LongTermStorage, userId: string): Promise<number> {
+  try {
+    validateUserId(userId);
+  } catch {
+    // An id that cannot be a key (a "/" in it, say) never had long-term objects.
+    return 0;
+  }
+  let deleted = 0;
+  for (const key of [profileKey(userId), profileMetaKey(userId), knowledgeKey(userId)]) {
+    if ((await storage.headObject(key)) !== null) {
+      await storage.deleteObject(key);
+      deleted++;
+    }
+  }
+  return deleted;
+}
