@@ -48,7 +48,10 @@ switch (task) {
       process.exit(1);
     }
     code = run(bin('turbo'), ['run', 'build', '--filter=@memory/example...', '--output-logs=errors-only']);
-    if (code === 0) code = run(process.execPath, [join(root, 'apps', 'example', 'dist', task === 'start' ? 'main.js' : 'quickstart.js'), ...rest]);
+    // Until the sample service exists, `start` runs the quickstart tour.
+    const dist = join(root, 'apps', 'example', 'dist');
+    const entry = task === 'start' && existsSync(join(dist, 'main.js')) ? 'main.js' : 'quickstart.js';
+    if (code === 0) code = run(process.execPath, [join(dist, entry), ...rest]);
     break;
   }
   default:
