@@ -179,7 +179,14 @@ export async function writeAndVerifySessionExport(storage: LongTermStorage, buil
   return verified;
 }
 
-/** The keys under a session's archive folder (its export plus anything else left there). */
-export async function listSessionObjects(storage: LongTermStorage, sessionId: string): Promise<string[]> {
-  return storage.listPrefix(archiveObjectKeys(sessionId).prefix);
+/**
+ * Removes every object under a session's archive folder, the manifest first (so a folder
+ * interrupted half way never looks like a complete export). Returns how many were removed.
+ */
+export async function removeSessionObjects(storage: LongTermStorage, sessionId: string): Promise<number> {
+  const keys = archiveObjectKeys(sessionId);
+  const listed = await storage.listPrefix(keys.prefix);
+  const ordered = [...listed.filter((k) => k === keys.manifest), ...listed.filter((k) => k !== keys.manifest)];
+  for (const key of ordered) await storage.deleteObject(key);
+  return ordered.length;
 }

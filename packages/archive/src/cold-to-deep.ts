@@ -1,0 +1,120 @@
+import type { MemoryDb } from '@memory/db';
+import { ConflictError } from '@memory/errors';
+import type { LongTermStorage } from '@memory/longterm-core';
+import { SessionStatus } from '@memory/models';
+import { encodeMessageLine, encodeSummaryLine, type MessageExportRow, type SummaryExportRow } from './export-lines.js';
+import { moveMessagesToArchive } from './hot-to-cold.js';
+import { archiveObjectKeys } from './object-layout.js';
+import { buildSessionExport, writeAndVerifySessionExport } from './session-export.js';
+import { inTransaction, isoUtc, toCount, type Sql } from './sql.js';
+
+/** The audit action written when a session is exported to long-term storage. */
+export const ARCHIVE_AUDIT_ACTION = 'archive_session';
+
+/** What exporting one session did. */
+export interface DeepSessionResult {
+  sessionId: string;
+  messages: number;
+  summaries: number;
+}
+
+/** The archived messages of a session as export rows, oldest first. */
+export function selectArchivedMessages(sql: Sql, sessionId: string): Promise<MessageExportRow[]> {
+  return sql.query<MessageExportRow>(
+    `SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
+            ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at
+       FROM messages_archive WHERE session_id = $1
+      ORDER BY created_at, id`,
+    [sessionId],
+  );
+}
+
+/** The summaries of a session as export rows, oldest first. */
+export function selectSummaries(sql: Sql, sessionId: string): Promise<SummaryExportRow[]> {
+  return sql.query<SummaryExportRow>(
+    `SELECT id::text AS id, session_id::text AS session_id, strategy, strategy_version, summary_text,
+            summary_json::text AS summary_json, ${isoUtc('created_at')} AS created_at
+       FROM session_summaries WHERE session_id = $1
+      ORDER BY created_at, id`,
+    [sessionId],
+  );
+}
+
+/** Deletes a session's rows from `table` and returns how many went. */
+export async function deleteCounted(sql: Sql, table: 'messages_archive' | 'session_summaries' | 'messages', sessionId: string): Promise<number> {
+  const [row] = await sql.query<{ n: unknown }>(
+    `WITH gone AS (DELETE FROM ${table} WHERE session_id = $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
+    [sessionId],
+  );
+  return toCount(row?.n);
+}
+
+/**
+ * Exports the next session due for deep archival, in one transaction that holds its row lock
+ * from claim to commit:
+ *
+ * 1. claim one session (cold, or hot if a cold step skipped it) idle since `deepCutoff` and not
+ *    yet due for deletion, `FOR UPDATE SKIP LOCKED`;
+ * 2. move any messages still in `messages` into `messages_archive` (rows an unlocked writer
+ *    slipped in after the cold step);
+ * 3. write `messages.jsonl.gz`, `summaries.jsonl.gz`, then `manifest.json`; read them back and
+ *    verify counts and SHA-256;
+ * 4. delete the rows (checking the counts against the manifest), set status 3, add an audit row.
+ *
+ * A crash before the commit leaves the rows and status as they were (objects, if any, are
+ * overwritten by the rerun); a crash after it leaves a verified export. Returns `null` when no
+ * session is due.
+ */
+export function deepArchiveNext(
+  db: MemoryDb,
+  storage: LongTermStorage,
+  options: { deepCutoff: Date; deleteCutoff: Date | null; actor: string },
+): Promise<DeepSessionResult | null> {
+  return inTransaction(db, async (sql, em) => {
+    const [claimed] = await sql.query<{ id: string; user_id: string | null }>(
+      `SELECT id::text AS id, user_id FROM sessions
+        WHERE status IN ($1, $2) AND updated_at <= $3::timestamptz
+          AND ($4::timestamptz IS NULL OR updated_at > $4::timestamptz)
+        ORDER BY updated_at, id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED`,
+      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? null],
+    );
+    if (!claimed) return null;
+    const sessionId = claimed.id;
+    await moveMessagesToArchive(sql, [sessionId]);
+    const [messageRows, summaryRows] = [await selectArchivedMessages(sql, sessionId), await selectSummaries(sql, sessionId)];
+    const built = await buildSessionExport({
+      sessionId,
+      userId: claimed.user_id,
+      messageLines: messageRows.map(encodeMessageLine),
+      summaryLines: summaryRows.map(encodeSummaryLine),
+      exportedAt: new Date(),
+    });
+    const verified = await writeAndVerifySessionExport(storage, built);
+    const messages = await deleteCounted(sql, 'messages_archive', sessionId);
+    const summaries = await deleteCounted(sql, 'session_summaries', sessionId);
+    if (messages !== verified.manifest.files.messages.count || summaries !== verified.manifest.files.summaries.count) {
+      // Cannot happen while the row lock is held; refuse rather than delete rows not in the export.
+      throw new ConflictError(
+        `[memory/archive] session ${sessionId} changed during its export (${messages} messages / ${summaries} summaries deleted, export holds ${verified.manifest.files.messages.count} / ${verified.manifest.files.summaries.count}): rerun the archive`,
+        { details: { sessionId } },
+      );
+    }
+    await sql.query(`UPDATE sessions SET status = $1 WHERE id = $2`, [SessionStatus.DEEP_ARCHIVED, sessionId]);
+    db.logAudit(em, {
+      action: ARCHIVE_AUDIT_ACTION,
+      resourceType: 'session',
+      resourceId: sessionId,
+      actor: options.actor,
+      details: {
+        tier: 'deep',
+        messages,
+        summaries,
+        manifest: archiveObjectKeys(sessionId).manifest,
+        messagesSha256: verified.manifest.files.messages.sha256,
+      },
+    });
+    return { sessionId, messages, summaries };
+  });
+}

@@ -1,0 +1,84 @@
+import type { MemoryDb } from '@memory/db';
+import type { LongTermStorage } from '@memory/longterm-core';
+import { SessionStatus } from '@memory/models';
+import { deleteCounted } from './cold-to-deep.js';
+import { parseManifest } from './export-manifest.js';
+import { archiveObjectKeys } from './object-layout.js';
+import { removeSessionObjects } from './session-export.js';
+import { inTransaction } from './sql.js';
+
+/** The audit action written for every session deleted by retention (the original's action name). */
+export const DELETE_AUDIT_ACTION = 'delete_session';
+
+/** What deleting one session did. */
+export interface DeletedSessionResult {
+  sessionId: string;
+  /** The status it had (3 normally; 1 or 2 when it went straight from a shallower tier). */
+  fromStatus: number;
+  /** Messages removed: rows plus those counted in its export's manifest. */
+  messages: number;
+  /** Objects removed from long-term storage. */
+  objects: number;
+}
+
+/** Messages an export holds by its manifest; 0 when there is none or it cannot be read. */
+async function exportedMessageCount(storage: LongTermStorage, sessionId: string): Promise<{ count: number; damaged: boolean }> {
+  const bytes = await storage.getObject(archiveObjectKeys(sessionId).manifest);
+  if (bytes === null) return { count: 0, damaged: false };
+  try {
+    return { count: parseManifest(bytes, sessionId).files.messages.count, damaged: false };
+  } catch {
+    return { count: 0, damaged: true };
+  }
+}
+
+/**
+ * Deletes the next session past the retention age (`deleteCutoff`), in one transaction holding
+ * its row lock: removes every object under its archive folder, then its remaining rows
+ * (messages, archived messages, summaries), sets status 4 (the row stays as a tombstone) and
+ * writes a `delete_session` audit row. Sessions in any tier are taken: exporting data that is
+ * deleted a moment later would only cost time.
+ *
+ * A crash after the objects are gone but before the commit leaves a session still marked deep
+ * with no export; the rerun finishes the deletion. Returns `null` when nothing is due.
+ */
+export function deleteNextExpired(
+  db: MemoryDb,
+  storage: LongTermStorage,
+  options: { deleteCutoff: Date; actor: string },
+): Promise<DeletedSessionResult | null> {
+  return inTransaction(db, async (sql, em) => {
+    const [claimed] = await sql.query<{ id: string; status: number }>(
+      `SELECT id::text AS id, status FROM sessions
+        WHERE status IN ($1, $2, $3) AND updated_at <= $4::timestamptz
+        ORDER BY updated_at, id
+        LIMIT 1
+        FOR UPDATE SKIP LOCKED`,
+      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, SessionStatus.DEEP_ARCHIVED, options.deleteCutoff.toISOString()],
+    );
+    if (!claimed) return null;
+    const sessionId = claimed.id;
+    const exported = await exportedMessageCount(storage, sessionId);
+    const objects = await removeSessionObjects(storage, sessionId);
+    const hot = await deleteCounted(sql, 'messages', sessionId);
+    const archived = await deleteCounted(sql, 'messages_archive', sessionId);
+    const summaries = await deleteCounted(sql, 'session_summaries', sessionId);
+    await sql.query(`UPDATE sessions SET status = $1 WHERE id = $2`, [SessionStatus.DELETED, sessionId]);
+    const messages = hot + archived + exported.count;
+    db.logAudit(em, {
+      action: DELETE_AUDIT_ACTION,
+      resourceType: 'session',
+      resourceId: sessionId,
+      actor: options.actor,
+      details: {
+        reason: 'retention',
+        fromStatus: Number(claimed.status),
+        messages,
+        summaries,
+        objects,
+        ...(exported.damaged ? { damagedManifest: true } : {}),
+      },
+    });
+    return { sessionId, fromStatus: Number(claimed.status), messages, objects };
+  });
+}

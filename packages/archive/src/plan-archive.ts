@@ -1,0 +1,84 @@
+import type { MemoryDb } from '@memory/db';
+import { SessionStatus } from '@memory/models';
+import { ARCHIVE_AUDIT_ACTION } from './cold-to-deep.js';
+import type { ArchivePolicy } from './policy.js';
+import { archiveCutoffs, type ArchiveCutoffs } from './policy.js';
+import { sqlOutside, toCount } from './sql.js';
+
+/** Sessions and messages of one transition. */
+export interface TransitionCounts {
+  sessions: number;
+  messages: number;
+}
+
+/**
+ * What a run at `now` would do. A session appears in every transition it goes through (idle 200
+ * days and hot: in `cold` and in `deep`). Sessions past the deletion age are counted only in
+ * `deleted`: they are deleted from whatever tier they are in.
+ */
+export interface ArchivePlan {
+  now: Date;
+  cutoffs: ArchiveCutoffs;
+  /** Hot → cold: messages that move to `messages_archive`. */
+  cold: TransitionCounts;
+  /** → deep: messages exported to long-term storage. */
+  deep: TransitionCounts;
+  /** → deleted: messages removed (rows, plus those in exports). */
+  deleted: TransitionCounts;
+}
+
+const EMPTY: TransitionCounts = { sessions: 0, messages: 0 };
+
+/** Counts of one phase at `now`, for the plan and for a phase's progress total. */
+export async function countTransition(
+  db: MemoryDb,
+  phase: 'cold' | 'deep' | 'deleted',
+  cutoffs: ArchiveCutoffs,
+): Promise<TransitionCounts> {
+  const sql = sqlOutside(db);
+  const del = cutoffs.deleted?.toISOString() ?? null;
+  const hot = `(SELECT count(*) FROM messages m WHERE m.session_id = s.id)`;
+  const archived = `(SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)`;
+  let rows: { sessions: unknown; messages: unknown }[];
+  if (phase === 'cold') {
+    if (!cutoffs.cold) return { ...EMPTY };
+    rows = await sql.query(
+      `SELECT count(*) AS sessions, coalesce(sum(${hot}), 0) AS messages FROM sessions s
+        WHERE s.status = $1 AND s.updated_at <= $2::timestamptz AND ($3::timestamptz IS NULL OR s.updated_at > $3::timestamptz)`,
+      [SessionStatus.ACTIVE, cutoffs.cold.toISOString(), del],
+    );
+  } else if (phase === 'deep') {
+    if (!cutoffs.deep) return { ...EMPTY };
+    rows = await sql.query(
+      `SELECT count(*) AS sessions, coalesce(sum(${hot} + ${archived}), 0) AS messages FROM sessions s
+        WHERE s.status IN ($1, $2) AND s.updated_at <= $3::timestamptz AND ($4::timestamptz IS NULL OR s.updated_at > $4::timestamptz)`,
+      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, cutoffs.deep.toISOString(), del],
+    );
+  } else {
+    if (!del) return { ...EMPTY };
+    // An export's message count is in the audit row written with it (reading every manifest
+    // would cost one storage request a session).
+    rows = await sql.query(
+      `SELECT count(*) AS sessions, coalesce(sum(${hot} + ${archived} + CASE WHEN s.status = $3 THEN coalesce((
+                SELECT (l.details->>'messages')::bigint FROM audit_logs l
+                 WHERE l.resource_type = 'session' AND l.resource_id = s.id::text AND l.action = $5
+                 ORDER BY l.created_at DESC LIMIT 1), 0) ELSE 0 END), 0) AS messages
+         FROM sessions s
+        WHERE s.status IN ($1, $2, $3) AND s.updated_at <= $4::timestamptz`,
+      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, SessionStatus.DEEP_ARCHIVED, del, ARCHIVE_AUDIT_ACTION],
+    );
+  }
+  return { sessions: toCount(rows[0]?.sessions), messages: toCount(rows[0]?.messages) };
+}
+
+/**
+ * Counts what a run at `now` would do, per transition, without changing anything. With no
+ * concurrent writers, `runArchive({ now })` reports the same counts.
+ */
+export async function planArchive(db: MemoryDb, policy: Readonly<ArchivePolicy>, now: Date): Promise<ArchivePlan> {
+  const cutoffs = archiveCutoffs(policy, now);
+  const cold = await countTransition(db, 'cold', cutoffs);
+  const deep = await countTransition(db, 'deep', cutoffs);
+  const deleted = await countTransition(db, 'deleted', cutoffs);
+  return { now, cutoffs, cold, deep, deleted };
+}

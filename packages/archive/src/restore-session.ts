@@ -1,0 +1,166 @@
+import type { MemoryDb } from '@memory/db';
+import { NotFoundError } from '@memory/errors';
+import type { LongTermStorage } from '@memory/longterm-core';
+import { SessionStatus } from '@memory/models';
+import { archiveObjectKeys } from './object-layout.js';
+import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
+import { inTransaction, toCount, type Sql } from './sql.js';
+
+/** The audit action written when a session is brought back. */
+export const RESTORE_AUDIT_ACTION = 'restore_session';
+
+/** Lines re-inserted per statement (each statement carries them as one `jsonb` array). */
+const INSERT_CHUNK = 2000;
+
+/** Options of `restoreSession`. */
+export interface RestoreOptions {
+  /**
+   * The session's new last activity (`updated_at`), default the current time: a restored
+   * session is in use again, and keeping its old `updated_at` would archive it on the next run.
+   */
+  now?: Date;
+}
+
+/** What `restoreSession` did. */
+export interface RestoreResult {
+  sessionId: string;
+  /** The tier it came from; `'hot'` when it was already active (nothing done). */
+  from: 'hot' | 'cold' | 'deep';
+  /** Messages back in `messages`. */
+  messages: number;
+  /** Summaries re-inserted from the export (cold sessions keep theirs in place). */
+  summaries: number;
+  /** Export objects removed after the commit. */
+  objectsRemoved: number;
+  /**
+   * Set when the rows are back but removing the export objects failed: they are harmless (the
+   * next deep archive overwrites them, deletion removes them) and can be removed by hand.
+   */
+  cleanupError?: unknown;
+}
+
+async function insertChunks(sql: Sql, lines: readonly string[], statement: string, sessionId: string): Promise<number> {
+  let n = 0;
+  for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
+    // The stored lines go to PostgreSQL as they are, so numbers in summary_json and embeddings
+    // keep every digit (no JavaScript number in between).
+    const [row] = await sql.query<{ n: unknown }>(statement, [`[${lines.slice(i, i + INSERT_CHUNK).join(',')}]`, sessionId]);
+    n += toCount(row?.n);
+  }
+  return n;
+}
+
+const INSERT_MESSAGES = `
+  WITH inserted AS (
+    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+    SELECT (j->>'id')::uuid, $2::uuid, j->>'role', j->>'content', j->>'model',
+           CASE WHEN jsonb_typeof(j->'embedding') = 'array' THEN (j->'embedding')::text::vector END,
+           (j->>'created_at')::timestamptz
+      FROM jsonb_array_elements($1::jsonb) AS j
+    RETURNING 1
+  ) SELECT count(*) AS n FROM inserted`;
+
+const INSERT_SUMMARIES = `
+  WITH inserted AS (
+    INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at)
+    SELECT (j->>'id')::uuid, $2::uuid, j->>'strategy', j->>'strategy_version', j->>'summary_text',
+           j->'summary_json', (j->>'created_at')::timestamptz
+      FROM jsonb_array_elements($1::jsonb) AS j
+    RETURNING 1
+  ) SELECT count(*) AS n FROM inserted`;
+
+/**
+ * Brings a cold or deep session back to hot, identical to what was archived (ids, roles,
+ * contents, model, embedding, created_at; summaries), in one transaction holding the session's
+ * row lock: deep exports are read back and verified first, rows are inserted, archived rows
+ * move back with one statement, status becomes 1, an audit row is added. Only after the commit
+ * are the export objects removed, so a crash never leaves the messages nowhere.
+ *
+ * @throws NotFoundError when the session does not exist or was deleted by retention.
+ * @throws StorageError when a deep session's export is missing or does not verify (nothing changes).
+ */
+export async function restoreSession(
+  db: MemoryDb,
+  storage: LongTermStorage,
+  sessionId: string,
+  options: { actor: string; now?: Date },
+): Promise<RestoreResult> {
+  const now = options.now ?? new Date();
+  const outcome = await inTransaction(db, async (sql, em) => {
+    const [session] = await sql.query<{ status: number }>(`SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    if (!session) {
+      throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, { details: { sessionId } });
+    }
+    const status = Number(session.status);
+    if (status === SessionStatus.ACTIVE) return { from: 'hot' as const, messages: 0, summaries: 0, hadExport: false };
+    if (status === SessionStatus.DELETED) {
+      throw new NotFoundError(`[memory/archive] session ${sessionId} was deleted by retention: its messages are gone and cannot be restored`, {
+        details: { sessionId, status },
+      });
+    }
+    let exported: VerifiedSessionExport | null = null;
+    if (status === SessionStatus.DEEP_ARCHIVED) {
+      // Sessions deep-archived by the original library have no export: their rows are still in
+      // messages_archive, and are moved back below like a cold session's.
+      const manifestKey = archiveObjectKeys(sessionId).manifest;
+      if ((await storage.headObject(manifestKey)) !== null) {
+        exported = await readSessionExport(storage, sessionId);
+      } else {
+        const [left] = await sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM messages_archive WHERE session_id = $1`, [sessionId]);
+        if (toCount(left?.n) === 0) {
+          // Never flip a session to active with nothing in it because the storage is misconfigured.
+          throw new NotFoundError(
+            `[memory/archive] deep session ${sessionId} has no export at ${manifestKey} and no archived rows: check that the archiver uses the storage (and prefix) it was exported to`,
+            { details: { sessionId, key: manifestKey } },
+          );
+        }
+      }
+    }
+    let messages = 0;
+    let summaries = 0;
+    if (exported) {
+      messages += await insertChunks(sql, exported.messageLines, INSERT_MESSAGES, sessionId);
+      summaries += await insertChunks(sql, exported.summaryLines, INSERT_SUMMARIES, sessionId);
+    }
+    const [moved] = await sql.query<{ n: unknown }>(
+      `WITH moved AS (
+         DELETE FROM messages_archive WHERE session_id = $1
+         RETURNING id, session_id, role, content, model, embedding, created_at
+       ), inserted AS (
+         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+         SELECT id, session_id, role, content, model, embedding, created_at FROM moved
+         RETURNING 1
+       ) SELECT count(*) AS n FROM inserted`,
+      [sessionId],
+    );
+    messages += toCount(moved?.n);
+    await sql.query(`UPDATE sessions SET status = $1, updated_at = $2::timestamptz WHERE id = $3`, [
+      SessionStatus.ACTIVE,
+      now.toISOString(),
+      sessionId,
+    ]);
+    const from = status === SessionStatus.COLD_ARCHIVED ? ('cold' as const) : ('deep' as const);
+    db.logAudit(em, {
+      action: RESTORE_AUDIT_ACTION,
+      resourceType: 'session',
+      resourceId: sessionId,
+      actor: options.actor,
+      details: { from, messages, summaries },
+    });
+    return { from, messages, summaries, hadExport: exported !== null };
+  });
+
+  const result: RestoreResult = { sessionId, ...pick(outcome), objectsRemoved: 0 };
+  if (outcome.from === 'hot') return result;
+  try {
+    // Also clears objects a crashed deep export left behind for a cold session.
+    result.objectsRemoved = await removeSessionObjects(storage, sessionId);
+  } catch (error) {
+    result.cleanupError = error;
+  }
+  return result;
+}
+
+function pick(o: { from: RestoreResult['from']; messages: number; summaries: number }) {
+  return { from: o.from, messages: o.messages, summaries: o.summaries };
+}
