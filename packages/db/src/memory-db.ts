@@ -1,8 +1,7 @@
 import type { PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
-import { InvalidInputError } from '@memory/errors';
 import {
-  AuditLog,
+  type AuditLog,
   DEFAULT_EMBEDDING_DIMENSIONS,
   MEMORY_TABLES,
   defineMemoryEntities,
@@ -13,6 +12,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
+import { logAudit, type AuditEntry } from './audit.js';
 import { parseDatabaseUrl, type DatabaseKind, type DatabaseTarget } from './database-url.js';
 import { reconcileEmbeddingColumns } from './embedding-columns.js';
 import { MEMORY_MIGRATIONS_TABLE, memoryMigrations } from './migrations/index.js';
@@ -49,20 +49,6 @@ export interface MemoryDbOptions {
    * from a `dumpDataDir()` snapshot instead of running initdb (the test helper does this).
    */
   pglite?: Omit<PGliteOptions, 'extensions' | 'dataDir' | 'parsers' | 'database'>;
-}
-
-/** One audit trail row, as {@link MemoryDb.logAudit} takes it. */
-export interface AuditEntry {
-  /** What happened, e.g. `delete_session` (at most 64 characters). */
-  action: string;
-  /** What it happened to, e.g. `session` (at most 64 characters). */
-  resourceType: string;
-  /** The id of the resource, if any. */
-  resourceId?: string | null;
-  /** Structured facts (JSON). Never put secrets here. */
-  details?: Record<string, unknown> | null;
-  /** Who did it: a user id or a service name. */
-  actor?: string | null;
 }
 
 /**
@@ -248,22 +234,7 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   logAudit(em: MemoryEntityManager, entry: AuditEntry): AuditLog {
-    for (const key of ['action', 'resourceType'] as const) {
-      const value = entry[key];
-      if (typeof value !== 'string' || value.length === 0 || value.length > 64) {
-        throw new InvalidInputError(`[memory/db] logAudit: ${key} must be a non-empty string of at most 64 characters`, {
-          details: { field: key },
-        });
-      }
-    }
-    return em.create(AuditLog, {
-      action: entry.action,
-      resourceType: entry.resourceType,
-      resourceId: entry.resourceId ?? null,
-      details: entry.details ?? null,
-      actor: entry.actor ?? null,
-      createdAt: new Date(),
-    });
+    return logAudit(em, entry);
   }
 
   async execute<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {

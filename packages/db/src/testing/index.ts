@@ -11,3 +11,4 @@ export {
   scratchDatabaseName,
   type ScratchDatabase,
 } from './test-databases.js';
+export { originalSchemaSql, createOriginalSchema, ORIGINAL_COLUMNS } from './original-schema.js';
