@@ -1,5 +1,6 @@
 import type { ClientRequest } from 'node:http';
 import type { BosClientLike } from './bos-client-like.js';
+import { guardTls } from './tls-guard.js';
 
 /**
  * A way to abort the HTTP request behind one SDK call.
@@ -9,8 +10,10 @@ import type { BosClientLike } from './bos-client-like.js';
  * `config.createSignature`, called with the SDK's `HttpClient` of that request as its sixth
  * argument. The hook below delegates signing to the client's own signer (so signing stays the
  * SDK's, or the caller's custom one) and watches that `HttpClient`'s `_req` for the
- * `http.ClientRequest`, which `abort()` destroys, freeing the socket. This leans on one private
- * field; `bos-storage.int.test.ts` (the stall test) fails if an SDK update moves it.
+ * `http.ClientRequest`, which `abort()` destroys, freeing the socket, and which gets the TLS
+ * certificate check the SDK switches off ({@link guardTls}). This leans on one private field;
+ * the stall test in `bos-storage.int.test.ts` and `tls-guard.int.test.ts` fail if an SDK update
+ * moves it.
  */
 export interface RequestControl {
   /** Per-call SDK config to pass as `options.config`. */
@@ -35,6 +38,7 @@ export function createRequestControl(client: BosClientLike): RequestControl {
       set: (request: ClientRequest | null) => {
         current = request;
         if (!request) return;
+        guardTls(request);
         if (aborted) request.destroy();
         else requests.add(request);
       },

@@ -62,6 +62,13 @@ export function toStorageError(error: unknown, context: CallContext): StorageErr
   }
 
   const networkCode = failure instanceof Error ? (failure as NodeJS.ErrnoException).code : undefined;
+  if (networkCode === 'ERR_TLS_CERT_UNTRUSTED') {
+    const reason = String((failure as Error & { reason?: unknown }).reason ?? 'untrusted');
+    return new StorageError(
+      `[memory/bos] ${action} in ${where} failed: the TLS certificate of ${endpoint} did not verify (${reason}): check endpoint (BOS endpoints have valid certificates), or trust the proxy's CA via NODE_EXTRA_CA_CERTS`,
+      { cause: failure, details: { ...details, code: networkCode, reason } },
+    );
+  }
   if (networkCode !== undefined) details.code = networkCode;
   const reason = networkCode ?? (failure instanceof Error ? failure.message : String(failure));
   return new StorageError(`[memory/bos] ${action} in ${where} failed${tries}: ${reason}: check endpoint and network`, {
