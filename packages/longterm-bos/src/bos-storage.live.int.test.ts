@@ -54,6 +54,27 @@ if (missing.length > 0) {
       await expect(storage.putObject('specifics/once.json', 'x', { ifMatch: head!.etag })).rejects.toBeInstanceOf(UnsupportedError);
     });
 
+    it('finds BOS ignoring If-Match on PutObject (why ifMatch is refused; fails if BOS starts honouring it)', async () => {
+      // The SDK's putObject drops If-Match (header allow-list), so send it through its low-level sendRequest.
+      const client = storage.client as unknown as {
+        sendRequest(method: string, args: Record<string, unknown>): PromiseLike<unknown>;
+      };
+      const key = `${storage.prefix}specifics/if-match-probe.txt`;
+      const outcome = await Promise.resolve(
+        client.sendRequest('PUT', {
+          bucketName: storage.bucket,
+          key,
+          body: Buffer.from('probe'),
+          headers: { 'Content-Type': 'text/plain', 'If-Match': '"00000000000000000000000000000000"' },
+        }),
+      ).then(
+        () => 'written despite a wrong If-Match',
+        (failure: unknown) => `refused: ${JSON.stringify(failure)}`,
+      );
+      console.log(`[memory/bos] live PutObject with a wrong If-Match: ${outcome}`);
+      expect(outcome, 'BOS now honours If-Match on PutObject: ifMatch could be supported').toBe('written despite a wrong If-Match');
+    });
+
     it('answers a wrong secret key with a 403 StorageError', async () => {
       const wrong = new BosStorage(options({ secretKey: 'definitely-not-the-secret' }));
       const error = await wrong.getObject('specifics/once.json').catch((e: unknown) => e);
