@@ -137,6 +137,17 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
     expect(text(await store.getObject('k'))).toBe('v');
   });
 
+  it('retries a response cut off mid-body at once, instead of waiting for the timeout', async () => {
+    const store = storage({ requestTimeoutMs: 10_000 });
+    const body = 'x'.repeat(64 * 1024);
+    await store.putObject('k', body);
+    fixture.fault({ kind: 'truncate', match: (request) => request.method === 'GET' });
+    const started = Date.now();
+    expect(text(await store.getObject('k'))).toBe(body);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    expect(fixture.requests.filter((request) => request.method === 'GET')).toHaveLength(2);
+  });
+
   it('aborts a stalled request within the configured time and frees its socket', async () => {
     const store = storage({ requestTimeoutMs: 300, maxAttempts: 1 });
     fixture.fault({ kind: 'stall' });

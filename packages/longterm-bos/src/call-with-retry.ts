@@ -66,7 +66,7 @@ async function attemptOnce<T>(client: BosClientLike, run: (config: object) => Pr
     }, timeoutMs);
   });
   try {
-    return await Promise.race([call, deadline]);
+    return await Promise.race([call, deadline, control.broken]);
   } finally {
     clearTimeout(timer);
   }

@@ -20,6 +20,11 @@ export interface RequestControl {
   readonly config: { createSignature: (...args: unknown[]) => unknown };
   /** Destroys the request (now, or as soon as the SDK creates it). */
   abort(): void;
+  /**
+   * Rejects when the response breaks off mid-body. The SDK pipes object bodies into a stream
+   * and never settles its promise then; racing this turns a hang into a retryable failure.
+   */
+  readonly broken: Promise<never>;
 }
 
 /** Builds the {@link RequestControl} of one call on `client`. */
@@ -27,6 +32,11 @@ export function createRequestControl(client: BosClientLike): RequestControl {
   let aborted = false;
   const requests = new Set<ClientRequest>();
   const ownSigner = client.config.createSignature;
+  let breakOff: (reason: Error) => void = () => undefined;
+  const broken = new Promise<never>((_, reject) => {
+    breakOff = reject;
+  });
+  broken.catch(() => undefined);
 
   function watch(httpClient: unknown): void {
     if (typeof httpClient !== 'object' || httpClient === null) return;
@@ -39,6 +49,10 @@ export function createRequestControl(client: BosClientLike): RequestControl {
         current = request;
         if (!request) return;
         guardTls(request);
+        request.once('response', (response) => {
+          response.once('aborted', () => breakOff(Object.assign(new Error('response body cut off'), { code: 'ECONNRESET' })));
+          response.once('error', (error) => breakOff(error));
+        });
         if (aborted) request.destroy();
         else requests.add(request);
       },
@@ -59,5 +73,6 @@ export function createRequestControl(client: BosClientLike): RequestControl {
       for (const request of requests) request.destroy();
       requests.clear();
     },
+    broken,
   };
 }
