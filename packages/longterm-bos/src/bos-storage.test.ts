@@ -1,4 +1,5 @@
 import { ConfigurationError, InvalidInputError, UnsupportedError } from '@memory/errors';
+import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import type { BosClientLike } from './bos-client-like.js';
 import { BosStorage } from './bos-storage.js';
@@ -40,6 +41,14 @@ describe('BosStorage (no network)', () => {
       expect.unreachable();
     } catch (error) {
       expect(JSON.stringify({ message: (error as Error).message, details: (error as ConfigurationError).details })).not.toContain('S3CR3T');
+    }
+  });
+
+  it('does not show its credentials when logged or serialized', () => {
+    const storage = new BosStorage({ bucket: 'b', accessKey: 'AKID-VISIBLE-NOT', secretKey: 'S3CR3T-NEVER-SHOWN' });
+    void storage.client;
+    for (const shown of [inspect(storage, { depth: 5 }), JSON.stringify(storage), String(storage)]) {
+      expect(shown).not.toContain('S3CR3T-NEVER-SHOWN');
     }
   });
 
