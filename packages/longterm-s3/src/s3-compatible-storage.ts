@@ -81,6 +81,9 @@ export class S3CompatibleStorage implements LongTermStorage {
         throw new InvalidInputError(`[memory/s3] ${name} must be a positive integer, got ${String(value)}`);
       }
     }
+    if (!options.client && Boolean(options.accessKey) !== Boolean(options.secretKey)) {
+      throw new InvalidInputError('[memory/s3] pass both accessKey and secretKey, or neither (to use the AWS default credential chain)');
+    }
     this.#options = { ...options };
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
@@ -121,8 +124,6 @@ export class S3CompatibleStorage implements LongTermStorage {
     }
     if (o.accessKey && o.secretKey) {
       config.credentials = { accessKeyId: o.accessKey, secretAccessKey: o.secretKey, ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}) };
-    } else if (o.accessKey || o.secretKey) {
-      throw new InvalidInputError('[memory/s3] pass both accessKey and secretKey, or neither (to use the AWS default credential chain)');
     }
     return config;
   }
