@@ -1,0 +1,150 @@
+import { InMemoryLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
+import { describe, expect, it } from 'vitest';
+import {
+  KnowledgeIndexCache,
+  addKnowledgeTriples,
+  retrieveRelevantKnowledge,
+  saveKnowledgeTriples,
+  substringRetrieve,
+  type Triple,
+} from './index.js';
+
+const triples: Triple[] = [
+  ['用户', '使用', 'BOS'],
+  ['用户', '部署', 'AI服务'],
+  ['用户', '喜欢喝', '手冲咖啡，不加糖'],
+  ['user', 'prefers', 'PostgreSQL for vector search'],
+  ['用户', '住在', '杭州'],
+  ['user', 'is learning', 'Rust'],
+  ['用户', '对', '青霉素过敏'],
+  ['user', 'uses', 'bos-sdk for uploads'],
+];
+
+function counting(inner: LongTermStorage) {
+  const calls = { get: 0, head: 0 };
+  const storage: LongTermStorage = {
+    capabilities: inner.capabilities,
+    getObject: (k) => (calls.get++, inner.getObject(k)),
+    headObject: (k) => (calls.head++, inner.headObject(k)),
+    putObject: (k, b, o) => inner.putObject(k, b, o),
+    deleteObject: (k) => inner.deleteObject(k),
+    listPrefix: (p) => inner.listPrefix(p),
+    iteratePrefix: (p) => inner.iteratePrefix(p),
+  };
+  return { storage, calls };
+}
+
+async function setup(list: Triple[] = triples) {
+  const storage = new InMemoryLongTermStorage();
+  await saveKnowledgeTriples(storage, 'u1', list);
+  return storage;
+}
+
+describe('retrieveRelevantKnowledge', () => {
+  it('returns what the original returned first, in file order, for queries it answered', async () => {
+    const storage = await setup();
+    for (const q of ['BOS', 'bos', '咖啡', 'PostgreSQL', '用户 住', 'sql']) {
+      const original = substringRetrieve(triples, q, 5);
+      expect(original.length).toBeGreaterThan(0);
+      const ours = await retrieveRelevantKnowledge(storage, 'u1', q, { topK: 5, cache: false });
+      expect(ours.slice(0, original.length)).toEqual(original);
+    }
+  });
+
+  it('returns the first topK in file order for an empty query, and accepts topK as a number', async () => {
+    const storage = await setup();
+    expect(await retrieveRelevantKnowledge(storage, 'u1', '')).toEqual(triples.slice(0, 5));
+    expect(await retrieveRelevantKnowledge(storage, 'u1', '', 2)).toEqual(triples.slice(0, 2));
+  });
+
+  it('finds triples for natural questions in Chinese, English and both', async () => {
+    const storage = await setup();
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '用户平时喝什么咖啡？', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'Which database does the user prefer?', 1))[0]?.[2]).toBe('PostgreSQL for vector search');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '他对什么药过敏', 1))[0]?.[2]).toBe('青霉素过敏');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what is he learning these days', 1))[0]?.[2]).toBe('Rust');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he drink', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
+  });
+
+  it('folds width and case (NFKC) when matching tokens', async () => {
+    const storage = await setup();
+    const [top] = await retrieveRelevantKnowledge(storage, 'u1', 'ＰＯＳＴＧＲＥＳＱＬ ｖｅｃｔｏｒ', 1);
+    expect(top?.[2]).toBe('PostgreSQL for vector search');
+  });
+
+  it('returns scores on request, best first, and nothing for a query that matches nothing', async () => {
+    const storage = await setup();
+    const scored = await retrieveRelevantKnowledge(storage, 'u1', 'coffee without sugar 咖啡', { withScores: true, topK: 3 });
+    expect(scored[0]).toMatchObject({ triple: triples[2], exact: false, ended: false, position: 2 });
+    for (let i = 1; i < scored.length; i++) expect(scored[i]!.score).toBeLessThanOrEqual(scored[i - 1]!.score);
+    expect(await retrieveRelevantKnowledge(storage, 'u1', 'zzzz qqqq', 5)).toEqual([]);
+    expect(await retrieveRelevantKnowledge(storage, 'nobody', 'coffee', 5)).toEqual([]);
+  });
+
+  it('never ranks a superseded triple above a current one, and can leave them out', async () => {
+    const storage = new InMemoryLongTermStorage();
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京市朝阳区']], { now: new Date('2024-01-01T00:00:00Z') });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], { singleValued: ['住在'], now: new Date('2025-01-01T00:00:00Z') });
+    // "北京" is an exact substring of the old value only, and still the current one comes first.
+    const scored = await retrieveRelevantKnowledge(storage, 'u1', '用户住在北京', { withScores: true });
+    expect(scored.map((s) => [s.triple[2], s.ended])).toEqual([
+      ['杭州', false],
+      ['北京市朝阳区', true],
+    ]);
+    expect(await retrieveRelevantKnowledge(storage, 'u1', '住在', { includeEnded: false })).toHaveLength(1);
+  });
+});
+
+describe('KnowledgeIndexCache', () => {
+  it('downloads and indexes once per etag; a repeated query costs one headObject', async () => {
+    const { storage, calls } = counting(await setup());
+    const cache = new KnowledgeIndexCache();
+    await retrieveRelevantKnowledge(storage, 'u1', 'coffee', { cache });
+    await retrieveRelevantKnowledge(storage, 'u1', '咖啡', { cache });
+    await retrieveRelevantKnowledge(storage, 'u1', 'rust', { cache });
+    expect(calls).toEqual({ get: 1, head: 3 });
+    expect(cache.loads).toBe(1);
+    await addKnowledgeTriples(storage, 'u1', [['user', 'drinks', 'oolong tea']]);
+    calls.get = 0;
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'oolong', { cache }))[0]?.[2]).toBe('oolong tea');
+    expect(calls.get).toBe(1);
+    expect(cache.loads).toBe(2);
+  });
+
+  it('shares one download among concurrent lookups', async () => {
+    const { storage, calls } = counting(await setup());
+    const cache = new KnowledgeIndexCache();
+    await Promise.all(Array.from({ length: 5 }, () => retrieveRelevantKnowledge(storage, 'u1', 'coffee', { cache })));
+    expect(calls.get).toBe(1);
+  });
+
+  it('evicts the least recently used index by entries and by bytes', async () => {
+    const storage = new InMemoryLongTermStorage();
+    for (const u of ['a', 'b', 'c']) await saveKnowledgeTriples(storage, u, triples);
+    const cache = new KnowledgeIndexCache({ maxEntries: 2 });
+    await retrieveRelevantKnowledge(storage, 'a', 'x', { cache });
+    await retrieveRelevantKnowledge(storage, 'b', 'x', { cache });
+    await retrieveRelevantKnowledge(storage, 'a', 'x', { cache }); // a is now the most recent
+    await retrieveRelevantKnowledge(storage, 'c', 'x', { cache }); // evicts b
+    expect(cache.size).toBe(2);
+    const loads = cache.loads;
+    await retrieveRelevantKnowledge(storage, 'a', 'x', { cache });
+    expect(cache.loads).toBe(loads);
+    await retrieveRelevantKnowledge(storage, 'b', 'x', { cache });
+    expect(cache.loads).toBe(loads + 1);
+
+    const size = (await storage.headObject('knowledge/a.jsonl'))!.size;
+    const small = new KnowledgeIndexCache({ maxBytes: size * 1.5 });
+    await retrieveRelevantKnowledge(storage, 'a', 'x', { cache: small });
+    await retrieveRelevantKnowledge(storage, 'b', 'x', { cache: small });
+    expect(small.size).toBe(1);
+  });
+
+  it('keeps separate indexes for separate storage backends with the same key', async () => {
+    const one = await setup([['u', 'likes', 'tea']]);
+    const two = await setup([['u', 'likes', 'coffee']]);
+    const cache = new KnowledgeIndexCache();
+    expect(await retrieveRelevantKnowledge(one, 'u1', 'likes', { cache })).toEqual([['u', 'likes', 'tea']]);
+    expect(await retrieveRelevantKnowledge(two, 'u1', 'likes', { cache })).toEqual([['u', 'likes', 'coffee']]);
+  });
+});

@@ -1,0 +1,102 @@
+/**
+ * Concept groups for query expansion: terms, in Chinese and English, that people use
+ * interchangeably when talking about the facts an assistant remembers about them (family,
+ * home, work, health, food, habits, plans, money, tools). A query term found in a group brings
+ * the group's other terms into the query at a lower weight, so "他太太做什么工作" finds
+ * `["用户", "妻子", ...]` and "what does he drink" finds `["用户", "喜欢喝", "美式咖啡"]`.
+ *
+ * It is a small hand-made lexicon, not a model: it bridges common paraphrases and the two
+ * languages for everyday personal facts, and nothing beyond them.
+ */
+export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
+  // people
+  ['wife', 'husband', 'spouse', 'partner', 'married', '妻子', '太太', '老婆', '爱人', '丈夫', '老公', '先生', '配偶', '伴侣'],
+  ['child', 'children', 'kid', 'kids', 'son', 'daughter', 'baby', 'twins', '孩子', '小孩', '儿子', '女儿', '宝宝', '娃', '子女'],
+  ['parents', 'mother', 'mom', 'mum', 'father', 'dad', '父母', '母亲', '妈妈', '父亲', '爸爸', '老人'],
+  ['family', '家人', '家庭', '家里', 'wife', 'husband', 'kids', 'children', 'parents', '妻子', '丈夫', '孩子', '父母'],
+  ['sibling', 'sister', 'brother', '姐姐', '妹妹', '哥哥', '弟弟', '兄弟姐妹'],
+  ['friend', 'colleague', 'coworker', 'collaborator', 'collaborate', 'mentor', '朋友', '同事', '合作', '合作者', '导师'],
+  ['manager', 'boss', 'supervisor', 'reports to', 'lead', 'vp', 'director', 'head of', '领导', '上司', '老板', '主管', '直属领导', '经理'],
+  ['student', 'students', 'intern', 'interns', 'mentee', 'supervise', '学生', '实习生', '徒弟'],
+  // home
+  ['live', 'lives', 'living', 'home', 'city', 'based', 'reside', 'neighborhood', 'district', '住', '居住', '生活', '住在', '城市', '家住', '定居', '所在地', '租住', '小区'],
+  ['hometown', 'grew up', 'born', 'from', '老家', '家乡', '籍贯', '出生'],
+  ['house', 'apartment', 'condo', 'rent', 'mortgage', '房子', '房贷', '租房', '公寓', '学区房', '房租'],
+  ['visa', 'permit', 'residency', 'pr', 'citizenship', 'immigration', 'green card', '签证', '居留', '永居', '绿卡', '准证', '移民', '身份'],
+  // work
+  ['work', 'job', 'occupation', 'profession', 'career', 'employer', 'company', 'works', 'role', 'position', 'for a living', '工作', '上班', '职业', '就职', '任职', '公司', '单位', '任教', '做什么', '岗位', '职位'],
+  ['business', 'shop', 'store', 'company', 'runs', 'owns', 'employees', 'staff', 'customers', 'clients', '生意', '店', '公司', '创业', '员工', '客户'],
+  ['metric', 'metrics', 'kpi', 'okr', 'goal', 'target', 'adoption', 'growth', '指标', '目标', '增长', '考核', '绩效'],
+  ['salary', 'income', 'earn', 'earns', 'pay', 'paid', '工资', '收入', '薪水', '年薪', '月薪'],
+  ['team', 'department', 'group', 'reports', '团队', '部门', '小组'],
+  ['project', 'product', '项目', '产品', '负责'],
+  ['goal', 'plan', 'plans', 'planning', 'wants', 'want', 'aim', 'future', '目标', '计划', '规划', '打算', '想', '考虑', '希望', '长期'],
+  ['deadline', 'due', 'submission', '截止', '截稿', 'ddl', '期限'],
+  ['good at', 'skilled', 'skill', 'specialty', 'best at', 'expert', '擅长', '拿手', '特长', '专长', '会做'],
+  ['before', 'previously', 'previous', 'former', 'formerly', 'used to', 'past', 'earlier', '以前', '之前', '曾经', '过去', '原来', '前任'],
+  ['age', 'old', 'how old', 'years old', '年龄', '多大', '岁', '几岁'],
+  // learning and tools
+  ['study', 'studied', 'learn', 'learning', 'course', 'class', 'lesson', 'tutor', '学', '学习', '在学', '课', '课程', '上课', '报名', '培训', '课外班'],
+  ['school', 'university', 'college', 'degree', 'graduated', 'education', '学校', '大学', '毕业', '学历', '上学', '在读', '幼儿园', '小学'],
+  ['degree', 'master', 'masters', 'phd', 'doctorate', 'bachelor', 'major', '学位', '硕士', '博士', '本科', '专业', '学历'],
+  ['exam', 'test', 'grade', 'grades', 'homework', 'score', '考试', '成绩', '作业', '试卷', '分数', '年级', '班级'],
+  ['programming', 'code', 'coding', 'language', 'python', 'script', 'java', 'rust', 'javascript', 'typescript', 'kotlin', 'swift', 'c++', '编程', '代码', '写代码', '语言', '脚本'],
+  ['tool', 'tools', 'software', 'app', 'apps', 'system', 'platform', 'use', 'uses', 'using', '工具', '软件', '应用', '系统', '平台', '使用', '常用',],
+  ['database', 'db', 'cache', 'storage', 'postgresql', 'mysql', 'redis', 'mongodb', 'tidb', 'sqlite', 'milvus', 'elasticsearch', 'vector', '数据库', '缓存', '存储', '向量数据库'],
+  ['model', 'framework', 'gpu', 'train', 'training', 'pytorch', 'tensorflow', 'jax', 'cuda', 'h100', 'a100', '模型', '框架', '训练', '算力'],
+  ['research', 'paper', 'thesis', 'topic', '研究', '论文', '方向', '课题'],
+  ['benchmark', 'evaluation', 'eval', '评测', '基准', '测评'],
+  ['open source', 'github', 'stars', 'repository', '开源', '星数', '仓库'],
+  ['todo', 'to do', 'task', 'tasks', 'prepare', 'preparing', 'need to', 'needs to', 'upcoming', '准备', '任务', '需要', '要做', '待办', '安排'],
+  // health and body
+  ['allergy', 'allergic', '过敏', '忌口'],
+  ['health', 'condition', 'illness', 'disease', 'checkup', 'medical', 'asthma', 'diabetes', 'hypertension', 'blood pressure', 'cholesterol', 'surgery', 'injury', '健康', '身体', '疾病', '患有', '体检', '病', '哮喘', '糖尿病', '高血压', '血压', '胆固醇', '手术', '受伤', '结节'],
+  ['medication', 'medicine', 'drug', 'pill', 'takes', 'prescription', '药', '吃药', '服用', '药物'],
+  ['pregnant', 'pregnancy', 'expecting', 'baby', 'due', '怀孕', '孕期', '宝宝', '预产期'],
+  ['sleep', 'insomnia', 'bed', 'wake', 'wakes', '睡眠', '睡觉', '作息', '失眠', '熬夜', '起床'],
+  ['weight', 'diet', 'lose', '减肥', '体重', '瘦', '控制'],
+  ['exercise', 'sport', 'sports', 'workout', 'fitness', 'gym', 'run', 'running', 'swim', 'yoga', 'bike', 'biking', 'hiking', 'climbing', 'ride', 'rides', 'cycling', '运动', '锻炼', '健身', '跑步', '游泳', '瑜伽', '骑行', '徒步', '快走', '跳操'],
+  ['stress', 'anxious', 'anxiety', 'worried', 'worry', 'worries', 'tired', 'mood', 'frustrated', '压力', '焦虑', '担心', '疲惫', '情绪', '心情', '烦', '头疼'],
+  // food and drink
+  ['drink', 'drinks', 'coffee', 'tea', 'latte', 'beverage', '喝', '饮料', '咖啡', '茶', '拿铁'],
+  ['food', 'eat', 'eats', 'cuisine', 'dish', 'meal', 'cook', 'cooking', 'diet', 'favorite food', '吃', '食物', '菜', '口味', '饮食', '做饭', '拿手', '美食', '爱吃', '小吃'],
+  ['vegetarian', 'vegan', 'restriction', 'avoid', 'avoids', '素食', '不吃', '忌口', '避免'],
+  // leisure
+  ['hobby', 'hobbies', 'interest', 'pastime', 'enjoy', 'likes', 'free time', 'club', 'plays', 'practice', 'learning', '爱好', '兴趣', '喜欢', '业余', '休闲', '弹', '练', '玩'],
+  ['read', 'reading', 'book', 'books', 'novel', '读', '看书', '书'],
+  ['listen', 'listening', 'podcast', 'music', 'song', 'band', 'singer', 'musician', '听', '音乐', '歌', '歌手', '播客'],
+  ['watch', 'watching', 'movie', 'film', 'tv', 'show', 'series', '看', '电影', '电视剧', '剧', '在追'],
+  ['game', 'games', 'gaming', '游戏', '玩'],
+  ['travel', 'trip', 'vacation', 'holiday', 'visit', 'visited', 'visiting', 'traveled', '旅行', '旅游', '出游', '去过', '度假', '出差'],
+  ['pet', 'pets', 'dog', 'cat', 'puppy', 'kitten', 'corgi', 'retriever', 'lab', 'poodle', '宠物', '狗', '猫', '养', '柯基', '金毛', '泰迪', '小狗', '小猫'],
+  ['photography', 'camera', 'photo', '摄影', '相机', '拍照'],
+  // money and things
+  ['money', 'finance', 'financial', 'cash', 'budget', 'saving', 'savings', 'invest', 'investment', 'loan', 'revenue', 'price', 'prices', 'taxes', 'tax', '钱', '理财', '存钱', '投资', '贷款', '预算', '收入', '财务', '税'],
+  ['accountant', 'bookkeeping', 'accounting', 'taxes', '会计', '记账', '报税'],
+  ['insurance', '保险', '医疗险', '重疾险'],
+  ['car', 'drive', 'drives', 'vehicle', 'van', '车', '开车', '汽车'],
+  ['commute', 'commutes', 'transport', 'office', 'get to', '通勤', '上下班', '交通', '地铁'],
+  ['phone', 'laptop', 'computer', 'device', '手机', '电脑', '笔记本'],
+  ['birthday', 'born', '生日', '出生'],
+  ['marketing', 'market', 'advertise', 'advertising', 'ads', 'promotion', 'newsletter', 'email', 'social media', '营销', '推广', '宣传'],
+  ['supplier', 'source', 'sources', 'buy', '进货', '供应', '采购', '货源'],
+  // how to talk to the user
+  ['answer', 'answers', 'reply', 'respond', 'format', 'style', 'prefers', 'explanation', 'concise', 'detailed', 'bullet', 'jargon', 'terminology', 'dislikes', 'preamble', '回答', '回复', '风格', '偏好', '希望', '格式', '解释', '简洁', '详细', '术语', '啰嗦', '不喜欢', '讨厌'],
+  ['language', 'languages', 'speak', 'speaks', 'chinese', 'english', 'cantonese', 'mandarin', 'japanese', 'korean', 'french', 'spanish', 'german', 'malay',
+    '语言', '中文', '英文', '英语', '粤语', '普通话', '日语', '韩语', '法语', '西班牙语', '德语', '马来语', '说'],
+  ['decide', 'decision', 'decisions', 'decides', '决定', '决策', '选择'],
+];
+
+/**
+ * Question words and the kind of fact they ask for. Question words are stop words for
+ * matching, but they say what the answer looks like: "where" wants a place, "who" a person.
+ * Matched on the folded query; the terms join the query like a concept group.
+ */
+export const QUESTION_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/\bwhere\b|哪里|哪儿|在哪(?![家个些种])|什么地方|哪个城市/u, ['live', 'based', 'city', 'located', 'address', 'neighborhood', 'hometown', '住', '居住', '城市', '地址', '位于', '老家', '所在地']],
+  [/\bwho\b|谁/u, ['wife', 'husband', 'partner', 'friend', 'colleague', 'manager', 'mentor', 'mother', 'father', 'sister', 'brother', 'son', 'daughter', '妻子', '丈夫', '朋友', '同事', '领导', '导师', '母亲', '父亲', '儿子', '女儿']],
+  [/\bwhen\b|什么时候|几时|哪天|几月|日期/u, ['date', 'deadline', 'birthday', 'due', 'schedule', 'month', '日期', '截止', '生日', '时间', '月', '日']],
+  [/\bhow old\b|多大|几岁|年龄/u, ['age', 'old', 'born', 'birthday', '年龄', '岁', '生日', '出生']],
+  [/\bhow much\b|\bhow many\b|多少|几个/u, ['price', 'cost', 'budget', 'number', 'count', 'revenue', 'rent', '价格', '预算', '数量', '收入', '房租', '万', '元']],
+  [/\bwhy\b|为什么|为何|原因/u, ['because', 'reason', 'due to', '因为', '原因', '由于']],
+];

@@ -1,0 +1,35 @@
+import { describe, expect, it } from 'vitest';
+import { stem, tokenize } from './tokenize.js';
+
+describe('tokenize', () => {
+  it('gives Chinese words, bigrams and characters, without particles and stop words', () => {
+    const tokens = tokenize('用户喜欢喝咖啡吗');
+    expect(tokens).toEqual(expect.arrayContaining(['喜欢', '咖啡', '喝咖', '喝']));
+    expect(tokens).not.toContain('用户');
+    expect(tokens).not.toContain('吗');
+    expect(tokens.some((t) => t.includes('户'))).toBe(false);
+  });
+
+  it('folds width and case and stems English, dropping stop words', () => {
+    expect(tokenize('Which DATABASES does she use?')).toEqual(['databas', 'us']);
+    expect(tokenize('ＰｏｓｔｇｒｅＳＱＬ')).toEqual(['postgresql']);
+    expect(tokenize('python3')).toEqual(['python3', 'python', '3']);
+  });
+
+  it('handles characters outside the BMP without splitting them', () => {
+    const tokens = tokenize('𠮷野家');
+    expect(tokens).toContain('𠮷');
+    expect(tokens).toContain('𠮷野');
+    for (const t of tokens) expect(t).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+  });
+});
+
+describe('stem', () => {
+  it('brings inflected and derived forms together', () => {
+    expect(new Set(['use', 'uses', 'used', 'using'].map(stem)).size).toBe(1);
+    expect(new Set(['prefer', 'prefers', 'preferred'].map(stem)).size).toBe(1);
+    expect(new Set(['collaborator', 'collaborates', 'collaboration'].map(stem)).size).toBe(1);
+    expect(new Set(['study', 'studies', 'studying'].map(stem)).size).toBe(1);
+    expect(stem('go')).toBe('go');
+  });
+});

@@ -1,0 +1,141 @@
+import { foldText } from './fold.js';
+
+// Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
+// is tokenized like Latin text.
+const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
+const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
+
+// Particles and question words: bigrams containing them are mostly noise ("的编", "什么").
+const CJK_PARTICLES = new Set('的了吗呢吧啊呀么嘛哪哦呗是什'.split(''));
+const CJK_STOPWORDS = new Set([
+  '是', '在', '有', '和', '与', '及', '或', '我', '你', '他', '她', '它', '们', '这', '那', '都', '也', '就', '还', '被', '把',
+  '对', '从', '给', '让', '会', '要', '想', '请', '问', '吗', '么', '什么', '哪', '哪些', '哪里', '哪个', '怎么', '怎样', '如何', '为什么',
+  '这个', '那个', '一个', '一下', '请问', '知道', '告诉', '多少', '几', '个', '些', '之', '其', '该', '用户', '他的', '她的', '我的',
+  '最近', '现在', '目前', '平时', '主要', '经常', '一般', '通常', '一直', '有没有', '是不是', '情况', '方面', '问题',
+]);
+const EN_STOPWORDS = new Set(
+  ('a an the is are was were be been being am do does did doing what which who whom whose where when why how ' +
+    'i me my mine myself you your yours he him his she her hers it its they them their theirs we us our ours ' +
+    'of in on at to for with by from about as into onto over under and or but not no nor so than too very ' +
+    'any some all this that these those has have had having there here can could would should will shall may might must ' +
+    'tell know please user users s t also just ever currently now then anything something kind sort ' +
+    'recently lately usually mainly mostly often really')
+    .split(' '),
+);
+
+const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+
+// Porter's step 2/3 style rules, so "collaborator", "collaborates" and "collaboration" meet.
+const DERIVATIONAL: readonly (readonly [string, string])[] = [
+  ['ational', 'ate'], ['tional', 'tion'], ['ization', 'ize'], ['isation', 'ize'], ['ation', 'ate'], ['ator', 'ate'],
+  ['iveness', 'ive'], ['fulness', 'ful'], ['ousness', 'ous'], ['ement', ''], ['ness', ''], ['ities', 'ity'],
+];
+
+/**
+ * A light English stemmer (a few Porter-style suffix rules). Both documents and queries go
+ * through it, so consistency matters more than linguistic accuracy: `uses`, `using`, `used`,
+ * `use` all become `us`; `prefers`, `preferred` become `prefer`.
+ */
+export function stem(word: string): string {
+  if (word.length < 3 || !/^[a-z]+$/.test(word)) return word;
+  let w = word;
+  if (w.endsWith('ies') && w.length > 4) w = `${w.slice(0, -3)}y`;
+  else if (w.endsWith('sses')) w = w.slice(0, -2);
+  else if (/(ches|shes|xes|zes)$/.test(w)) w = w.slice(0, -2);
+  else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
+  if (w.endsWith('ing') && w.length >= 5) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4) w = w.slice(0, -2);
+  if (/([b-df-hj-km-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
+  for (const [suffix, replacement] of DERIVATIONAL) {
+    if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
+      w = w.slice(0, -suffix.length) + replacement;
+      break;
+    }
+  }
+  if (w.endsWith('e') && w.length >= 3) w = w.slice(0, -1);
+  if (w.endsWith('y') && w.length > 3) w = `${w.slice(0, -1)}i`;
+  return w;
+}
+
+/** A token and how much it counts in a query (character unigrams count less). */
+export interface WeightedToken {
+  token: string;
+  weight: number;
+}
+
+/** Weight of a single CJK character relative to words and bigrams. */
+export const UNIGRAM_WEIGHT = 0.3;
+
+const runCache = new Map<string, string[]>();
+
+function cjkTokens(run: string, out: string[]): void {
+  let cached = runCache.get(run);
+  if (!cached) {
+    cached = [];
+    // Characters inside a stop word ("用户", "什么") yield no unigrams or bigrams either.
+    const stopAt = new Set<number>();
+    for (const s of segmenter.segment(run)) {
+      if (!s.isWordLike) continue;
+      if (CJK_STOPWORDS.has(s.segment)) {
+        for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
+      } else if (s.segment.length >= 2) cached.push(s.segment);
+    }
+    // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
+    const chars: Array<[string, number]> = [];
+    for (let i = 0; i < run.length; ) {
+      const c = String.fromCodePoint(run.codePointAt(i)!);
+      chars.push([c, i]);
+      i += c.length;
+    }
+    for (let k = 0; k < chars.length; k++) {
+      const [c, at] = chars[k]!;
+      if (stopAt.has(at)) continue;
+      if (!CJK_PARTICLES.has(c) && !CJK_STOPWORDS.has(c)) cached.push(c);
+      const next = chars[k + 1];
+      if (next !== undefined && !stopAt.has(next[1]) && !CJK_PARTICLES.has(c) && !CJK_PARTICLES.has(next[0])) {
+        const bigram = c + next[0];
+        if (!CJK_STOPWORDS.has(bigram)) cached.push(bigram);
+      }
+    }
+    // Bounded: segmenting is the slow part of indexing, and most runs repeat (predicates,
+    // common objects); the cache keeps the repeats cheap without growing without limit.
+    if (runCache.size > 50_000) runCache.clear();
+    runCache.set(run, cached);
+  }
+  for (const t of cached) out.push(t);
+}
+
+/**
+ * The tokens retrieval and the hashing embedder use, after {@link foldText} (NFKC, lower case):
+ * for Chinese and Japanese text, `Intl.Segmenter` words of two or more characters, character
+ * bigrams and single characters (particles and question words dropped); for other scripts,
+ * words with English stop words dropped and a light English {@link stem}.
+ *
+ * @example
+ * ```ts
+ * tokenize('用户喜欢喝咖啡'); // ['喜欢', '咖啡', '户', '喜', '喜欢', '欢', '欢喝', '喝', '喝咖', '咖', '咖啡', '啡', ...]
+ * tokenize('Which databases does she use?'); // ['databas', 'us']
+ * ```
+ */
+export function tokenize(text: string): string[] {
+  const out: string[] = [];
+  const folded = foldText(text);
+  for (const m of folded.matchAll(RUNS)) {
+    if (m[1] !== undefined) cjkTokens(m[1], out);
+    else {
+      const word = m[2]!;
+      if (EN_STOPWORDS.has(word)) continue;
+      out.push(stem(word));
+      // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
+      if (/\p{L}/u.test(word) && /\p{N}/u.test(word)) {
+        for (const part of word.match(/\p{L}+|\p{N}+/gu) ?? []) if (!EN_STOPWORDS.has(part)) out.push(stem(part));
+      }
+    }
+  }
+  return out;
+}
+
+/** True when the token is a single CJK character (it gets {@link UNIGRAM_WEIGHT} in queries). */
+export function isUnigram(token: string): boolean {
+  return [...token].length === 1 && CJK_CHAR.test(token);
+}
