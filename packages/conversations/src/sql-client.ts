@@ -81,6 +81,9 @@ export function toStoreError(error: unknown): unknown {
   if (code === '23505') {
     return new ConflictError(`[memory/conversations] a row with this id already exists (${reason}): use another id`, { details, cause });
   }
+  if (code === '40P01' || code === '40001') {
+    return new ConflictError(`[memory/conversations] a concurrent transaction won (${reason}): retry the call`, { details, cause });
+  }
   if (code && NUL_STATES.has(code)) {
     return new InvalidInputError(`[memory/conversations] a value holds a NUL character (\\u0000), which PostgreSQL cannot store: strip it (${reason})`, { details, cause });
   }

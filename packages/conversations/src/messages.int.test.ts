@@ -1,0 +1,236 @@
+import { beforeAll, expect, it } from 'vitest';
+import type { MemoryDb } from '@memory/db';
+import { describeEachDatabase } from '@memory/db/testing';
+import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from '@memory/errors';
+import { SessionStatus } from '@memory/models';
+import { createConversationStore, isSessionArchivedError, type ConversationStore, type MessageRecord } from './index.js';
+import { newId } from './ids.js';
+
+async function count(db: MemoryDb, sql: string, params: unknown[] = []): Promise<number> {
+  const rows = await db.execute<{ n: number }>(`select count(*)::int as n from ${sql}`, params);
+  return Number(rows[0]!.n);
+}
+
+function byPosition(a: MessageRecord, b: MessageRecord): number {
+  return a.createdAt.getTime() - b.createdAt.getTime() || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+describeEachDatabase('messages', (ctx) => {
+  let db: MemoryDb;
+  let store: ConversationStore;
+
+  beforeAll(async () => {
+    db = await ctx.createDb({ embeddingDimensions: 3 });
+    store = createConversationStore(db);
+  });
+
+  it('does not duplicate a retried append and reports which messages were new', async () => {
+    const s = await store.createSession({ userId: 'retry' });
+    const batch = [
+      { id: newId(), role: 'user' as const, content: 'question' },
+      { id: newId(), role: 'assistant' as const, content: 'answer', model: 'gpt-x' },
+    ];
+    const first = await store.appendMessages(s.id, batch);
+    expect(first.insertedIds).toEqual(batch.map((m) => m.id));
+    expect(first.existingIds).toEqual([]);
+    const touched = await store.getSession(s.id);
+    expect(touched.updatedAt.getTime()).toBeGreaterThan(s.updatedAt.getTime() - 1);
+
+    const retry = await store.appendMessages(s.id, batch);
+    expect(retry.insertedIds).toEqual([]);
+    expect(retry.existingIds).toEqual(batch.map((m) => m.id));
+    expect(retry.messages.map((m) => m.createdAt)).toEqual(first.messages.map((m) => m.createdAt));
+    expect((await store.getSession(s.id)).updatedAt).toEqual(touched.updatedAt);
+
+    const extra = { id: newId(), role: 'user' as const, content: 'follow-up' };
+    const mixed = await store.appendMessages(s.id, [...batch, extra]);
+    expect(mixed.insertedIds).toEqual([extra.id]);
+    expect(mixed.existingIds).toEqual(batch.map((m) => m.id));
+    expect(await store.countMessages(s.id)).toBe(3);
+    expect((await store.getHistory(s.id)).messages.map((m) => m.content)).toEqual(['question', 'answer', 'follow-up']);
+  });
+
+  it('refuses an id that belongs to another session, inserting nothing', async () => {
+    const a = await store.createSession({});
+    const b = await store.createSession({});
+    const taken = newId();
+    await store.appendMessages(a.id, [{ id: taken, role: 'user', content: 'in a' }]);
+    const attempt = store.appendMessages(b.id, [{ role: 'user', content: 'new' }, { id: taken, role: 'user', content: 'in b?' }]);
+    await expect(attempt).rejects.toThrow(ConflictError);
+    await expect(store.appendMessages(b.id, [{ id: taken, role: 'user', content: 'x' }])).rejects.toThrow(/already belongs to session/);
+    expect(await store.countMessages(b.id)).toBe(0);
+  });
+
+  it('keeps concurrent appends whole and in order', async () => {
+    const s = await store.createSession({});
+    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 5 }, (_, i) => ({ role: 'user' as const, content: `b${b}m${i}` })));
+    await Promise.all(batches.map((batch) => store.appendMessages(s.id, batch)));
+    const { messages } = await store.getHistory(s.id, { limit: 100 });
+    expect(messages).toHaveLength(40);
+    const contents = messages.map((m) => m.content);
+    // The session row lock makes batches take turns: each batch is contiguous and in its own order.
+    for (let start = 0; start < 40; start += 5) {
+      const b = contents[start]!.slice(0, contents[start]!.indexOf('m'));
+      expect(contents.slice(start, start + 5)).toEqual([0, 1, 2, 3, 4].map((i) => `${b}m${i}`));
+    }
+    expect(new Set(contents).size).toBe(40);
+    const stamps = (await db.execute<{ t: string }>('select created_at::text as t from messages where session_id = ? order by created_at, id', [s.id])).map((r) => r.t);
+    expect(new Set(stamps).size).toBe(40);
+  });
+
+  it('pages history with cursors, stable through equal timestamps', async () => {
+    const s = await store.createSession({});
+    const at = new Date('2026-03-01T12:00:00Z');
+    await store.appendMessages(s.id, Array.from({ length: 10 }, (_, i) => ({ role: 'user' as const, content: `same ${i}`, createdAt: at })));
+    const all = (await store.getHistory(s.id, { limit: 100 })).messages;
+    expect(all).toHaveLength(10);
+    expect([...all].sort(byPosition).map((m) => m.id)).toEqual(all.map((m) => m.id));
+
+    // Backwards from the newest, three at a time.
+    const back: MessageRecord[][] = [];
+    let page = await store.getHistory(s.id, { limit: 3 });
+    back.push(page.messages);
+    expect(page).toMatchObject({ hasOlder: true, hasNewer: false });
+    while (page.hasOlder) {
+      page = await store.getHistory(s.id, { limit: 3, before: page.olderCursor });
+      expect(page.hasNewer).toBe(true);
+      back.push(page.messages);
+    }
+    expect(back.map((p) => p.length)).toEqual([3, 3, 3, 1]);
+    expect(back.reverse().flat().map((m) => m.id)).toEqual(all.map((m) => m.id));
+
+    // Forwards from the oldest.
+    const forward: MessageRecord[] = [all[0]!];
+    let cursor = all[0]!.cursor;
+    for (;;) {
+      const next = await store.getHistory(s.id, { limit: 4, after: cursor });
+      forward.push(...next.messages);
+      if (!next.hasNewer) break;
+      cursor = next.newerCursor!;
+    }
+    expect(forward.map((m) => m.id)).toEqual(all.map((m) => m.id));
+
+    // Polling with the newest cursor picks up later appends only.
+    const newest = all.at(-1)!.cursor;
+    expect((await store.getHistory(s.id, { after: newest })).messages).toEqual([]);
+    await store.appendMessages(s.id, [{ role: 'assistant', content: 'later' }]);
+    expect((await store.getHistory(s.id, { after: newest })).messages.map((m) => m.content)).toEqual(['later']);
+
+    // Between two cursors.
+    const between = await store.getHistory(s.id, { after: all[2]!.cursor, before: all[6]!.cursor });
+    expect(between.messages.map((m) => m.id)).toEqual(all.slice(3, 6).map((m) => m.id));
+    await expect(store.getHistory(s.id, { before: 'x' })).rejects.toThrow(InvalidInputError);
+  });
+
+  it('refuses appends to an archived session unless restored through the hook', async () => {
+    const s = await store.createSession({});
+    await store.appendMessages(s.id, [{ role: 'user', content: 'before archival' }]);
+    await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, s.id]);
+    const error = await store.appendMessages(s.id, [{ role: 'user', content: 'x' }]).catch((e: unknown) => e);
+    expect(isSessionArchivedError(error)).toBe(true);
+    expect(ConflictError.isInstance(error)).toBe(true);
+    expect((error as ConflictError).details).toMatchObject({ sessionId: s.id, status: SessionStatus.COLD_ARCHIVED });
+    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(ConfigurationError);
+
+    const restored: string[] = [];
+    const withHook = createConversationStore(db, {
+      restore: async (id) => {
+        restored.push(id);
+        await db.execute('update sessions set status = ? where id = ?', [SessionStatus.ACTIVE, id]);
+      },
+    });
+    const result = await withHook.appendMessages(s.id, [{ role: 'user', content: 'after restore' }], { restore: true });
+    expect(result.restored).toBe(true);
+    expect(restored).toEqual([s.id]);
+    expect(await store.countMessages(s.id)).toBe(2);
+
+    await db.execute('update sessions set status = ? where id = ?', [SessionStatus.DEEP_ARCHIVED, s.id]);
+    const noop = createConversationStore(db, { restore: async () => undefined });
+    await expect(noop.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(/still archived/);
+    expect(await store.countMessages(s.id)).toBe(2);
+    await expect(store.appendMessages(newId(), [{ role: 'user', content: 'x' }])).rejects.toThrow(NotFoundError);
+  });
+
+  it('waits for an archiver holding the session and then sees its new status', async () => {
+    const s = await store.createSession({});
+    let append: Promise<unknown> | undefined;
+    let settledEarly = false;
+    await db.scope(async (em) => {
+      await db.execute('select id from sessions where id = ? for update skip locked', [s.id], em);
+      append = store.appendMessages(s.id, [{ role: 'user', content: 'racing' }]).catch((e: unknown) => e);
+      void append.then(() => (settledEarly = true));
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(settledEarly).toBe(false);
+      await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, s.id], em);
+    });
+    expect(isSessionArchivedError(await append)).toBe(true);
+    expect(await store.countMessages(s.id)).toBe(0);
+  });
+
+  it('checks roles and embeddings, and sets embeddings later', async () => {
+    const s = await store.createSession({});
+    await expect(store.appendMessages(s.id, [{ role: 'robot' as never, content: 'x' }])).rejects.toThrow(/role is "robot"/);
+    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'ok' }, { role: 'user', content: 'x', embedding: [1, 2] }])).rejects.toThrow(
+      /has 2 dimensions but this deployment stores 3/,
+    );
+    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'x', embedding: [1, Number.NaN, 2] }])).rejects.toThrow(InvalidInputError);
+    expect(await store.countMessages(s.id)).toBe(0);
+
+    const { insertedIds } = await store.appendMessages(s.id, [
+      { role: 'user', content: 'with', embedding: new Float32Array([0.5, 0.25, 1]) },
+      { role: 'tool', content: 'without' },
+    ]);
+    expect((await store.getHistory(s.id)).messages.map((m) => m.hasEmbedding)).toEqual([true, false]);
+    const missing = newId();
+    const result = await store.setEmbeddings([
+      { messageId: insertedIds[0]!, embedding: null },
+      { messageId: insertedIds[1]!, embedding: [1, 0, 0] },
+      { messageId: missing, embedding: [1, 0, 0] },
+    ]);
+    expect(result).toEqual({ updatedIds: insertedIds, missingIds: [missing] });
+    expect((await store.getHistory(s.id)).messages.map((m) => m.hasEmbedding)).toEqual([false, true]);
+    await expect(store.setEmbeddings([{ messageId: missing, embedding: [1] }])).rejects.toThrow(InvalidInputError);
+  });
+
+  it('stores any text, including non-ASCII and very long content', async () => {
+    const s = await store.createSession({ title: 'مرحبا' });
+    const texts = ['你好，世界', '👋🏽 emoji ZWJ 👨‍👩‍👧', 'עברית RTL', 'line\nbreak\ttab "quotes" \\ back', 'x'.repeat(200_000)];
+    await store.appendMessages(s.id, texts.map((content) => ({ role: 'user' as const, content })));
+    expect((await store.getHistory(s.id)).messages.map((m) => m.content)).toEqual(texts);
+    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'nul\u0000' }])).rejects.toThrow(/NUL/);
+  });
+
+  it('counts hot and archived messages', async () => {
+    const s = await store.createSession({});
+    await store.appendMessages(s.id, [{ role: 'user', content: 'a' }]);
+    await db.execute(`insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`, [s.id]);
+    expect(await store.countMessages(s.id)).toBe(1);
+    expect(await store.countMessages(s.id, { includeArchived: true })).toBe(2);
+    expect(await count(db, 'messages where session_id = ?', [s.id])).toBe(1);
+  });
+
+  it('saves summaries checked against the compression shape and returns the newest', async () => {
+    const s = await store.createSession({});
+    const json = {
+      decision_points: ['使用 pgvector'],
+      todos: ['ship'],
+      entities: { files: ['a.ts'], tools: ['psql'], extra: 1 },
+      context_state: 'testing',
+      code_snippets: [{ language: 'sql', code: 'select 1', purpose: 'probe' }],
+      custom: { kept: true },
+    };
+    const first = await store.saveSummary(s.id, { strategy: 'context_compression_v2', strategyVersion: '2', text: 'first', json });
+    expect(first.json).toEqual(json);
+    const second = await store.saveSummary(s.id, { strategy: 'context_compression_v2', text: null, json: {} });
+    expect(await store.latestSummary(s.id)).toEqual(second);
+    expect((await store.listSummaries(s.id)).map((x) => x.id)).toEqual([second.id, first.id]);
+    await expect(store.saveSummary(s.id, { strategy: 'x', json: { todos: 'ship' } as never })).rejects.toThrow(/todos: .*expected array/i);
+    await expect(store.saveSummary(s.id, { strategy: 'x', json: { code_snippets: [{ language: 'ts' }] } as never })).rejects.toThrow(/code_snippets\[0\]\.code/);
+    await expect(store.saveSummary(s.id, { strategy: 'x'.repeat(65), json: {} })).rejects.toThrow(/strategy is 65 characters/);
+    await expect(store.saveSummary(newId(), { strategy: 'x', json: {} })).rejects.toThrow(NotFoundError);
+    expect((await store.listSummaries(s.id)).length).toBe(2);
+    const empty = await store.createSession({});
+    expect(await store.latestSummary(empty.id)).toBeNull();
+    await expect(store.latestSummary(newId())).rejects.toThrow(NotFoundError);
+  });
+});
