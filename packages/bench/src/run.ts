@@ -3,6 +3,7 @@
  * `run(size): Promise<boolean>` (false when a target failed). With no name, all run.
  */
 const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => Promise<boolean> }>> = {
+  'longterm-s3': () => import('./longterm-s3.js'),
 };
 
 const args = process.argv.slice(2);

@@ -6,7 +6,7 @@ import { runStorageConformance } from '@memory/longterm-core/testing';
 import { ConflictError, StorageError } from '@memory/errors';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startS3TestServer, type S3TestServer } from '../test/s3-test-server.js';
+import { startS3TestServer, type S3TestServer } from './testing/index.js';
 import { S3CompatibleStorage } from './s3-compatible-storage.js';
 
 // One server per file; each test gets its own bucket, so tests never see each other's objects.

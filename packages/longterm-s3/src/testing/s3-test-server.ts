@@ -1,5 +1,6 @@
 /**
- * A small but real S3 protocol server for tests: path-style requests over HTTP, SigV4 signatures
+ * A small but real S3 protocol server for tests (exported as `@memory/longterm-s3/testing`, so
+ * applications can test their S3 paths without MinIO): path-style requests over HTTP, SigV4 signatures
  * verified (header auth, signed or unsigned payload), PutObject with `If-Match` / `If-None-Match`,
  * GetObject, HeadObject, DeleteObject, HeadBucket and ListObjectsV2 with continuation tokens.
  *
@@ -14,6 +15,7 @@ import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+/** Options of {@link startS3TestServer}. */
 export interface S3TestServerOptions {
   /** Buckets that exist from the start. */
   buckets?: string[];
@@ -36,6 +38,7 @@ interface Fault {
   stall?: boolean;
 }
 
+/** A running {@link startS3TestServer}; credentials are the ones it accepts. */
 export interface S3TestServer {
   /** `http://127.0.0.1:<port>` */
   readonly endpoint: string;
@@ -51,6 +54,15 @@ export interface S3TestServer {
   close(): Promise<void>;
 }
 
+/**
+ * Starts the server on 127.0.0.1 on a free port. Stop it with `close()`.
+ *
+ * @example
+ * ```ts
+ * const server = await startS3TestServer({ buckets: ['memory'] });
+ * const storage = new S3CompatibleStorage({ bucket: 'memory', endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
+ * ```
+ */
 export async function startS3TestServer(options: S3TestServerOptions = {}): Promise<S3TestServer> {
   const accessKey = options.accessKey ?? 'test-access-key';
   const secretKey = options.secretKey ?? 'test-secret-key';
