@@ -1,7 +1,8 @@
 import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { NotFoundError, StorageError } from '@memory/errors';
-import { InMemoryLongTermStorage } from '@memory/longterm-core';
+import { InMemoryLongTermStorage, type LongTermStorage, type PutObjectOptions } from '@memory/longterm-core';
+import { createConversationStore, isSessionArchivedError } from '@memory/conversations';
 import { SessionStatus } from '@memory/models';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { auditRows, countRows, daysBefore, inventory, resetTables, seedSession, snapshot, statusOf } from '../test/fixtures.js';
@@ -202,49 +203,120 @@ describeEachDatabase('archiver', (ctx) => {
     expect(after.checksum).toBe(before.checksum);
   });
 
-  it('never loses a message appended while the archive runs', async () => {
+  it('never loses a message appended while the archive runs (the conversation store, with and without restore)', async () => {
     const ids: string[] = [];
     for (let i = 0; i < 12; i++) ids.push(await seedSession(db, { updatedAt: daysBefore(now, 30), messages: 5 }));
     const archiver = createArchiver({ db, storage });
-    const accepted = new Map<string, string[]>();
-    const refused: string[] = [];
-    // The appender's protocol (as @memory/conversations does it): lock the session row, append
-    // only while it is active, and move last activity.
-    const append = async (sessionId: string, n: number) => {
-      const messageId = crypto.randomUUID();
-      const ok = await db2.scope(async (em) => {
-        const sql = sqlOf(em);
-        const [s] = await sql.query<{ status: number }>('SELECT status FROM sessions WHERE id = $1 FOR UPDATE', [sessionId]);
-        if (Number(s?.status) !== SessionStatus.ACTIVE) return false;
-        await sql.query(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES ($1, $2, 'user', $3, now())`, [messageId, sessionId, `late ${n}`]);
-        await sql.query('UPDATE sessions SET updated_at = now() WHERE id = $1', [sessionId]);
-        return true;
-      });
-      if (ok) accepted.set(sessionId, [...(accepted.get(sessionId) ?? []), messageId]);
-      else refused.push(messageId);
+    const store = createConversationStore(db2, { restore: async (id) => void (await archiver.restoreSession(id)) });
+    const accepted = new Map<string, number>();
+    const restoredBy = new Set<string>();
+    let refused = 0;
+    const append = async (sessionId: string, restore: boolean) => {
+      try {
+        const r = await store.appendMessages(sessionId, [{ role: 'user', content: `late to ${sessionId}` }], { restore });
+        accepted.set(sessionId, (accepted.get(sessionId) ?? 0) + r.insertedIds.length);
+        if (r.restored) restoredBy.add(sessionId);
+      } catch (error) {
+        if (!isSessionArchivedError(error)) throw error;
+        refused++;
+      }
     };
     const appends = (async () => {
-      for (let round = 0; round < 2; round++) for (const [i, id] of ids.entries()) if (i % 2 === round) await append(id, i);
+      for (let round = 0; round < 3; round++) {
+        for (const [i, id] of ids.entries()) if (i % 3 === round) await append(id, i % 2 === 1);
+      }
     })();
-    const run = archiver.runArchive({ now, batchSize: 1 });
-    await Promise.all([appends, run]);
+    await Promise.all([appends, archiver.runArchive({ now, batchSize: 1 })]);
 
-    for (const id of ids) {
+    for (const [i, id] of ids.entries()) {
       const status = await statusOf(db, id);
       if (accepted.has(id)) {
-        // Appended before the move: the session is active again, every message hot.
+        // Appended before the move (skipped by the runner, then too recent), or restored first.
         expect(status).toBe(SessionStatus.ACTIVE);
-        expect(await countRows(db, 'messages', id)).toBe(5 + accepted.get(id)!.length);
+        expect(await countRows(db, 'messages', id)).toBe(5 + accepted.get(id)!);
         expect(await countRows(db, 'messages_archive', id)).toBe(0);
       } else {
+        expect(i % 2).toBe(0);
         expect(status).toBe(SessionStatus.COLD_ARCHIVED);
         expect(await countRows(db, 'messages_archive', id)).toBe(5);
       }
     }
-    const total = 12 * 5 + [...accepted.values()].reduce((n, l) => n + l.length, 0);
+    const appended = [...accepted.values()].reduce((n, k) => n + k, 0);
+    expect(appended + refused).toBe(12);
     const inv = await inventory(db, storage);
-    expect(inv.count).toBe(total);
+    expect(inv.count).toBe(12 * 5 + appended);
     expect(inv.duplicates).toEqual([]);
+  });
+
+  it.runIf(ctx.kind === 'postgres')('skips a session an appender holds locked, and the append stays hot', async () => {
+    const id = await seedSession(db, { updatedAt: daysBefore(now, 30), messages: 5 });
+    const archiver = createArchiver({ db, storage });
+    let locked!: () => void;
+    let release!: () => void;
+    const isLocked = new Promise<void>((r) => (locked = r));
+    const held = new Promise<void>((r) => (release = r));
+    const appender = db2.scope(async (em) => {
+      const sql = sqlOf(em);
+      await sql.query('SELECT status FROM sessions WHERE id = $1 FOR NO KEY UPDATE', [id]);
+      await sql.query(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (gen_random_uuid(), $1, 'user', 'racing', now())`, [id]);
+      locked();
+      await held;
+      await sql.query('UPDATE sessions SET updated_at = now() WHERE id = $1', [id]);
+    });
+    await isLocked;
+    const result = await archiver.runArchive({ now });
+    expect(result.cold.sessions).toBe(0);
+    release();
+    await appender;
+    expect(await archiver.runArchive({ now })).toMatchObject({ cold: { sessions: 0 } });
+    expect(await statusOf(db, id)).toBe(SessionStatus.ACTIVE);
+    expect(await countRows(db, 'messages', id)).toBe(6);
+  });
+
+  it('makes an append wait for a session being exported, then refuses it or restores first', async () => {
+    const refusedId = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4 });
+    const restoredId = await seedSession(db, { updatedAt: daysBefore(now, 210), messages: 4 });
+    const before = await inventory(db, storage);
+    let release!: () => void;
+    const gate = new Promise<void>((r) => (release = r));
+    let entered!: () => void;
+    const inExport = new Promise<void>((r) => (entered = r));
+    // A storage whose first write waits: the runner holds the session's row lock meanwhile.
+    const slow: LongTermStorage = Object.assign(Object.create(null), {
+      capabilities: storage.capabilities,
+      getObject: (k: string) => storage.getObject(k),
+      putObject: async (k: string, b: Uint8Array, o?: PutObjectOptions) => {
+        entered();
+        await gate;
+        return storage.putObject(k, b, o);
+      },
+      deleteObject: (k: string) => storage.deleteObject(k),
+      listPrefix: (p: string) => storage.listPrefix(p),
+      iteratePrefix: (p: string) => storage.iteratePrefix(p),
+      headObject: (k: string) => storage.headObject(k),
+    });
+    const archiver = createArchiver({ db, storage: slow });
+    const store = createConversationStore(db2, { restore: async (id) => void (await archiver.restoreSession(id)) });
+    const run = archiver.runArchive({ now });
+    await inExport;
+    // Both appends start while the runner holds restoredId's lock (the oldest, so exported first).
+    // No other statement here: on PGlite it would queue behind the runner's transaction.
+    const refused = store.appendMessages(restoredId, [{ role: 'user', content: 'plain' }]).then(
+      () => 'accepted',
+      (e: unknown) => (isSessionArchivedError(e) ? 'refused' : Promise.reject(e)),
+    );
+    const restored = store.appendMessages(restoredId, [{ role: 'user', content: 'with restore' }], { restore: true });
+    await new Promise((r) => setTimeout(r, 200));
+    release();
+    await run;
+    expect(await refused).toBe('refused');
+    expect((await restored).restored).toBe(true);
+    expect(await statusOf(db, restoredId)).toBe(SessionStatus.ACTIVE);
+    expect(await countRows(db, 'messages', restoredId)).toBe(5);
+    expect(await statusOf(db, refusedId)).toBe(SessionStatus.DEEP_ARCHIVED);
+    const after = await inventory(db, storage);
+    expect(after.count).toBe(before.count + 1);
+    expect(after.duplicates).toEqual([]);
   });
 
   it('stops after the current batch when aborted, and a rerun finishes the work', async () => {
