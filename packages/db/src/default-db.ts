@@ -66,7 +66,7 @@ export function getSessionFactory(): () => MemoryEntityManager {
 }
 
 /** Creates the extension and runs the migrations on the default database (the original's `init_db()`). */
-export function initDb(): Promise<void> {
+export async function initDb(): Promise<void> {
   return getDefaultDb().initDb();
 }
 
@@ -79,7 +79,7 @@ export function initDb(): Promise<void> {
  * await sessionScope(async (em) => { em.create(Session, { title: 'Chat' }) });
  * ```
  */
-export function sessionScope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {
+export async function sessionScope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {
   return getDefaultDb().scope(fn);
 }
 
@@ -89,7 +89,7 @@ export function sessionScope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T)
  * for the life of the process (closed by {@link resetDefaultDb}); the default instance is reused
  * when `url` is its URL. It does not run migrations: the application's `initDb()` does.
  */
-export function workerScope<T>(url: string, fn: (em: MemoryEntityManager) => Promise<T> | T, options: DefaultDbOptions = {}): Promise<T> {
+export async function workerScope<T>(url: string, fn: (em: MemoryEntityManager) => Promise<T> | T, options: DefaultDbOptions = {}): Promise<T> {
   if (configured?.url === url) return getDefaultDb().scope(fn);
   let db = workerDbs.get(url);
   if (!db) {

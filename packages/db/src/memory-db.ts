@@ -16,7 +16,7 @@ import { logAudit, type AuditEntry } from './audit.js';
 import { parseDatabaseUrl, type DatabaseKind, type DatabaseTarget } from './database-url.js';
 import { reconcileEmbeddingColumns } from './embedding-columns.js';
 import { MEMORY_MIGRATIONS_TABLE, memoryMigrations } from './migrations/index.js';
-import { toMemoryError } from './to-memory-error.js';
+import { driverCode, toMemoryError } from './to-memory-error.js';
 
 /** The EntityManager a {@link MemoryDb} hands out (the SQL flavour, with `execute` and query builders). */
 export type MemoryEntityManager = SqlEntityManager;
@@ -92,7 +92,12 @@ export interface MemoryDb {
   logAudit(em: MemoryEntityManager, entry: AuditEntry): AuditLog;
   /**
    * Runs raw SQL and returns the rows. Parameters are `?` placeholders (write a literal `?`, such
-   * as jsonb's `?` operator, as `\\?`). Pass `em` to run inside its transaction.
+   * as jsonb's `?` operator, as `\\?`). Runs in `em`'s transaction when given, else in the
+   * transaction of the current {@link MemoryDb.scope}, else on its own.
+   *
+   * On PGlite (a single connection) never run SQL outside the transaction you are in (for
+   * example `em.getConnection().execute()` without the transaction context inside a scope): it
+   * waits for that transaction to end, which never comes.
    *
    * @example
    * ```ts
@@ -153,6 +158,9 @@ function buildOrm(
     },
     // An application's `orm.schema.update()` must never touch the tables the migrations own.
     schemaGenerator: { skipTables: [...MEMORY_TABLES, MEMORY_MIGRATIONS_TABLE] },
+    // MikroORM would otherwise CREATE DATABASE on connect when the name is wrong: a typo in the
+    // URL must fail, not silently start an empty database.
+    ensureDatabase: false,
     debug,
     ...(options.logger ? { logger: options.logger } : {}),
   };
@@ -204,7 +212,7 @@ class MikroMemoryDb implements MemoryDb {
 
   async initDb(): Promise<void> {
     await this.#guard('initDb', async () => {
-      await this.execute('create extension if not exists vector').catch((error: unknown) => {
+      await this.#raw('create extension if not exists vector').catch((error: unknown) => {
         throw this.#extensionHint(error);
       });
       await reconcileEmbeddingColumns((sql, params) => this.#raw(sql, params), this.embeddingDimensions);
@@ -253,8 +261,10 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
-    const manager = (em ?? this.orm.em) as unknown as SqlEntityManager;
-    const ctx = em?.getTransactionContext();
+    // Inside a scope, run in its transaction: on PGlite (one connection) a statement outside it
+    // would wait for the transaction to end, forever.
+    const manager = (em ?? RequestContext.getEntityManager(this.orm.em.name) ?? this.orm.em) as unknown as SqlEntityManager;
+    const ctx = manager.getTransactionContext();
     return (await manager.getConnection().execute(sql, [...params], 'all', ctx)) as Record<string, unknown>[];
   }
 
@@ -267,10 +277,11 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   #extensionHint(error: unknown): unknown {
-    const mapped = toMemoryError(error, this.#target, 'create extension vector');
-    if (mapped instanceof Error && /extension|control file|permission/i.test(mapped.message) && 'code' in mapped) {
-      const hint = this.kind === 'postgres' ? ': install pgvector on the server (or have a superuser run CREATE EXTENSION vector)' : '';
-      mapped.message += hint;
+    const mapped = toMemoryError(error, this.#target, 'initDb (create extension vector)');
+    const code = driverCode(error);
+    // 58P01: no control file (pgvector not installed); 42501: not allowed to create it.
+    if (this.kind === 'postgres' && (code === '58P01' || code === '42501') && mapped instanceof Error) {
+      mapped.message += ': install pgvector on the server (https://github.com/pgvector/pgvector), or have a superuser run CREATE EXTENSION vector in this database';
     }
     return mapped;
   }

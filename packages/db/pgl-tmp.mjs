@@ -1,0 +1,14 @@
+import { PGlite } from '@electric-sql/pglite';
+import { vector } from '@electric-sql/pglite-pgvector';
+let t=performance.now();
+const pg = await PGlite.create({ extensions: { vector } });
+console.log('create', (performance.now()-t).toFixed(0));
+t=performance.now();
+const blob = await pg.dumpDataDir('none');
+console.log('dump', (performance.now()-t).toFixed(0), blob.size);
+await pg.close();
+t=performance.now();
+const pg2 = await PGlite.create({ extensions: { vector }, loadDataDir: blob });
+console.log('create from dump', (performance.now()-t).toFixed(0));
+await pg2.exec('create extension vector');
+console.log('ext', (performance.now()-t).toFixed(0));

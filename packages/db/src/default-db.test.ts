@@ -1,0 +1,102 @@
+import { ConfigurationError } from '@memory/errors';
+import { AuditLog, Session } from '@memory/models';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  getDefaultDb,
+  getEngine,
+  getSessionFactory,
+  initDb,
+  logAudit,
+  resetDefaultDb,
+  sessionScope,
+  setDatabaseUrl,
+  workerScope,
+} from './index.js';
+import { describeEachDatabase } from './testing/index.js';
+
+describe('module-level API without a URL', () => {
+  let saved: string | undefined;
+  beforeEach(async () => {
+    await resetDefaultDb();
+    saved = process.env.DATABASE_URL;
+    delete process.env.DATABASE_URL;
+  });
+  afterEach(async () => {
+    if (saved === undefined) delete process.env.DATABASE_URL;
+    else process.env.DATABASE_URL = saved;
+    await resetDefaultDb();
+  });
+
+  it('says how to configure one', async () => {
+    for (const call of [() => getDefaultDb(), () => getEngine(), () => getSessionFactory()]) {
+      expect(call).toThrowError(ConfigurationError);
+      expect(call).toThrow(/no database URL configured: call setDatabaseUrl\('postgres:\/\/.*or set the DATABASE_URL environment variable/);
+    }
+    await expect(initDb()).rejects.toSatisfy(ConfigurationError.isInstance.bind(ConfigurationError));
+    await expect(sessionScope(() => 1)).rejects.toThrow(/DATABASE_URL/);
+  });
+
+  it('falls back to DATABASE_URL', () => {
+    process.env.DATABASE_URL = 'pglite://memory';
+    expect(getDefaultDb().kind).toBe('pglite');
+  });
+
+  it('checks a URL when it is set', () => {
+    expect(() => setDatabaseUrl('mysql://db/x')).toThrowError(ConfigurationError);
+  });
+});
+
+describeEachDatabase('module-level API', (ctx) => {
+  beforeEach(() => resetDefaultDb());
+  afterEach(() => resetDefaultDb());
+
+  it('works like the original: first URL wins, initDb, sessionScope, getSessionFactory, logAudit', async () => {
+    const url = await ctx.createDatabaseUrl();
+    expect(setDatabaseUrl(url, { embeddingDimensions: 8 })).toBe(true);
+    expect(setDatabaseUrl('pglite://memory')).toBe(false);
+    expect(getDefaultDb().url).toBe(url);
+    expect(getDefaultDb().embeddingDimensions).toBe(8);
+    expect(getEngine()).toBe(getDefaultDb().orm);
+
+    await initDb();
+    const id = await sessionScope(async (em) => {
+      const session = em.create(Session, { title: 'module' });
+      logAudit(em, { action: 'create_session', resourceType: 'session', resourceId: session.id, actor: 'u1' });
+      return session.id;
+    });
+    const factory = getSessionFactory();
+    const em1 = factory();
+    const em2 = factory();
+    expect(em1).not.toBe(em2);
+    expect((await em1.findOneOrFail(Session, id)).title).toBe('module');
+    expect(await em2.count(AuditLog, { resourceId: id, actor: 'u1' })).toBe(1);
+
+    await expect(
+      sessionScope(async (em) => {
+        em.create(Session, { title: 'rolled back' });
+        throw new Error('nope');
+      }),
+    ).rejects.toThrow('nope');
+    expect(await factory().count(Session, { title: 'rolled back' })).toBe(0);
+
+    // A background worker handed the same URL shares the default instance.
+    expect(await workerScope(url, (em) => em.count(Session, {}))).toBe(1);
+
+    // After a reset the next URL takes effect.
+    await resetDefaultDb();
+    expect(setDatabaseUrl('pglite://memory')).toBe(true);
+    expect(getDefaultDb().url).toBe('pglite://memory');
+  });
+
+  it('workerScope opens its own connection for another URL', async () => {
+    const url = await ctx.createDatabaseUrl();
+    const app = await ctx.createDb({ url });
+    const id = await app.scope((em) => em.create(Session, { title: 'from app' }).id);
+    await app.close(); // a PGlite directory takes one instance at a time
+    // A worker that is handed the URL (the original's sync_session_scope(database_url)).
+    const title = await workerScope(url, async (em) => (await em.findOneOrFail(Session, id)).title);
+    expect(title).toBe('from app');
+    await workerScope(url, (em) => void em.create(Session, { title: 'from worker' }));
+    expect(await workerScope(url, (em) => em.count(Session, {}))).toBe(2);
+  });
+});
