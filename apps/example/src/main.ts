@@ -1,0 +1,38 @@
+/**
+ * The sample service: `npm start` from the repository root (or `node dist/main.js`).
+ * Zero configuration runs on embedded PGlite and filesystem storage under `.data/`;
+ * `DATABASE_URL` and `MEMORY_STORAGE_URL` switch to PostgreSQL and S3/BOS (see README).
+ */
+import { redactUrl } from '@memory/errors';
+import { buildApp } from './build-app.js';
+import { loadConfig } from './config.js';
+
+const config = loadConfig();
+const { app, services } = await buildApp(config);
+
+let stopping = false;
+const stop = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  app.log.info({ signal }, 'shutting down');
+  app.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      app.log.error({ err: error }, 'shutdown failed');
+      process.exit(1);
+    },
+  );
+};
+process.once('SIGINT', () => stop('SIGINT'));
+process.once('SIGTERM', () => stop('SIGTERM'));
+
+await app.listen({ port: config.port, host: config.host });
+app.log.info(
+  {
+    database: services.db.url,
+    storage: redactUrl(config.storageUrl),
+    embedding: services.embedder.description,
+    docs: `http://${config.host}:${config.port}/docs`,
+  },
+  'memory example service ready',
+);

@@ -1,0 +1,63 @@
+import { Type } from 'typebox';
+import type { App } from '../app-types.js';
+import type { MemoryServices } from '../memory-services.js';
+import { SessionParams } from '../schemas.js';
+
+const Now = Type.Optional(Type.String({ format: 'date-time', description: 'apply the policy at this time instead of now' }));
+
+/** The archive lifecycle: plan, run (hot → cold → deep → deleted), restore a session. */
+export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): void {
+  app.get(
+    '/archive/plan',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'What an archive run would move now, per tier (changes nothing)',
+        querystring: Type.Object({ now: Now }),
+      },
+    },
+    async (request) => ({
+      policy: archiver.policy,
+      ...(await archiver.planArchive(request.query.now ? { now: new Date(request.query.now) } : {})),
+    }),
+  );
+
+  app.post(
+    '/archive/run',
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Run the lifecycle once; stops after the current batch when the client goes away (a rerun resumes)',
+        body: Type.Optional(Type.Object({ now: Now, batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) })),
+      },
+    },
+    async (request) => {
+      const body = request.body ?? {};
+      const ac = new AbortController();
+      // A client that disconnects stops the run at the next batch boundary.
+      const onClose = () => {
+        if (!request.raw.complete || request.raw.destroyed) ac.abort();
+      };
+      request.raw.socket?.once('close', onClose);
+      try {
+        return await archiver.runArchive({
+          signal: ac.signal,
+          ...(body.now ? { now: new Date(body.now) } : {}),
+          ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
+        });
+      } finally {
+        request.raw.socket?.off('close', onClose);
+      }
+    },
+  );
+
+  app.post(
+    '/sessions/:sessionId/restore',
+    { schema: { tags: ['archive'], summary: 'Bring a cold or deep session back to active, messages and summaries identical', params: SessionParams } },
+    async (request) => {
+      const { cleanupError, ...result } = await archiver.restoreSession(request.params.sessionId);
+      if (cleanupError) request.log.warn({ err: cleanupError, sessionId: request.params.sessionId }, 'restored, but removing the export objects failed');
+      return { ...result, cleanupFailed: cleanupError !== undefined };
+    },
+  );
+}

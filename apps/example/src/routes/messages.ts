@@ -1,0 +1,69 @@
+import type { MessageRole } from '@memory/models';
+import { Type } from 'typebox';
+import type { App } from '../app-types.js';
+import type { MemoryServices } from '../memory-services.js';
+import { Role, SessionParams, Uuid, Vector } from '../schemas.js';
+
+/** Messages of a session: append (with embeddings given or computed) and history pages with cursors. */
+export function registerMessageRoutes(app: App, { store, embedder }: MemoryServices): void {
+  app.post(
+    '/sessions/:sessionId/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'Append messages (retry-safe with ids); embeddings given, or computed with `embed: true`',
+        params: SessionParams,
+        body: Type.Object({
+          messages: Type.Array(
+            Type.Object({
+              id: Type.Optional(Uuid),
+              role: Role,
+              content: Type.String(),
+              model: Type.Optional(Type.Union([Type.String({ maxLength: 128 }), Type.Null()])),
+              embedding: Type.Optional(Type.Union([Vector, Type.Null()])),
+            }),
+            { minItems: 1 },
+          ),
+          embed: Type.Optional(Type.Boolean({ description: 'compute the embedding of messages that have none, with the configured provider' })),
+          restore: Type.Optional(Type.Boolean({ description: 'bring an archived session back first instead of answering 409' })),
+        }),
+      },
+    },
+    async (request, reply) => {
+      const { messages, embed, restore } = request.body;
+      let vectors: number[][] = [];
+      const missing = messages.flatMap((m, i) => (m.embedding == null ? [i] : []));
+      if (embed && missing.length > 0) vectors = await embedder.embed(missing.map((i) => messages[i]!.content));
+      const computed = new Map(missing.map((i, k) => [i, vectors[k]]));
+      const result = await store.appendMessages(
+        request.params.sessionId,
+        messages.map((m, i) => ({
+          ...(m.id ? { id: m.id } : {}),
+          role: m.role as MessageRole,
+          content: m.content,
+          model: m.model ?? null,
+          embedding: m.embedding ?? computed.get(i) ?? null,
+        })),
+        { restore: restore ?? false },
+      );
+      return reply.code(result.insertedIds.length > 0 ? 201 : 200).send(result);
+    },
+  );
+
+  app.get(
+    '/sessions/:sessionId/messages',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'A page of history, oldest to newest: the newest messages, or before/after a cursor',
+        params: SessionParams,
+        querystring: Type.Object({
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+          before: Type.Optional(Type.String({ description: 'olderCursor of a page: go back in time' })),
+          after: Type.Optional(Type.String({ description: 'newerCursor of a page: what was appended since' })),
+        }),
+      },
+    },
+    async (request) => store.getHistory(request.params.sessionId, request.query),
+  );
+}

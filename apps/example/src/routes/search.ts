@@ -1,0 +1,49 @@
+import { InvalidInputError } from '@memory/errors';
+import type { MessageRole } from '@memory/models';
+import type { SearchOptions } from '@memory/conversations';
+import { Type, type Static } from 'typebox';
+import type { App } from '../app-types.js';
+import type { MemoryServices } from '../memory-services.js';
+import { Role, SessionParams, UserParams, Vector } from '../schemas.js';
+
+const SearchBody = Type.Object({
+  text: Type.Optional(Type.String({ minLength: 1, description: 'embedded with the configured provider' })),
+  vector: Type.Optional(Vector),
+  topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
+  roles: Type.Optional(Type.Array(Role)),
+  since: Type.Optional(Type.String({ format: 'date-time' })),
+  until: Type.Optional(Type.String({ format: 'date-time' })),
+});
+
+/** Semantic search over message embeddings, in one session or across a user's sessions. */
+export function registerSearchRoutes(app: App, { store, embedder }: MemoryServices): void {
+  const search = async (scope: { sessionId: string } | { userId: string }, body: Static<typeof SearchBody>) => {
+    if ((body.text === undefined) === (body.vector === undefined)) {
+      throw new InvalidInputError('give exactly one of "text" (embedded by the service) and "vector"');
+    }
+    const options: SearchOptions = {
+      ...scope,
+      ...(body.vector ? { vector: body.vector } : { text: body.text!, provider: embedder }),
+      ...(body.topK !== undefined ? { topK: body.topK } : {}),
+      ...(body.roles ? { roles: body.roles as MessageRole[] } : {}),
+      ...(body.since ? { since: new Date(body.since) } : {}),
+      ...(body.until ? { until: new Date(body.until) } : {}),
+    };
+    return { hits: await store.searchMessages(options) };
+  };
+
+  app.post(
+    '/sessions/:sessionId/search',
+    { schema: { tags: ['search'], summary: 'Messages of a session nearest to a text or vector (cosine)', params: SessionParams, body: SearchBody } },
+    async (request) => {
+      await store.getSession(request.params.sessionId);
+      return search({ sessionId: request.params.sessionId }, request.body);
+    },
+  );
+
+  app.post(
+    '/users/:userId/search',
+    { schema: { tags: ['search'], summary: "Messages of all a user's sessions nearest to a text or vector", params: UserParams, body: SearchBody } },
+    async (request) => search({ userId: request.params.userId }, request.body),
+  );
+}

@@ -1,0 +1,125 @@
+import { InvalidInputError } from '@memory/errors';
+import { SessionStatus } from '@memory/models';
+import { Type } from 'typebox';
+import type { App } from '../app-types.js';
+import type { MemoryServices } from '../memory-services.js';
+import { JsonObject, SessionParams, SessionStatusQuery, UserId, Uuid } from '../schemas.js';
+
+const STATUS: Record<string, SessionStatus | undefined> = {
+  active: SessionStatus.ACTIVE,
+  cold: SessionStatus.COLD_ARCHIVED,
+  deep: SessionStatus.DEEP_ARCHIVED,
+  deleted: SessionStatus.DELETED,
+  any: undefined,
+};
+
+function parseMetadataFilter(raw: string | undefined): Record<string, unknown> | undefined {
+  if (raw === undefined) return undefined;
+  let value: unknown;
+  try {
+    value = JSON.parse(raw);
+  } catch {
+    throw new InvalidInputError(`metadataContains must be a JSON object, e.g. {"project":"x"}, got ${JSON.stringify(raw.slice(0, 64))}`);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new InvalidInputError('metadataContains must be a JSON object, e.g. {"project":"x"}');
+  }
+  return value as Record<string, unknown>;
+}
+
+/** Sessions: create, list (previews, latest summary, metadata filter), get, rename / patch metadata, delete. */
+export function registerSessionRoutes(app: App, { store, storage }: MemoryServices): void {
+  app.post(
+    '/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Create a session',
+        body: Type.Object({
+          id: Type.Optional(Uuid),
+          userId: Type.Optional(Type.Union([UserId, Type.Null()])),
+          title: Type.Optional(Type.Union([Type.String({ maxLength: 512 }), Type.Null()])),
+          metadata: Type.Optional(Type.Union([JsonObject, Type.Null()])),
+        }),
+      },
+    },
+    async (request, reply) => reply.code(201).send(await store.createSession(request.body)),
+  );
+
+  app.get(
+    '/sessions',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'List sessions, newest activity first, with first/last message previews and the latest summary',
+        querystring: Type.Object({
+          userId: Type.Optional(UserId),
+          status: Type.Optional(SessionStatusQuery),
+          metadataContains: Type.Optional(Type.String({ description: 'a JSON object the metadata must contain, e.g. {"project":"x"}' })),
+          limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
+          cursor: Type.Optional(Type.String()),
+        }),
+      },
+    },
+    async (request) => {
+      const { userId, status, metadataContains, limit, cursor } = request.query;
+      const statusValue = status === undefined ? undefined : STATUS[status];
+      const filter = parseMetadataFilter(metadataContains);
+      return store.listSessions({
+        ...(userId !== undefined ? { userId } : {}),
+        ...(statusValue !== undefined ? { status: statusValue } : {}),
+        ...(filter ? { metadataContains: filter } : {}),
+        ...(limit !== undefined ? { limit } : {}),
+        ...(cursor !== undefined ? { cursor } : {}),
+      });
+    },
+  );
+
+  app.get(
+    '/sessions/:sessionId',
+    { schema: { tags: ['sessions'], summary: 'Get a session', params: SessionParams } },
+    async (request) => store.getSession(request.params.sessionId),
+  );
+
+  app.patch(
+    '/sessions/:sessionId',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Rename a session and/or merge-patch its metadata (RFC 7396: null removes a key)',
+        params: SessionParams,
+        body: Type.Object(
+          {
+            title: Type.Optional(Type.Union([Type.String({ maxLength: 512 }), Type.Null()])),
+            metadata: Type.Optional(JsonObject),
+          },
+          { minProperties: 1 },
+        ),
+      },
+    },
+    async (request) => {
+      const { sessionId } = request.params;
+      let session = request.body.title !== undefined ? await store.renameSession(sessionId, request.body.title) : null;
+      if (request.body.metadata !== undefined) session = await store.patchSessionMetadata(sessionId, request.body.metadata);
+      return session;
+    },
+  );
+
+  app.delete(
+    '/sessions/:sessionId',
+    {
+      schema: {
+        tags: ['sessions'],
+        summary: 'Delete a session with its messages, summaries, archive and code reviews (audited)',
+        params: SessionParams,
+      },
+    },
+    async (request, reply) => {
+      const result = await store.deleteSession(request.params.sessionId, { longTermStorage: storage });
+      if (!result.deleted) {
+        return reply.code(404).send({ error: 'NOT_FOUND', message: `session ${request.params.sessionId} not found`, requestId: String(request.id) });
+      }
+      return result;
+    },
+  );
+}
