@@ -4,6 +4,7 @@
  */
 const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => Promise<boolean> }>> = {
   'longterm-s3': () => import('./longterm-s3.js'),
+  'semantics-retrieval': () => import('./semantics-retrieval.js'),
 };
 
 const args = process.argv.slice(2);

@@ -9,5 +9,9 @@
  * ```
  */
 export function foldText(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/\s+/gu, ' ').trim();
+  // NFKC leaves ASCII unchanged; skipping it there is the common, cheap case.
+  const normalized = ASCII.test(text) ? text : text.normalize('NFKC');
+  return normalized.toLowerCase().replace(/\s+/gu, ' ').trim();
 }
+
+const ASCII = /^[\x00-\x7f]*$/;

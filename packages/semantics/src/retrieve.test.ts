@@ -66,6 +66,17 @@ describe('retrieveRelevantKnowledge', () => {
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he drink', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
   });
 
+  it('maps substring matches to the right triple when lower-casing changes a text\'s length', async () => {
+    const list: Triple[] = [
+      ['user', 'visited', 'İstanbul'],
+      ['user', 'likes', 'tea'],
+      ['user', 'likes', 'coffee'],
+    ];
+    const storage = await setup(list);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'likes coffee', { cache: false })).slice(0, 2)).toEqual([list[2], list[1]]);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'İSTANBUL', { cache: false, withScores: true }))[0]).toMatchObject({ exact: true, position: 0 });
+  });
+
   it('folds width and case (NFKC) when matching tokens', async () => {
     const storage = await setup();
     const [top] = await retrieveRelevantKnowledge(storage, 'u1', 'ＰＯＳＴＧＲＥＳＱＬ ｖｅｃｔｏｒ', 1);

@@ -3,6 +3,9 @@ import { foldText } from './fold.js';
 // Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
 // is tokenized like Latin text.
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
+const ASCII_ONLY = /^[\x00-\x7f]*$/;
+// The same split for ASCII text, without Unicode property lookups.
+const ASCII_RUNS = /()([a-z0-9]+)/g;
 const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
 
 // Particles and question words: bigrams containing them are mostly noise ("的编", "什么").
@@ -120,14 +123,14 @@ function cjkTokens(run: string, out: string[]): void {
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   const folded = foldText(text);
-  for (const m of folded.matchAll(RUNS)) {
-    if (m[1] !== undefined) cjkTokens(m[1], out);
+  for (const m of folded.matchAll(ASCII_ONLY.test(folded) ? ASCII_RUNS : RUNS)) {
+    if (m[1]) cjkTokens(m[1], out);
     else {
       const word = m[2]!;
       if (EN_STOPWORDS.has(word)) continue;
       out.push(stem(word));
       // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
-      if (/\p{L}/u.test(word) && /\p{N}/u.test(word)) {
+      if (/\p{N}/u.test(word) && /\p{L}/u.test(word)) {
         for (const part of word.match(/\p{L}+|\p{N}+/gu) ?? []) if (!EN_STOPWORDS.has(part)) out.push(stem(part));
       }
     }

@@ -31,11 +31,6 @@ const SAME_SUBJECT_SHARE = 0.4;
 /** Bounds the hop's cost on lists with very many distinct subjects. */
 const MAX_ENTITY_CHECKS = 20_000;
 
-interface Posting {
-  docs: number[];
-  tfs: number[];
-}
-
 /**
  * An in-memory search index over one user's triples: BM25 over {@link tokenize} tokens of
  * `"subject predicate object"`, plus the original's substring rule. Built once per stored
@@ -52,7 +47,12 @@ interface Posting {
 export class TripleIndex {
   /** The triples, in file order. */
   readonly triples: readonly Triple[];
-  readonly #postings = new Map<string, Posting>();
+  // Postings in compressed sparse rows: token id → docs[start[id] .. start[id + 1]) with
+  // their term frequencies. Typed arrays keep a 50,000-triple index small and cheap to build.
+  readonly #tokenIds = new Map<string, number>();
+  readonly #postingStart: Int32Array;
+  readonly #postingDocs: Int32Array;
+  readonly #postingTfs: Uint16Array;
   readonly #docLength: Float64Array;
   readonly #avgLength: number;
   readonly #ended: Uint8Array;
@@ -79,43 +79,114 @@ export class TripleIndex {
     const texts: string[] = new Array<string>(n);
     let offset = 0;
     let total = 0;
-    const counts = new Map<string, number>();
+    // Pass 1: token ids of each document as (id, tf) pairs in one growing buffer.
+    const fieldIds = new Map<string, Int32Array>();
+    const idsOf = (field: string): Int32Array => {
+      let ids = fieldIds.get(field);
+      if (!ids) {
+        const tokens = tokenize(field);
+        ids = new Int32Array(tokens.length);
+        for (let k = 0; k < tokens.length; k++) {
+          let id = this.#tokenIds.get(tokens[k]!);
+          if (id === undefined) this.#tokenIds.set(tokens[k]!, (id = this.#tokenIds.size));
+          ids[k] = id;
+        }
+        // Subjects and predicates repeat across a user's triples: tokenize each once.
+        if (fieldIds.size < 200_000) fieldIds.set(field, ids);
+      }
+      return ids;
+    };
+    let pairs = new Int32Array(Math.max(64, n * 24));
+    let used = 0;
+    const docPairStart = new Int32Array(n + 1);
+    // Term frequencies without sorting: where each token's pair for the current document is.
+    let seenIn = new Int32Array(1024).fill(-1);
+    let slot = new Int32Array(1024);
+    const addToken = (id: number, doc: number) => {
+      if (id >= seenIn.length) {
+        const size = Math.max(seenIn.length * 2, id + 1);
+        const s2 = new Int32Array(size).fill(-1);
+        s2.set(seenIn);
+        seenIn = s2;
+        const p2 = new Int32Array(size);
+        p2.set(slot);
+        slot = p2;
+      }
+      if (seenIn[id] === doc) {
+        pairs[slot[id]! + 1]!++;
+        return;
+      }
+      if (used + 2 > pairs.length) {
+        const bigger = new Int32Array(pairs.length * 2);
+        bigger.set(pairs);
+        pairs = bigger;
+      }
+      seenIn[id] = doc;
+      slot[id] = used;
+      pairs[used++] = id;
+      pairs[used++] = 1;
+    };
     for (let i = 0; i < n; i++) {
       const t = triples[i]!;
-      const text = `${t[0]} ${t[1]} ${t[2]}`;
-      const lower = text.toLowerCase();
-      texts[i] = lower;
+      texts[i] = `${t[0]} ${t[1]} ${t[2]}`;
       this.#starts[i] = offset;
-      offset += lower.length + 1;
+      offset += texts[i]!.length + 1;
       if (typeof t[3]?.endTime === 'string') this.#ended[i] = 1;
-      counts.clear();
+      docPairStart[i] = used;
       let len = 0;
-      for (const field of [t[0], t[1], t[2]]) {
-        for (const tok of tokenize(field)) {
-          counts.set(tok, (counts.get(tok) ?? 0) + 1);
-          len++;
-        }
+      for (let f = 0; f < 3; f++) {
+        const ids = idsOf(t[f] as string);
+        for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i);
+        len += ids.length;
       }
       this.#docLength[i] = len;
       total += len;
-      for (const [tok, tf] of counts) {
-        let p = this.#postings.get(tok);
-        if (!p) this.#postings.set(tok, (p = { docs: [], tfs: [] }));
-        p.docs.push(i);
-        p.tfs.push(tf);
+    }
+    docPairStart[n] = used;
+    // Pass 2: count, then fill, the postings of every token.
+    const vocabulary = this.#tokenIds.size;
+    const start = new Int32Array(vocabulary + 1);
+    for (let p = 0; p < used; p += 2) start[pairs[p]! + 1]!++;
+    for (let v = 0; v < vocabulary; v++) start[v + 1]! += start[v]!;
+    const fill = start.slice(0, vocabulary);
+    this.#postingDocs = new Int32Array(used / 2);
+    this.#postingTfs = new Uint16Array(used / 2);
+    for (let d = 0; d < n; d++) {
+      for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) {
+        const at = fill[pairs[p]!]!++;
+        this.#postingDocs[at] = d;
+        this.#postingTfs[at] = Math.min(pairs[p + 1]!, 65_535);
       }
     }
+    this.#postingStart = start;
     this.#starts[n] = offset;
     const bySubject = new Map<string, number[]>();
+    const foldedSubjects = new Map<string, string>();
     for (let i = 0; i < n; i++) {
-      const s = foldText(triples[i]![0]);
+      const raw = triples[i]![0];
+      let s = foldedSubjects.get(raw);
+      if (s === undefined) foldedSubjects.set(raw, (s = foldText(raw)));
       if (s.length < 2) continue;
       const list = bySubject.get(s);
       if (list) list.push(i);
       else bySubject.set(s, [i]);
     }
     for (const [s, list] of bySubject) if (list.length <= Math.max(3, n * 0.2)) this.#entities.set(s, list);
-    this.#joined = texts.join('\u0000');
+    // Lower-casing once is much cheaper than per triple; it keeps offsets valid unless a
+    // character changes length (a dotted capital I does), and then each text is done alone.
+    const joined = texts.join('\u0000');
+    const lowered = joined.toLowerCase();
+    if (lowered.length === joined.length) this.#joined = lowered;
+    else {
+      let at = 0;
+      for (let i = 0; i < n; i++) {
+        texts[i] = texts[i]!.toLowerCase();
+        this.#starts[i] = at;
+        at += texts[i]!.length + 1;
+      }
+      this.#starts[n] = at;
+      this.#joined = texts.join('\u0000');
+    }
     this.#avgLength = n > 0 ? total / n || 1 : 1;
   }
 
@@ -155,13 +226,15 @@ export class TripleIndex {
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
-      const p = this.#postings.get(tok);
-      if (!p) return;
-      const df = p.docs.length;
+      const id = this.#tokenIds.get(tok);
+      if (id === undefined) return;
+      const from = this.#postingStart[id]!;
+      const to = this.#postingStart[id + 1]!;
+      const df = to - from;
       const idf = Math.log(1 + (n - df + 0.5) / (df + 0.5));
-      for (let j = 0; j < df; j++) {
-        const d = p.docs[j]!;
-        const tf = p.tfs[j]!;
+      for (let j = from; j < to; j++) {
+        const d = this.#postingDocs[j]!;
+        const tf = this.#postingTfs[j]!;
         add(d, (weight * idf * (tf * (k1 + 1))) / (tf + k1 * (1 - b + (b * this.#docLength[d]!) / this.#avgLength)));
       }
     };
