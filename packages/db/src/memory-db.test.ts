@@ -1,10 +1,37 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError, InvalidInputError } from '@memory/errors';
 import { AuditLog, Message, MessageArchive, MessageRole, Session, SessionStatus, SessionSummary } from '@memory/models';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/index.js';
 
 describeEachDatabase('MemoryDb', (ctx) => {
+  it('names the engine in the test name and hands out its own database', async ({ task }) => {
+    expect(task.fullName).toContain(`MemoryDb ${ctx.label}`);
+    expect(ctx.url).toMatch(ctx.kind === 'postgres' ? /^postgresql:\/\/.*\/memory_test_[0-9a-f]{12}$/ : /^pglite:\/\//);
+    const db = await ctx.createDb();
+    expect(await db.fork().count(Session, {})).toBe(0);
+  });
+
+  it('shares the scope EntityManager and transaction with em() and execute() inside a scope', async () => {
+    const db = await ctx.createDb();
+    const id = randomUUID();
+    await expect(
+      db.scope(async (em) => {
+        expect(db.em()).toBe(em);
+        em.create(Session, { id, title: 'inside' });
+        await em.flush();
+        // Sees the uncommitted row: same transaction (on PGlite, a second connection would deadlock).
+        expect(await db.execute('select title from sessions where id = ?', [id])).toEqual([{ title: 'inside' }]);
+        await db.execute('update sessions set title = ? where id = ?', ['changed', id]);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await db.execute('select title from sessions where id = ?', [id])).toEqual([]);
+    expect(db.em()).not.toBe(db.em());
+    await db.close();
+    await db.close();
+  });
+
   it('round-trips every entity, with vectors and non-ASCII JSON', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 4 });
     expect(db.kind).toBe(ctx.kind);
@@ -130,8 +157,4 @@ describeEachDatabase('MemoryDb', (ctx) => {
       (e) => InvalidInputError.isInstance(e) || DatabaseError.isInstance(e),
     );
   });
-});
-
-describe('placeholder', () => {
-  it('is replaced by real suites', () => expect(1).toBe(1));
 });

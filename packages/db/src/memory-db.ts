@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import {
@@ -200,6 +201,7 @@ class MikroMemoryDb implements MemoryDb {
   readonly #target: DatabaseTarget;
   readonly #hasAppEntities: boolean;
   #closed: Promise<void> | undefined;
+  readonly #scopeEm = new AsyncLocalStorage<MemoryEntityManager>();
 
   constructor(target: DatabaseTarget, embeddingDimensions: number, orm: MikroORM, hasAppEntities: boolean) {
     this.kind = target.kind;
@@ -227,14 +229,14 @@ class MikroMemoryDb implements MemoryDb {
   async scope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {
     const em = this.fork();
     try {
-      return await em.transactional((tx) => RequestContext.create(tx, () => fn(tx as MemoryEntityManager)));
+      return await em.transactional((tx) => this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)));
     } catch (error) {
       throw toMemoryError(error, this.#target, 'scope');
     }
   }
 
   em(): MemoryEntityManager {
-    return (RequestContext.getEntityManager(this.orm.em.name) as MemoryEntityManager | undefined) ?? this.fork();
+    return this.#current() ?? this.fork();
   }
 
   fork(): MemoryEntityManager {
@@ -263,9 +265,14 @@ class MikroMemoryDb implements MemoryDb {
   async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
     // Inside a scope, run in its transaction: on PGlite (one connection) a statement outside it
     // would wait for the transaction to end, forever.
-    const manager = (em ?? RequestContext.getEntityManager(this.orm.em.name) ?? this.orm.em) as unknown as SqlEntityManager;
+    const manager = (em ?? this.#current() ?? this.orm.em) as unknown as SqlEntityManager;
     const ctx = manager.getTransactionContext();
     return (await manager.getConnection().execute(sql, [...params], 'all', ctx)) as Record<string, unknown>[];
+  }
+
+  /** The EntityManager of the scope we are in: ours, or a MikroORM `RequestContext` one. */
+  #current(): MemoryEntityManager | undefined {
+    return this.#scopeEm.getStore() ?? (RequestContext.getEntityManager(this.orm.em.name) as MemoryEntityManager | undefined);
   }
 
   async #guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
