@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, utimes, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { InvalidInputError, UnsupportedError } from '@memory/errors';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { FileSystemLongTermStorage } from './file-system-storage.js';
@@ -106,6 +108,37 @@ describe('FileSystemLongTermStorage', () => {
       ...Array.from({ length: 5 }, (_, i) => other.putObject('race', `b${i}`, { ifMatch: etag })),
     ]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+  });
+
+  it('keeps compare-and-swap between processes: concurrent increments from 3 processes lose none', async () => {
+    const tsx = join(import.meta.dirname, '..', '..', '..', 'node_modules', '.bin', 'tsx');
+    const worker = join(import.meta.dirname, '..', 'test', 'fs-cas-worker.ts');
+    const increments = 25;
+    const runs = await Promise.all(
+      ['a', 'b', 'c'].map((id) => promisify(execFile)(tsx, ['--conditions=@memory/source', worker, dir, 'counter.json', id, String(increments)], { timeout: 60_000 })),
+    );
+    const conflicts = runs.map((r) => (JSON.parse(r.stdout) as { conflicts: number }).conflicts);
+    const final = JSON.parse((await readFile(join(dir, 'counter.json'), 'utf8'))) as { n: number };
+    expect(final.n).toBe(3 * increments);
+    console.log(`[fs] cross-process CAS: ${3 * increments} increments, ${conflicts.reduce((a, b) => a + b, 0)} conflicts retried`);
+    expect((await readdir(dir)).filter((n) => n.startsWith('.memory-lock'))).toEqual([]);
+  }, 90_000);
+
+  it('takes over a lock left by a crashed process', async () => {
+    await storage.putObject('k', 'v1');
+    await writeFile(join(dir, '.memory-lock.k'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), at: Date.now() }));
+    await storage.putObject('k', 'v2');
+    expect(await readFile(join(dir, 'k'), 'utf8')).toBe('v2');
+  });
+
+  it('waits for a live lock and gives up with a StorageError naming it', async () => {
+    const slow = new FileSystemLongTermStorage(dir, { lockTimeoutMs: 200 });
+    await slow.putObject('k', 'v1');
+    await writeFile(join(dir, '.memory-lock.k'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), at: Date.now() }));
+    await expect(slow.putObject('k', 'v2')).rejects.toThrow(/timed out after 200 ms waiting for the lock of "k".*\.memory-lock\.k/);
+    await rm(join(dir, '.memory-lock.k'));
+    await slow.putObject('k', 'v2');
+    expect(await readFile(join(dir, 'k'), 'utf8')).toBe('v2');
   });
 
   it('refuses a key that needs an existing object to be a directory', async () => {

@@ -3,8 +3,9 @@ import { createReadStream, type Dirent } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { createHash } from 'node:crypto';
-import { ConflictError, InvalidInputError, StorageError, UnsupportedError } from '@memory/errors';
+import { ConflictError, InvalidInputError, MemoryError, StorageError, UnsupportedError } from '@memory/errors';
 import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } from './body.js';
+import { withFileLock } from './file-lock.js';
 import { withKeyLock } from './key-lock.js';
 import { compareKeys, validateObjectKey } from './keys.js';
 import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from './types.js';
@@ -18,6 +19,8 @@ const TMP_PREFIX = `${RESERVED_NAME_PREFIX}tmp-`;
 export interface FileSystemLongTermStorageOptions {
   /** `fsync` each file before renaming it into place, so a crash cannot leave an empty object (default `true`). */
   fsync?: boolean;
+  /** How long a write waits for another process's lock on the same key, ms (default 10 000). */
+  lockTimeoutMs?: number;
 }
 
 interface Sidecar {
@@ -37,8 +40,10 @@ interface Sidecar {
  *   starting with `.memory-` are reserved and never listed. A file placed by other tools is
  *   served too (etag computed from its bytes, content type `application/octet-stream`).
  * - Etags are the quoted MD5 of the content, as S3's: rewriting identical bytes keeps the etag.
- * - Conditional writes are serialized per key by an in-process lock: compare-and-swap holds
- *   between callers in one process, not between processes sharing the directory.
+ * - Writes and deletes of a key are serialized by an in-process queue and a lock file
+ *   (`.memory-lock.<name>`, created exclusively, removed after the write), so compare-and-swap
+ *   holds between processes on one machine too. A lock left by a crashed process is taken over
+ *   (its pid is gone, or it is older than a minute). Not for network filesystems.
  * - No key escapes the root: absolute keys, `.`/`..`/empty segments, `\`, NUL and reserved names
  *   are refused with `InvalidInputError`.
  * - A key cannot be both an object and a "directory" of other keys (`a` and `a/b`); such a write
@@ -55,6 +60,7 @@ export class FileSystemLongTermStorage implements LongTermStorage {
   /** The absolute root directory. */
   readonly rootDir: string;
   readonly #fsync: boolean;
+  readonly #lockTimeoutMs: number;
 
   constructor(rootDir: string, options: FileSystemLongTermStorageOptions = {}) {
     if (typeof rootDir !== 'string' || rootDir.length === 0) {
@@ -62,6 +68,7 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     }
     this.rootDir = resolve(rootDir);
     this.#fsync = options.fsync ?? true;
+    this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   }
 
   async getObject(key: string): Promise<Uint8Array | null> {
@@ -79,51 +86,83 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     checkPutOptions(options, true, 'fs');
     const bytes = toBytes(body);
     return withKeyLock(path, async () => {
-      if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
-        const current = await this.#head(key, path);
-        if (options.ifNoneMatch === '*' && current) {
-          throw new ConflictError(`[memory/fs] object "${key}" already exists (ifNoneMatch '*')`, { details: { key } });
+      await this.#ensureParent(key, path);
+      return withFileLock(lockPath(path), this.#lockOptions(key), async () => {
+        if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+          const current = await this.#head(key, path);
+          if (options.ifNoneMatch === '*' && current) {
+            throw new ConflictError(`[memory/fs] object "${key}" already exists (ifNoneMatch '*')`, { details: { key } });
+          }
+          if (options.ifMatch !== undefined && (!current || !sameEtag(options.ifMatch, current.etag))) {
+            throw new ConflictError(
+              `[memory/fs] object "${key}" ${current ? 'changed' : 'does not exist'} (ifMatch ${options.ifMatch}): re-read and retry`,
+              { details: { key, ifMatch: options.ifMatch } },
+            );
+          }
         }
-        if (options.ifMatch !== undefined && (!current || !sameEtag(options.ifMatch, current.etag))) {
-          throw new ConflictError(
-            `[memory/fs] object "${key}" ${current ? 'changed' : 'does not exist'} (ifMatch ${options.ifMatch}): re-read and retry`,
-            { details: { key, ifMatch: options.ifMatch } },
-          );
+        const etag = md5Etag(bytes);
+        try {
+          await this.#writeAtomic(path, bytes);
+          const { size, mtimeMs } = await stat(path);
+          const sidecar: Sidecar = { etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, size, mtimeMs };
+          await this.#writeAtomic(sidecarPath(path), new TextEncoder().encode(JSON.stringify(sidecar)));
+        } catch (error) {
+          if (hasCode(error, 'EISDIR')) throw this.#objectAndPrefix(key, error);
+          throw this.#fail('write', key, error);
         }
-      }
-      const etag = md5Etag(bytes);
-      try {
-        await mkdir(dirname(path), { recursive: true });
-        await this.#writeAtomic(path, bytes);
-        const { size, mtimeMs } = await stat(path);
-        const sidecar: Sidecar = { etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, size, mtimeMs };
-        await this.#writeAtomic(sidecarPath(path), new TextEncoder().encode(JSON.stringify(sidecar)));
-      } catch (error) {
-        if (hasCode(error, 'ENOTDIR') || hasCode(error, 'EEXIST') || hasCode(error, 'EISDIR')) {
-          throw new UnsupportedError(
-            `[memory/fs] cannot store "${key}": a key cannot be both an object and a prefix of other keys on the filesystem backend`,
-            { details: { key }, cause: error },
-          );
-        }
-        throw this.#fail('write', key, error);
-      }
-      return { etag };
+        return { etag };
+      }).catch((error: unknown) => {
+        throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
+      });
     });
   }
 
   async deleteObject(key: string): Promise<void> {
     const path = this.#pathOf(key);
     await withKeyLock(path, async () => {
-      try {
-        const info = await stat(path);
-        if (!info.isFile()) return;
-        await unlink(path);
-        await rm(sidecarPath(path), { force: true });
-      } catch (error) {
-        if (isMissing(error)) return;
-        throw this.#fail('delete', key, error);
-      }
+      if (!(await this.#isFile(key, path))) return;
+      await withFileLock(lockPath(path), this.#lockOptions(key), async () => {
+        try {
+          await unlink(path);
+          await rm(sidecarPath(path), { force: true });
+        } catch (error) {
+          if (isMissing(error)) return;
+          throw this.#fail('delete', key, error);
+        }
+      }).catch((error: unknown) => {
+        if (isMissing(error)) return; // the directory went away with the object
+        throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
+      });
     });
+  }
+
+  async #isFile(key: string, path: string): Promise<boolean> {
+    try {
+      return (await stat(path)).isFile();
+    } catch (error) {
+      if (isMissing(error)) return false;
+      throw this.#fail('stat', key, error);
+    }
+  }
+
+  async #ensureParent(key: string, path: string): Promise<void> {
+    try {
+      await mkdir(dirname(path), { recursive: true });
+    } catch (error) {
+      if (hasCode(error, 'ENOTDIR') || hasCode(error, 'EEXIST')) throw this.#objectAndPrefix(key, error);
+      throw this.#fail('write', key, error);
+    }
+  }
+
+  #objectAndPrefix(key: string, cause: unknown): UnsupportedError {
+    return new UnsupportedError(
+      `[memory/fs] cannot store "${key}": a key cannot be both an object and a prefix of other keys on the filesystem backend`,
+      { details: { key }, cause },
+    );
+  }
+
+  #lockOptions(key: string) {
+    return { timeoutMs: this.#lockTimeoutMs, staleMs: 60_000, describe: `"${key}" under ${this.rootDir}` };
   }
 
   async headObject(key: string): Promise<ObjectHead | null> {
@@ -236,6 +275,11 @@ export class FileSystemLongTermStorage implements LongTermStorage {
 function isSafeRelative(key: string): boolean {
   if (key.includes('\\') || key.includes('\0')) return false;
   return key.split('/').every((s) => s.length > 0 && s !== '.' && s !== '..' && !s.startsWith(RESERVED_NAME_PREFIX));
+}
+
+function lockPath(path: string): string {
+  const slash = path.lastIndexOf(sep);
+  return `${path.slice(0, slash + 1)}${RESERVED_NAME_PREFIX}lock.${path.slice(slash + 1)}`;
 }
 
 function sidecarPath(path: string): string {
