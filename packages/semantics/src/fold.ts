@@ -10,8 +10,12 @@
  */
 export function foldText(text: string): string {
   // NFKC leaves ASCII unchanged; skipping it there is the common, cheap case.
-  const normalized = ASCII.test(text) ? text : text.normalize('NFKC');
+  const normalized = isAscii(text) ? text : text.normalize('NFKC');
   return normalized.toLowerCase().replace(/\s+/gu, ' ').trim();
 }
 
-const ASCII = /^[\x00-\x7f]*$/;
+/** True when every character is ASCII. */
+export function isAscii(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
+  return true;
+}

@@ -1,9 +1,8 @@
-import { foldText } from './fold.js';
+import { foldText, isAscii } from './fold.js';
 
 // Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
 // is tokenized like Latin text.
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
-const ASCII_ONLY = /^[\x00-\x7f]*$/;
 // The same split for ASCII text, without Unicode property lookups.
 const ASCII_RUNS = /()([a-z0-9]+)/g;
 const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
@@ -123,7 +122,7 @@ function cjkTokens(run: string, out: string[]): void {
 export function tokenize(text: string): string[] {
   const out: string[] = [];
   const folded = foldText(text);
-  for (const m of folded.matchAll(ASCII_ONLY.test(folded) ? ASCII_RUNS : RUNS)) {
+  for (const m of folded.matchAll(isAscii(folded) ? ASCII_RUNS : RUNS)) {
     if (m[1]) cjkTokens(m[1], out);
     else {
       const word = m[2]!;
