@@ -1,4 +1,4 @@
-import { ConflictError, MemoryError } from '@memory/errors';
+import { ConflictError, type MemoryError } from '@memory/errors';
 
 /** `details.reason` of the `ConflictError` thrown when appending to an archived session. */
 export const SESSION_ARCHIVED = 'session_archived';
