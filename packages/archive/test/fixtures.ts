@@ -95,14 +95,20 @@ export async function auditRows(db: MemoryDb, action: string) {
  * Every message the system holds, wherever it is: `messages`, `messages_archive`, and the
  * exports of deep sessions (the only sessions whose export is authoritative; a leftover
  * export of a cold session is a crash artefact that its rows supersede). Returns a checksum over
- * sorted `id + content`, the count, and ids found more than once.
+ * sorted `id + content`, the count, and ids found more than once. Sessions in `excludeSessions`
+ * (those a test expects to be deleted) are left out.
  */
-export async function inventory(db: MemoryDb, storage: LongTermStorage) {
+export async function inventory(db: MemoryDb, storage: LongTermStorage, excludeSessions: readonly string[] = []) {
   const sql = sqlOutside(db);
   const rows = await sql.query<{ id: string; content: string }>(
-    'SELECT id::text AS id, content FROM messages UNION ALL SELECT id::text AS id, content FROM messages_archive',
+    `SELECT id::text AS id, content FROM messages WHERE NOT (session_id = ANY($1::uuid[]))
+     UNION ALL SELECT id::text AS id, content FROM messages_archive WHERE NOT (session_id = ANY($1::uuid[]))`,
+    [excludeSessions],
   );
-  const deep = await sql.query<{ id: string }>('SELECT id::text AS id FROM sessions WHERE status = $1', [SessionStatus.DEEP_ARCHIVED]);
+  const deep = await sql.query<{ id: string }>('SELECT id::text AS id FROM sessions WHERE status = $1 AND NOT (id = ANY($2::uuid[]))', [
+    SessionStatus.DEEP_ARCHIVED,
+    excludeSessions,
+  ]);
   const all = rows.map((r) => [r.id, r.content] as const);
   for (const s of deep) {
     const exported = await readSessionExport(storage, s.id);
