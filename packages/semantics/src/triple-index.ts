@@ -171,7 +171,14 @@ export class TripleIndex {
       if (list) list.push(i);
       else bySubject.set(s, [i]);
     }
-    for (const [s, list] of bySubject) if (list.length <= Math.max(3, n * 0.2)) this.#entities.set(s, list);
+    // The user's own subject ("用户", "user") is everywhere: the most frequent subject, and any
+    // covering more than a fifth of a larger list, is not an entity to hop to.
+    let most = 0;
+    for (const list of bySubject.values()) most = Math.max(most, list.length);
+    for (const [s, list] of bySubject) {
+      if ((list.length === most && most >= 2) || (n >= 20 && list.length > n * 0.2)) continue;
+      this.#entities.set(s, list);
+    }
     // Lower-casing once is much cheaper than per triple; it keeps offsets valid unless a
     // character changes length (a dotted capital I does), and then each text is done alone.
     const joined = texts.join('\u0000');
