@@ -191,3 +191,19 @@ describeEachDatabase('adopting a database of the original library', (ctx) => {
     expect(tables.map((t) => t.table_name)).toEqual(['audit_logs', MEMORY_MIGRATIONS_TABLE, 'messages', 'messages_archive', 'session_summaries', 'sessions']);
   });
 });
+
+describeEachDatabase('initDb from several processes at once', (ctx) => {
+  it('creates the schema once when replicas start together', async () => {
+    const url = await ctx.createDatabaseUrl();
+    if (ctx.kind === 'pglite') {
+      // One process per PGlite directory: concurrency means concurrent calls on one instance.
+      const db = await ctx.createDb({ url, init: false });
+      await Promise.all([db.initDb(), db.initDb(), db.initDb()]);
+      expect(await db.execute(`select name from ${MEMORY_MIGRATIONS_TABLE}`)).toHaveLength(1);
+      return;
+    }
+    const replicas = await Promise.all([1, 2, 3].map(() => ctx.createDb({ url, init: false })));
+    await Promise.all(replicas.map((db) => db.initDb()));
+    expect(await replicas[0]!.execute(`select name from ${MEMORY_MIGRATIONS_TABLE}`)).toHaveLength(1);
+  });
+}, { engines: ['postgres', 'pglite'] });

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Session, VectorType } from '@memory/models';
+import { InvalidInputError } from '@memory/errors';
+import { Session, VectorType, validateBeforeWrite } from '@memory/models';
 import { defineEntity, p } from '@mikro-orm/core';
 import { expect, it } from 'vitest';
 import { createOriginalSchema, describeEachDatabase } from './testing/index.js';
@@ -16,6 +17,7 @@ const CodeReviewSchema = defineEntity({
     embedding: p.type(new VectorType(3)).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
   },
+  hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
 });
 class CodeReview extends CodeReviewSchema.class {}
 CodeReviewSchema.setClass(CodeReview);
@@ -34,7 +36,13 @@ describeEachDatabase('application entities', (ctx) => {
     expect(review.session?.id).toBe(ids.session);
 
     // The app's own vector column keeps its own dimension, whatever the deployment's.
-    await expect(db.scope(async (em) => void em.create(CodeReview, { repo: 'x', embedding: [1, 2] }))).rejects.toThrow(/3/);
+    await expect(db.scope(async (em) => void em.create(CodeReview, { repo: 'x', embedding: [1, 2] }))).rejects.toThrow(
+      /CodeReview\.embedding has 2 dimensions but this deployment stores 3/,
+    );
+    // The same write checks as the memory entities, through the shared hook.
+    await expect(db.scope(async (em) => void em.create(CodeReview, { repo: 'a\u0000' }))).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('CodeReview.repo'),
+    );
 
     // A second initDb leaves the app table and its rows alone.
     await db.initDb();

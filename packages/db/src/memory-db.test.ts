@@ -90,7 +90,7 @@ describeEachDatabase('MemoryDb', (ctx) => {
   });
 
   it('rolls back everything when the scope throws', async () => {
-    const db = await ctx.createDb();
+    const db = await ctx.sharedDb();
     const id = randomUUID();
     await expect(
       db.scope(async (em) => {
@@ -105,7 +105,7 @@ describeEachDatabase('MemoryDb', (ctx) => {
   });
 
   it('deletes messages and summaries with their session', async () => {
-    const db = await ctx.createDb();
+    const db = await ctx.sharedDb();
     const sessionId = await db.scope(async (em) => {
       const session = em.create(Session, {});
       em.create(Message, { session, role: 'user', content: 'a' });
@@ -137,7 +137,7 @@ describeEachDatabase('MemoryDb', (ctx) => {
   });
 
   it('refuses text or JSON holding NUL with an error naming the field', async () => {
-    const db = await ctx.createDb();
+    const db = await ctx.sharedDb();
     await expect(db.scope(async (em) => void em.create(Session, { title: 'a\u0000b' }))).rejects.toSatisfy(
       (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('Session.title'),
     );

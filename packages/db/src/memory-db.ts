@@ -112,6 +112,15 @@ export interface MemoryDb {
 
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 
+/** The advisory lock key that serializes `initDb()`: the bytes of "memorydb" as a 64-bit number. */
+const INIT_LOCK_KEY = '7882827048211276898';
+
+/** The part of a `pg` pool the init lock needs. */
+interface LockPool {
+  options?: { max?: number };
+  connect(): Promise<{ query(sql: string, params?: unknown[]): Promise<unknown>; release(): void }>;
+}
+
 /**
  * Connects to the memory database at `options.url`. Nothing is sent to the server until the
  * first query (or {@link MemoryDb.initDb}); a bad URL fails here with `ConfigurationError`.
@@ -201,6 +210,7 @@ class MikroMemoryDb implements MemoryDb {
   readonly #target: DatabaseTarget;
   readonly #hasAppEntities: boolean;
   #closed: Promise<void> | undefined;
+  #initQueue: Promise<void> = Promise.resolve();
   readonly #scopeEm = new AsyncLocalStorage<MemoryEntityManager>();
 
   constructor(target: DatabaseTarget, embeddingDimensions: number, orm: MikroORM, hasAppEntities: boolean) {
@@ -212,18 +222,45 @@ class MikroMemoryDb implements MemoryDb {
     this.#hasAppEntities = hasAppEntities;
   }
 
-  async initDb(): Promise<void> {
-    await this.#guard('initDb', async () => {
-      await this.#raw('create extension if not exists vector').catch((error: unknown) => {
-        throw this.#extensionHint(error);
-      });
-      await reconcileEmbeddingColumns((sql, params) => this.#raw(sql, params), this.embeddingDimensions);
-      await this.orm.migrator.up();
-      if (this.#hasAppEntities) {
-        // The application's tables, like the original's `create_all`: add what is missing, never drop.
-        await this.orm.schema.update({ safe: true, dropTables: false });
-      }
+  initDb(): Promise<void> {
+    // Calls on one instance run one after the other (the second finds nothing to do).
+    const run = this.#initQueue.then(() => this.#guard('initDb', () => this.#withInitLock(() => this.#init())));
+    this.#initQueue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #init(): Promise<void> {
+    await this.#raw('create extension if not exists vector').catch((error: unknown) => {
+      throw this.#extensionHint(error);
     });
+    await reconcileEmbeddingColumns((sql, params) => this.#raw(sql, params), this.embeddingDimensions);
+    await this.orm.migrator.up();
+    if (this.#hasAppEntities) {
+      // The application's tables, like the original's `create_all`: add what is missing, never drop.
+      await this.orm.schema.update({ safe: true, dropTables: false });
+    }
+  }
+
+  /**
+   * Serializes `initDb()` across processes on a PostgreSQL server with an advisory lock held on a
+   * connection of its own (the migrations use other pooled connections), so replicas starting
+   * together do not race on creating the tables. PGlite is one process: nothing to do.
+   */
+  async #withInitLock(fn: () => Promise<void>): Promise<void> {
+    if (this.kind !== 'postgres') return fn();
+    const pool = (await (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<LockPool> }).getNativeClient());
+    if ((pool.options?.max ?? 10) < 2) return fn(); // the lock connection would starve the migrations
+    const client = await pool.connect();
+    try {
+      await client.query('select pg_advisory_lock($1)', [INIT_LOCK_KEY]);
+      try {
+        await fn();
+      } finally {
+        await client.query('select pg_advisory_unlock($1)', [INIT_LOCK_KEY]);
+      }
+    } finally {
+      client.release();
+    }
   }
 
   async scope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {

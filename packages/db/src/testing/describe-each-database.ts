@@ -42,6 +42,12 @@ export interface DatabaseTestContext {
   createDb(options?: TestDbOptions): Promise<MemoryDb>;
   /** Returns the URL of a new empty database (dropped after the suite) without connecting to it. */
   createDatabaseUrl(): Promise<string>;
+  /**
+   * One initialized {@link MemoryDb} (default options) shared by the tests of this suite that ask
+   * for it: created on first use, closed after the suite. Cheaper than a database per test, so
+   * prefer it for tests that only add rows with fresh ids and do not count whole tables.
+   */
+  sharedDb(): Promise<MemoryDb>;
 }
 
 /** Options of {@link describeEachDatabase}. */
@@ -101,6 +107,7 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
   const dbs: MemoryDb[] = [];
   const scratch: ScratchDatabase[] = [];
   let suiteUrl: string | undefined;
+  let shared: Promise<MemoryDb> | undefined;
 
   const newDatabase = async (): Promise<string> => {
     const created =
@@ -134,6 +141,11 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
       return db;
     },
     createDatabaseUrl: newDatabase,
+    sharedDb(): Promise<MemoryDb> {
+      shared ??= ctx.createDb();
+      shared.catch(() => (shared = undefined));
+      return shared;
+    },
     async prepare(): Promise<void> {
       suiteUrl = await newDatabase();
     },
