@@ -59,6 +59,9 @@ export interface ConversationStoreOptions {
  * Sessions, messages, summaries, embeddings and semantic search, and per-user export and purge,
  * on a {@link MemoryDb}. Every method checks its input and throws `InvalidInputError`,
  * `NotFoundError`, `ConflictError` or `DatabaseError` from `@memory/errors`.
+ *
+ * Each method is atomic on its own. Inside the caller's `db.scope(...)` the store joins that
+ * transaction (its own transactions become savepoints), so it commits or rolls back with it.
  */
 export interface ConversationStore {
   /** The database the store works on. */

@@ -153,18 +153,54 @@ describeEachDatabase('messages', (ctx) => {
 
   it('waits for an archiver holding the session and then sees its new status', async () => {
     const s = await store.createSession({});
-    let append: Promise<unknown> | undefined;
-    let settledEarly = false;
-    await db.scope(async (em) => {
+    let locked!: () => void;
+    const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+    let finish!: () => void;
+    const mayFinish = new Promise<void>((resolve) => (finish = resolve));
+    // The archiver: claims the session like @memory/archive does, archives it, commits.
+    const archiver = db.scope(async (em) => {
       await db.execute('select id from sessions where id = ? for update skip locked', [s.id], em);
-      append = store.appendMessages(s.id, [{ role: 'user', content: 'racing' }]).catch((e: unknown) => e);
-      void append.then(() => (settledEarly = true));
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      expect(settledEarly).toBe(false);
+      locked();
+      await mayFinish;
       await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, s.id], em);
     });
+    await lockTaken;
+    // The append starts outside the archiver's transaction, as another request would.
+    let settled = false;
+    const append = store.appendMessages(s.id, [{ role: 'user', content: 'racing' }]).catch((e: unknown) => e);
+    void append.then(() => (settled = true));
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(settled).toBe(false);
+    finish();
+    await archiver;
     expect(isSessionArchivedError(await append)).toBe(true);
     expect(await store.countMessages(s.id)).toBe(0);
+  });
+
+  it('joins the caller’s db.scope transaction, committing or rolling back with it', async () => {
+    let doomed = '';
+    const failing = db.scope(async () => {
+      const s = await store.createSession({ userId: 'scoped' });
+      doomed = s.id;
+      await store.appendMessages(s.id, [{ role: 'user', content: 'inside' }]);
+      expect(await store.countMessages(s.id)).toBe(1);
+      throw new Error('abort the request');
+    });
+    await expect(failing).rejects.toThrow('abort the request');
+    await expect(store.getSession(doomed)).rejects.toThrow(NotFoundError);
+
+    const kept = await db.scope(async () => {
+      const s = await store.createSession({ userId: 'scoped' });
+      await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, s.id]);
+      // A failed store call rolls back only its own savepoint: the caller's transaction goes on.
+      await expect(store.appendMessages(s.id, [{ role: 'user', content: 'refused' }])).rejects.toThrow(ConflictError);
+      await db.execute('update sessions set status = ? where id = ?', [SessionStatus.ACTIVE, s.id]);
+      await store.appendMessages(s.id, [{ role: 'user', content: 'accepted' }]);
+      await store.renameSession(s.id, 'kept');
+      return s.id;
+    });
+    expect((await store.getSession(kept)).title).toBe('kept');
+    expect((await store.getHistory(kept)).messages.map((m) => m.content)).toEqual(['accepted']);
   });
 
   it('checks roles and embeddings, and sets embeddings later', async () => {

@@ -33,11 +33,14 @@ export interface SqlRunner extends SqlClient {
 
 /**
  * Builds the store's SQL runner on a {@link MemoryDb}. Statements go through the Kysely client
- * that MikroORM holds (inside `db.scope` for transactions), with real bound parameters, so
- * values are never spliced into SQL and the statement text stays the same from call to call.
+ * that MikroORM holds, with real bound parameters, so values are never spliced into SQL and the
+ * statement text stays the same from call to call.
  *
- * Every statement inside `transaction` must use the `tx` client it receives: PGlite has a single
- * connection, and a statement sent elsewhere while a transaction is open would wait for ever.
+ * Called inside the caller's `db.scope(...)` transaction, statements join it (and the store's
+ * own transactions become savepoints of it), so a store call commits or rolls back with the
+ * caller's work. Outside one, reads go to the pool and transactions get a `db.scope` of their own.
+ * Joining also matters on PGlite: it has one connection, and a statement sent outside an open
+ * transaction would wait for it for ever.
  */
 export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => void): SqlRunner {
   const clientFor = (kysely: Kysely<unknown>, inTransaction: boolean): SqlClient => ({
@@ -55,12 +58,23 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
       }
     },
   });
+  const enclosing = (): MemoryEntityManager | undefined => {
+    const em = db.em();
+    return em.isInTransaction() ? em : undefined;
+  };
   return {
     query<T>(text: string, values?: readonly unknown[]): Promise<T[]> {
-      return clientFor(db.fork().getKysely() as Kysely<unknown>, false).query<T>(text, values);
+      const outer = enclosing();
+      return clientFor((outer ?? db.fork()).getKysely() as Kysely<unknown>, outer !== undefined).query<T>(text, values);
     },
-    transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
-      return db.scope((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em));
+    async transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
+      const outer = enclosing();
+      if (!outer) return db.scope((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em));
+      try {
+        return await outer.transactional((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em as MemoryEntityManager));
+      } catch (error) {
+        throw toStoreError(error);
+      }
     },
   };
 }
