@@ -1,6 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-const conditions = ['@memory/source', 'module', 'node', 'development|production'];
+// No `module` condition: some dependencies (the AWS SDK) map it to builds Node cannot load
+// once vitest externalizes them; Node's own conditions pick the loadable build.
+const conditions = ['@memory/source', 'node', 'development|production'];
 
 /**
  * The vitest settings every package shares: tests run against sibling packages' TypeScript

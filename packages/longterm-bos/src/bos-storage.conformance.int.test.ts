@@ -4,9 +4,8 @@ import { startBosFixture, type BosFixture } from '../test/fixture/bos-fixture-se
 import { BosStorage } from './bos-storage.js';
 
 // The shared LongTermStorage contract, through the real SDK, against the signature-checking
-// BOS fixture. BOS honours ifNoneMatch but not ifMatch, which the suite's capability model
-// (one flag for both) cannot express yet: the create-only and refusal cases it would skip
-// are covered in bos-storage.int.test.ts.
+// BOS fixture. BOS honours ifNoneMatch but not ifMatch (capabilities.ifNoneMatch: true), so
+// the suite runs its create-only cases and checks that ifMatch alone is refused.
 let fixture: BosFixture;
 beforeAll(async () => {
   fixture = await startBosFixture({ credentials: { 'conformance-ak': 'conformance-sk' }, buckets: ['conformance'] });
@@ -28,9 +27,5 @@ runStorageConformance(
   {
     conditionalWrites: false,
     concurrency: 16,
-    skip: {
-      'unsupported-conditional':
-        "BOS does ifNoneMatch: '*' atomically (x-bce-forbid-overwrite) and only refuses ifMatch; see bos-storage.int.test.ts",
-    },
   },
 );

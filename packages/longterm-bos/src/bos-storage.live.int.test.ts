@@ -32,9 +32,6 @@ if (missing.length > 0) {
   runStorageConformance('BosStorage (live BOS)', () => ({ storage: new BosStorage(options()) }), {
     conditionalWrites: false,
     concurrency: 16,
-    skip: {
-      'unsupported-conditional': "BOS does ifNoneMatch: '*' (x-bce-forbid-overwrite) and only refuses ifMatch; tested below",
-    },
   });
 
   describe('BosStorage on live BOS: specifics', () => {

@@ -6,6 +6,7 @@ export type {
   PutObjectResult,
   StorageCapabilities,
 } from './types.js';
+export { supportsCreateOnly } from './types.js';
 export {
   validateUserId,
   profileKey,

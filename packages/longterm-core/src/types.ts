@@ -32,8 +32,18 @@ export interface ObjectHead {
 
 /** What a backend can do beyond the required methods. */
 export interface StorageCapabilities {
-  /** `ifMatch` / `ifNoneMatch` are honoured atomically. */
+  /** `ifMatch` (compare-and-swap) and `ifNoneMatch` are honoured atomically. */
   conditionalWrites: boolean;
+  /**
+   * `ifNoneMatch: '*'` (create-only) is honoured atomically even where `ifMatch` is not
+   * (Baidu BOS: `x-bce-forbid-overwrite`). Absent means the same as `conditionalWrites`.
+   */
+  ifNoneMatch?: boolean;
+}
+
+/** Whether `storage` does atomic create-only writes (`ifNoneMatch: '*'`). */
+export function supportsCreateOnly(capabilities: StorageCapabilities): boolean {
+  return capabilities.ifNoneMatch ?? capabilities.conditionalWrites;
 }
 
 /**
