@@ -64,7 +64,7 @@ describeEachDatabase('archiver', (ctx) => {
          FROM messages_archive WHERE session_id = $1 ORDER BY id`,
       [idle30],
     );
-    expect(archived.map(({ archived_at, ...rest }) => rest)).toEqual(before30.messages);
+    expect(archived.map(({ archived_at: _archivedAt, ...rest }) => rest)).toEqual(before30.messages);
     expect(archived.every((r) => r.archived_at !== null)).toBe(true);
     expect(archived.some((r) => r.model !== null && r.embedding !== null)).toBe(true);
     expect(await countRows(db, 'session_summaries', idle30)).toBe(1);

@@ -5,6 +5,7 @@
 const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => Promise<boolean> }>> = {
   'longterm-s3': () => import('./longterm-s3.js'),
   'semantics-retrieval': () => import('./semantics-retrieval.js'),
+  archive: () => import('./archive.js'),
 };
 
 const args = process.argv.slice(2);

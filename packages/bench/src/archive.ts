@@ -1,0 +1,121 @@
+/**
+ * Hot → cold archival of 1,000,000 messages ('full') or 20,000 ('small'), 20 messages a
+ * session, all idle 30 days. Targets: at least 20,000 messages a second, peak RSS of this
+ * process within 300 MB. Baseline in the same run, on the same data: the original's app-side
+ * archival (one transaction, copy then delete, no batching, model and embedding dropped).
+ *
+ * PostgreSQL from MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL (a scratch database is created and
+ * dropped); without one, PGlite in memory, whose database lives inside this process, so its
+ * RSS row is informational there.
+ */
+import { loadavg } from 'node:os';
+import { createMemoryDb, type MemoryDb } from '@memory/db';
+import { createPostgresScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
+import { InMemoryLongTermStorage } from '@memory/longterm-core';
+// @memory/bench does not list @memory/archive as a dependency yet; its sources are imported directly.
+import { createArchiver } from '../../archive/src/index.js';
+import { writeReport, type BenchRow } from './report.js';
+
+const PER_SESSION = 20;
+const DAY_MS = 86_400_000;
+
+async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
+  await db.execute('TRUNCATE sessions, messages, session_summaries, messages_archive, audit_logs');
+  const sessions = Math.ceil(messages / PER_SESSION);
+  const idle = new Date(now.getTime() - 30 * DAY_MS).toISOString();
+  // Server-side generation in chunks: the data never passes through this process.
+  for (let from = 0; from < sessions; from += 10_000) {
+    const to = Math.min(sessions, from + 10_000);
+    await db.execute(
+      `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
+       SELECT md5('s' || i)::uuid, ?::timestamptz, 1, 'chat ' || i, 'u' || (i % 1000), ?::timestamptz
+         FROM generate_series(?::int, ?::int) AS i`,
+      [idle, idle, from, to - 1],
+    );
+    await db.execute(
+      `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+       SELECT md5('m' || i || '-' || j)::uuid, md5('s' || i)::uuid,
+              CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
+              repeat('message ' || j || ' of conversation ' || i || ' 你好. ', 6),
+              CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
+              CASE WHEN j % 10 = 0 THEN ('[' || array_to_string(array_fill((j % 7)::float4 / 7, ARRAY[16]), ',') || ']')::vector END,
+              ?::timestamptz - interval '1 day' + j * interval '1 second'
+         FROM generate_series(?::int, ?::int) AS i, generate_series(0, ?::int) AS j`,
+      [idle, from, to - 1, PER_SESSION - 1],
+    );
+  }
+}
+
+/** The original application's hot → cold step, as it runs today. */
+async function originalArchive(db: MemoryDb, now: Date): Promise<void> {
+  const cold = new Date(now.getTime() - 7 * DAY_MS).toISOString();
+  const deep = new Date(now.getTime() - 180 * DAY_MS).toISOString();
+  await db.scope(async (em) => {
+    const window = `SELECT id FROM sessions WHERE status = 1 AND updated_at < ?::timestamptz AND updated_at >= ?::timestamptz`;
+    await db.execute(
+      `INSERT INTO messages_archive (id, session_id, role, content, created_at)
+       SELECT id, session_id, role, content, created_at FROM messages WHERE session_id IN (${window})`,
+      [cold, deep],
+      em,
+    );
+    await db.execute(`DELETE FROM messages WHERE session_id IN (${window})`, [cold, deep], em);
+    await db.execute(`UPDATE sessions SET status = 2 WHERE id IN (${window})`, [cold, deep], em);
+  });
+}
+
+async function count(db: MemoryDb, table: string): Promise<number> {
+  const [row] = await db.execute<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`);
+  return Number(row?.n ?? 0);
+}
+
+export async function run(size: 'small' | 'full'): Promise<boolean> {
+  const messages = size === 'full' ? 1_000_000 : 20_000;
+  const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
+  let scratch: ScratchDatabase | undefined;
+  if (adminUrl) scratch = await createPostgresScratchDatabase(adminUrl);
+  const db = createMemoryDb({ url: scratch?.url ?? 'pglite://memory', embeddingDimensions: 16 });
+  try {
+    await db.initDb();
+    const now = new Date();
+
+    await seed(db, messages, now);
+    let started = performance.now();
+    await originalArchive(db, now);
+    const baselineMs = performance.now() - started;
+    if ((await count(db, 'messages_archive')) !== messages) throw new Error('baseline did not archive every message');
+
+    await seed(db, messages, now);
+    const archiver = createArchiver({ db, storage: new InMemoryLongTermStorage() });
+    let peakRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), 50);
+    started = performance.now();
+    const result = await archiver.runArchive({ now, batchSize: 200 });
+    const oursMs = performance.now() - started;
+    clearInterval(sampler);
+    peakRss = Math.max(peakRss, process.memoryUsage().rss);
+    if (result.cold.messages !== messages || (await count(db, 'messages_archive')) !== messages) {
+      throw new Error(`archiver moved ${result.cold.messages} of ${messages} messages`);
+    }
+
+    const rate = (messages * 1000) / oursMs;
+    const baselineRate = (messages * 1000) / baselineMs;
+    const rssMb = peakRss / 1024 / 1024;
+    const rows: BenchRow[] = [
+      { name: 'hot → cold throughput', value: rate, unit: 'messages/s', target: '>= 20000', pass: rate >= 20_000 },
+      { name: 'original app-side archival (baseline)', value: baselineRate, unit: 'messages/s', note: 'one transaction, no batching, drops model and embedding' },
+      { name: 'throughput vs baseline', value: rate / baselineRate, unit: 'ratio', note: 'batched, lock-safe, keeps every column' },
+      {
+        name: 'peak RSS during the run',
+        value: rssMb,
+        unit: 'MB',
+        target: '<= 300',
+        ...(scratch ? { pass: rssMb <= 300 } : { note: 'PGlite runs in this process: informational' }),
+      },
+      { name: 'hot → cold wall time', value: oursMs / 1000, unit: 's' },
+    ];
+    return writeReport(`archive-${size}`, { messages, perSession: PER_SESSION, batchSize: 200, engine: db.kind, loadavg1m: Number(loadavg()[0]!.toFixed(2)) }, rows);
+  } finally {
+    await db.close();
+    await scratch?.drop();
+  }
+}
