@@ -32,6 +32,9 @@ describe('createArchiver input checks', () => {
     for (const batchSize of [0, -1, 1.5, 10_001, Number.NaN]) {
       await expect(archiver.runArchive({ batchSize })).rejects.toThrow(/batchSize must be an integer/);
     }
+    for (const concurrency of [0, 33, 2.5]) {
+      await expect(archiver.runArchive({ concurrency })).rejects.toThrow(/concurrency must be an integer/);
+    }
     await expect(archiver.runArchive({ now: new Date('x') })).rejects.toThrow(/now must be a valid Date/);
     await expect(archiver.planArchive({ now: 'yesterday' as unknown as Date })).rejects.toThrow(InvalidInputError);
     await expect(archiver.restoreSession('../../etc')).rejects.toThrow(/must be a UUID/);

@@ -17,6 +17,12 @@ export interface RunArchiveOptions {
   now?: Date;
   /** Sessions per hot → cold transaction (1 to 10000). Default 200. Deep and delete steps go one session a transaction. */
   batchSize?: number;
+  /**
+   * Sessions exported (deep) or deleted at once, each in its own transaction and connection
+   * (1 to 32). Default 1. Raise it when the storage is remote: a session's export waits mostly
+   * on storage round trips. Keep it below the database pool size. PGlite runs them one by one.
+   */
+  concurrency?: number;
   /** Stops the run after the current batch or session; the result says `aborted: true`. A rerun resumes. */
   signal?: AbortSignal;
   /** Called after every batch (cold) or session (deep, deleted), and once when a phase starts. */
@@ -46,6 +52,16 @@ function checkBatchSize(batchSize: unknown): number {
   return batchSize;
 }
 
+function checkConcurrency(concurrency: unknown): number {
+  if (concurrency === undefined) return 1;
+  if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
+    throw new InvalidInputError(`[memory/archive] concurrency must be an integer from 1 to 32, got ${String(concurrency)}`, {
+      details: { concurrency },
+    });
+  }
+  return concurrency;
+}
+
 /**
  * Runs the lifecycle once at `now`: hot → cold in batches, then → deep one session at a time,
  * then → deleted. Each step is its own transaction, so stopping (abort, crash, kill) anywhere
@@ -61,6 +77,7 @@ export async function runArchive(
   const now = options.now ?? new Date();
   checkNow(now);
   const batchSize = checkBatchSize(options.batchSize);
+  const concurrency = checkConcurrency(options.concurrency);
   const cutoffs = archiveCutoffs(policy, now);
   const result: ArchiveRunResult = {
     cold: { sessions: 0, messages: 0 },
@@ -74,23 +91,37 @@ export async function runArchive(
     return result.aborted;
   };
 
-  const phase = async (name: ArchivePhase, step: () => Promise<TransitionCounts | null>) => {
+  const phase = async (name: ArchivePhase, step: () => Promise<TransitionCounts | null>, workers = 1) => {
     if (stop()) return;
     const tracker = new ProgressTracker(name, await countTransition(db, name, cutoffs));
     options.onProgress?.(tracker.snapshot());
-    while (!stop()) {
-      const done = await step();
-      if (!done || done.sessions === 0) break;
-      result[name].sessions += done.sessions;
-      result[name].messages += done.messages;
-      options.onProgress?.(tracker.advance(done.sessions, done.messages));
-    }
+    let failed = false;
+    const worker = async () => {
+      while (!failed && !stop()) {
+        const done = await step();
+        if (!done || done.sessions === 0) break;
+        result[name].sessions += done.sessions;
+        result[name].messages += done.messages;
+        options.onProgress?.(tracker.advance(done.sessions, done.messages));
+      }
+    };
+    // Every worker is awaited before the phase ends, even when one fails: none is left running.
+    const settled = await Promise.allSettled(
+      Array.from({ length: workers }, () =>
+        worker().catch((error: unknown) => {
+          failed = true;
+          throw error;
+        }),
+      ),
+    );
+    const rejected = settled.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (rejected) throw rejected.reason;
   };
 
   const { cold, deep, deleted } = cutoffs;
   if (cold) await phase('cold', () => moveBatchToCold(db, { coldCutoff: cold, deleteCutoff: deleted, batchSize }));
-  if (deep) await phase('deep', () => deepArchiveNext(db, storage, { deepCutoff: deep, deleteCutoff: deleted, actor: options.actor }).then(one));
-  if (deleted) await phase('deleted', () => deleteNextExpired(db, storage, { deleteCutoff: deleted, actor: options.actor }).then(one));
+  if (deep) await phase('deep', () => deepArchiveNext(db, storage, { deepCutoff: deep, deleteCutoff: deleted, actor: options.actor }).then(one), concurrency);
+  if (deleted) await phase('deleted', () => deleteNextExpired(db, storage, { deleteCutoff: deleted, actor: options.actor }).then(one), concurrency);
   result.durationMs = performance.now() - started;
   return result;
 }
