@@ -123,16 +123,23 @@ describeEachDatabase('MemoryDb', (ctx) => {
     expect(rows[0]).toEqual({ m: 0, s: 0 });
   });
 
+  it('sends MikroORM log lines to the logger option', async () => {
+    const lines: string[] = [];
+    const db = await ctx.createDb({ logger: (line) => lines.push(line) });
+    await db.scope((em) => em.find(Session, { title: 'logged' }));
+    expect(lines.some((line) => /select .* from "sessions"/.test(line))).toBe(true);
+  });
+
   it('refuses vectors of the wrong dimension or with NaN before they reach the database', async () => {
-    const db = await ctx.createDb({ embeddingDimensions: 3 });
+    const db = await ctx.createDb({ embeddingDimensions: 4 });
     const sessionId = await db.scope((em) => em.create(Session, {}).id);
     const attempt = (embedding: number[]) =>
       db.scope(async (em) => {
         em.create(Message, { session: sessionId, role: 'user', content: 'x', embedding });
       });
-    await expect(attempt([1, 2])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /3/.test((e as Error).message));
-    await expect(attempt([1, Number.NaN, 3])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /NaN/.test((e as Error).message));
-    await expect(attempt([1, Number.POSITIVE_INFINITY, 3])).rejects.toSatisfy(InvalidInputError.isInstance.bind(InvalidInputError));
+    await expect(attempt([1, 2])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /stores 4/.test((e as Error).message));
+    await expect(attempt([1, Number.NaN, 3, 4])).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /NaN/.test((e as Error).message));
+    await expect(attempt([1, Number.POSITIVE_INFINITY, 3, 4])).rejects.toSatisfy(InvalidInputError.isInstance.bind(InvalidInputError));
     expect(await db.fork().count(Message, {})).toBe(0);
   });
 
@@ -157,4 +164,4 @@ describeEachDatabase('MemoryDb', (ctx) => {
       (e) => InvalidInputError.isInstance(e) || DatabaseError.isInstance(e),
     );
   });
-});
+}, { pgliteSnapshots: [1536, 4] });

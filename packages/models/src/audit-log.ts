@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { validateBeforeWrite } from './storable.js';
 
-const AuditLogSchema = defineEntity({
+/** The MikroORM schema behind {@link AuditLog}: register it (or use `memoryEntities`), or read its metadata. */
+export const AuditLogSchema = defineEntity({
   name: 'AuditLog',
   tableName: 'audit_logs',
   properties: {
@@ -30,5 +31,3 @@ const AuditLogSchema = defineEntity({
 export class AuditLog extends AuditLogSchema.class {}
 AuditLogSchema.setClass(AuditLog);
 
-/** The MikroORM schema behind {@link AuditLog}. */
-export { AuditLogSchema };

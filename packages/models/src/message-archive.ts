@@ -4,7 +4,8 @@ import type { MessageRole } from './message-role.js';
 import { validateBeforeWrite } from './storable.js';
 import { VectorType } from './vector-type.js';
 
-const MessageArchiveSchema = defineEntity({
+/** The MikroORM schema behind {@link MessageArchive}: register it (or use `memoryEntities`), or read its metadata. */
+export const MessageArchiveSchema = defineEntity({
   name: 'MessageArchive',
   tableName: 'messages_archive',
   properties: {
@@ -32,5 +33,3 @@ const MessageArchiveSchema = defineEntity({
 export class MessageArchive extends MessageArchiveSchema.class {}
 MessageArchiveSchema.setClass(MessageArchive);
 
-/** The MikroORM schema behind {@link MessageArchive}. */
-export { MessageArchiveSchema };

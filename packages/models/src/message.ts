@@ -5,7 +5,8 @@ import { Session } from './session.js';
 import { validateBeforeWrite } from './storable.js';
 import { VectorType } from './vector-type.js';
 
-const MessageSchema = defineEntity({
+/** The MikroORM schema behind {@link Message}: register it (or use `memoryEntities`), or read its metadata. */
+export const MessageSchema = defineEntity({
   name: 'Message',
   tableName: 'messages',
   properties: {
@@ -39,5 +40,3 @@ const MessageSchema = defineEntity({
 export class Message extends MessageSchema.class {}
 MessageSchema.setClass(Message);
 
-/** The MikroORM schema behind {@link Message}. */
-export { MessageSchema };

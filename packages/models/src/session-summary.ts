@@ -16,7 +16,8 @@ export interface SummaryJson {
   [key: string]: unknown;
 }
 
-const SessionSummarySchema = defineEntity({
+/** The MikroORM schema behind {@link SessionSummary}: register it (or use `memoryEntities`), or read its metadata. */
+export const SessionSummarySchema = defineEntity({
   name: 'SessionSummary',
   tableName: 'session_summaries',
   properties: {
@@ -50,5 +51,3 @@ const SessionSummarySchema = defineEntity({
 export class SessionSummary extends SessionSummarySchema.class {}
 SessionSummarySchema.setClass(SessionSummary);
 
-/** The MikroORM schema behind {@link SessionSummary}. */
-export { SessionSummarySchema };

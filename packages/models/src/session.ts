@@ -3,7 +3,8 @@ import { defineEntity, p } from '@mikro-orm/core';
 import { SessionStatus } from './session-status.js';
 import { validateBeforeWrite } from './storable.js';
 
-const SessionSchema = defineEntity({
+/** The MikroORM schema behind {@link Session}: register it (or use `memoryEntities`), or read its metadata. */
+export const SessionSchema = defineEntity({
   name: 'Session',
   tableName: 'sessions',
   properties: {
@@ -41,5 +42,3 @@ const SessionSchema = defineEntity({
 export class Session extends SessionSchema.class {}
 SessionSchema.setClass(Session);
 
-/** The MikroORM schema behind {@link Session} (for registration and metadata lookups). */
-export { SessionSchema };

@@ -40,7 +40,10 @@ export interface DatabaseTestContext {
    * ```
    */
   createDb(options?: TestDbOptions): Promise<MemoryDb>;
-  /** Returns the URL of a new empty database (dropped after the suite) without connecting to it. */
+  /**
+   * Returns the URL of a new empty database (dropped after the suite), without keeping a
+   * connection to it. On PGlite it is a directory, filled from a snapshot (fast to open).
+   */
   createDatabaseUrl(): Promise<string>;
   /**
    * One initialized {@link MemoryDb} (default options) shared by the tests of this suite that ask
@@ -56,6 +59,12 @@ export interface DescribeEachDatabaseOptions {
   engines?: readonly DatabaseKind[];
   /** The PostgreSQL admin URL; default `process.env.MEMORY_TEST_PG_URL`. */
   postgresUrl?: string;
+  /**
+   * The PGlite snapshots to make before the first test (in `beforeAll`, under the hook timeout)
+   * rather than in the first test that needs them: embedding dimensions for initialized
+   * databases, `'empty'` for `createDb({ init: false })`. Default: the default dimension (1536).
+   */
+  pgliteSnapshots?: readonly (number | 'empty')[];
 }
 
 /**
@@ -91,7 +100,7 @@ export function describeEachDatabase(
     }
     describe(`${name} ${label}`, () => {
       const ctx = createContext(kind, adminUrl);
-      beforeAll(() => ctx.prepare());
+      beforeAll(() => ctx.prepare(options.pgliteSnapshots ?? [DEFAULT_EMBEDDING_DIMENSIONS]));
       afterAll(() => ctx.dispose());
       fn(ctx);
     });
@@ -99,7 +108,7 @@ export function describeEachDatabase(
 }
 
 interface DisposableContext extends DatabaseTestContext {
-  prepare(): Promise<void>;
+  prepare(snapshots: readonly (number | 'empty')[]): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -109,9 +118,11 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
   let suiteUrl: string | undefined;
   let shared: Promise<MemoryDb> | undefined;
 
-  const newDatabase = async (): Promise<string> => {
+  const newDatabase = async (seeded = true): Promise<string> => {
     const created =
-      kind === 'postgres' ? await createPostgresScratchDatabase(adminUrl as string) : await createPgliteScratchDatabase();
+      kind === 'postgres'
+        ? await createPostgresScratchDatabase(adminUrl as string)
+        : await createPgliteScratchDatabase(seeded ? await emptyPgliteTemplate() : undefined);
     scratch.push(created);
     return created.url;
   };
@@ -140,14 +151,21 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
       if (init) await db.initDb();
       return db;
     },
-    createDatabaseUrl: newDatabase,
+    createDatabaseUrl: () => newDatabase(),
     sharedDb(): Promise<MemoryDb> {
       shared ??= ctx.createDb();
       shared.catch(() => (shared = undefined));
       return shared;
     },
-    async prepare(): Promise<void> {
-      suiteUrl = await newDatabase();
+    async prepare(snapshots): Promise<void> {
+      // Not seeded on PGlite: the suite may never open it, and seeding needs the empty snapshot.
+      suiteUrl = await newDatabase(false);
+      if (kind !== 'pglite') return;
+      // Several initialized snapshots are cheaper made from an empty one than each from scratch.
+      if (snapshots.filter((s) => s !== 'empty').length > 1) await emptyPgliteTemplate();
+      for (const snapshot of snapshots) {
+        await (snapshot === 'empty' ? emptyPgliteTemplate() : initializedPgliteTemplate(snapshot));
+      }
     },
     async dispose(): Promise<void> {
       const results = await Promise.allSettled(dbs.map((db) => db.close()));

@@ -31,7 +31,9 @@ export function emptyPgliteTemplate(): Promise<Blob> {
  */
 export function initializedPgliteTemplate(embeddingDimensions: number): Promise<Blob> {
   return memo(`init:${embeddingDimensions}`, async () => {
-    const db = createMemoryDb({ url: 'pglite://memory', embeddingDimensions, pglite: { loadDataDir: await emptyPgliteTemplate() } });
+    // From the empty snapshot when there is one already, else from scratch (one initdb, not two).
+    const empty = templates.get('empty');
+    const db = createMemoryDb({ url: 'pglite://memory', embeddingDimensions, ...(empty ? { pglite: { loadDataDir: await empty } } : {}) });
     try {
       await db.initDb();
       const client = (await (db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<DumpableClient> }).getNativeClient());
