@@ -53,6 +53,13 @@ export interface ConversationStoreOptions {
    * for tracing and for checking how many round trips an operation takes.
    */
   onQuery?: (event: QueryEvent) => void;
+  /**
+   * Whether `searchMessages` turns on pgvector's iterative index scans
+   * (`hnsw.iterative_scan = relaxed_order`). Default: when the database's pgvector is 0.8 or
+   * newer (asked once). `false` keeps plain HNSW scans, which may return fewer than `topK` hits
+   * under selective filters; `true` skips the version check.
+   */
+  iterativeScan?: boolean;
 }
 
 /**
@@ -234,10 +241,13 @@ export const DEFAULT_PREVIEW_LENGTH = 200;
  * ```
  */
 export function createConversationStore(db: MemoryDb, options: ConversationStoreOptions = {}): ConversationStore {
+  if (options.iterativeScan !== undefined && typeof options.iterativeScan !== 'boolean') {
+    throw new InvalidInputError('[memory/conversations] options.iterativeScan must be true, false or left out (detected)');
+  }
   if (options.restore !== undefined && typeof options.restore !== 'function') {
     throw new InvalidInputError('[memory/conversations] options.restore must be a function (sessionId) => Promise<void>');
   }
-  let iterative: Promise<boolean> | undefined;
+  let iterative: Promise<boolean> | undefined = options.iterativeScan === undefined ? undefined : Promise.resolve(options.iterativeScan);
   const sql = createSqlRunner(db, options.onQuery);
   const ctx: StoreContext = {
     db,

@@ -3,7 +3,7 @@ import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
-import { createConversationStore, isSessionArchivedError, type ConversationStore, type MessageRecord } from './index.js';
+import { createConversationStore, isSessionArchivedError, type ConversationStore, type MessageRecord, type QueryEvent } from './index.js';
 import { newId } from './ids.js';
 
 async function count(db: MemoryDb, sql: string, params: unknown[] = []): Promise<number> {
@@ -48,6 +48,22 @@ describeEachDatabase('messages', (ctx) => {
     expect(mixed.existingIds).toEqual(batch.map((m) => m.id));
     expect(await store.countMessages(s.id)).toBe(3);
     expect((await store.getHistory(s.id)).messages.map((m) => m.content)).toEqual(['question', 'answer', 'follow-up']);
+  });
+
+  it('appends any batch in the same two statements: a lock and one multi-row insert', async () => {
+    const events: QueryEvent[] = [];
+    const counted = createConversationStore(db, { onQuery: (e) => events.push(e) });
+    const s = await store.createSession({});
+    const shapes: string[][] = [];
+    for (const size of [1, 200]) {
+      events.length = 0;
+      await counted.appendMessages(s.id, Array.from({ length: size }, (_, i) => ({ role: 'user' as const, content: `m${i}` })));
+      shapes.push(events.map((e) => e.sql.slice(0, 40)));
+      expect(events.every((e) => e.inTransaction && e.ok)).toBe(true);
+    }
+    expect(shapes[0]).toHaveLength(2);
+    expect(shapes[1]).toEqual(shapes[0]);
+    expect(await store.countMessages(s.id)).toBe(201);
   });
 
   it('refuses an id that belongs to another session, inserting nothing', async () => {

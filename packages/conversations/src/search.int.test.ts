@@ -73,6 +73,15 @@ describeEachDatabase('searchMessages', (ctx) => {
     expect(hits[0]!.score).toBeCloseTo(1 - hits[0]!.distance, 10);
   });
 
+  it('falls back to plain HNSW scans when iterative scans are off (as on pgvector before 0.8)', async () => {
+    const settings: string[] = [];
+    const plain = createConversationStore(db, { iterativeScan: false, onQuery: (e) => settings.push(e.sql) });
+    const hits = await plain.searchMessages({ vector: [1, 0, 0], userId: quietUser, topK: 10 });
+    expect(hits.length).toBeLessThan(10);
+    expect(settings.join('\n')).not.toContain('iterative_scan');
+    expect(settings.join('\n')).toContain(`set_config('hnsw.ef_search'`);
+  });
+
   it('returns topK hits for a user with few messages, nearest first', async () => {
     const hits = await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, topK: 10 });
     expect(hits).toHaveLength(10);
