@@ -23,7 +23,7 @@ export {
   type AddTriplesResult,
   type TriplesSink,
 } from './knowledge-store.js';
-export { mergeTriples, tripleIdentity, type MergeTriplesOptions, type MergeTriplesResult } from './merge-triples.js';
+export { mergeTriples, tripleIdentity, tripleIdentityHash, type MergeTriplesOptions, type MergeTriplesResult } from './merge-triples.js';
 export { tokenize, stem } from './tokenize.js';
 export { TripleIndex, type ScoredTriple, type Bm25Params } from './triple-index.js';
 export { KnowledgeIndexCache, defaultKnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
@@ -32,3 +32,12 @@ export { checkEmbeddings, type EmbeddingProvider } from './embedding-provider.js
 export { createHashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.js';
 export { createAiSdkEmbeddingProvider, type AiSdkEmbeddingProviderOptions, type AiSdkEmbeddingModel } from './ai-sdk-embedding-provider.js';
 export { createOpenAICompatibleEmbeddingProvider, type OpenAICompatibleEmbeddingOptions } from './openai-compatible-embedding-provider.js';
+export {
+  ensureKnowledgeIndex,
+  createKnowledgeIndex,
+  type EnsureKnowledgeIndexOptions,
+  type KnowledgeIndex,
+  type KnowledgeIndexOptions,
+  type KnowledgeIndexSyncResult,
+  type VectorHit,
+} from './knowledge-index.js';

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { InvalidInputError } from '@memory/errors';
 import { foldText } from './fold.js';
 import type { Triple, TripleMetadata } from './triple.js';
@@ -31,6 +32,11 @@ export interface MergeTriplesResult {
 /** The identity of a triple for de-duplication: subject, predicate and object after {@link foldText}. */
 export function tripleIdentity(t: Triple): string {
   return `${foldText(t[0])}\u0000${foldText(t[1])}\u0000${foldText(t[2])}`;
+}
+
+/** Hex SHA-256 of {@link tripleIdentity}: a fixed-length key, used by the Postgres knowledge index. */
+export function tripleIdentityHash(t: Triple): string {
+  return createHash('sha256').update(tripleIdentity(t)).digest('hex');
 }
 
 function validate(t: Triple, i: number): void {

@@ -1,6 +1,7 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
 import { defaultKnowledgeIndexCache, type KnowledgeIndexCache } from './index-cache.js';
+import type { KnowledgeIndex } from './knowledge-index.js';
 import type { Triple } from './triple.js';
 import { TripleIndex, type ScoredTriple } from './triple-index.js';
 import { parseTriples } from './triples-format.js';
@@ -15,7 +16,17 @@ export interface RetrieveOptions {
   includeEnded?: boolean;
   /** Where parsed indexes are kept between calls; `false` to fetch and index every time. */
   cache?: KnowledgeIndexCache | false;
+  /**
+   * The Postgres knowledge index (with its embedding provider): ranks by BM25 fused with vector
+   * similarity (reciprocal rank fusion). Without it, ranking is lexical only.
+   */
+  knowledgeIndex?: KnowledgeIndex;
+  /** How many candidates each ranking contributes to the fusion (default `max(50, 5 × topK)`). */
+  candidates?: number;
 }
+
+/** The usual constant of reciprocal rank fusion: ranks 1 and 2 differ little, top and tail a lot. */
+const RRF_K = 60;
 
 /**
  * The triples most relevant to a question in Chinese, English or both, best first.
@@ -56,8 +67,55 @@ export async function retrieveRelevantKnowledge(
 ): Promise<Triple[] | ScoredTriple[]> {
   const opts: RetrieveOptions = typeof options === 'number' ? { topK: options } : options;
   const index = await loadTripleIndex(storage, userId, opts.cache);
-  const results = index.search(query ?? '', opts.topK ?? 5, { includeEnded: opts.includeEnded });
+  const topK = opts.topK ?? 5;
+  const results =
+    opts.knowledgeIndex && query
+      ? await hybridSearch(index, userId, query, topK, opts.knowledgeIndex, opts)
+      : index.search(query ?? '', topK, { includeEnded: opts.includeEnded });
   return opts.withScores ? results : results.map((r) => r.triple);
+}
+
+/**
+ * BM25 and vector rankings fused by reciprocal rank fusion (score = Σ 1 / (60 + rank)), keeping
+ * the same guarantees as lexical search: current before superseded, the original's substring
+ * matches first in file order. Vector hits whose triple is no longer stored are dropped.
+ */
+async function hybridSearch(
+  index: TripleIndex,
+  userId: string,
+  query: string,
+  topK: number,
+  knowledgeIndex: KnowledgeIndex,
+  opts: RetrieveOptions,
+): Promise<ScoredTriple[]> {
+  const n = Math.max(opts.candidates ?? 50, topK * 5);
+  const includeEnded = opts.includeEnded ?? true;
+  const [lexical, hits] = await Promise.all([
+    Promise.resolve(index.search(query, n, { includeEnded })),
+    knowledgeIndex.search(userId, query, n),
+  ]);
+  const fused = new Map<number, ScoredTriple>();
+  lexical.forEach((r, rank) => fused.set(r.position, { ...r, score: 1 / (RRF_K + rank + 1) }));
+  let rank = 0;
+  for (const hit of hits) {
+    const position = index.positionOf(hit.identity, hit.position);
+    if (position === undefined) continue;
+    const triple = index.triples[position]!;
+    const ended = typeof triple[3]?.endTime === 'string';
+    if (ended && !includeEnded) continue;
+    rank++;
+    const seen = fused.get(position);
+    if (seen) seen.score += 1 / (RRF_K + rank);
+    else fused.set(position, { triple, score: 1 / (RRF_K + rank), exact: false, ended, position });
+  }
+  return [...fused.values()]
+    .sort(
+      (a, b) =>
+        Number(a.ended) - Number(b.ended) ||
+        Number(b.exact) - Number(a.exact) ||
+        (a.exact && b.exact ? a.position - b.position : b.score - a.score || a.position - b.position),
+    )
+    .slice(0, topK);
 }
 
 /**

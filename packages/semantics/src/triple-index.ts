@@ -1,4 +1,5 @@
 import { foldText } from './fold.js';
+import { tripleIdentityHash } from './merge-triples.js';
 import { expandQuery } from './query-expansion.js';
 import { tokenize } from './tokenize.js';
 import type { Triple } from './triple.js';
@@ -195,6 +196,24 @@ export class TripleIndex {
       this.#joined = texts.join('\u0000');
     }
     this.#avgLength = n > 0 ? total / n || 1 : 1;
+  }
+
+  #byIdentity: Map<string, number> | undefined;
+
+  /**
+   * The position of the triple with this identity hash (`tripleIdentityHash`), checking `hint`
+   * first (the position it had at the last index sync); undefined when it is not stored.
+   */
+  positionOf(identity: string, hint?: number): number | undefined {
+    if (hint !== undefined && hint >= 0 && hint < this.triples.length && tripleIdentityHash(this.triples[hint]!) === identity) return hint;
+    if (!this.#byIdentity) {
+      this.#byIdentity = new Map();
+      this.triples.forEach((t, i) => {
+        const id = tripleIdentityHash(t);
+        if (!this.#byIdentity!.has(id)) this.#byIdentity!.set(id, i);
+      });
+    }
+    return this.#byIdentity.get(identity);
   }
 
   /** Number of triples indexed. */
