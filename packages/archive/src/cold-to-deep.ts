@@ -71,15 +71,21 @@ export function deepArchiveNext(
   options: { deepCutoff: Date; deleteCutoff: Date | null; actor: string },
 ): Promise<DeepSessionResult | null> {
   return inTransaction(db, async (sql, em) => {
-    const [claimed] = await sql.query<{ id: string; user_id: string | null }>(
-      `SELECT id::text AS id, user_id FROM sessions
-        WHERE status IN ($1, $2) AND updated_at <= $3::timestamptz
-          AND ($4::timestamptz IS NULL OR updated_at > $4::timestamptz)
-        ORDER BY updated_at, id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED`,
-      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? null],
-    );
+    // One status a query, so the (status, updated_at) index yields the oldest first without a
+    // sort over every due session; hot sessions here are only those a cold step skipped.
+    let claimed: { id: string; user_id: string | null } | undefined;
+    for (const status of [SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE]) {
+      [claimed] = await sql.query<{ id: string; user_id: string | null }>(
+        `SELECT id::text AS id, user_id FROM sessions
+          WHERE status = $1 AND updated_at <= $2::timestamptz
+            AND ($3::timestamptz IS NULL OR updated_at > $3::timestamptz)
+          ORDER BY updated_at
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED`,
+        [status, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? null],
+      );
+      if (claimed) break;
+    }
     if (!claimed) return null;
     const sessionId = claimed.id;
     await moveMessagesToArchive(sql, [sessionId]);

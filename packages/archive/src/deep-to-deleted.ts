@@ -48,14 +48,19 @@ export function deleteNextExpired(
   options: { deleteCutoff: Date; actor: string },
 ): Promise<DeletedSessionResult | null> {
   return inTransaction(db, async (sql, em) => {
-    const [claimed] = await sql.query<{ id: string; status: number }>(
-      `SELECT id::text AS id, status FROM sessions
-        WHERE status IN ($1, $2, $3) AND updated_at <= $4::timestamptz
-        ORDER BY updated_at, id
-        LIMIT 1
-        FOR UPDATE SKIP LOCKED`,
-      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, SessionStatus.DEEP_ARCHIVED, options.deleteCutoff.toISOString()],
-    );
+    // One status a query, so the (status, updated_at) index yields the oldest first without a sort.
+    let claimed: { id: string; status: number } | undefined;
+    for (const status of [SessionStatus.DEEP_ARCHIVED, SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE]) {
+      [claimed] = await sql.query<{ id: string; status: number }>(
+        `SELECT id::text AS id, status FROM sessions
+          WHERE status = $1 AND updated_at <= $2::timestamptz
+          ORDER BY updated_at
+          LIMIT 1
+          FOR UPDATE SKIP LOCKED`,
+        [status, options.deleteCutoff.toISOString()],
+      );
+      if (claimed) break;
+    }
     if (!claimed) return null;
     const sessionId = claimed.id;
     const exported = await exportedMessageCount(storage, sessionId);

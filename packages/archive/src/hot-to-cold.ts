@@ -49,7 +49,7 @@ export function moveBatchToCold(
       `SELECT id FROM sessions
         WHERE status = $1 AND updated_at <= $2::timestamptz
           AND ($3::timestamptz IS NULL OR updated_at > $3::timestamptz)
-        ORDER BY updated_at, id
+        ORDER BY updated_at
         LIMIT $4
         FOR UPDATE SKIP LOCKED`,
       [SessionStatus.ACTIVE, options.coldCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? null, options.batchSize],

@@ -1,6 +1,7 @@
 /**
  * Hot → cold archival of 1,000,000 messages ('full') or 20,000 ('small'), 20 messages a
- * session, all idle 30 days. Targets: at least 20,000 messages a second, peak RSS of this
+ * session, all idle 30 days or more, laid out like production data (conversations are bursts
+ * that overlap in time; rows are written in time order). Targets: at least 20,000 messages a second, peak RSS of this
  * process within 300 MB. Baseline in the same run, on the same data: the original's app-side
  * archival (one transaction, copy then delete, no batching, model and embedding dropped).
  *
@@ -22,15 +23,19 @@ const DAY_MS = 86_400_000;
 async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
   await db.execute('TRUNCATE sessions, messages, session_summaries, messages_archive, audit_logs');
   const sessions = Math.ceil(messages / PER_SESSION);
-  const idle = new Date(now.getTime() - 30 * DAY_MS).toISOString();
+  // Like production: each conversation is a burst of one message a minute, a new one starts every
+  // minute (so about 20 run at once, their messages interleaved), rows are written in time order,
+  // and a session's last activity is its last message. The newest ended 30 days ago.
+  const base = new Date(now.getTime() - 30 * DAY_MS - (sessions + PER_SESSION) * 60_000).toISOString();
   // Server-side generation in chunks: the data never passes through this process.
   for (let from = 0; from < sessions; from += 10_000) {
     const to = Math.min(sessions, from + 10_000);
     await db.execute(
       `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
-       SELECT md5('s' || i)::uuid, ?::timestamptz, 1, 'chat ' || i, 'u' || (i % 1000), ?::timestamptz
+       SELECT md5('s' || i)::uuid, ?::timestamptz + (i + ?::int - 1) * interval '1 minute', 1, 'chat ' || i, 'u' || (i % 1000),
+              ?::timestamptz + i * interval '1 minute'
          FROM generate_series(?::int, ?::int) AS i`,
-      [idle, idle, from, to - 1],
+      [base, PER_SESSION, base, from, to - 1],
     );
     await db.execute(
       `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
@@ -39,9 +44,10 @@ async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
               repeat('message ' || j || ' of conversation ' || i || ' 你好. ', 6),
               CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
               CASE WHEN j % 10 = 0 THEN ('[' || array_to_string(array_fill((j % 7)::float4 / 7, ARRAY[16]), ',') || ']')::vector END,
-              ?::timestamptz - interval '1 day' + j * interval '1 second'
-         FROM generate_series(?::int, ?::int) AS i, generate_series(0, ?::int) AS j`,
-      [idle, from, to - 1, PER_SESSION - 1],
+              ?::timestamptz + (i + j) * interval '1 minute' + j * interval '1 microsecond'
+         FROM generate_series(?::int, ?::int) AS i, generate_series(0, ?::int) AS j
+        ORDER BY i + j, i`,
+      [base, from, to - 1, PER_SESSION - 1],
     );
   }
 }
@@ -69,7 +75,8 @@ async function count(db: MemoryDb, table: string): Promise<number> {
 }
 
 export async function run(size: 'small' | 'full'): Promise<boolean> {
-  const messages = size === 'full' ? 1_000_000 : 20_000;
+  // MEMORY_BENCH_ARCHIVE_MESSAGES overrides the size, to look at how throughput scales.
+  const messages = Number(process.env.MEMORY_BENCH_ARCHIVE_MESSAGES ?? (size === 'full' ? 1_000_000 : 20_000));
   const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
   let scratch: ScratchDatabase | undefined;
   if (adminUrl) scratch = await createPostgresScratchDatabase(adminUrl);
