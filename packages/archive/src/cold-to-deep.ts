@@ -78,11 +78,11 @@ export function deepArchiveNext(
       [claimed] = await sql.query<{ id: string; user_id: string | null }>(
         `SELECT id::text AS id, user_id FROM sessions
           WHERE status = $1 AND updated_at <= $2::timestamptz
-            AND ($3::timestamptz IS NULL OR updated_at > $3::timestamptz)
+            AND updated_at > $3::timestamptz
           ORDER BY updated_at
           LIMIT 1
           FOR UPDATE SKIP LOCKED`,
-        [status, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? null],
+        [status, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? '-infinity'],
       );
       if (claimed) break;
     }
