@@ -1,10 +1,13 @@
-import { foldText, isAscii } from './fold.js';
+import { isAscii } from './fold.js';
 
 // Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
 // is tokenized like Latin text.
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
 // The same split for ASCII text, without Unicode property lookups.
 const ASCII_RUNS = /()([a-z0-9]+)/g;
+const HAS_DIGIT = /\p{N}/u;
+const HAS_LETTER = /\p{L}/u;
+const LETTERS_OR_DIGITS = /\p{L}+|\p{N}+/gu;
 const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
 
 // Particles and question words: bigrams containing them are mostly noise ("的编", "什么").
@@ -59,6 +62,16 @@ export function stem(word: string): string {
   return w;
 }
 
+const stemCache = new Map<string, string>();
+function cachedStem(word: string): string {
+  let s = stemCache.get(word);
+  if (s === undefined) {
+    if (stemCache.size > 100_000) stemCache.clear();
+    stemCache.set(word, (s = stem(word)));
+  }
+  return s;
+}
+
 /** A token and how much it counts in a query (character unigrams count less). */
 export interface WeightedToken {
   token: string;
@@ -108,7 +121,7 @@ function cjkTokens(run: string, out: string[]): void {
 }
 
 /**
- * The tokens retrieval and the hashing embedder use, after {@link foldText} (NFKC, lower case):
+ * The tokens retrieval and the hashing embedder use, after NFKC and lower-casing:
  * for Chinese and Japanese text, `Intl.Segmenter` words of two or more characters, character
  * bigrams and single characters (particles and question words dropped); for other scripts,
  * words with English stop words dropped and a light English {@link stem}.
@@ -121,16 +134,17 @@ function cjkTokens(run: string, out: string[]): void {
  */
 export function tokenize(text: string): string[] {
   const out: string[] = [];
-  const folded = foldText(text);
+  // Whitespace needs no collapsing here: runs split on it anyway.
+  const folded = (isAscii(text) ? text : text.normalize('NFKC')).toLowerCase();
   for (const m of folded.matchAll(isAscii(folded) ? ASCII_RUNS : RUNS)) {
     if (m[1]) cjkTokens(m[1], out);
     else {
       const word = m[2]!;
       if (EN_STOPWORDS.has(word)) continue;
-      out.push(stem(word));
+      out.push(cachedStem(word));
       // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
-      if (/\p{N}/u.test(word) && /\p{L}/u.test(word)) {
-        for (const part of word.match(/\p{L}+|\p{N}+/gu) ?? []) if (!EN_STOPWORDS.has(part)) out.push(stem(part));
+      if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
+        for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (!EN_STOPWORDS.has(part)) out.push(stem(part));
       }
     }
   }

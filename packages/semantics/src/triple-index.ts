@@ -82,8 +82,8 @@ export class TripleIndex {
     let total = 0;
     // Pass 1: token ids of each document as (id, tf) pairs in one growing buffer.
     const fieldIds = new Map<string, Int32Array>();
-    const idsOf = (field: string): Int32Array => {
-      let ids = fieldIds.get(field);
+    const idsOf = (field: string, memo: boolean): Int32Array => {
+      let ids = memo ? fieldIds.get(field) : undefined;
       if (!ids) {
         const tokens = tokenize(field);
         ids = new Int32Array(tokens.length);
@@ -92,8 +92,7 @@ export class TripleIndex {
           if (id === undefined) this.#tokenIds.set(tokens[k]!, (id = this.#tokenIds.size));
           ids[k] = id;
         }
-        // Subjects and predicates repeat across a user's triples: tokenize each once.
-        if (fieldIds.size < 200_000) fieldIds.set(field, ids);
+        if (memo && fieldIds.size < 200_000) fieldIds.set(field, ids);
       }
       return ids;
     };
@@ -136,7 +135,9 @@ export class TripleIndex {
       docPairStart[i] = used;
       let len = 0;
       for (let f = 0; f < 3; f++) {
-        const ids = idsOf(t[f] as string);
+        // Subjects and predicates repeat across a user's triples: tokenize each once. Objects
+        // are mostly distinct, and remembering them costs more than it saves.
+        const ids = idsOf(t[f] as string, f < 2);
         for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i);
         len += ids.length;
       }
