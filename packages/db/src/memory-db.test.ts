@@ -159,9 +159,18 @@ describeEachDatabase('MemoryDb', (ctx) => {
         message.content = 'bad\u0000';
       }),
     ).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('Message.content'));
-    // Raw SQL bypasses the entity checks: the driver error is mapped, not leaked.
-    await expect(db.execute('insert into audit_logs (id, action, resource_type, resource_id) values (?, ?, ?, ?)', [randomUUID(), 'a', 'b', 'x\u0000y'])).rejects.toSatisfy(
-      (e) => InvalidInputError.isInstance(e) || DatabaseError.isInstance(e),
+    // Raw SQL: text parameters are checked before sending; JSON text is refused by PostgreSQL
+    // itself (22P05), which is mapped to the same error.
+    const insert = 'insert into audit_logs (id, action, resource_type, resource_id, details) values (?, ?, ?, ?, ?)';
+    await expect(db.execute(insert, [randomUUID(), 'a', 'b', 'x\u0000y', null])).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('parameter 4'),
+    );
+    await expect(db.execute(insert, [randomUUID(), 'a', 'b', null, JSON.stringify({ k: 'x\u0000' })])).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && /NUL character/.test((e as Error).message) && (e as InvalidInputError).details.code === '22P05',
+    );
+    // Other driver errors come out as DatabaseError with the SQLSTATE.
+    await expect(db.execute(insert, [randomUUID(), 'a'.repeat(65), 'b', null, null])).rejects.toSatisfy(
+      (e) => DatabaseError.isInstance(e) && (e as DatabaseError).details.code === '22001',
     );
   });
 }, { pgliteSnapshots: [1536, 4] });

@@ -3,6 +3,7 @@ import type { PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import {
   type AuditLog,
+  assertNoNul,
   DEFAULT_EMBEDDING_DIMENSIONS,
   MEMORY_TABLES,
   defineMemoryEntities,
@@ -285,6 +286,9 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   async execute<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {
+    // A NUL in a text parameter breaks the wire protocol (08P01) instead of a clear refusal.
+    assertNoNul(sql, 'execute: sql', 'memory/db');
+    params.forEach((param, i) => assertNoNul(param, `execute: parameter ${i + 1}`, 'memory/db'));
     try {
       return (await this.#raw(sql, params, em)) as T[];
     } catch (error) {

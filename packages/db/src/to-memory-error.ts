@@ -101,7 +101,9 @@ export function toMemoryError(error: unknown, target: DatabaseTarget, operation:
     );
   }
   const hint =
-    code === '28P01' || code === '28000'
+    code === '08P01'
+      ? ': a NUL character (\\u0000) in a text value causes this; strip it before saving'
+      : code === '28P01' || code === '28000'
       ? ': check the user name and password in the URL'
       : code === '3D000'
         ? ': create the database or fix its name in the URL'

@@ -34,14 +34,15 @@ export function findNul(value: unknown, path = ''): string | undefined {
 
 /**
  * Throws {@link InvalidInputError} naming the field when `value` (a string or a JSON value)
- * holds a NUL character, which PostgreSQL cannot store in text or jsonb.
+ * holds a NUL character, which PostgreSQL cannot store in text or jsonb. `origin` is the
+ * package named at the start of the message.
  */
-export function assertNoNul(value: unknown, field: string): void {
+export function assertNoNul(value: unknown, field: string, origin = 'memory/models'): void {
   const at = findNul(value);
   if (at === undefined) return;
   const where = at === '(value)' ? field : `${field}${at}`;
   throw new InvalidInputError(
-    `[memory/models] ${where} contains a NUL character (\\u0000), which PostgreSQL cannot store in text or jsonb: strip or replace it before saving`,
+    `[${origin}] ${where} contains a NUL character (\\u0000), which PostgreSQL cannot store in text or jsonb: strip or replace it before saving`,
     { details: { field, path: at } },
   );
 }
