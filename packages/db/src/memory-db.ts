@@ -1,4 +1,6 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import type { PGliteOptions } from '@electric-sql/pglite';
 import { vector } from '@electric-sql/pglite-pgvector';
 import {
@@ -177,12 +179,17 @@ function buildOrm(
   };
   try {
     if (target.kind === 'pglite') {
+      const dataDir = target.dataDir === undefined ? undefined : resolve(target.dataDir);
       return new PgliteMikroORM({
         ...common,
         // With no `driverOptions.dataDir`, MikroORM uses dbName as the PGlite cluster location.
-        dbName: target.dataDir ?? 'memory://',
-        // A function, because MikroORM deep-clones option objects and a cloned Blob (loadDataDir) breaks.
-        driverOptions: (() => ({ ...options.pglite, extensions: { vector } })) as unknown as Record<string, unknown>,
+        dbName: dataDir ?? 'memory://',
+        // A function, because MikroORM deep-clones option objects and a cloned Blob (loadDataDir)
+        // breaks; it runs on connect, so that is also when the parent directory is made.
+        driverOptions: (() => {
+          if (dataDir) mkdirSync(dirname(dataDir), { recursive: true });
+          return { ...options.pglite, extensions: { vector } };
+        }) as unknown as Record<string, unknown>,
       }) as unknown as MikroORM;
     }
     return new PostgresMikroORM({

@@ -1,4 +1,7 @@
+import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { inspect } from 'node:util';
 import { ConfigurationError, DatabaseError } from '@memory/errors';
 import { Session } from '@memory/models';
@@ -81,6 +84,27 @@ describe.skipIf(!process.env.MEMORY_TEST_PG_URL)('connection errors [postgres]',
       expect(await check.execute('select 1 as n from pg_database where datname = ?', [name])).toEqual([]);
     } finally {
       await check.close();
+    }
+  });
+});
+
+describe('pglite://<dir>', () => {
+  it('makes missing parent directories and keeps the data across instances', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'memory-pglite-dir-'));
+    try {
+      const url = `pglite://${root}/nested/deeper/db`;
+      const first = createMemoryDb({ url, embeddingDimensions: 3 });
+      await first.initDb();
+      const id = await first.scope((em) => em.create(Session, { title: '持久' }).id);
+      await first.close();
+      const second = createMemoryDb({ url, embeddingDimensions: 3 });
+      try {
+        expect((await second.fork().findOneOrFail(Session, id)).title).toBe('持久');
+      } finally {
+        await second.close();
+      }
+    } finally {
+      await rm(root, { recursive: true, force: true });
     }
   });
 });
