@@ -97,6 +97,11 @@ export function parseTriples(data: Uint8Array | string, options: ParseTriplesOpt
       const arr = boxed as unknown[];
       [s, p, o] = [pythonStr(arr[0], sources), pythonStr(arr[1], sources), pythonStr(arr[2], sources)];
     }
+    if (value.length === 3 && s === value[0] && p === value[1] && o === value[2]) {
+      // The common case: the parsed array already is the triple.
+      out.push(value as Triple);
+      continue;
+    }
     const meta = metadataOf(value[3]);
     out.push(meta ? [s as string, p as string, o as string, meta] : [s as string, p as string, o as string]);
   }

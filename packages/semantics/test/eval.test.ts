@@ -10,7 +10,8 @@ describe('retrieval evaluation (eval/)', () => {
         `held-out ${heldOut.questions} questions: ours ${heldOut.ours.toFixed(3)}, substring ${heldOut.substring.toFixed(3)}`,
     );
     expect(dev.questions).toBeGreaterThanOrEqual(50);
-    expect(dev.ours).toBeGreaterThanOrEqual(0.9);
+    // A tolerance for the floating-point mean of per-question fractions.
+    expect(dev.ours).toBeGreaterThanOrEqual(0.9 - 1e-9);
     expect(dev.ours).toBeGreaterThan(dev.substring);
   });
 });

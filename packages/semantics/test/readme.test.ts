@@ -1,6 +1,7 @@
 import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
+import type { Triple } from '../src/index.js';
 
 // The quick start of README.md must run as written (only the package import is pointed at the
 // sources), and print what it promises.
@@ -19,11 +20,11 @@ describe('README quick start', () => {
       await import(file);
       const printed = log.mock.calls.map((c) => c[0] as unknown);
       expect(printed[0]).toEqual({ communication_style: '简洁，直接给代码' });
-      const where = printed[1] as string[][];
+      const where = printed[1] as Triple[];
       expect(where[0]?.slice(0, 3)).toEqual(['用户', '住在', '杭州']);
       expect(where[1]?.slice(0, 3)).toEqual(['用户', '住在', '北京']);
       expect(where[1]?.[3]?.endTime).toBeTypeOf('string');
-      expect((printed[2] as string[][])[0]?.[2]).toBe('手冲咖啡，不加糖');
+      expect((printed[2] as Triple[])[0]?.[2]).toBe('手冲咖啡，不加糖');
     } finally {
       log.mockRestore();
     }
