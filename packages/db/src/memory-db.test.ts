@@ -123,6 +123,31 @@ describeEachDatabase('MemoryDb', (ctx) => {
     expect(rows[0]).toEqual({ m: 0, s: 0 });
   });
 
+  it('query() binds $n parameters, joins the scope transaction and maps errors', async () => {
+    const db = await ctx.sharedDb();
+    const id = randomUUID();
+    const tricky = "it's ? $1 -- '; drop table sessions; 中文";
+    await expect(
+      db.scope(async (em) => {
+        em.create(Session, { id, title: tricky, userId: 'q-user' });
+        await em.flush();
+        expect(await db.query('select title from sessions where id = $1 and user_id = $2', [id, 'q-user'])).toEqual([{ title: tricky }]);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await db.query('select title from sessions where id = $1', [id])).toEqual([]);
+    await db.scope((em) => void em.create(Session, { id, title: tricky, metadata: { a: 1 } }));
+    expect(await db.query<{ title: string; a: string }>("select title, metadata->>'a' as a from sessions where id = $1 and metadata ? 'a'", [id])).toEqual([
+      { title: tricky, a: '1' },
+    ]);
+    await expect(db.query('select $1::text', ['x\u0000'])).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('parameter $1'),
+    );
+    await expect(db.query('select * from no_such_table')).rejects.toSatisfy(
+      (e) => DatabaseError.isInstance(e) && (e as DatabaseError).details.code === '42P01',
+    );
+  });
+
   it('sends MikroORM log lines to the logger option', async () => {
     const lines: string[] = [];
     const db = await ctx.createDb({ logger: (line) => lines.push(line) });

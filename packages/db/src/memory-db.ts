@@ -13,6 +13,7 @@ import {
 } from '@memory/models';
 import { RequestContext, type AnyEntity, type EntityClass, type EntitySchema, type LoggerNamespace, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
+import { CompiledQuery } from 'kysely';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
 import { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import type { SqlEntityManager } from '@mikro-orm/sql';
@@ -109,6 +110,18 @@ export interface MemoryDb {
    * ```
    */
   execute<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
+  /**
+   * Runs one SQL statement with `$1`, `$2`… placeholders whose values are bound by the driver
+   * (never spliced into the SQL), and returns the rows. Prefer it to {@link MemoryDb.execute} for
+   * values that come from users. Joins the transaction of `em` or of the current scope, like
+   * `execute`. A vector goes in as its text form: `$1::vector` with `'[1,2,3]'`.
+   *
+   * @example
+   * ```ts
+   * const rows = await db.query<{ id: string }>('select id from sessions where user_id = $1 order by updated_at desc limit $2', [userId, 20]);
+   * ```
+   */
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
   /** Closes the connections (and an in-memory PGlite, whose data is then gone). Idempotent. */
   close(): Promise<void>;
 }
@@ -300,6 +313,19 @@ class MikroMemoryDb implements MemoryDb {
       return (await this.#raw(sql, params, em)) as T[];
     } catch (error) {
       throw toMemoryError(error, this.#target, 'execute');
+    }
+  }
+
+  async query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {
+    params.forEach((param, i) => assertNoNul(param, `query: parameter $${i + 1}`, 'memory/db'));
+    const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
+    try {
+      // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.
+      const kysely = (inScope ?? (this.orm.em.fork() as unknown as SqlEntityManager)).getKysely();
+      const result = await kysely.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
+      return [...result.rows];
+    } catch (error) {
+      throw toMemoryError(error, this.#target, 'query');
     }
   }
 
