@@ -1,3 +1,6 @@
+import { mkdir } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parseDatabaseUrl } from '@memory/db';
 import { createArchiver, type Archiver, type ArchivePolicy } from '@memory/archive';
 import { createConversationStore, type ConversationStore } from '@memory/conversations';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
@@ -5,6 +8,7 @@ import { createLongTermStorage, type LongTermStorage } from '@memory/longterm-co
 import { CodeReviewSchema } from './code-review.js';
 import type { AppConfig } from './config.js';
 import { createEmbeddingProvider, type AppEmbeddingProvider } from './embedding-provider.js';
+import { yieldingDb } from './yielding-db.js';
 
 /** Everything the routes and the CLI work with, built from an {@link AppConfig}. */
 export interface MemoryServices {
@@ -40,6 +44,7 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
     // The backends are this app's own dependencies: import them from here.
     importModule: (specifier) => import(specifier),
   });
+  await ensurePgliteParent(config.databaseUrl, config.cwd);
   const db = createMemoryDb({ url: config.databaseUrl, embeddingDimensions: embedder.dimensions, entities: [CodeReviewSchema] });
   try {
     if (options.init ?? true) await db.initDb();
@@ -48,7 +53,14 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
     throw error;
   }
   const actor = options.actor ?? 'memory/example';
-  const archiver = createArchiver({ db, storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
+  // Archive runs are long loops of transactions: let signals and requests in between them.
+  const archiver = createArchiver({ db: yieldingDb(db), storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
   const store = createConversationStore(db, { actor, restore: async (id) => void (await archiver.restoreSession(id)) });
   return { config, db, store, storage, archiver, embedder, close: () => db.close() };
+}
+
+/** PGlite creates its data folder but not the folders above it (`.data/` on a fresh clone). */
+async function ensurePgliteParent(url: string, cwd: string): Promise<void> {
+  const target = parseDatabaseUrl(url);
+  if (target.kind === 'pglite' && target.dataDir) await mkdir(dirname(resolve(cwd, target.dataDir)), { recursive: true });
 }
