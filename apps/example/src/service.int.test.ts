@@ -6,7 +6,7 @@ import { describeEachDatabase } from '@memory/db/testing';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { buildApp, type MemoryApp } from './build-app.js';
 import { loadConfig } from './config.js';
-import { DEMO_SESSION_ID, DEMO_USER_ID } from './demo-data.js';
+import { DEMO_SESSION_ID, DEMO_USER_ID, loadDemoData } from './demo-data.js';
 
 const DIMS = 64;
 const USER = 'u-e2e-用户';
@@ -68,6 +68,10 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const demo = await api('GET', `/sessions/${DEMO_SESSION_ID}/messages`);
     expect(demo.body.messages).toHaveLength(4);
     expect((await api('GET', `/users/${DEMO_USER_ID}/profile`)).body.profile.traits.communication_style).toBe('concise');
+    // A second start finds the demo and writes nothing.
+    expect(await loadDemoData(memory.services)).toBe(false);
+    expect((await api('GET', `/sessions/${DEMO_SESSION_ID}/messages`)).body.messages).toHaveLength(4);
+    expect((await api('GET', `/users/${DEMO_USER_ID}/knowledge`)).body.triples).toHaveLength(3);
   });
 
   it('creates sessions, appends a conversation with embeddings and lists it with previews and a metadata filter', async () => {

@@ -24,7 +24,7 @@ interface Run {
 
 /**
  * The CLI as users run it: `src/cli.ts` bundled by tsup (as `pnpm build` does) into a folder of
- * this package, run by node in a child process. The workspace packages it imports resolve to
+ * this package (under node_modules/.cache), run by node in a child process. The workspace packages it imports resolve to
  * their sources (the `@memory/source` condition, through tsx), so no package build is needed.
  */
 describe('memory CLI (built binary, PGlite directory database)', () => {
@@ -64,7 +64,8 @@ describe('memory CLI (built binary, PGlite directory database)', () => {
 
   beforeAll(async () => {
     work = await mkdtemp(join(tmpdir(), 'memory-cli-'));
-    const outDir = join(appDir, '.test-dist', randomUUID());
+    // Inside this package's node_modules: ignored by git and lint, and the bundle's imports resolve from there.
+    const outDir = join(appDir, 'node_modules', '.cache', 'memory-cli-test', randomUUID());
     const { build } = await import('tsup');
     await build({ entry: [join(appDir, 'src/cli.ts')], format: ['esm'], outDir, config: false, silent: true, target: 'node22', skipNodeModulesBundle: true });
     bin = join(outDir, 'cli.js');
