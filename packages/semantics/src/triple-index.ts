@@ -222,9 +222,15 @@ export class TripleIndex {
     return this.triples.length;
   }
 
-  /** Indices of triples whose lower-cased `"s p o"` contains `needle` (already lower-cased), in file order. */
-  #substringMatches(needle: string): number[] {
+  /**
+   * Indices of triples whose lower-cased `"s p o"` contains `needle` (already lower-cased), in
+   * file order; stops once it has `limit` current and `limit` superseded ones (all a search
+   * can use), so a query matching most triples stays cheap.
+   */
+  #substringMatches(needle: string, limit: number): number[] {
     const out: number[] = [];
+    let current = 0;
+    let ended = 0;
     if (needle.length === 0 || needle.includes('\u0000')) return out;
     let from = 0;
     let doc = 0;
@@ -233,6 +239,9 @@ export class TripleIndex {
       if (at < 0) break;
       while (this.#starts[doc + 1]! <= at) doc++;
       out.push(doc);
+      if (this.#ended[doc] === 1) ended++;
+      else current++;
+      if (current >= limit && ended >= limit) break;
       // Continue after this document: one match per triple.
       from = this.#starts[doc + 1]!;
       doc++;
@@ -333,7 +342,7 @@ export class TripleIndex {
     }
     const { scores, touched } = this.scores(query, options);
     this.#followEntities(scores, touched);
-    const exact = this.#substringMatches(query.toLowerCase());
+    const exact = this.#substringMatches(query.toLowerCase(), topK);
     const isExact = new Set(exact);
     for (const pass of includeEnded ? [0, 1] : [0]) {
       for (const i of exact) {
