@@ -1,6 +1,6 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { TripleIndex } from './triple-index.js';
-import { parseTriples } from './triples-format.js';
+import { parseTriples, type SkippedLine } from './triples-format.js';
 
 /** Limits of a {@link KnowledgeIndexCache}. */
 export interface KnowledgeIndexCacheOptions {
@@ -57,9 +57,17 @@ export class KnowledgeIndexCache {
     return this.#entries.size;
   }
 
-  /** The index of the object under `key` as stored now; an empty index when there is none. */
-  async get(storage: LongTermStorage, key: string): Promise<TripleIndex> {
-    const id = `${storageId(storage)}\u0000${key}`;
+  /**
+   * The index of the object under `key` as stored now; an empty index when there is none.
+   * With `tolerant`, lines that are not JSON are skipped (and passed to `onSkip` when the object
+   * is parsed) instead of failing; tolerant and strict indexes are cached apart.
+   */
+  async get(
+    storage: LongTermStorage,
+    key: string,
+    options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void } = {},
+  ): Promise<TripleIndex> {
+    const id = `${storageId(storage)}\u0000${key}\u0000${options.tolerant ? 'tolerant' : 'strict'}`;
     const head = await storage.headObject(key);
     if (head === null) {
       this.#delete(id);
@@ -74,18 +82,24 @@ export class KnowledgeIndexCache {
     const loadId = `${id}\u0000${head.etag}`;
     let loading = this.#loading.get(loadId);
     if (!loading) {
-      loading = this.#load(storage, key, id, head.etag).finally(() => this.#loading.delete(loadId));
+      loading = this.#load(storage, key, id, head.etag, options).finally(() => this.#loading.delete(loadId));
       this.#loading.set(loadId, loading);
     }
     return loading;
   }
 
-  async #load(storage: LongTermStorage, key: string, id: string, etag: string): Promise<TripleIndex> {
+  async #load(
+    storage: LongTermStorage,
+    key: string,
+    id: string,
+    etag: string,
+    options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void },
+  ): Promise<TripleIndex> {
     const bytes = await storage.getObject(key);
     this.loads++;
     // The object may have changed since the head; indexing newer bytes under the older etag
     // is harmless: the next head shows a different etag and loads again.
-    const index = new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key }));
+    const index = new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }));
     this.#delete(id);
     const size = bytes?.byteLength ?? 0;
     if (size <= this.maxBytes && this.maxEntries > 0) {

@@ -106,6 +106,21 @@ describe('retrieveRelevantKnowledge', () => {
   });
 });
 
+describe('retrieval over a stored list with a line that is not JSON', () => {
+  it('fails with the key and line by default, and skips the line in tolerant mode', async () => {
+    const storage = new InMemoryLongTermStorage();
+    await storage.putObject('knowledge/u1.jsonl', '["u", "likes", "tea"]\n{broken\n["u", "likes", "coffee"]');
+    const cache = new KnowledgeIndexCache();
+    await expect(retrieveRelevantKnowledge(storage, 'u1', 'likes', { cache })).rejects.toThrow(/knowledge\/u1\.jsonl line 2 is not JSON/);
+    const skipped: number[] = [];
+    const found = await retrieveRelevantKnowledge(storage, 'u1', 'coffee', { cache, tolerant: true, onSkip: (s) => skipped.push(s.line) });
+    expect(found[0]).toEqual(['u', 'likes', 'coffee']);
+    expect(found).toHaveLength(2);
+    expect(skipped).toEqual([2]);
+    await expect(retrieveRelevantKnowledge(storage, 'u1', 'likes', { cache })).rejects.toThrow(/line 2/);
+  });
+});
+
 describe('KnowledgeIndexCache', () => {
   it('downloads and indexes once per etag; a repeated query costs one headObject', async () => {
     const { storage, calls } = counting(await setup());

@@ -4,7 +4,7 @@ import { defaultKnowledgeIndexCache, type KnowledgeIndexCache } from './index-ca
 import type { KnowledgeIndex } from './knowledge-index.js';
 import type { Triple } from './triple.js';
 import { TripleIndex, type ScoredTriple } from './triple-index.js';
-import { parseTriples } from './triples-format.js';
+import { parseTriples, type SkippedLine } from './triples-format.js';
 
 /** Options of {@link retrieveRelevantKnowledge}. */
 export interface RetrieveOptions {
@@ -21,6 +21,13 @@ export interface RetrieveOptions {
    * similarity (reciprocal rank fusion). Without it, ranking is lexical only.
    */
   knowledgeIndex?: KnowledgeIndex;
+  /**
+   * Skip lines that are not JSON instead of failing (a chat turn should not break on one bad
+   * line); they are passed to `onSkip` when the object is parsed.
+   */
+  tolerant?: boolean;
+  /** Called for each skipped line when the stored object is parsed. */
+  onSkip?: (skipped: SkippedLine) => void;
   /** How many candidates each ranking contributes to the fusion (default `max(50, 5 × topK)`). */
   candidates?: number;
 }
@@ -66,7 +73,7 @@ export async function retrieveRelevantKnowledge(
   options: number | RetrieveOptions = {},
 ): Promise<Triple[] | ScoredTriple[]> {
   const opts: RetrieveOptions = typeof options === 'number' ? { topK: options } : options;
-  const index = await loadTripleIndex(storage, userId, opts.cache);
+  const index = await loadTripleIndex(storage, userId, opts.cache, { tolerant: opts.tolerant, onSkip: opts.onSkip });
   const topK = opts.topK ?? 5;
   const results =
     opts.knowledgeIndex && query
@@ -122,13 +129,18 @@ async function hybridSearch(
  * The search index of a user's triples as stored now, from `cache` (default: the shared
  * cache) or, with `cache: false`, freshly fetched and built.
  */
-export async function loadTripleIndex(storage: LongTermStorage, userId: string, cache?: KnowledgeIndexCache | false): Promise<TripleIndex> {
+export async function loadTripleIndex(
+  storage: LongTermStorage,
+  userId: string,
+  cache?: KnowledgeIndexCache | false,
+  options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void } = {},
+): Promise<TripleIndex> {
   const key = knowledgeKey(userId);
   if (cache === false) {
     const bytes = await storage.getObject(key);
-    return new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key }));
+    return new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key, ...options }));
   }
-  return (cache ?? defaultKnowledgeIndexCache).get(storage, key);
+  return (cache ?? defaultKnowledgeIndexCache).get(storage, key, options);
 }
 
 /**
