@@ -1,6 +1,7 @@
 import type { MessageRole } from '@memory/models';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
+import { isZeroVector } from '../embedding-provider.js';
 import type { MemoryServices } from '../memory-services.js';
 import { Role, SessionParams, Uuid, Vector } from '../schemas.js';
 
@@ -34,7 +35,8 @@ export function registerMessageRoutes(app: App, { store, embedder }: MemoryServi
       let vectors: number[][] = [];
       const missing = messages.flatMap((m, i) => (m.embedding == null ? [i] : []));
       if (embed && missing.length > 0) vectors = await embedder.embed(missing.map((i) => messages[i]!.content));
-      const computed = new Map(missing.map((i, k) => [i, vectors[k]]));
+      // A text without words embeds to the zero vector: store no embedding rather than a meaningless one.
+      const computed = new Map(missing.flatMap((i, k) => (vectors[k] && !isZeroVector(vectors[k]) ? [[i, vectors[k]] as const] : [])));
       const result = await store.appendMessages(
         request.params.sessionId,
         messages.map((m, i) => ({

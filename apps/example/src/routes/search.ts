@@ -3,6 +3,7 @@ import type { MessageRole } from '@memory/models';
 import type { SearchOptions } from '@memory/conversations';
 import { Type, type Static } from 'typebox';
 import type { App } from '../app-types.js';
+import { isZeroVector } from '../embedding-provider.js';
 import type { MemoryServices } from '../memory-services.js';
 import { Role, SessionParams, UserParams, Vector } from '../schemas.js';
 
@@ -21,9 +22,14 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
     if ((body.text === undefined) === (body.vector === undefined)) {
       throw new InvalidInputError('give exactly one of "text" (embedded by the service) and "vector"');
     }
+    let vector = body.vector;
+    if (vector === undefined) {
+      [vector] = await embedder.embed([body.text!]);
+      if (!vector || isZeroVector(vector)) throw new InvalidInputError(`the query ${JSON.stringify(body.text)} has no words to search by`);
+    }
     const options: SearchOptions = {
       ...scope,
-      ...(body.vector ? { vector: body.vector } : { text: body.text!, provider: embedder }),
+      vector,
       ...(body.topK !== undefined ? { topK: body.topK } : {}),
       ...(body.roles ? { roles: body.roles as MessageRole[] } : {}),
       ...(body.since ? { since: new Date(body.since) } : {}),
