@@ -148,6 +148,34 @@ describeEachDatabase('MemoryDb', (ctx) => {
     );
   });
 
+  it('nests a scope called inside a scope (savepoint) instead of opening a second transaction', async () => {
+    const db = await ctx.sharedDb();
+    const [kept, undone, outerOnly] = [randomUUID(), randomUUID(), randomUUID()];
+    await db.scope(async (outer) => {
+      await db.scope((inner) => void inner.create(Session, { id: kept, title: 'kept' }));
+      await expect(
+        db.scope(async (inner) => {
+          inner.create(Session, { id: undone, title: 'undone' });
+          await inner.flush();
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+      outer.create(Session, { id: outerOnly, title: 'outer' });
+    });
+    const titles = await db.query<{ title: string }>('select title from sessions where id = any($1::uuid[]) order by title', [[kept, undone, outerOnly]]);
+    expect(titles.map((r) => r.title)).toEqual(['kept', 'outer']);
+
+    // The outer rollback takes the nested work with it.
+    const gone = randomUUID();
+    await expect(
+      db.scope(async () => {
+        await db.scope((inner) => void inner.create(Session, { id: gone, title: 'nested' }));
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await db.query('select 1 from sessions where id = $1', [gone])).toEqual([]);
+  });
+
   it('sends MikroORM log lines to the logger option', async () => {
     const lines: string[] = [];
     const db = await ctx.createDb({ logger: (line) => lines.push(line) });

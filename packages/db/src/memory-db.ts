@@ -80,6 +80,9 @@ export interface MemoryDb {
    * resolves, rolls back and rethrows when it throws. Inside `fn`, {@link MemoryDb.em} returns the
    * same EntityManager. Driver errors come out as `DatabaseError` / `InvalidInputError`.
    *
+   * Called inside another scope, it nests: a savepoint in the outer transaction, rolled back
+   * alone when `fn` throws, committed with the outer one otherwise.
+   *
    * @example
    * ```ts
    * const id = await db.scope(async (em) => em.create(Session, { title: 'Chat' }).id);
@@ -285,7 +288,10 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   async scope<T>(fn: (em: MemoryEntityManager) => Promise<T> | T): Promise<T> {
-    const em = this.fork();
+    // Inside another scope, nest (a savepoint) instead of opening a second transaction: it keeps
+    // one unit of work, and on PGlite (one connection) a second transaction would wait forever.
+    const outer = this.#current();
+    const em = outer?.isInTransaction() ? outer : this.fork();
     try {
       return await em.transactional((tx) => this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)));
     } catch (error) {
