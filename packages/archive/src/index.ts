@@ -1,3 +1,13 @@
+// The entry point and what it takes and returns.
+export { createArchiver, type Archiver, type ArchiverOptions } from './create-archiver.js';
+export { DEFAULT_BATCH_SIZE, type RunArchiveOptions, type ArchiveRunResult } from './run-archive.js';
+export type { ArchivePlan, TransitionCounts } from './plan-archive.js';
+export type { RestoreOptions, RestoreResult } from './restore-session.js';
+export { ARCHIVE_AUDIT_ACTION } from './cold-to-deep.js';
+export { DELETE_AUDIT_ACTION } from './deep-to-deleted.js';
+export { RESTORE_AUDIT_ACTION } from './restore-session.js';
+
+// The policy, progress accounting, and the export format's building blocks.
 export {
   DEFAULT_ARCHIVE_POLICY,
   resolveArchivePolicy,
@@ -34,10 +44,3 @@ export {
   type ExportObject,
   type VerifiedSessionExport,
 } from './session-export.js';
-export { createArchiver, type Archiver, type ArchiverOptions } from './create-archiver.js';
-export { DEFAULT_BATCH_SIZE, type RunArchiveOptions, type ArchiveRunResult } from './run-archive.js';
-export type { ArchivePlan, TransitionCounts } from './plan-archive.js';
-export type { RestoreOptions, RestoreResult } from './restore-session.js';
-export { ARCHIVE_AUDIT_ACTION } from './cold-to-deep.js';
-export { DELETE_AUDIT_ACTION } from './deep-to-deleted.js';
-export { RESTORE_AUDIT_ACTION } from './restore-session.js';

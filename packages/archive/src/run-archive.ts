@@ -9,13 +9,13 @@ import { archiveCutoffs, checkNow, type ArchivePolicy } from './policy.js';
 import { ProgressTracker, type ArchivePhase, type ArchiveProgress } from './progress.js';
 
 /** Sessions a hot → cold transaction claims when `batchSize` is not given. */
-export const DEFAULT_BATCH_SIZE = 200;
+export const DEFAULT_BATCH_SIZE = 500;
 
 /** Options of `runArchive`. */
 export interface RunArchiveOptions {
   /** The time the policy is applied at. Default: now. */
   now?: Date;
-  /** Sessions per hot → cold transaction (1 to 10000). Default 200. Deep and delete steps go one session a transaction. */
+  /** Sessions per hot → cold transaction (1 to 10000). Default 500. Deep and delete steps go one session a transaction. */
   batchSize?: number;
   /**
    * Sessions exported (deep) or deleted at once, each in its own transaction and connection
