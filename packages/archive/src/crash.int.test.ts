@@ -90,14 +90,15 @@ describeEachDatabase(
       const doomed: string[] = [];
       for (let i = 0; i < 6; i++) doomed.push(await seedSession(db, { updatedAt: daysBefore(now, 1200 + i), messages: 10 }));
       // Each child opens its own connection; this one must not hold locks meanwhile.
-      const env = { MEMORY_CRASH_DB_URL: url, MEMORY_CRASH_STORAGE_DIR: dir, MEMORY_CRASH_NOW: now.toISOString(), MEMORY_CRASH_BATCH: '7' };
+      const env = { MEMORY_CRASH_DB_URL: url, MEMORY_CRASH_STORAGE_DIR: dir, MEMORY_CRASH_NOW: now.toISOString(), MEMORY_CRASH_BATCH: '3' };
 
       const seed = Number(process.env.MEMORY_CRASH_SEED ?? 20261125);
       const next = lcg(seed);
       const kills: ChildOutcome[] = [];
       for (let round = 0; round < 7; round++) {
-        // Kills spread over the first 2.5 s of a pass: connecting, cold batches, deep exports.
-        const outcome = await runChild(env, 100 + next(2000));
+        // The first kills land early (planning, cold batches), the rest anywhere in the first two
+        // seconds of a pass (cold batches, deep exports: mid-statement, mid-write, mid-commit).
+        const outcome = await runChild(env, round < 2 ? 50 + next(400) : 100 + next(2000));
         kills.push(outcome);
         const where = `round ${round} (seed ${seed}), killed after ${outcome.lastProgress}`;
         const inv = await inventory(db, new FileSystemLongTermStorage(dir), doomed);
