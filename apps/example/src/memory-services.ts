@@ -8,6 +8,7 @@ import { createLongTermStorage, type LongTermStorage } from '@memory/longterm-co
 import { CodeReviewSchema } from './code-review.js';
 import type { AppConfig } from './config.js';
 import { createEmbeddingProvider, type AppEmbeddingProvider } from './embedding-provider.js';
+import { lockPgliteDir, type PgliteLock } from './pglite-lock.js';
 import { yieldingDb } from './yielding-db.js';
 
 /** Everything the routes and the CLI work with, built from an {@link AppConfig}. */
@@ -44,23 +45,36 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
     // The backends are this app's own dependencies: import them from here.
     importModule: (specifier) => import(specifier),
   });
-  await ensurePgliteParent(config.databaseUrl, config.cwd);
-  const db = createMemoryDb({ url: config.databaseUrl, embeddingDimensions: embedder.dimensions, entities: [CodeReviewSchema] });
+  const lock = await lockEmbeddedDatabase(config.databaseUrl, config.cwd);
+  let db: MemoryDb | undefined;
   try {
+    db = createMemoryDb({ url: config.databaseUrl, embeddingDimensions: embedder.dimensions, entities: [CodeReviewSchema] });
     if (options.init ?? true) await db.initDb();
   } catch (error) {
-    await db.close().catch(() => undefined);
+    await db?.close().catch(() => undefined);
+    await lock?.release();
     throw error;
   }
+  const opened = db;
   const actor = options.actor ?? 'memory/example';
   // Archive runs are long loops of transactions: let signals and requests in between them.
-  const archiver = createArchiver({ db: yieldingDb(db), storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
-  const store = createConversationStore(db, { actor, restore: async (id) => void (await archiver.restoreSession(id)) });
-  return { config, db, store, storage, archiver, embedder, close: () => db.close() };
+  const archiver = createArchiver({ db: yieldingDb(opened), storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
+  const store = createConversationStore(opened, { actor, restore: async (id) => void (await archiver.restoreSession(id)) });
+  const close = async () => {
+    await opened.close();
+    await lock?.release();
+  };
+  return { config, db: opened, store, storage, archiver, embedder, close };
 }
 
-/** PGlite creates its data folder but not the folders above it (`.data/` on a fresh clone). */
-async function ensurePgliteParent(url: string, cwd: string): Promise<void> {
+/**
+ * For an embedded PGlite directory: creates the folders above it (PGlite creates only its own,
+ * and `.data/` is missing on a fresh clone) and takes the one-process lock.
+ */
+async function lockEmbeddedDatabase(url: string, cwd: string): Promise<PgliteLock | null> {
   const target = parseDatabaseUrl(url);
-  if (target.kind === 'pglite' && target.dataDir) await mkdir(dirname(resolve(cwd, target.dataDir)), { recursive: true });
+  if (target.kind !== 'pglite' || !target.dataDir) return null;
+  const dir = resolve(cwd, target.dataDir);
+  await mkdir(dirname(dir), { recursive: true });
+  return lockPgliteDir(dir);
 }

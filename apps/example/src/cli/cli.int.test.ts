@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
@@ -102,6 +102,15 @@ describe('memory CLI (built binary, PGlite directory database)', () => {
     const report = JSON.parse(doctor.stdout);
     expect(report.ok).toBe(true);
     expect(Object.keys(report.checks)).toEqual(['database', 'pgvector', 'migrations', 'storage']);
+  }, SLOW);
+
+  it('refuses an embedded database another live process has open', async () => {
+    const dir = join(work, 'busy-db');
+    // This test process plays the running service.
+    await writeFile(`${dir}.lock`, String(process.pid));
+    const busy = await run(['archive', 'plan', '--database-url', `pglite://${dir}`]);
+    expect(busy.code).toBe(1);
+    expect(busy.stderr).toContain(`in use by process ${process.pid}: stop it first`);
   }, SLOW);
 
   it('doctor says what to fix and exits 1 when the database is missing its schema', async () => {

@@ -31,23 +31,21 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
         body: Type.Optional(Type.Object({ now: Now, batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) })),
       },
     },
-    async (request) => {
+    async (request, reply) => {
       const body = request.body ?? {};
       const ac = new AbortController();
-      // A client that disconnects stops the run at the next batch boundary.
+      // A client that goes away before the answer stops the run at the next batch boundary.
       const onClose = () => {
-        if (!request.raw.complete || request.raw.destroyed) ac.abort();
+        if (!reply.raw.writableFinished) ac.abort();
       };
-      request.raw.socket?.once('close', onClose);
-      try {
-        return await archiver.runArchive({
-          signal: ac.signal,
-          ...(body.now ? { now: new Date(body.now) } : {}),
-          ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
-        });
-      } finally {
-        request.raw.socket?.off('close', onClose);
-      }
+      reply.raw.once('close', onClose);
+      const result = await archiver.runArchive({
+        signal: ac.signal,
+        ...(body.now ? { now: new Date(body.now) } : {}),
+        ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
+      });
+      if (result.aborted) request.log.warn({ result }, 'archive run stopped: the client went away; the next run resumes');
+      return result;
     },
   );
 
