@@ -131,6 +131,6 @@ describeEachDatabase(
 
 if (!process.env.MEMORY_TEST_PG_URL) {
   console.log(
-    '[memory/archive] crash test skipped: it needs MEMORY_TEST_PG_URL. It kills runner processes, so the database must be shared across processes; PGlite in memory cannot be, and a pglite:// file database would need a ~15 s WASM boot in every one of its ~12 child processes.',
+    '[memory/archive] crash test skipped: it needs MEMORY_TEST_PG_URL. It kills runner processes, so the database must be shared across processes; PGlite in memory cannot be, and a pglite:// file database opens in one process at a time, so each of the 8 runner processes and each check between them would pay a PGlite boot (about 15 s here).',
   );
 }
