@@ -76,8 +76,9 @@ const INSERT_SUMMARIES = `
  * move back with one statement, status becomes 1, an audit row is added. Only after the commit
  * are the export objects removed, so a crash never leaves the messages nowhere.
  *
- * @throws NotFoundError when the session does not exist or was deleted by retention.
- * @throws StorageError when a deep session's export is missing or does not verify (nothing changes).
+ * @throws NotFoundError when the session does not exist, was deleted by retention, or is deep
+ *   with no export in this storage and no archived rows (nothing changes).
+ * @throws StorageError when a deep session's export does not verify (nothing changes).
  */
 export async function restoreSession(
   db: MemoryDb,
@@ -92,7 +93,7 @@ export async function restoreSession(
       throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, { details: { sessionId } });
     }
     const status = Number(session.status);
-    if (status === SessionStatus.ACTIVE) return { from: 'hot' as const, messages: 0, summaries: 0, hadExport: false };
+    if (status === SessionStatus.ACTIVE) return { from: 'hot' as const, messages: 0, summaries: 0 };
     if (status === SessionStatus.DELETED) {
       throw new NotFoundError(`[memory/archive] session ${sessionId} was deleted by retention: its messages are gone and cannot be restored`, {
         details: { sessionId, status },
@@ -147,10 +148,10 @@ export async function restoreSession(
       actor: options.actor,
       details: { from, messages, summaries },
     });
-    return { from, messages, summaries, hadExport: exported !== null };
+    return { from, messages, summaries };
   });
 
-  const result: RestoreResult = { sessionId, ...pick(outcome), objectsRemoved: 0 };
+  const result: RestoreResult = { sessionId, ...outcome, objectsRemoved: 0 };
   if (outcome.from === 'hot') return result;
   try {
     // Also clears objects a crashed deep export left behind for a cold session.
@@ -159,8 +160,4 @@ export async function restoreSession(
     result.cleanupError = error;
   }
   return result;
-}
-
-function pick(o: { from: RestoreResult['from']; messages: number; summaries: number }) {
-  return { from: o.from, messages: o.messages, summaries: o.summaries };
 }
