@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DatabaseError, InvalidInputError } from '@memory/errors';
 import { AuditLog, Message, MessageArchive, MessageRole, Session, SessionStatus, SessionSummary } from '@memory/models';
+import { RequestContext } from '@mikro-orm/core';
 import { expect, it } from 'vitest';
 import { describeEachDatabase } from './testing/index.js';
 
@@ -174,6 +175,25 @@ describeEachDatabase('MemoryDb', (ctx) => {
       }),
     ).rejects.toThrow('outer fails');
     expect(await db.query('select 1 from sessions where id = $1', [gone])).toEqual([]);
+  });
+
+  it("uses a MikroORM RequestContext of its own ORM, never another one's", async () => {
+    const db = await ctx.sharedDb();
+    const other = await ctx.createDb();
+    const requestEm = db.fork();
+    await RequestContext.create(requestEm, async () => {
+      expect(db.em()).toBe(RequestContext.getEntityManager());
+      expect(other.em()).not.toBe(RequestContext.getEntityManager());
+      expect(other.fork().getDriver()).toBe(other.orm.driver);
+      // Another database's work inside this request context goes to that database.
+      const id = await other.scope((em) => em.create(Session, { title: 'other db' }).id);
+      expect(await other.query('select title from sessions where id = $1', [id])).toEqual([{ title: 'other db' }]);
+      expect(await other.execute('select title from sessions where id = ?', [id])).toEqual([{ title: 'other db' }]);
+      expect(await db.query('select title from sessions where id = $1', [id])).toEqual([]);
+      await other.initDb();
+      expect(other.em().getDriver()).toBe(other.orm.driver);
+      expect(db.em().getDriver()).toBe(db.orm.driver);
+    });
   });
 
   it('sends MikroORM log lines to the logger option', async () => {

@@ -248,7 +248,11 @@ class MikroMemoryDb implements MemoryDb {
 
   initDb(): Promise<void> {
     // Calls on one instance run one after the other (the second finds nothing to do).
-    const run = this.#initQueue.then(() => this.#guard('initDb', () => this.#withInitLock(() => this.#init())));
+    // In a RequestContext of our own: MikroORM's migrator and schema generator use the global
+    // EntityManager, which would otherwise resolve to whatever context the caller is in.
+    const run = this.#initQueue.then(() =>
+      this.#guard('initDb', () => RequestContext.create(this.fork(), () => this.#withInitLock(() => this.#init()))),
+    );
     this.#initQueue = run.catch(() => undefined);
     return run;
   }
@@ -304,7 +308,9 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   fork(): MemoryEntityManager {
-    return this.orm.em.fork() as unknown as MemoryEntityManager;
+    // Without disableContextResolution, MikroORM forks whatever EntityManager a RequestContext
+    // holds under the same name, even one of another ORM in the process.
+    return this.orm.em.fork({ disableContextResolution: true }) as unknown as MemoryEntityManager;
   }
 
   logAudit(em: MemoryEntityManager, entry: AuditEntry): AuditLog {
@@ -327,7 +333,7 @@ class MikroMemoryDb implements MemoryDb {
     const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
     try {
       // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.
-      const kysely = (inScope ?? (this.orm.em.fork() as unknown as SqlEntityManager)).getKysely();
+      const kysely = (inScope ?? (this.fork() as unknown as SqlEntityManager)).getKysely();
       const result = await kysely.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
       return [...result.rows];
     } catch (error) {
@@ -345,14 +351,18 @@ class MikroMemoryDb implements MemoryDb {
   async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
     // Inside a scope, run in its transaction: on PGlite (one connection) a statement outside it
     // would wait for the transaction to end, forever.
-    const manager = (em ?? this.#current() ?? this.orm.em) as unknown as SqlEntityManager;
+    const manager = (em ?? this.#current() ?? this.fork()) as unknown as SqlEntityManager;
     const ctx = manager.getTransactionContext();
     return (await manager.getConnection().execute(sql, [...params], 'all', ctx)) as Record<string, unknown>[];
   }
 
   /** The EntityManager of the scope we are in: ours, or a MikroORM `RequestContext` one. */
   #current(): MemoryEntityManager | undefined {
-    return this.#scopeEm.getStore() ?? (RequestContext.getEntityManager(this.orm.em.name) as MemoryEntityManager | undefined);
+    const own = this.#scopeEm.getStore();
+    if (own) return own;
+    const fromContext = RequestContext.getEntityManager(this.orm.em.name) as MemoryEntityManager | undefined;
+    // A RequestContext of another ORM in the same process is not ours to use.
+    return fromContext && fromContext.getDriver() === this.orm.driver ? fromContext : undefined;
   }
 
   async #guard<T>(operation: string, fn: () => Promise<T>): Promise<T> {
