@@ -188,6 +188,9 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const badUser = await api('GET', `/users/${encodeURIComponent('team/alice')}/profile`);
     expect(badUser.status).toBe(400);
     expect(badUser.body.error).toBe('INVALID_INPUT');
+    const badOwner = await api('POST', '/sessions', { userId: 'team/alice' });
+    expect(badOwner.status).toBe(400);
+    expect(badOwner.body.message).toMatch(/\//);
 
     expect((await api('GET', '/no/such/route')).status).toBe(404);
   });

@@ -1,4 +1,5 @@
 import { InvalidInputError } from '@memory/errors';
+import { validateUserId } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
@@ -43,7 +44,12 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
         }),
       },
     },
-    async (request, reply) => reply.code(201).send(await store.createSession(request.body)),
+    async (request, reply) => {
+      // The user id also names the user's long-term objects (profiles/{userId}.json): refuse
+      // one that could not be stored there (a `/`, control characters, too long) up front.
+      if (request.body.userId != null) validateUserId(request.body.userId);
+      return reply.code(201).send(await store.createSession(request.body));
+    },
   );
 
   app.get(
