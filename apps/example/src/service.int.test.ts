@@ -43,9 +43,9 @@ describeEachDatabase('example service over HTTP', (ctx) => {
       LOG_LEVEL: 'silent',
     });
     memory = await buildApp(config);
-    const address = await memory.app.listen({ port: 0, host: '127.0.0.1' });
-    base = address;
-  });
+    base = await memory.app.listen({ port: 0, host: '127.0.0.1' });
+    // A fresh embedded database runs initdb and the migrations: slow on a busy machine.
+  }, 300_000);
   afterAll(async () => {
     await memory?.app.close();
     await rm(storageDir, { recursive: true, force: true });
