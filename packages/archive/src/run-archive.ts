@@ -1,3 +1,4 @@
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { MemoryDb } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
@@ -98,6 +99,10 @@ export async function runArchive(
     let failed = false;
     const worker = async () => {
       while (!failed && !stop()) {
+        // Embedded PGlite answers in this thread without real I/O: without a turn of the event
+        // loop between transactions, timers and signal handlers (the abort) would wait for the run.
+        await nextTurn();
+        if (stop()) break;
         const done = await step();
         if (!done || done.sessions === 0) break;
         result[name].sessions += done.sessions;
