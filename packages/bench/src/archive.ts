@@ -21,6 +21,8 @@ const PER_SESSION = 20;
 /** Sessions per hot → cold transaction: the default; MEMORY_BENCH_ARCHIVE_BATCH overrides it. */
 const BATCH = Number(process.env.MEMORY_BENCH_ARCHIVE_BATCH ?? DEFAULT_BATCH_SIZE);
 const DAY_MS = 86_400_000;
+/** Sessions exported in the informational deep step. */
+const DEEP_SAMPLE = 500;
 
 async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
   await db.execute('TRUNCATE sessions, messages, session_summaries, messages_archive, audit_logs');
@@ -118,6 +120,20 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       throw new Error(`archiver moved ${result.cold.messages} of ${messages} messages`);
     }
 
+    // Informational: cold → deep exports (gzip JSONL + manifest, read back and verified) to
+    // in-memory storage, stopped after DEEP_SAMPLE sessions.
+    const deepSample = Math.min(DEEP_SAMPLE, Math.ceil(messages / PER_SESSION));
+    const stopDeep = new AbortController();
+    started = performance.now();
+    const deepRun = await archiver.runArchive({
+      now: new Date(now.getTime() + 200 * DAY_MS),
+      signal: stopDeep.signal,
+      onProgress: (p) => {
+        if (p.phase === 'deep' && p.done >= deepSample) stopDeep.abort();
+      },
+    });
+    const deepMs = performance.now() - started;
+
     const rate = (messages * 1000) / oursMs;
     const baselineRate = (messages * 1000) / baselineMs;
     const rssMb = peakRss / 1024 / 1024;
@@ -133,6 +149,12 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         ...(scratch ? { pass: rssMb <= 300 } : { note: 'PGlite runs in this process: informational' }),
       },
       { name: 'hot → cold wall time', value: oursMs / 1000, unit: 's' },
+      {
+        name: 'cold → deep export (in-memory storage)',
+        value: (deepRun.deep.sessions * 1000) / deepMs,
+        unit: 'sessions/s',
+        note: `${deepRun.deep.sessions} sessions, ${Math.round((deepRun.deep.messages * 1000) / deepMs)} messages/s, one worker`,
+      },
     ];
     return writeReport(`archive-${size}`, { messages, perSession: PER_SESSION, batchSize: BATCH, engine: db.kind, loadavg1m: Number(loadavg()[0]!.toFixed(2)) }, rows);
   } finally {
