@@ -31,6 +31,11 @@ export interface OpenServicesOptions {
   actor?: string;
   /** Archive ages; default the original's 7 / 180 / 1095 days. */
   archivePolicy?: Partial<ArchivePolicy>;
+  /**
+   * Object-storage credentials, winning over the environment (S3: the AWS SDK's default chain;
+   * BOS: `BOS_ACCESS_KEY` / `BOS_SECRET_KEY`). Never put them in the storage URL.
+   */
+  storageCredentials?: { accessKey: string; secretKey: string; sessionToken?: string };
 }
 
 /**
@@ -42,6 +47,7 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
   const storage = await createLongTermStorage(config.storageUrl, {
     cwd: config.cwd,
     env: config.env,
+    ...options.storageCredentials,
     // The backends are this app's own dependencies: import them from here.
     importModule: (specifier) => import(specifier),
   });
