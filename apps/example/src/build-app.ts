@@ -7,6 +7,7 @@ import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
 import { handleError } from './http-errors.js';
+import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
 import { registerCodeReviewRoutes } from './routes/code-reviews.js';
@@ -66,7 +67,17 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     });
     app.addHook('onClose', async () => services.close());
 
+    // Every route documents the one error shape (the handler in http-errors.ts produces it).
+    app.addSchema(ErrorResponse);
+    app.addHook('onRoute', (route) => {
+      if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
+      const error = { $ref: 'ErrorResponse#' };
+      route.schema.response = { '4XX': error, '5XX': error, ...(route.schema.response as object | undefined) };
+    });
+
     await app.register(swagger, {
+      // Shared schemas keep their $id as the component name (ErrorResponse, not def-0).
+      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
       openapi: {
         openapi: '3.1.0',
         info: {

@@ -63,6 +63,7 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const doc = await api('GET', '/openapi.json');
     expect(doc.status).toBe(200);
     expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/sessions', '/sessions/{sessionId}/messages', '/users/{userId}/profile', '/archive/run']));
+    expect(doc.body.paths['/sessions/{sessionId}'].get.responses['4XX'].content['application/json'].schema.$ref).toMatch(/ErrorResponse/);
     expect((await fetch(`${base}/docs`)).status).toBeLessThan(400);
 
     const demo = await api('GET', `/sessions/${DEMO_SESSION_ID}/messages`);
