@@ -14,7 +14,7 @@ import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { createPostgresScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 // @memory/bench does not list @memory/archive as a dependency yet; its sources are imported directly.
-import { createArchiver, DEFAULT_BATCH_SIZE } from '../../archive/src/index.js';
+import { createArchiver, DEFAULT_BATCH_SIZE } from '@memory/archive';
 import { writeReport, type BenchRow } from './report.js';
 
 const PER_SESSION = 20;

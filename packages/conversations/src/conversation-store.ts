@@ -43,7 +43,7 @@ export interface ConversationStoreOptions {
    * `appendMessages(id, messages, { restore: true })` when the session is archived, outside the
    * append's transaction; the append is then tried once more. `@memory/archive` provides it.
    */
-  restore?: (sessionId: string) => Promise<void>;
+  restore?: (sessionId: string) => Promise<unknown>;
   /** Characters of the message and summary previews in `listSessions`, 1 to 10000; default 200. */
   previewLength?: number;
   /** The `actor` of the audit rows the store writes (`deleteSession`, `purgeUser`), e.g. a service name. */
@@ -245,7 +245,7 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     throw new InvalidInputError('[memory/conversations] options.iterativeScan must be true, false or left out (detected)');
   }
   if (options.restore !== undefined && typeof options.restore !== 'function') {
-    throw new InvalidInputError('[memory/conversations] options.restore must be a function (sessionId) => Promise<void>');
+    throw new InvalidInputError('[memory/conversations] options.restore must be a function (sessionId) => Promise');
   }
   let iterative: Promise<boolean> | undefined = options.iterativeScan === undefined ? undefined : Promise.resolve(options.iterativeScan);
   const sql = createSqlRunner(db, options.onQuery);

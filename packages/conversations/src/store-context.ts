@@ -12,7 +12,7 @@ export interface StoreContext {
   /** Default actor of the audit rows the store writes. */
   actor: string | null;
   /** Brings an archived session back (from `@memory/archive`). */
-  restore: ((sessionId: string) => Promise<void>) | null;
+  restore: ((sessionId: string) => Promise<unknown>) | null;
   /** Whether the database's pgvector has iterative index scans (asked once, then remembered). */
   iterativeScan(): Promise<boolean>;
 }
