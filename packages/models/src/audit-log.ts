@@ -19,6 +19,11 @@ export const AuditLogSchema = defineEntity({
   indexes: [
     { name: 'ix_audit_logs_resource', properties: ['resourceType', 'resourceId'] },
     { name: 'ix_audit_logs_created_at', properties: ['createdAt'] },
+    { name: 'ix_audit_logs_actor', properties: ['actor'] },
+    {
+      name: 'ix_audit_logs_details_user_id',
+      expression: "create index if not exists ix_audit_logs_details_user_id on audit_logs ((details ->> 'userId'))",
+    },
   ],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
 });

@@ -19,7 +19,11 @@ export const SessionSchema = defineEntity({
     createdAt: p.datetime().columnType('timestamptz').nullable().onCreate(() => new Date()),
   },
   indexes: [
-    { name: 'ix_sessions_user_id_updated_at', properties: ['userId', 'updatedAt'] },
+    // Session pages by activity walk this index without a sort (second memory migration).
+    {
+      name: 'ix_sessions_user_id_updated_at_id',
+      expression: 'create index if not exists ix_sessions_user_id_updated_at_id on sessions (user_id, updated_at desc, id desc)',
+    },
     { name: 'ix_sessions_status_updated_at', properties: ['status', 'updatedAt'] },
   ],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
