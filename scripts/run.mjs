@@ -1,9 +1,12 @@
 #!/usr/bin/env node
-// The root's `start`, `test` and `example` commands, for a fresh machine with only Node 22.17+:
-// they install the workspace with the pinned pnpm when node_modules is missing, then run the task.
+// The root's `start`, `test`, `example` and `memory` commands, for a fresh machine with only
+// Node 22.17+: they install the workspace with the pinned pnpm when node_modules is missing, then
+// run the task.
 //
-//   npm start     (or pnpm start)   the sample app on embedded defaults
-//   npm test      (or pnpm test)    every test suite (PGlite; PostgreSQL too when MEMORY_TEST_PG_URL is set)
+//   npm start          (or pnpm start)   the sample service on embedded defaults (PGlite + files in .data/)
+//   npm test           (or pnpm test)    every test suite (PGlite; PostgreSQL too when MEMORY_TEST_PG_URL is set)
+//   npm run example                      the five-minute tour of the database layer
+//   npm run memory -- doctor             the memory CLI
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -41,21 +44,20 @@ switch (task) {
     code = run(bin('vitest'), ['run', ...rest]);
     break;
   case 'start':
-  case 'example': {
+  case 'example':
+  case 'memory': {
     const app = existsSync(join(root, 'apps', 'example', 'package.json'));
     if (!app) {
       console.error('[memory] apps/example is missing');
       process.exit(1);
     }
     code = run(bin('turbo'), ['run', 'build', '--filter=@memory/example...', '--output-logs=errors-only']);
-    // Until the sample service exists, `start` runs the quickstart tour.
-    const dist = join(root, 'apps', 'example', 'dist');
-    const entry = task === 'start' && existsSync(join(dist, 'main.js')) ? 'main.js' : 'quickstart.js';
-    if (code === 0) code = run(process.execPath, [join(dist, entry), ...rest]);
+    const entry = { start: 'main.js', example: 'quickstart.js', memory: 'cli.js' }[task];
+    if (code === 0) code = run(process.execPath, [join(root, 'apps', 'example', 'dist', entry), ...rest]);
     break;
   }
   default:
-    console.error(`[memory] unknown task "${task}": use start, test or example`);
+    console.error(`[memory] unknown task "${task}": use start, test, example or memory`);
     code = 2;
 }
 process.exit(code);
