@@ -39,6 +39,8 @@ describe('createConversationStore', () => {
       () => store.setEmbeddings([{ messageId: id, embedding: [Number.POSITIVE_INFINITY, 0, 0] }]),
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', roles: ['robot' as never] }),
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', since: new Date('x') }),
+      () => store.searchMessages({ vector: [0, 0, 0], userId: 'u' }),
+      () => store.searchMessages({ text: '🙂', provider: { embed: async () => [[0, 0, 0]] }, userId: 'u' }),
       () => store.purgeUser('u', undefined as never),
     ];
     for (const call of calls) await expect(call()).rejects.toThrow(InvalidInputError);

@@ -46,7 +46,7 @@ function checkRoles(roles: unknown): string[] {
 async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<string> {
   if (options.vector !== undefined && options.vector !== null) {
     if (options.text !== undefined) throw new InvalidInputError('[memory/conversations] give searchMessages either vector or text, not both');
-    return `[${validateEmbedding(options.vector, ctx.dimensions, 'vector').join(',')}]`;
+    return `[${nonZero(validateEmbedding(options.vector, ctx.dimensions, 'vector'), 'vector').join(',')}]`;
   }
   if (options.text === undefined || options.text === null) {
     throw new InvalidInputError('[memory/conversations] searchMessages needs vector, or text with an embedding provider');
@@ -60,5 +60,17 @@ async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<s
   if (!Array.isArray(vectors) || vectors.length !== 1) {
     throw new InvalidInputError(`[memory/conversations] the embedding provider returned ${Array.isArray(vectors) ? vectors.length : typeof vectors} vectors for 1 text`);
   }
-  return `[${validateEmbedding(vectors[0], ctx.dimensions, 'provider embedding').join(',')}]`;
+  return `[${nonZero(validateEmbedding(vectors[0], ctx.dimensions, 'provider embedding'), 'the embedding of the search text').join(',')}]`;
+}
+
+/**
+ * A query vector of zeros has no direction: its cosine distance to every message is undefined
+ * (NaN), so the ranking would be arbitrary. The local hashing embedder returns one for text with
+ * no word in it.
+ */
+function nonZero(vector: number[], what: string): number[] {
+  if (vector.every((x) => x === 0)) {
+    throw new InvalidInputError(`[memory/conversations] ${what} is all zeros, so cosine similarity is undefined: search with text that has words in it, or another vector`);
+  }
+  return vector;
 }
