@@ -1,29 +1,13 @@
 import { ConflictError } from '@memory/errors';
-import { profileKey, sameEtag, type LongTermStorage } from '@memory/longterm-core';
-import { parseProfile, saveUserProfile, updateUserProfile, type UserProfile } from '@memory/semantics';
+import { sameEtag, type LongTermStorage } from '@memory/longterm-core';
+import { loadUserProfileVersioned, saveUserProfile, updateUserProfile, type UserProfile, type VersionedProfile } from '@memory/semantics';
 import { applyMergePatch } from './merge-patch.js';
 
-/** A profile with the etag of the stored object it was read from. */
-export interface VersionedProfile {
-  profile: UserProfile | null;
-  etag: string | null;
-}
-
 /**
- * Reads a user's profile together with its etag. The storage contract has no "get with etag",
- * so it reads head, body, head and retries while a writer changes the object in between.
+ * Reads a user's profile together with its etag (see `loadUserProfileVersioned`).
  */
-export async function readProfile(storage: LongTermStorage, userId: string): Promise<VersionedProfile> {
-  const key = profileKey(userId);
-  for (let attempt = 0; ; attempt++) {
-    const before = await storage.headObject(key);
-    const bytes = await storage.getObject(key);
-    const after = await storage.headObject(key);
-    if ((before?.etag ?? null) === (after?.etag ?? null) && (bytes === null) === (after === null)) {
-      return { profile: bytes === null ? null : parseProfile(bytes, { key }), etag: after?.etag ?? null };
-    }
-    if (attempt >= 10) throw new ConflictError(`[memory/example] ${key} kept changing while being read: retry`);
-  }
+export function readProfile(storage: LongTermStorage, userId: string): Promise<VersionedProfile> {
+  return loadUserProfileVersioned(storage, userId);
 }
 
 /**

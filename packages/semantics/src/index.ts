@@ -12,7 +12,15 @@ export {
   type UserProfile,
 } from './profile-schema.js';
 export { withConflictRetry, type RetryOptions } from './retry.js';
-export { loadUserProfile, saveUserProfile, updateUserProfile, type SaveOptions, type UpdateProfileResult } from './profile-store.js';
+export {
+  loadUserProfile,
+  loadUserProfileVersioned,
+  saveUserProfile,
+  updateUserProfile,
+  type SaveOptions,
+  type UpdateProfileResult,
+  type VersionedProfile,
+} from './profile-store.js';
 export {
   loadKnowledgeTriples,
   saveKnowledgeTriples,

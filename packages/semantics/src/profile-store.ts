@@ -32,6 +32,33 @@ export async function loadUserProfile(storage: LongTermStorage, userId: string):
   return bytes === null ? null : parseProfile(bytes, { key });
 }
 
+/** A profile with the etag of the stored object it was read from. */
+export interface VersionedProfile {
+  /** `null` when the user has no profile. */
+  profile: UserProfile | null;
+  /** The stored object's etag (`null` when there is none): pass it as `ifMatch` to save over exactly this version. */
+  etag: string | null;
+}
+
+/**
+ * Loads a profile together with its etag, for callers that hand the version to a client and
+ * accept its change later only if nothing moved in between (HTTP `ETag` / `If-Match`). A read
+ * that a concurrent writer overlapped is retried.
+ *
+ * @example
+ * ```ts
+ * const { profile, etag } = await loadUserProfileVersioned(storage, 'u1');
+ * await saveUserProfile(storage, 'u1', edited, etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
+ * ```
+ */
+export async function loadUserProfileVersioned(storage: LongTermStorage, userId: string, retry: RetryOptions = {}): Promise<VersionedProfile> {
+  const key = profileKey(userId);
+  return withConflictRetry(`read ${key}`, async () => {
+    const { bytes, etag } = await readVersioned(storage, key);
+    return { profile: bytes === null ? null : parseProfile(bytes, { key }), etag };
+  }, retry);
+}
+
 /**
  * Saves a profile under `profiles/{userId}.json` in the original's format. It is checked
  * against `userProfileSchema` first. Without preconditions the write is last-writer-wins, as in

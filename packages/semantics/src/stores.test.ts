@@ -9,6 +9,7 @@ import {
   addKnowledgeTriples,
   loadKnowledgeTriples,
   loadUserProfile,
+  loadUserProfileVersioned,
   saveKnowledgeTriples,
   saveUserProfile,
   updateUserProfile,
@@ -58,6 +59,17 @@ describe.each(backends)('load and save on %s', (_name, make) => {
     await expect(saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifNoneMatch: '*' })).rejects.toThrow(ConflictError);
     await saveUserProfile(storage, 'u1', { user_id: 'u1', traits: {} }, { ifMatch: etag });
     await expect(saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifMatch: etag })).rejects.toThrow(ConflictError);
+  });
+
+  it('reads a profile with the etag that guards saving over exactly that version', async () => {
+    const storage = await make();
+    expect(await loadUserProfileVersioned(storage, 'u9')).toEqual({ profile: null, etag: null });
+    const { etag } = await saveUserProfile(storage, 'u9', { user_id: 'u9', traits: { emotional_tone: '平和' } });
+    const read = await loadUserProfileVersioned(storage, 'u9');
+    expect(read).toEqual({ profile: { user_id: 'u9', traits: { emotional_tone: '平和' } }, etag });
+    await saveUserProfile(storage, 'u9', { user_id: 'u9', traits: {} }, { ifMatch: read.etag! });
+    // The version read before that save is stale now.
+    await expect(saveUserProfile(storage, 'u9', { user_id: 'u9' }, { ifMatch: read.etag! })).rejects.toThrow(ConflictError);
   });
 
   it('loses no update when twenty writers change one user at once', async () => {
