@@ -1,6 +1,10 @@
+import { spawnSync } from 'node:child_process';
+
 /**
  * Runs benchmarks: `pnpm bench [name ...] [--size small|full]`. Each benchmark module exports
- * `run(size): Promise<boolean>` (false when a target failed). With no name, all run.
+ * `run(size): Promise<boolean>` (false when a target failed). With no name, all run. Several
+ * benchmarks run one per child process, so memory figures (peak RSS, heap growth) are each
+ * benchmark's own and not what an earlier one left behind.
  */
 const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => Promise<boolean> }>> = {
   'longterm-s3': () => import('./longterm-s3.js'),
@@ -13,14 +17,19 @@ const sizeArg = args.indexOf('--size');
 const size = (sizeArg >= 0 ? args[sizeArg + 1] : process.env.MEMORY_BENCH_SIZE ?? 'full') as 'small' | 'full';
 const names = args.filter((a, i) => !a.startsWith('--') && (sizeArg < 0 || i !== sizeArg + 1));
 const selected = names.length > 0 ? names : Object.keys(registry);
+const unknown = selected.filter((name) => !registry[name]);
+if (unknown.length > 0) {
+  console.error(`unknown benchmark "${unknown.join('", "')}"; known: ${Object.keys(registry).join(', ')}`);
+  process.exit(2);
+}
 let ok = true;
-for (const name of selected) {
-  const load = registry[name];
-  if (!load) {
-    console.error(`unknown benchmark "${name}"; known: ${Object.keys(registry).join(', ')}`);
-    process.exit(2);
+if (selected.length === 1) {
+  const mod = await registry[selected[0]!]!();
+  ok = await mod.run(size);
+} else {
+  for (const name of selected) {
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name, '--size', size], { stdio: 'inherit' });
+    if (child.status !== 0) ok = false;
   }
-  const mod = await load();
-  if (!(await mod.run(size))) ok = false;
 }
 process.exit(ok ? 0 : 1);
