@@ -10,6 +10,7 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   'longterm-s3': () => import('./longterm-s3.js'),
   'semantics-retrieval': () => import('./semantics-retrieval.js'),
   archive: () => import('./archive.js'),
+  conversations: () => import('./conversations.js'),
 };
 
 const args = process.argv.slice(2);

@@ -1,0 +1,498 @@
+/**
+ * `@memory/conversations` on PostgreSQL, each measurement beside a bare `pg.Pool` baseline that
+ * sends the same SQL in the same run, in interleaved rounds (so drift from a busy machine hits
+ * both sides alike):
+ *
+ * 1. appends: one message per transaction, and batches of 100, through `store.appendMessages`,
+ *    vs lock + insert + `updated_at` in one transaction. Targets: throughput >= 0.6 (single) and
+ *    >= 0.8 (batches) of the baseline's.
+ * 2. history: a 50-message page (newest, and older through the `before` cursor) from tables of
+ *    1M and 100k messages ('full'; 'small': 100k and 10k), two scratch databases queried in
+ *    alternation. Targets: p50 <= 3 ms, p50(large) / p50(small) <= 1.5.
+ * 3. search: 100k messages of 384 dimensions ('small': 10k), 50 gaussian clusters plus noise,
+ *    normalized. Targets: recall@10 >= 0.95 against exact search (bare pg, index scans off),
+ *    p50 <= 15 ms, and `topK` hits for a user owning 1 % of the messages.
+ *
+ * PostgreSQL from MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL (required): scratch databases
+ * `memory_bench_<random>` are created and dropped.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { loadavg } from 'node:os';
+import pg from 'pg';
+import { createMemoryDb, type MemoryDb } from '@memory/db';
+import { MessageRole } from '@memory/models';
+import { createConversationStore, type ConversationStore } from '@memory/conversations';
+import { percentile, writeReport, type BenchRow } from './report.js';
+
+const DIMS = 384;
+const PER_SESSION = 100;
+const CLUSTERS = 50;
+const NOISE = 0.5;
+const TOP_K = 10;
+
+interface Sizes {
+  historyLarge: number;
+  historySmall: number;
+  vectors: number;
+  /** Interleaved rounds of each measurement. */
+  rounds: number;
+  historyPerRound: number;
+  singlePerRound: number;
+  batchPerRound: number;
+  searchPerRound: number;
+  /** Queries whose recall is checked against the exact search. */
+  recallQueries: number;
+}
+
+const SIZES: Record<'small' | 'full', Sizes> = {
+  small: { historyLarge: 100_000, historySmall: 10_000, vectors: 10_000, rounds: 6, historyPerRound: 25, singlePerRound: 100, batchPerRound: 10, searchPerRound: 20, recallQueries: 60 },
+  full: { historyLarge: 1_000_000, historySmall: 100_000, vectors: 100_000, rounds: 8, historyPerRound: 40, singlePerRound: 200, batchPerRound: 10, searchPerRound: 25, recallQueries: 100 },
+};
+
+// ---------------------------------------------------------------------------------------------
+// Scratch databases
+
+interface Scratch {
+  name: string;
+  url: string;
+  drop(): Promise<void>;
+}
+
+async function adminQuery(adminUrl: string, sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: adminUrl });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+async function createScratch(adminUrl: string): Promise<Scratch> {
+  const name = `memory_bench_${randomBytes(6).toString('hex')}`;
+  await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
+  const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
+  url.pathname = `/${name}`;
+  return { name, url: url.toString(), drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+}
+
+interface Target {
+  scratch: Scratch;
+  db: MemoryDb;
+  store: ConversationStore;
+  pool: pg.Pool;
+}
+
+async function openTarget(adminUrl: string): Promise<Target> {
+  const scratch = await createScratch(adminUrl);
+  const db = createMemoryDb({ url: scratch.url, embeddingDimensions: DIMS, pool: { min: 1, max: 4 } });
+  await db.initDb();
+  const store = createConversationStore(db);
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
+  return { scratch, db, store, pool };
+}
+
+async function closeTarget(t: Target | undefined): Promise<void> {
+  if (!t) return;
+  await t.pool.end().catch(() => undefined);
+  await t.db.close().catch(() => undefined);
+  await t.scratch.drop();
+}
+
+// ---------------------------------------------------------------------------------------------
+// The SQL the store sends, spelled out for the bare-pg baselines
+
+const MESSAGE_COLUMNS = `m.id, m.session_id, m.role, m.content, m.model, (m.embedding IS NOT NULL) AS has_embedding,
+  to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS created_at`;
+
+function historySql(before: boolean): string {
+  return `SELECT s.status AS session_status, p.*
+FROM sessions s
+LEFT JOIN LATERAL (
+  SELECT ${MESSAGE_COLUMNS} FROM messages m
+  WHERE m.session_id = s.id${before ? '\n    AND (m.created_at, m.id) < ($3::timestamptz, $4::uuid)' : ''}
+  ORDER BY m.created_at DESC, m.id DESC
+  LIMIT $2
+) p ON true
+WHERE s.id = $1::uuid`;
+}
+
+const LOCK_SQL = 'SELECT status FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE';
+const INSERT_SQL = `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+SELECT t.id, $1::uuid, t.role, t.content, t.model, NULL,
+  GREATEST(clock_timestamp(), (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = $1::uuid)) + (t.ord - 1) * interval '1 microsecond'
+FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[]) WITH ORDINALITY AS t(id, role, content, model, ord)
+ORDER BY t.ord
+ON CONFLICT (id) DO NOTHING
+RETURNING id, created_at`;
+const TOUCH_SQL = `UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM messages WHERE session_id = $1::uuid)) WHERE id = $1::uuid`;
+
+const SEARCH_SETTINGS_SQL = `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`;
+const SEARCH_SQL = `WITH hits AS MATERIALIZED (
+  SELECT ${MESSAGE_COLUMNS}, m.embedding <=> $1::vector AS distance
+  FROM messages m
+  WHERE m.embedding IS NOT NULL
+    AND m.session_id IN (SELECT id FROM sessions WHERE user_id = $2)
+  ORDER BY m.embedding <=> $1::vector
+  LIMIT $3
+)
+SELECT * FROM hits ORDER BY distance, id`;
+
+async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await fn(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw error;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Seeding
+
+/** `messages` rows in `sessions` sessions of PER_SESSION, written in time order (sessions interleave on disk, as in production). */
+async function seedHistory(pool: pg.Pool, messages: number): Promise<void> {
+  const sessions = Math.ceil(messages / PER_SESSION);
+  await pool.query(
+    `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
+     SELECT md5('s' || i)::uuid, now(), 1, 'chat ' || i, 'u' || (i % 1000), now() - interval '2 days'
+       FROM generate_series(0, $1::int - 1) AS i`,
+    [sessions],
+  );
+  const step = Math.max(1, Math.floor(200_000 / sessions));
+  for (let from = 0; from < PER_SESSION; from += step) {
+    const to = Math.min(PER_SESSION, from + step);
+    await pool.query(
+      `INSERT INTO messages (id, session_id, role, content, model, created_at)
+       SELECT md5('m' || i || '-' || j)::uuid, md5('s' || i)::uuid,
+              CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
+              repeat('message ' || j || ' of conversation ' || i || '. ', 4),
+              CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
+              now() - interval '2 days' + j * interval '1 minute' + i * interval '1 microsecond'
+         FROM generate_series($1::int, $2::int - 1) AS j, generate_series(0, $3::int - 1) AS i
+        ORDER BY j, i`,
+      [from, to, sessions],
+    );
+  }
+  await pool.query('VACUUM ANALYZE sessions');
+  await pool.query('VACUUM ANALYZE messages');
+}
+
+/** Deterministic PRNG (mulberry32) with gaussian draws (Box-Muller). */
+function gaussian(seed: number): () => number {
+  let a = seed >>> 0;
+  const uniform = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
+}
+
+function clusteredVectors(seed: number, centres: number[][]): () => number[] {
+  const g = gaussian(seed);
+  let pick = seed;
+  return () => {
+    pick = (pick * 1103515245 + 12345) >>> 0;
+    const c = centres[(pick >>> 8) % centres.length]!;
+    const v = c.map((x) => x + NOISE * g());
+    const norm = Math.hypot(...v);
+    return v.map((x) => x / norm);
+  };
+}
+
+const literal = (v: readonly number[]) => `[${v.map((x) => x.toFixed(6)).join(',')}]`;
+
+/** `count` messages with embeddings; session i belongs to `u-small` when i % 100 == 0 (1 %), else `u-big`. Returns the HNSW build time. */
+async function seedVectors(pool: pg.Pool, count: number, next: () => number[]): Promise<number> {
+  const sessions = Math.ceil(count / PER_SESSION);
+  await pool.query(
+    `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
+     SELECT md5('v' || i)::uuid, now(), 1, 'chat ' || i, CASE WHEN i % 100 = 0 THEN 'u-small' ELSE 'u-big' END, now() - interval '1 day'
+       FROM generate_series(0, $1::int - 1) AS i`,
+    [sessions],
+  );
+  // Load before the index exists, then build it once.
+  await pool.query('DROP INDEX IF EXISTS ix_messages_embedding_hnsw');
+  const BATCH = 500;
+  for (let from = 0; from < count; from += BATCH) {
+    const n = Math.min(BATCH, count - from);
+    const sessionIdx: number[] = [];
+    const vectors: string[] = [];
+    for (let k = 0; k < n; k++) {
+      sessionIdx.push((from + k) % sessions);
+      vectors.push(literal(next()));
+    }
+    await pool.query(
+      `INSERT INTO messages (id, session_id, role, content, embedding, created_at)
+       SELECT gen_random_uuid(), md5('v' || t.s)::uuid, 'user', 'vector message ' || t.ord, t.e::vector, now() - interval '1 day' + t.ord * interval '1 millisecond'
+         FROM unnest($1::int[], $2::text[]) WITH ORDINALITY AS t(s, e, ord)`,
+      [sessionIdx, vectors],
+    );
+  }
+  const client = await pool.connect();
+  try {
+    await client.query(`SET maintenance_work_mem = '512MB'`);
+    const started = performance.now();
+    await client.query('CREATE INDEX ix_messages_embedding_hnsw ON messages USING hnsw (embedding vector_cosine_ops)');
+    const buildMs = performance.now() - started;
+    await client.query('VACUUM ANALYZE sessions');
+    await client.query('VACUUM ANALYZE messages');
+    return buildMs;
+  } finally {
+    client.release();
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Measuring
+
+async function timed(fn: () => Promise<unknown>): Promise<number> {
+  const started = performance.now();
+  await fn();
+  return performance.now() - started;
+}
+
+/** Runs `sides` in interleaved rounds (order rotating each round), collecting each side's latencies. */
+async function interleave(rounds: number, sides: Record<string, () => Promise<number[]>>): Promise<Record<string, number[]>> {
+  const names = Object.keys(sides);
+  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
+  for (let r = 0; r < rounds; r++) {
+    const order = names.map((_, i) => names[(i + r) % names.length]!);
+    if (r % 2 === 1) order.reverse();
+    for (const name of order) out[name]!.push(...(await sides[name]!()));
+  }
+  return out;
+}
+
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+async function sessionIds(pool: pg.Pool, n: number, offset = 0): Promise<string[]> {
+  const { rows } = await pool.query<{ id: string }>(`SELECT id FROM sessions ORDER BY md5(id::text) LIMIT $1 OFFSET $2`, [n, offset]);
+  return rows.map((r) => r.id);
+}
+
+export async function run(size: 'small' | 'full'): Promise<boolean> {
+  const sz = SIZES[size];
+  const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
+  if (!adminUrl) throw new Error('the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL');
+  const rows: BenchRow[] = [];
+  const params: Record<string, unknown> = { ...sz, dims: DIMS, perSession: PER_SESSION, clusters: CLUSTERS, noise: NOISE, loadavg1mStart: Number(loadavg()[0]!.toFixed(2)) };
+  const log = (msg: string) => console.log(`[conversations ${new Date().toISOString().slice(11, 19)}] ${msg}`);
+  let large: Target | undefined;
+  let small: Target | undefined;
+  try {
+    large = await openTarget(adminUrl);
+    small = await openTarget(adminUrl);
+    const L = large;
+    const S = small;
+
+    // --- 2. history ----------------------------------------------------------------------------
+    let started = performance.now();
+    await seedHistory(L.pool, sz.historyLarge);
+    await seedHistory(S.pool, sz.historySmall);
+    log(`seeded history tables of ${sz.historyLarge} and ${sz.historySmall} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    params.historySeedS = Number(((performance.now() - started) / 1000).toFixed(1));
+    const picks = { L: await sessionIds(L.pool, sz.historyPerRound), S: await sessionIds(S.pool, sz.historyPerRound) };
+    const storeHistory = (t: Target, ids: string[]) => async () => {
+      const out: number[] = [];
+      for (const id of ids) {
+        let cursor: string | null = null;
+        out.push(
+          await timed(async () => {
+            const page = await t.store.getHistory(id, { limit: 50 });
+            if (page.messages.length !== 50) throw new Error(`history page of ${page.messages.length} messages`);
+            cursor = page.olderCursor;
+          }),
+        );
+        out.push(-(await timed(() => t.store.getHistory(id, { limit: 50, before: cursor }))));
+      }
+      return out;
+    };
+    const bareHistory = (t: Target, ids: string[]) => async () => {
+      const out: number[] = [];
+      for (const id of ids) {
+        let oldest: { created_at: string; id: string } | undefined;
+        out.push(
+          await timed(async () => {
+            const { rows: page } = await t.pool.query<{ created_at: string; id: string }>(historySql(false), [id, 51]);
+            oldest = page[49];
+          }),
+        );
+        out.push(-(await timed(() => t.pool.query(historySql(true), [id, 51, oldest!.created_at, oldest!.id]))));
+      }
+      return out;
+    };
+    // Warm-up pass (caches, prepared plans), then the measured rounds. Negative values are the `before` pages.
+    for (const fn of [storeHistory(L, picks.L), bareHistory(L, picks.L), storeHistory(S, picks.S), bareHistory(S, picks.S)]) await fn();
+    const hist = await interleave(sz.rounds, {
+      storeL: storeHistory(L, picks.L),
+      bareL: bareHistory(L, picks.L),
+      storeS: storeHistory(S, picks.S),
+      bareS: bareHistory(S, picks.S),
+    });
+    const p50 = (xs: number[], before: boolean) => percentile(xs.filter((x) => (before ? x < 0 : x > 0)).map(Math.abs), 50);
+    const nL = sz.historyLarge.toLocaleString('en');
+    const nS = sz.historySmall.toLocaleString('en');
+    for (const before of [false, true]) {
+      const what = before ? 'history page, before cursor' : 'history page, newest';
+      const sL = p50(hist.storeL!, before);
+      const sS = p50(hist.storeS!, before);
+      rows.push({ name: `${what}, ${nL} rows: p50`, value: sL, unit: 'ms', target: '<= 3', pass: sL <= 3, note: `bare pg ${p50(hist.bareL!, before).toFixed(2)} ms` });
+      rows.push({ name: `${what}, ${nS} rows: p50`, value: sS, unit: 'ms', target: '<= 3', pass: sS <= 3, note: `bare pg ${p50(hist.bareS!, before).toFixed(2)} ms` });
+      rows.push({
+        name: `${what}: p50(${nL}) / p50(${nS})`,
+        value: sL / sS,
+        unit: 'ratio',
+        target: '<= 1.5',
+        pass: sL / sS <= 1.5,
+        note: `bare pg ${(p50(hist.bareL!, before) / p50(hist.bareS!, before)).toFixed(2)}`,
+      });
+    }
+    log('history measured');
+
+    // --- 1. appends (on the large table) -----------------------------------------------------
+    const storeSessions = await sessionIds(L.pool, 20, 100);
+    const bareSessions = await sessionIds(L.pool, 20, 200);
+    const content = 'an appended message, about the length of a short chat turn. 你好.';
+    const storeAppend = (perRound: number, batch: number) => {
+      let k = 0;
+      return async () => {
+        const ms = await timed(async () => {
+          for (let i = 0; i < perRound; i++) {
+            const messages = Array.from({ length: batch }, (_, j) => ({ role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER, content, model: j % 2 ? 'gpt-4o' : null }));
+            await L.store.appendMessages(storeSessions[k++ % storeSessions.length]!, messages);
+          }
+        });
+        return [ms];
+      };
+    };
+    const bareAppend = (perRound: number, batch: number) => {
+      let k = 0;
+      return async () => {
+        const ms = await timed(async () => {
+          for (let i = 0; i < perRound; i++) {
+            const sessionId = bareSessions[k++ % bareSessions.length]!;
+            const ids = Array.from({ length: batch }, () => randomUUID());
+            const roles = ids.map((_, j) => (j % 2 ? 'assistant' : 'user'));
+            const models = ids.map((_, j) => (j % 2 ? 'gpt-4o' : null));
+            await inTransaction(L.pool, async (c) => {
+              const locked = await c.query(LOCK_SQL, [sessionId]);
+              if (locked.rows.length !== 1) throw new Error('no session');
+              await c.query(INSERT_SQL, [sessionId, ids, roles, ids.map(() => content), models]);
+              await c.query(TOUCH_SQL, [sessionId]);
+            });
+          }
+        });
+        return [ms];
+      };
+    };
+    await storeAppend(20, 1)();
+    await bareAppend(20, 1)();
+    const single = await interleave(sz.rounds, { store: storeAppend(sz.singlePerRound, 1), bare: bareAppend(sz.singlePerRound, 1) });
+    const singleStore = (sz.rounds * sz.singlePerRound * 1000) / sum(single.store!);
+    const singleBare = (sz.rounds * sz.singlePerRound * 1000) / sum(single.bare!);
+    rows.push({ name: 'append 1 message per transaction: store', value: singleStore, unit: 'appends/s', note: `bare pg ${singleBare.toFixed(0)}/s` });
+    rows.push({ name: 'append 1 message: store / bare pg', value: singleStore / singleBare, unit: 'ratio', target: '>= 0.6', pass: singleStore / singleBare >= 0.6 });
+    const batch = await interleave(sz.rounds, { store: storeAppend(sz.batchPerRound, 100), bare: bareAppend(sz.batchPerRound, 100) });
+    const batchStore = (sz.rounds * sz.batchPerRound * 100 * 1000) / sum(batch.store!);
+    const batchBare = (sz.rounds * sz.batchPerRound * 100 * 1000) / sum(batch.bare!);
+    rows.push({ name: 'append batches of 100: store', value: batchStore, unit: 'messages/s', note: `bare pg ${batchBare.toFixed(0)}/s` });
+    rows.push({ name: 'append batches of 100: store / bare pg', value: batchStore / batchBare, unit: 'ratio', target: '>= 0.8', pass: batchStore / batchBare >= 0.8 });
+    log('appends measured');
+    await closeTarget(large);
+    large = undefined;
+
+    // --- 3. search (the small target, refilled) -------------------------------------------------
+    await S.pool.query('TRUNCATE sessions, messages, session_summaries, messages_archive CASCADE');
+    const g = gaussian(7);
+    const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => g()));
+    started = performance.now();
+    const buildMs = await seedVectors(S.pool, sz.vectors, clusteredVectors(11, centres));
+    log(`seeded ${sz.vectors} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`);
+    rows.push({ name: `HNSW build, ${sz.vectors.toLocaleString('en')} × ${DIMS}`, value: buildMs / 1000, unit: 's', note: `maintenance_work_mem 512MB; whole seed ${((performance.now() - started) / 1000).toFixed(1)} s` });
+
+    const queryGen = clusteredVectors(99, centres);
+    const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen());
+    const storeSearch = (userId: string, qs: number[][]) => async () => {
+      const out: number[] = [];
+      for (const vector of qs) out.push(await timed(() => S.store.searchMessages({ vector, userId, topK: TOP_K })));
+      return out;
+    };
+    const bareSearch = (userId: string, qs: number[][]) => async () => {
+      const out: number[] = [];
+      for (const v of qs) {
+        out.push(
+          await timed(() =>
+            inTransaction(S.pool, async (c) => {
+              await c.query(SEARCH_SETTINGS_SQL, [String(Math.max(40, TOP_K))]);
+              await c.query(SEARCH_SQL, [literal(v), userId, TOP_K]);
+            }),
+          ),
+        );
+      }
+      return out;
+    };
+    const roundQueries = queries.slice(0, sz.searchPerRound);
+    await storeSearch('u-big', roundQueries)();
+    await bareSearch('u-big', roundQueries)();
+    const search = await interleave(sz.rounds, {
+      store: storeSearch('u-big', roundQueries),
+      bare: bareSearch('u-big', roundQueries),
+      storeSmallUser: storeSearch('u-small', roundQueries),
+    });
+    const sP50 = percentile(search.store!, 50);
+    rows.push({ name: `search ${sz.vectors.toLocaleString('en')} × ${DIMS}, user with 99 %: p50`, value: sP50, unit: 'ms', target: '<= 15', pass: sP50 <= 15, note: `bare pg ${percentile(search.bare!, 50).toFixed(2)} ms; p95 ${percentile(search.store!, 95).toFixed(2)} ms` });
+    rows.push({ name: 'search, user with 1 %: p50', value: percentile(search.storeSmallUser!, 50), unit: 'ms', note: `p95 ${percentile(search.storeSmallUser!, 95).toFixed(2)} ms` });
+
+    // Recall against exact search (same query, index scans off), and hit counts for the 1 % user.
+    const exact = async (userId: string, v: number[]) =>
+      inTransaction(S.pool, async (c) => {
+        await c.query('SET LOCAL enable_indexscan = off');
+        return (await c.query<{ id: string }>(SEARCH_SQL, [literal(v), userId, TOP_K])).rows.map((r) => r.id);
+      });
+    const recall = async (userId: string) => {
+      let hit = 0;
+      let total = 0;
+      let short = 0;
+      for (const v of queries.slice(0, sz.recallQueries)) {
+        const got = await S.store.searchMessages({ vector: v, userId, topK: TOP_K });
+        if (got.length < TOP_K) short++;
+        const truth = new Set(await exact(userId, v));
+        total += truth.size;
+        hit += got.filter((h) => truth.has(h.message.id)).length;
+      }
+      return { recall: hit / total, short };
+    };
+    const big = await recall('u-big');
+    const tiny = await recall('u-small');
+    rows.push({ name: 'search recall@10, user with 99 %', value: big.recall, unit: 'ratio', target: '>= 0.95', pass: big.recall >= 0.95, note: `${sz.recallQueries} queries vs exact (enable_indexscan off)` });
+    rows.push({ name: 'search recall@10, user with 1 %', value: tiny.recall, unit: 'ratio', note: 'informational' });
+    rows.push({ name: 'searches of the 1 % user with fewer than topK hits', value: tiny.short, unit: 'queries', target: '0', pass: tiny.short === 0, note: `of ${sz.recallQueries}` });
+
+    // Which plan each search takes (bare pg, same settings as the store).
+    const plan = async (userId: string) =>
+      inTransaction(S.pool, async (c) => {
+        await c.query(SEARCH_SETTINGS_SQL, ['40']);
+        const { rows: lines } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${SEARCH_SQL.replace(/\$1/g, `'${literal(queries[0]!)}'`).replace('$2', `'${userId}'`).replace('$3', String(TOP_K))}`);
+        const text = lines.map((l) => l['QUERY PLAN']).join('\n');
+        return text.includes('ix_messages_embedding_hnsw') ? 'HNSW index scan (iterative_scan relaxed_order)' : text.includes('Seq Scan on messages') ? 'exact: seq scan + sort' : 'exact: via session index + sort';
+      });
+    params.planBigUser = await plan('u-big');
+    params.planSmallUser = await plan('u-small');
+    log(`plans: 99 % user: ${String(params.planBigUser)}; 1 % user: ${String(params.planSmallUser)}`);
+    params.loadavg1mEnd = Number(loadavg()[0]!.toFixed(2));
+    return writeReport(size === 'full' ? 'conversations' : 'conversations-small', params, rows);
+  } finally {
+    await closeTarget(large);
+    await closeTarget(small);
+  }
+}
