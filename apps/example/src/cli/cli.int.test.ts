@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { memoryMigrations } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { updateUserProfile } from '@memory/semantics';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -93,7 +94,7 @@ describe('memory CLI (built binary, PGlite directory database)', () => {
   it('init-db creates the schema; doctor then finds everything in order', async () => {
     const init = await run(['--json', 'init-db']);
     expect(init.code, init.stderr).toBe(0);
-    expect(JSON.parse(init.stdout).applied).toHaveLength(1);
+    expect(JSON.parse(init.stdout).applied).toHaveLength(memoryMigrations(1536).length);
     const again = await run(['--json', 'migrate']);
     expect(JSON.parse(again.stdout).applied).toEqual([]);
 
