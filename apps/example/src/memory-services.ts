@@ -9,7 +9,6 @@ import { CodeReviewSchema } from './code-review.js';
 import type { AppConfig } from './config.js';
 import { createEmbeddingProvider, type AppEmbeddingProvider } from './embedding-provider.js';
 import { lockPgliteDir, type PgliteLock } from './pglite-lock.js';
-import { yieldingDb } from './yielding-db.js';
 
 /** Everything the routes and the CLI work with, built from an {@link AppConfig}. */
 export interface MemoryServices {
@@ -63,8 +62,7 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
   }
   const opened = db;
   const actor = options.actor ?? 'memory/example';
-  // Archive runs are long loops of transactions: let signals and requests in between them.
-  const archiver = createArchiver({ db: yieldingDb(opened), storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
+  const archiver = createArchiver({ db: opened, storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
   const store = createConversationStore(opened, { actor, restore: async (id) => void (await archiver.restoreSession(id)) });
   const close = async () => {
     await opened.close();
