@@ -42,16 +42,9 @@ JSON
 }
 JSON
 [ -f "$p/tsup.config.ts" ] || cat > "$p/tsup.config.ts" <<'TS'
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared.js';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: { compilerOptions: { customConditions: [] } },
-  sourcemap: true,
-  clean: true,
-  target: 'node22',
-});
+export default packageBuild();
 TS
 [ -f "$p/vitest.config.ts" ] || cat > "$p/vitest.config.ts" <<TS
 import { packageConfig } from '../../vitest.shared.js';
