@@ -4,6 +4,7 @@ export {
   type MemoryDbOptions,
   type MemoryEntityManager,
   type AppEntity,
+  type SqlTransaction,
 } from './memory-db.js';
 export { logAudit, type AuditEntry } from './audit.js';
 export {

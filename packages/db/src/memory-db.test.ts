@@ -149,6 +149,77 @@ describeEachDatabase('MemoryDb', (ctx) => {
     );
   });
 
+  it('transaction() commits its statements together, rolls them all back on a throw, and maps errors', async () => {
+    const db = await ctx.sharedDb();
+    const [a, b] = [randomUUID(), randomUUID()];
+    const insert = 'insert into sessions (id, title, status, created_at, updated_at) values ($1, $2, 1, now(), now())';
+    const returned = await db.transaction(async (tx) => {
+      await tx.query(insert, [a, 'first']);
+      // Seen inside its own transaction.
+      return tx.query<{ title: string }>('select title from sessions where id = $1', [a]);
+    });
+    expect(returned).toEqual([{ title: 'first' }]);
+    expect(await db.query('select title from sessions where id = $1', [a])).toEqual([{ title: 'first' }]);
+
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(insert, [b, 'second']);
+        throw new Error('undo');
+      }),
+    ).rejects.toThrow('undo');
+    expect(await db.query('select 1 from sessions where id = $1', [b])).toEqual([]);
+
+    // A failing statement rolls back the statements before it, and comes out typed with its SQLSTATE.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query(insert, [b, 'second']);
+        await tx.query(insert, [a, 'duplicate']);
+      }),
+    ).rejects.toSatisfy((e) => DatabaseError.isInstance(e) && (e as DatabaseError).details.code === '23505');
+    expect(await db.query('select 1 from sessions where id = $1', [b])).toEqual([]);
+    await expect(db.transaction((tx) => tx.query('select $1::text', ['x\u0000']))).rejects.toSatisfy(
+      (e) => InvalidInputError.isInstance(e) && (e as Error).message.includes('parameter $1'),
+    );
+
+    // The connection went back to the pool in a clean state: the next transaction works.
+    expect(await db.transaction((tx) => tx.query<{ n: number }>('select 1::int as n'))).toEqual([{ n: 1 }]);
+  });
+
+  it('transaction() refuses statements after it ended, and nests as a savepoint inside a scope', async () => {
+    const db = await ctx.sharedDb();
+    let leaked: { query(sql: string): Promise<unknown> } | undefined;
+    await db.transaction(async (tx) => {
+      leaked = tx;
+      await tx.query('select 1');
+    });
+    await expect(leaked!.query('select 1')).rejects.toSatisfy((e) => InvalidInputError.isInstance(e) && /has ended/.test((e as Error).message));
+
+    const [kept, undone, gone] = [randomUUID(), randomUUID(), randomUUID()];
+    const insert = 'insert into sessions (id, title, status, created_at, updated_at) values ($1, $2, 1, now(), now())';
+    await db.scope(async () => {
+      await db.transaction((tx) => tx.query(insert, [kept, 'kept']));
+      await expect(
+        db.transaction(async (tx) => {
+          await tx.query(insert, [undone, 'undone']);
+          throw new Error('inner fails');
+        }),
+      ).rejects.toThrow('inner fails');
+      // The caller's transaction sees the nested work before it commits.
+      expect(await db.query('select title from sessions where id = $1', [kept])).toEqual([{ title: 'kept' }]);
+    });
+    const titles = await db.query<{ title: string }>('select title from sessions where id = any($1::uuid[])', [[kept, undone]]);
+    expect(titles.map((r) => r.title)).toEqual(['kept']);
+
+    // The caller's rollback takes the nested transaction's work with it.
+    await expect(
+      db.scope(async () => {
+        await db.transaction((tx) => tx.query(insert, [gone, 'nested']));
+        throw new Error('outer fails');
+      }),
+    ).rejects.toThrow('outer fails');
+    expect(await db.query('select 1 from sessions where id = $1', [gone])).toEqual([]);
+  });
+
   it('nests a scope called inside a scope (savepoint) instead of opening a second transaction', async () => {
     const db = await ctx.sharedDb();
     const [kept, undone, outerOnly] = [randomUUID(), randomUUID(), randomUUID()];

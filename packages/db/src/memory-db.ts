@@ -11,6 +11,7 @@ import {
   defineMemoryEntities,
   validateEmbeddingDimensions,
 } from '@memory/models';
+import { InvalidInputError } from '@memory/errors';
 import { RequestContext, type AnyEntity, type EntityClass, type EntitySchema, type LoggerNamespace, type MikroORM } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { CompiledQuery } from 'kysely';
@@ -25,6 +26,12 @@ import { driverCode, toMemoryError } from './to-memory-error.js';
 
 /** The EntityManager a {@link MemoryDb} hands out (the SQL flavour, with `execute` and query builders). */
 export type MemoryEntityManager = SqlEntityManager;
+
+/** The statements of a {@link MemoryDb.transaction}. */
+export interface SqlTransaction {
+  /** Runs one statement in the transaction (`$1`, `$2`… placeholders) and returns its rows. */
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
 
 /** An entity an application registers beside the memory entities: a `defineEntity` schema or class. */
 export type AppEntity = EntitySchema<any, any> | EntityClass<AnyEntity>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -125,6 +132,30 @@ export interface MemoryDb {
    * ```
    */
   query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
+  /**
+   * Runs `fn` in one transaction of plain SQL statements, sent through `tx.query` (`$1`, `$2`…
+   * placeholders, as in {@link MemoryDb.query}): committed when `fn` resolves, rolled back when it
+   * throws. It is the light sibling of {@link MemoryDb.scope}: no EntityManager, no unit of work,
+   * no flush, so a short transaction costs little more than its statements. On PostgreSQL it
+   * holds one pooled connection for its length.
+   *
+   * Inside a scope (or a MikroORM `RequestContext` in a transaction) it nests as a savepoint of
+   * that transaction, so it commits or rolls back with the caller's work. On PGlite it always
+   * runs as a scope: there is one connection, and statements sent outside the open transaction
+   * would wait for it for ever.
+   *
+   * Only statements sent through `tx` belong to the transaction (other calls on `db` may run on
+   * another connection), and `tx` refuses statements once the transaction has ended.
+   *
+   * @example
+   * ```ts
+   * await db.transaction(async (tx) => {
+   *   const [row] = await tx.query<{ status: number }>('select status from sessions where id = $1 for update', [id]);
+   *   if (row?.status === 1) await tx.query('update sessions set title = $2 where id = $1', [id, title]);
+   * });
+   * ```
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T>;
   /** Closes the connections (and an in-memory PGlite, whose data is then gone). Idempotent. */
   close(): Promise<void>;
 }
@@ -134,10 +165,17 @@ const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 /** The advisory lock key that serializes `initDb()`: the bytes of "memorydb" as a 64-bit number. */
 const INIT_LOCK_KEY = '7882827048211276898';
 
-/** The part of a `pg` pool the init lock needs. */
-interface LockPool {
+/** The parts of the `pg` pool (MikroORM's own, with its type parsers) that `@memory/db` uses directly. */
+interface NativePool {
   options?: { max?: number };
-  connect(): Promise<{ query(sql: string, params?: unknown[]): Promise<unknown>; release(): void }>;
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  connect(): Promise<NativeClient>;
+}
+
+interface NativeClient {
+  query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+  /** With an error, the connection is destroyed instead of going back to the pool. */
+  release(error?: Error): void;
 }
 
 /**
@@ -234,6 +272,9 @@ class MikroMemoryDb implements MemoryDb {
   readonly #target: DatabaseTarget;
   readonly #hasAppEntities: boolean;
   #closed: Promise<void> | undefined;
+  #pool: Promise<NativePool> | undefined;
+  /** Whether MikroORM logs queries (then statements go through it, so they are logged too). */
+  readonly #logsQueries: boolean;
   #initQueue: Promise<void> = Promise.resolve();
   readonly #scopeEm = new AsyncLocalStorage<MemoryEntityManager>();
 
@@ -244,6 +285,8 @@ class MikroMemoryDb implements MemoryDb {
     this.orm = orm;
     this.#target = target;
     this.#hasAppEntities = hasAppEntities;
+    const debug = orm.config.get('debug');
+    this.#logsQueries = debug === true || (Array.isArray(debug) && debug.includes('query'));
   }
 
   initDb(): Promise<void> {
@@ -276,7 +319,7 @@ class MikroMemoryDb implements MemoryDb {
    */
   async #withInitLock(fn: () => Promise<void>): Promise<void> {
     if (this.kind !== 'postgres') return fn();
-    const pool = (await (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<LockPool> }).getNativeClient());
+    const pool = await this.#nativePool();
     if ((pool.options?.max ?? 10) < 2) return fn(); // the lock connection would starve the migrations
     const client = await pool.connect();
     try {
@@ -332,12 +375,62 @@ class MikroMemoryDb implements MemoryDb {
     params.forEach((param, i) => assertNoNul(param, `query: parameter $${i + 1}`, 'memory/db'));
     const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
     try {
+      // Outside a scope on PostgreSQL, straight to the pool: the same connections and type parsers
+      // as MikroORM's, without a fork and a query builder round per statement.
+      const pool = inScope ? undefined : await this.#fastPool();
+      if (pool) return (await pool.query(sql, [...params])).rows as T[];
       // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.
       const kysely = (inScope ?? (this.fork() as unknown as SqlEntityManager)).getKysely();
       const result = await kysely.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
       return [...result.rows];
     } catch (error) {
       throw toMemoryError(error, this.#target, 'query');
+    }
+  }
+
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
+    const outer = this.#current();
+    const pool = outer?.isInTransaction() ? undefined : await this.#guard('transaction', () => this.#fastPool());
+    if (!pool) return this.scope((em) => this.#runTransaction(fn, (sql, params) => this.query(sql, params, em)));
+    const client = await this.#guard('transaction (connect)', () => pool.connect());
+    const send = async (sql: string, params: readonly unknown[]): Promise<Record<string, unknown>[]> => {
+      params.forEach((param, i) => assertNoNul(param, `query: parameter $${i + 1}`, 'memory/db'));
+      try {
+        return (await client.query(sql, [...params])).rows;
+      } catch (error) {
+        throw toMemoryError(error, this.#target, 'query');
+      }
+    };
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await this.#runTransaction(fn, send);
+      await client.query('COMMIT');
+      return result;
+    } catch (error) {
+      // After a failed COMMIT the server has already rolled back; ROLLBACK then only warns.
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw toMemoryError(error, this.#target, 'transaction');
+    } finally {
+      client.release(broken);
+    }
+  }
+
+  /** Runs `fn` with a {@link SqlTransaction} over `send` that refuses statements once `fn` has settled. */
+  async #runTransaction<T>(fn: (tx: SqlTransaction) => Promise<T>, send: (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>): Promise<T> {
+    let open = true;
+    const tx: SqlTransaction = {
+      query: async <R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+        if (!open) throw new InvalidInputError('[memory/db] transaction: this transaction has ended; send statements only while its function runs');
+        return (await send(sql, params)) as R[];
+      },
+    };
+    try {
+      return await fn(tx);
+    } finally {
+      open = false;
     }
   }
 
@@ -354,6 +447,25 @@ class MikroMemoryDb implements MemoryDb {
     const manager = (em ?? this.#current() ?? this.fork()) as unknown as SqlEntityManager;
     const ctx = manager.getTransactionContext();
     return (await manager.getConnection().execute(sql, [...params], 'all', ctx)) as Record<string, unknown>[];
+  }
+
+  /** MikroORM's `pg` pool (PostgreSQL only). */
+  #nativePool(): Promise<NativePool> {
+    if (!this.#pool) {
+      const pending = (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }).getNativeClient();
+      this.#pool = pending;
+      // A failed connect is not remembered: the next call tries again.
+      pending.catch(() => {
+        if (this.#pool === pending) this.#pool = undefined;
+      });
+    }
+    return this.#pool;
+  }
+
+  /** The pool for statements that may skip MikroORM: PostgreSQL, open, and no query logging asked for. */
+  async #fastPool(): Promise<NativePool | undefined> {
+    if (this.kind !== 'postgres' || this.#logsQueries || this.#closed) return undefined;
+    return this.#nativePool();
   }
 
   /** The EntityManager of the scope we are in: ours, or a MikroORM `RequestContext` one. */
