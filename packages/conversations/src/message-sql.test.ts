@@ -15,7 +15,7 @@ describe('message SQL', () => {
     expect(two.text).toContain('ON CONFLICT (id) DO NOTHING');
     expect(two.text).toContain('WITH ORDINALITY');
     expect(two.text).not.toContain("it's");
-    expect(two.values).toEqual(['s', ['a', 'b'], ['user', 'assistant'], ["it's", 'ok'], [null, 'm'], ['[1,2]', null], [null, at]]);
+    expect(two.values).toEqual(['s', ['a', 'b'], ['user', 'assistant'], ["it's", 'ok'], [null, 'm'], ['[1,2]', null], [null, at], 2]);
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {

@@ -25,7 +25,9 @@ export function lockSessionSql(sessionId: string): SqlStatement {
  *   order and after the session's newest message, so history order is the append order even
  *   within one batch;
  * - moves `sessions.updated_at` to the newest inserted message (never backwards);
- * - returns the inserted rows (`inserted = true`) and the already stored ones (`inserted = false`).
+ * - returns the inserted rows (`inserted = true`) and the already stored ones (`inserted = false`);
+ *   the lookup of stored ones is a one-time filter that runs only when some row was not inserted,
+ *   so the usual append (every id new) does not probe the primary key a second time.
  *
  * Run it after {@link lockSessionSql} in the same transaction.
  */
@@ -56,7 +58,8 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
 SELECT ins.id, NULL::uuid AS session_id, ${timestampKeySql('ins.created_at')} AS created_at, true AS inserted FROM ins
 UNION ALL
 SELECT m.id, m.session_id, ${timestampKeySql('m.created_at')} AS created_at, false AS inserted
-FROM messages m WHERE m.id = ANY(${ids}::uuid[]) AND m.id NOT IN (SELECT id FROM ins)`;
+FROM messages m
+WHERE (SELECT count(*) FROM ins) < ${params.add(messages.length)}::int AND m.id = ANY(${ids}::uuid[]) AND m.id NOT IN (SELECT id FROM ins)`;
   return { text, values: params.values };
 }
 

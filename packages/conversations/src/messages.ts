@@ -64,7 +64,7 @@ export async function appendMessages(ctx: StoreContext, sessionId: string, messa
 }
 
 function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
-  return ctx.sql.transaction(async (tx): Promise<Attempt> => {
+  return ctx.sql.sqlTransaction(async (tx): Promise<Attempt> => {
     const lock = lockSessionSql(sessionId);
     const locked = await tx.query<{ status: number }>(lock.text, lock.values);
     if (locked.length === 0) throw sessionNotFound(sessionId);

@@ -26,7 +26,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
   const until = checkOptionalDate(options.until, 'until');
   const vector = await queryVector(ctx, options);
   const iterative = await ctx.iterativeScan();
-  return ctx.sql.transaction(async (tx) => {
+  return ctx.sql.sqlTransaction(async (tx) => {
     const settings = searchSettingsSql(topK, iterative);
     await tx.query(settings.text, settings.values);
     const statement = searchSql({ vector, sessionId, userId, roles, since, until, topK });

@@ -1,4 +1,3 @@
-import { CompiledQuery, type Kysely } from 'kysely';
 import type { MemoryDb, MemoryEntityManager } from '@memory/db';
 import { ConflictError, DatabaseError, InvalidInputError, MemoryError } from '@memory/errors';
 
@@ -24,62 +23,71 @@ export interface SqlClient {
 /** Where the store's SQL goes: single statements on the pool, or a group in one transaction. */
 export interface SqlRunner extends SqlClient {
   /**
-   * Runs `fn` in one transaction (committed when it resolves, rolled back when it throws).
-   * `em` is the transaction's EntityManager, for `db.logAudit(em, ...)`: what it holds is flushed
-   * before the commit.
+   * Runs `fn` in one plain SQL transaction (`db.transaction`: no unit of work), committed when
+   * it resolves, rolled back when it throws. For the store's hot paths (appends, searches).
+   */
+  sqlTransaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T>;
+  /**
+   * Runs `fn` in one transaction with an EntityManager (`db.scope`), committed when it resolves,
+   * rolled back when it throws. `em` is the transaction's EntityManager, for
+   * `db.logAudit(em, ...)`: what it holds is flushed before the commit.
    */
   transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T>;
 }
 
 /**
- * Builds the store's SQL runner on a {@link MemoryDb}. Statements go through the Kysely client
- * that MikroORM holds, with real bound parameters, so values are never spliced into SQL and the
+ * Builds the store's SQL runner on a {@link MemoryDb}: statements go through `db.query` and
+ * `db.transaction`, with real bound parameters, so values are never spliced into SQL and the
  * statement text stays the same from call to call.
  *
  * Called inside the caller's `db.scope(...)` transaction, statements join it (and the store's
  * own transactions become savepoints of it), so a store call commits or rolls back with the
- * caller's work. Outside one, reads go to the pool and transactions get a `db.scope` of their own.
+ * caller's work. Outside one, reads go to the pool and transactions are the store's own.
  * Joining also matters on PGlite: it has one connection, and a statement sent outside an open
  * transaction would wait for it for ever.
  */
 export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => void): SqlRunner {
-  const clientFor = (kysely: Kysely<unknown>, inTransaction: boolean): SqlClient => ({
-    async query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
-      const started = performance.now();
-      let ok = false;
-      try {
-        const result = await kysely.executeQuery<T>(CompiledQuery.raw(text, [...values]));
-        ok = true;
-        return [...result.rows];
-      } catch (error) {
-        throw toStoreError(error);
-      } finally {
-        onQuery?.({ sql: text, paramCount: values.length, durationMs: performance.now() - started, inTransaction, ok });
-      }
-    },
+  const run = async <T>(send: () => Promise<T[]>, text: string, paramCount: number, inTransaction: boolean): Promise<T[]> => {
+    const started = performance.now();
+    let ok = false;
+    try {
+      const rows = await send();
+      ok = true;
+      return rows;
+    } catch (error) {
+      throw toStoreError(error);
+    } finally {
+      onQuery?.({ sql: text, paramCount, durationMs: performance.now() - started, inTransaction, ok });
+    }
+  };
+  const clientOf = (send: (text: string, values: readonly unknown[]) => Promise<Record<string, unknown>[]>): SqlClient => ({
+    query: <T>(text: string, values: readonly unknown[] = []) => run(() => send(text, values) as Promise<T[]>, text, values.length, true),
   });
-  const enclosing = (): MemoryEntityManager | undefined => {
-    const em = db.em();
-    return em.isInTransaction() ? em : undefined;
+  const mapped = async <T>(fn: () => Promise<T>): Promise<T> => {
+    try {
+      return await fn();
+    } catch (error) {
+      throw toStoreError(error);
+    }
   };
   return {
-    query<T>(text: string, values?: readonly unknown[]): Promise<T[]> {
-      const outer = enclosing();
-      return clientFor((outer ?? db.fork()).getKysely() as Kysely<unknown>, outer !== undefined).query<T>(text, values);
+    query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
+      const em = db.em();
+      const outer = em.isInTransaction() ? em : undefined;
+      return run(() => db.query(text, values, outer) as Promise<T[]>, text, values.length, outer !== undefined);
     },
-    async transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
-      const outer = enclosing();
-      if (!outer) return db.scope((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em));
-      try {
-        return await outer.transactional((em) => fn(clientFor(em.getKysely() as Kysely<unknown>, true), em as MemoryEntityManager));
-      } catch (error) {
-        throw toStoreError(error);
-      }
+    sqlTransaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
+      return mapped(() => db.transaction((tx) => fn(clientOf((text, values) => tx.query(text, values)))));
+    },
+    transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
+      return mapped(() => db.scope((em) => fn(clientOf((text, values) => db.query(text, values, em)), em)));
     },
   };
 }
 
 const NUL_STATES = new Set(['22021', '22P05']);
+const INVALID_VALUE_STATES = new Set(['22P02', '22007', '22008', '22003']);
+const STORE_STATES = new Set(['23505', '40P01', '40001', ...NUL_STATES, ...INVALID_VALUE_STATES]);
 
 /**
  * Maps a driver error to a memory error by its SQLSTATE. The driver's message is kept (it names
@@ -87,9 +95,12 @@ const NUL_STATES = new Set(['22021', '22P05']);
  * before any statement runs).
  */
 export function toStoreError(error: unknown): unknown {
-  if (MemoryError.isInstance(error)) return error;
   const code = sqlState(error);
-  const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+  // `@memory/db` reports driver errors as DatabaseError with the SQLSTATE in details; the ones a
+  // store caller handles differently (a conflict, a refused value) get the store's own type.
+  if (MemoryError.isInstance(error) && !(DatabaseError.isInstance(error) && code && STORE_STATES.has(code))) return error;
+  const source = MemoryError.isInstance(error) && error.cause instanceof Error ? error.cause : error;
+  const reason = source instanceof Error ? source.message.replace(/\s+/g, ' ').trim() : String(source);
   const cause = error instanceof Error ? new Error(reason) : undefined;
   const details = code ? { code } : {};
   if (code === '23505') {
@@ -101,7 +112,7 @@ export function toStoreError(error: unknown): unknown {
   if (code && NUL_STATES.has(code)) {
     return new InvalidInputError(`[memory/conversations] a value holds a NUL character (\\u0000), which PostgreSQL cannot store: strip it (${reason})`, { details, cause });
   }
-  if (code === '22P02' || code === '22007' || code === '22008' || code === '22003') {
+  if (code && INVALID_VALUE_STATES.has(code)) {
     return new InvalidInputError(`[memory/conversations] PostgreSQL refused a value: ${reason} (${code})`, { details, cause });
   }
   return new DatabaseError(`[memory/conversations] statement failed: ${reason}${code ? ` (${code})` : ''}`, { details, cause });
@@ -110,8 +121,9 @@ export function toStoreError(error: unknown): unknown {
 function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const e = current as { code?: unknown; sqlState?: unknown; cause?: unknown };
+    const e = current as { code?: unknown; sqlState?: unknown; cause?: unknown; details?: { code?: unknown } };
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    if (typeof e.details?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.details.code)) return e.details.code;
     if (typeof e.sqlState === 'string') return e.sqlState;
     current = e.cause;
   }
