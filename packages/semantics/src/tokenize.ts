@@ -3,8 +3,6 @@ import { isAscii } from './fold.js';
 // Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
 // is tokenized like Latin text.
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
-// The same split for ASCII text, without Unicode property lookups.
-const ASCII_RUNS = /()([a-z0-9]+)/g;
 const HAS_DIGIT = /\p{N}/u;
 const HAS_LETTER = /\p{L}/u;
 const LETTERS_OR_DIGITS = /\p{L}+|\p{N}+/gu;
@@ -171,20 +169,38 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
   // The parts of a camelCase word go after it, so "livesIn" is also "lives in".
   if (CAMEL.test(text)) text = text.replace(CAMEL_WORDS, (w) => `${w} ${w.replace(CAMEL_BOUNDARY, '$1 ')}`);
   // Whitespace needs no collapsing here: runs split on it anyway.
-  const folded = (isAscii(text) ? text : text.normalize('NFKC')).toLowerCase();
-  for (const m of folded.matchAll(isAscii(folded) ? ASCII_RUNS : RUNS)) {
-    if (m[1]) cjkTokens(m[1], out);
-    else {
-      const word = m[2]!;
-      if (!keep && EN_STOPWORDS.has(word)) continue;
-      out.push(cachedStem(word));
-      // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
-      if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
-        for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
+  const ascii = isAscii(text);
+  const folded = (ascii ? text : text.normalize('NFKC')).toLowerCase();
+  if (ascii) {
+    // Most of a large index is ASCII text: words of [a-z0-9] found by hand, without a regex
+    // match object per word.
+    let from = -1;
+    for (let i = 0; i <= folded.length; i++) {
+      const c = i < folded.length ? folded.charCodeAt(i) : 0;
+      const inWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+      if (inWord) {
+        if (from < 0) from = i;
+      } else if (from >= 0) {
+        wordTokens(folded.slice(from, i), keep, out);
+        from = -1;
       }
     }
+    return out;
+  }
+  for (const m of folded.matchAll(RUNS)) {
+    if (m[1]) cjkTokens(m[1], out);
+    else wordTokens(m[2]!, keep, out);
   }
   return out;
+}
+
+function wordTokens(word: string, keep: boolean, out: string[]): void {
+  if (!keep && EN_STOPWORDS.has(word)) return;
+  out.push(cachedStem(word));
+  // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
+  if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
+    for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
+  }
 }
 
 /** True when the token is a single CJK character (it gets {@link UNIGRAM_WEIGHT} in queries). */
