@@ -39,11 +39,14 @@ function recall(retrieved: string[], relevant: string[], k: number): number {
 
 const idOf = (t: Triple) => String(t[3]?.id);
 
+/** The labeled question sets in eval/: tuning, held out (both used in development), test. */
+export type QuestionSet = 'questions.json' | 'questions-heldout.json' | 'questions-test.json';
+
 /**
- * Runs both retrieval methods over a labeled question set in eval/ (the development set by
- * default, or the held-out set) and returns recall@k for each.
+ * Runs both retrieval methods over a labeled question set in eval/ (the tuning set by default)
+ * and returns recall@k for each.
  */
-export async function evaluate(options: { k?: number; questions?: 'questions.json' | 'questions-heldout.json' } = {}): Promise<EvalReport> {
+export async function evaluate(options: { k?: number; questions?: QuestionSet } = {}): Promise<EvalReport> {
   const k = options.k ?? 5;
   const storage = new InMemoryLongTermStorage();
   const all = new Map<string, Triple[]>();

@@ -32,7 +32,7 @@ export {
   type TriplesSink,
 } from './knowledge-store.js';
 export { mergeTriples, tripleIdentity, tripleIdentityHash, type MergeTriplesOptions, type MergeTriplesResult } from './merge-triples.js';
-export { tokenize, stem } from './tokenize.js';
+export { clearTokenizerCaches, tokenize, stem, type TokenizeOptions } from './tokenize.js';
 export { TripleIndex, type ScoredTriple, type Bm25Params } from './triple-index.js';
 export { KnowledgeIndexCache, defaultKnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
 export { retrieveRelevantKnowledge, loadTripleIndex, substringRetrieve, type RetrieveOptions } from './retrieve.js';

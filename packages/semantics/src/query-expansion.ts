@@ -1,5 +1,6 @@
+import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
-import { CONCEPT_GROUPS, QUESTION_CONCEPTS } from './thesaurus.js';
+import { CONCEPT_GROUPS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
 
 /** How much a term brought in by a concept group counts, relative to the query's own terms. */
@@ -23,16 +24,19 @@ interface Group {
 
 let groups: Group[] | undefined;
 let questionGroups: Group[] | undefined;
+let narrowerGroups: Group[] | undefined;
 let byToken: Map<string, number[]> | undefined;
 
-function toGroup(words: readonly string[]): Group {
-  const terms = words.map((t) => tokenize(t)).filter((t) => t.length > 0);
+function toGroup(words: readonly string[], keepStopwords = false): Group {
+  const terms = words.map((t) => tokenize(t, { keepStopwords })).filter((t) => t.length > 0);
   return { terms, tokens: [...new Set(terms.flat())] };
 }
 
 function build(): void {
-  groups = CONCEPT_GROUPS.map(toGroup);
-  questionGroups = QUESTION_CONCEPTS.map(([, words]) => toGroup(words));
+  groups = CONCEPT_GROUPS.map((words) => toGroup(words));
+  // Kept whole: "from" is what a "where … from" question wants in a predicate.
+  questionGroups = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
+  narrowerGroups = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
   byToken = new Map();
   groups.forEach((g, i) => {
     for (const term of g.terms) {
@@ -70,6 +74,11 @@ export function expandQuery(query: string, options: { expand?: boolean } = {}): 
   QUESTION_CONCEPTS.forEach(([pattern], i) => {
     if (pattern.test(folded)) touched.push(questionGroups![i]!);
   });
+  NARROWER_CONCEPTS.forEach(([pattern], i) => {
+    if (pattern.test(folded)) touched.push(narrowerGroups![i]!);
+  });
+  const types = askedTypes(folded);
+  if (types.length > 0) touched.push({ terms: [], tokens: types });
   for (const g of touched) {
     const weights = new Map<string, number>();
     for (const tok of g.tokens) {

@@ -174,3 +174,31 @@ describe('KnowledgeIndexCache', () => {
     expect(await retrieveRelevantKnowledge(two, 'u1', 'likes', { cache })).toEqual([['u', 'likes', 'coffee']]);
   });
 });
+
+describe('retrieval mechanisms', () => {
+  const people: Triple[] = [
+    ['user', 'hasPet', 'a cat named Mochi'],
+    ['user', 'from', 'Minneapolis'],
+    ['user', 'employees', 'four part-time baristas'],
+    ['user', 'likes', 'long walks'],
+    ['user', 'birthday', 'March 3'],
+    ['user', 'enjoys', 'board games'],
+  ];
+
+  it('matches the parts of camelCase predicates', async () => {
+    const storage = await setup(people);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'does she have a pet?', 1))[0]).toEqual(people[0]);
+  });
+
+  it('indexes a stop-word-only predicate, so "where … from" finds it', async () => {
+    const storage = await setup(people);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'where is he originally from', 1))[0]).toEqual(people[1]);
+  });
+
+  it('answers "how many" with a triple holding a number and "when" with a date', async () => {
+    const storage = await setup(people.filter((t) => t[1] !== 'birthday'));
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'how many people work for him', 1))[0]).toEqual(people[2]);
+    const dated = await setup(people.filter((t) => t[1] !== 'employees'));
+    expect((await retrieveRelevantKnowledge(dated, 'u1', 'when should I send a card', 1))[0]).toEqual(people[4]);
+  });
+});

@@ -38,10 +38,13 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   // learning and tools
   ['study', 'studied', 'learn', 'learning', 'course', 'class', 'lesson', 'tutor', '学', '学习', '在学', '课', '课程', '上课', '报名', '培训', '课外班'],
   ['school', 'university', 'college', 'degree', 'graduated', 'education', '学校', '大学', '毕业', '学历', '上学', '在读', '幼儿园', '小学'],
-  ['degree', 'master', 'masters', 'phd', 'doctorate', 'bachelor', 'major', '学位', '硕士', '博士', '本科', '专业', '学历'],
+  ['degree', 'master', 'masters', 'phd', 'doctorate', 'bachelor', 'major', 'mba', '学位', '硕士', '博士', '本科', '专业', '学历'],
+  ['education', 'educational', 'background', 'studied', 'graduated', 'alma mater', 'degree', 'major', 'mba', 'university', 'college',
+    '教育', '学历', '毕业', '毕业于', '读书', '专业', '学位', '大学', '母校'],
   ['exam', 'test', 'grade', 'grades', 'homework', 'score', '考试', '成绩', '作业', '试卷', '分数', '年级', '班级'],
   ['programming', 'code', 'coding', 'language', 'python', 'script', 'java', 'rust', 'javascript', 'typescript', 'kotlin', 'swift', 'c++', '编程', '代码', '写代码', '语言', '脚本'],
   ['tool', 'tools', 'software', 'app', 'apps', 'system', 'platform', 'use', 'uses', 'using', '工具', '软件', '应用', '系统', '平台', '使用', '常用',],
+  ['editor', 'text editor', 'code editor', '编辑器'],
   ['database', 'db', 'cache', 'storage', 'postgresql', 'mysql', 'redis', 'mongodb', 'tidb', 'sqlite', 'milvus', 'elasticsearch', 'vector', '数据库', '缓存', '存储', '向量数据库'],
   ['model', 'framework', 'gpu', 'train', 'training', 'pytorch', 'tensorflow', 'jax', 'cuda', 'h100', 'a100', '模型', '框架', '训练', '算力'],
   ['research', 'paper', 'thesis', 'topic', '研究', '论文', '方向', '课题'],
@@ -63,6 +66,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['vegetarian', 'vegan', 'restriction', 'avoid', 'avoids', '素食', '不吃', '忌口', '避免'],
   // leisure
   ['hobby', 'hobbies', 'interest', 'pastime', 'enjoy', 'likes', 'free time', 'club', 'plays', 'practice', 'learning', '爱好', '兴趣', '喜欢', '业余', '休闲', '弹', '练', '玩'],
+  ['like', 'likes', 'love', 'loves', 'favorite', 'favourite', 'enjoy', 'enjoys', 'fan', 'prefer', '喜欢', '最爱', '爱', '热爱', '偏爱', '最喜欢'],
   ['read', 'reading', 'book', 'books', 'novel', '读', '看书', '书'],
   ['listen', 'listening', 'podcast', 'music', 'song', 'band', 'singer', 'musician', '听', '音乐', '歌', '歌手', '播客'],
   ['watch', 'watching', 'movie', 'film', 'tv', 'show', 'series', '看', '电影', '电视剧', '剧', '在追'],
@@ -75,7 +79,8 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['accountant', 'bookkeeping', 'accounting', 'taxes', '会计', '记账', '报税'],
   ['insurance', '保险', '医疗险', '重疾险'],
   ['car', 'drive', 'drives', 'vehicle', 'van', '车', '开车', '汽车'],
-  ['commute', 'commutes', 'transport', 'office', 'get to', '通勤', '上下班', '交通', '地铁'],
+  ['commute', 'commutes', 'transport', 'office', 'get to', 'drive', 'drives', 'car', 'bus', 'subway', 'metro', 'train', 'streetcar', 'tram', 'walk', 'bike',
+    '通勤', '上下班', '交通', '地铁', '公交', '开车', '骑车', '步行', '打车'],
   ['phone', 'laptop', 'computer', 'device', '手机', '电脑', '笔记本'],
   ['birthday', 'born', '生日', '出生'],
   ['marketing', 'market', 'advertise', 'advertising', 'ads', 'promotion', 'newsletter', 'email', 'social media', '营销', '推广', '宣传'],
@@ -93,10 +98,25 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
  * Matched on the folded query; the terms join the query like a concept group.
  */
 export const QUESTION_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[] = [
-  [/\bwhere\b|哪里|哪儿|在哪(?![家个些种])|什么地方|哪个城市/u, ['live', 'based', 'city', 'located', 'address', 'neighborhood', 'hometown', '住', '居住', '城市', '地址', '位于', '老家', '所在地']],
-  [/\bwho\b|谁/u, ['wife', 'husband', 'partner', 'friend', 'colleague', 'manager', 'mentor', 'mother', 'father', 'sister', 'brother', 'son', 'daughter', '妻子', '丈夫', '朋友', '同事', '领导', '导师', '母亲', '父亲', '儿子', '女儿']],
+  [/\bwhere\b|哪里|哪儿|在哪(?![家个些种])|什么地方|哪个城市/u, ['live', 'based', 'city', 'located', 'address', 'neighborhood', 'hometown', 'from', 'born', 'grew up', '住', '居住', '城市', '地址', '位于', '老家', '所在地']],
+  [/\bwho\b|谁/u, ['wife', 'husband', 'partner', 'friend', 'colleague', 'coworker', 'team', 'reports to', 'works with', 'boss', 'advisor', 'manager', 'mentor', 'mother', 'father', 'sister', 'brother', 'son', 'daughter', '妻子', '丈夫', '朋友', '同事', '领导', '导师', '母亲', '父亲', '儿子', '女儿']],
   [/\bwhen\b|什么时候|几时|哪天|几月|日期/u, ['date', 'deadline', 'birthday', 'due', 'schedule', 'month', '日期', '截止', '生日', '时间', '月', '日']],
   [/\bhow old\b|多大|几岁|年龄/u, ['age', 'old', 'born', 'birthday', '年龄', '岁', '生日', '出生']],
   [/\bhow much\b|\bhow many\b|多少|几个/u, ['price', 'cost', 'budget', 'number', 'count', 'revenue', 'rent', '价格', '预算', '数量', '收入', '房租', '万', '元']],
   [/\bwhy\b|为什么|为何|原因/u, ['because', 'reason', 'due to', '因为', '原因', '由于']],
 ];
+
+/**
+ * Broad concepts and what they usually cover, one way only: a question about hobbies wants the
+ * user's music, reading, sports and games, but a question about music does not want every
+ * hobby. Matched on the folded query; the terms join it like a concept group.
+ */
+export const NARROWER_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[] = [
+  [/hobb|pastime|free time|spare time|for fun|爱好|兴趣|业余|消遣|休闲/u,
+    ['music', 'listens', 'reading', 'book', 'sport', 'exercise', 'photography', 'game', 'hiking', 'cooking', 'instrument', 'piano', 'guitar', 'painting', 'dance',
+      '音乐', '听', '看书', '阅读', '运动', '摄影', '游戏', '徒步', '做饭', '乐器', '钢琴', '吉他', '画画', '跳舞', '唱歌']],
+  [/medicat|medicine|\bmeds?\b|prescri|吃药|药物|用药/u, ['condition', 'health', 'diagnosed', 'illness', '患有', '病', '疾病', '健康']],
+  [/lose weight|losing weight|weight loss|slim|减肥|减重|瘦身/u, ['exercise', 'workout', 'diet', 'walk', 'run', 'gym', '运动', '锻炼', '健身', '快走', '跑步', '饮食', '控制']],
+  [/health|身体|健康/u, ['condition', 'illness', 'allergic', 'injury', 'medication', 'diagnosed', '患有', '病', '过敏', '受伤', '药']],
+];
+

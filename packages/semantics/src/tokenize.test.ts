@@ -16,6 +16,19 @@ describe('tokenize', () => {
     expect(tokenize('python3')).toEqual(['python3', 'python', '3']);
   });
 
+  it('splits camelCase words into their parts as well, and snake_case anyway', () => {
+    expect(tokenize('hasPet')).toEqual(['haspet', 'pet']);
+    expect(tokenize('livesIn')).toEqual(['livesin', stem('lives')]);
+    expect(tokenize('work_schedule')).toEqual(['work', 'schedul']);
+    expect(tokenize('iPhone 15')).toEqual(expect.arrayContaining(['iphon', 'phon', '15']));
+  });
+
+  it('keeps stop words when asked, and drops Chinese question scaffolding', () => {
+    expect(tokenize('from')).toEqual([]);
+    expect(tokenize('from', { keepStopwords: true })).toEqual(['from']);
+    expect(tokenize('她妈妈身体怎么样')).not.toContain('样');
+  });
+
   it('handles characters outside the BMP without splitting them', () => {
     const tokens = tokenize('𠮷野家');
     expect(tokens).toContain('𠮷');

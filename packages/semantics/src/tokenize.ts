@@ -3,11 +3,13 @@ import { isAscii } from './fold.js';
 // Han, kana and the CJK symbols that live between them; Hangul is written with spaces, so it
 // is tokenized like Latin text.
 const CJK_CHAR = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]/u;
-// The same split for ASCII text, without Unicode property lookups.
-const ASCII_RUNS = /()([a-z0-9]+)/g;
 const HAS_DIGIT = /\p{N}/u;
 const HAS_LETTER = /\p{L}/u;
 const LETTERS_OR_DIGITS = /\p{L}+|\p{N}+/gu;
+// A lower-case letter followed by a capital: "livesIn", "hasPet", "MacBook" (camelCase).
+const CAMEL = /[a-z][A-Z]/;
+const CAMEL_WORDS = /[A-Za-z]*[a-z][A-Z][A-Za-z]*/g;
+const CAMEL_BOUNDARY = /([a-z])(?=[A-Z])/g;
 const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
 
 // Particles and question words: bigrams containing them are mostly noise ("的编", "什么").
@@ -17,6 +19,7 @@ const CJK_STOPWORDS = new Set([
   '对', '从', '给', '让', '会', '要', '想', '请', '问', '吗', '么', '什么', '哪', '哪些', '哪里', '哪个', '怎么', '怎样', '如何', '为什么',
   '这个', '那个', '一个', '一下', '请问', '知道', '告诉', '多少', '几', '个', '些', '之', '其', '该', '用户', '他的', '她的', '我的',
   '最近', '现在', '目前', '平时', '主要', '经常', '一般', '通常', '一直', '有没有', '是不是', '情况', '方面', '问题',
+  '怎么样', '什么样', '是否', '会不会', '能不能', '可以', '一些', '他们', '她们', '平常', '大概', '了解', '关于', '的话', '东西', '事情',
 ]);
 const EN_STOPWORDS = new Set(
   ('a an the is are was were be been being am do does did doing what which who whom whose where when why how ' +
@@ -26,6 +29,13 @@ const EN_STOPWORDS = new Set(
     'tell know please user users s t also just ever currently now then anything something kind sort ' +
     'recently lately usually mainly mostly often really')
     .split(' '),
+);
+
+// Stop words of two or more characters wherever they occur in a run, longest first: the
+// segmenter cuts question scaffolding inconsistently ("怎么样" comes out as "怎么" + "样").
+const CJK_STOP_PHRASES = new RegExp(
+  [...CJK_STOPWORDS].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length).join('|'),
+  'gu',
 );
 
 const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
@@ -89,11 +99,12 @@ function cjkTokens(run: string, out: string[]): void {
     cached = [];
     // Characters inside a stop word ("用户", "什么") yield no unigrams or bigrams either.
     const stopAt = new Set<number>();
+    for (const m of run.matchAll(CJK_STOP_PHRASES)) for (let k = 0; k < m[0].length; k++) stopAt.add(m.index + k);
     for (const s of segmenter.segment(run)) {
       if (!s.isWordLike) continue;
       if (CJK_STOPWORDS.has(s.segment)) {
         for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
-      } else if (s.segment.length >= 2) cached.push(s.segment);
+      } else if (s.segment.length >= 2 && !stopAt.has(s.index)) cached.push(s.segment);
     }
     // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
     const chars: Array<[string, number]> = [];
@@ -121,34 +132,75 @@ function cjkTokens(run: string, out: string[]): void {
 }
 
 /**
+ * Empties the tokenizer's memo of Chinese/Japanese runs and English stems (bounded anyway).
+ * For benchmarks that measure a cold start, and for freeing memory.
+ */
+export function clearTokenizerCaches(): void {
+  runCache.clear();
+  stemCache.clear();
+}
+
+/** Options of {@link tokenize}. */
+export interface TokenizeOptions {
+  /**
+   * Keep English stop words. Retrieval indexes a predicate made only of stop words ("from",
+   * "has") with them, so the relation is not lost.
+   */
+  keepStopwords?: boolean;
+}
+
+/**
  * The tokens retrieval and the hashing embedder use, after NFKC and lower-casing:
  * for Chinese and Japanese text, `Intl.Segmenter` words of two or more characters, character
  * bigrams and single characters (particles and question words dropped); for other scripts,
- * words with English stop words dropped and a light English {@link stem}.
+ * words with English stop words dropped and a light English {@link stem}. camelCase words
+ * (`livesIn`, `MacBook`) also give their parts; snake_case and kebab-case split anyway.
  *
  * @example
  * ```ts
  * tokenize('用户喜欢喝咖啡'); // ['喜欢', '咖啡', '户', '喜', '喜欢', '欢', '欢喝', '喝', '喝咖', '咖', '咖啡', '啡', ...]
  * tokenize('Which databases does she use?'); // ['databas', 'us']
+ * tokenize('hasPet'); // ['haspet', 'pet']
  * ```
  */
-export function tokenize(text: string): string[] {
+export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
   const out: string[] = [];
+  const keep = options.keepStopwords === true;
+  // The parts of a camelCase word go after it, so "livesIn" is also "lives in".
+  if (CAMEL.test(text)) text = text.replace(CAMEL_WORDS, (w) => `${w} ${w.replace(CAMEL_BOUNDARY, '$1 ')}`);
   // Whitespace needs no collapsing here: runs split on it anyway.
-  const folded = (isAscii(text) ? text : text.normalize('NFKC')).toLowerCase();
-  for (const m of folded.matchAll(isAscii(folded) ? ASCII_RUNS : RUNS)) {
-    if (m[1]) cjkTokens(m[1], out);
-    else {
-      const word = m[2]!;
-      if (EN_STOPWORDS.has(word)) continue;
-      out.push(cachedStem(word));
-      // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
-      if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
-        for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (!EN_STOPWORDS.has(part)) out.push(stem(part));
+  const ascii = isAscii(text);
+  const folded = (ascii ? text : text.normalize('NFKC')).toLowerCase();
+  if (ascii) {
+    // Most of a large index is ASCII text: words of [a-z0-9] found by hand, without a regex
+    // match object per word.
+    let from = -1;
+    for (let i = 0; i <= folded.length; i++) {
+      const c = i < folded.length ? folded.charCodeAt(i) : 0;
+      const inWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+      if (inWord) {
+        if (from < 0) from = i;
+      } else if (from >= 0) {
+        wordTokens(folded.slice(from, i), keep, out);
+        from = -1;
       }
     }
+    return out;
+  }
+  for (const m of folded.matchAll(RUNS)) {
+    if (m[1]) cjkTokens(m[1], out);
+    else wordTokens(m[2]!, keep, out);
   }
   return out;
+}
+
+function wordTokens(word: string, keep: boolean, out: string[]): void {
+  if (!keep && EN_STOPWORDS.has(word)) return;
+  out.push(cachedStem(word));
+  // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
+  if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
+    for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
+  }
 }
 
 /** True when the token is a single CJK character (it gets {@link UNIGRAM_WEIGHT} in queries). */

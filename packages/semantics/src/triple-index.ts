@@ -1,3 +1,4 @@
+import { answerTypes, DATE_TOKEN, NUMBER_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
 import { tripleIdentityHash } from './merge-triples.js';
 import { expandQuery } from './query-expansion.js';
@@ -29,6 +30,8 @@ const ENTITY_HOP_SEEDS = 5;
 const ENTITY_HOP_SHARE = 0.6;
 /** The share a match passes on to other triples about the same (non-dominant) subject. */
 const SAME_SUBJECT_SHARE = 0.4;
+/** How many times a predicate's tokens count (BM25F-style field weight; subject and object 1). */
+const PREDICATE_WEIGHT = 2;
 /** Bounds the hop's cost on lists with very many distinct subjects. */
 const MAX_ENTITY_CHECKS = 20_000;
 
@@ -77,22 +80,40 @@ export class TripleIndex {
     this.#ended = new Uint8Array(n);
     this.#starts = new Int32Array(n + 1);
     this.#scratch = new Float64Array(n);
-    const texts: string[] = new Array<string>(n);
+    // The lower-cased "s p o" of every triple, NUL after each, appended to one string: V8 keeps
+    // it as a rope and flattens it once (on the first search), which measured several times
+    // cheaper than joining an array of texts and lower-casing megabytes at once. Subjects and
+    // predicates repeat: lower-cased once each.
+    let joined = '';
+    const lowerCache = new Map<string, string>();
+    const lower = (field: string): string => {
+      let l = lowerCache.get(field);
+      if (l === undefined) {
+        l = field.toLowerCase();
+        if (lowerCache.size < 100_000) lowerCache.set(field, l);
+      }
+      return l;
+    };
     let offset = 0;
     let total = 0;
     // Pass 1: token ids of each document as (id, tf) pairs in one growing buffer.
-    const fieldIds = new Map<string, Int32Array>();
-    const idsOf = (field: string, memo: boolean): Int32Array => {
-      let ids = memo ? fieldIds.get(field) : undefined;
+    // Subjects and predicates apart: a stop-word-only predicate tokenizes differently.
+    const fieldIds = [new Map<string, Int32Array>(), new Map<string, Int32Array>()] as const;
+    const idOf = (token: string): number => {
+      let id = this.#tokenIds.get(token);
+      if (id === undefined) this.#tokenIds.set(token, (id = this.#tokenIds.size));
+      return id;
+    };
+    const idsOf = (field: string, memo: boolean, predicate: boolean): Int32Array => {
+      const memoMap = fieldIds[predicate ? 1 : 0];
+      let ids = memo ? memoMap.get(field) : undefined;
       if (!ids) {
-        const tokens = tokenize(field);
+        let tokens = tokenize(field);
+        // A predicate made only of stop words ("from", "has") keeps them: it is the relation.
+        if (predicate && tokens.length === 0) tokens = tokenize(field, { keepStopwords: true });
         ids = new Int32Array(tokens.length);
-        for (let k = 0; k < tokens.length; k++) {
-          let id = this.#tokenIds.get(tokens[k]!);
-          if (id === undefined) this.#tokenIds.set(tokens[k]!, (id = this.#tokenIds.size));
-          ids[k] = id;
-        }
-        if (memo && fieldIds.size < 200_000) fieldIds.set(field, ids);
+        for (let k = 0; k < tokens.length; k++) ids[k] = idOf(tokens[k]!);
+        if (memo && memoMap.size < 200_000) memoMap.set(field, ids);
       }
       return ids;
     };
@@ -102,7 +123,7 @@ export class TripleIndex {
     // Term frequencies without sorting: where each token's pair for the current document is.
     let seenIn = new Int32Array(1024).fill(-1);
     let slot = new Int32Array(1024);
-    const addToken = (id: number, doc: number) => {
+    const addToken = (id: number, doc: number, times: number) => {
       if (id >= seenIn.length) {
         const size = Math.max(seenIn.length * 2, id + 1);
         const s2 = new Int32Array(size).fill(-1);
@@ -113,7 +134,7 @@ export class TripleIndex {
         slot = p2;
       }
       if (seenIn[id] === doc) {
-        pairs[slot[id]! + 1]!++;
+        pairs[slot[id]! + 1]! += times;
         return;
       }
       if (used + 2 > pairs.length) {
@@ -124,22 +145,27 @@ export class TripleIndex {
       seenIn[id] = doc;
       slot[id] = used;
       pairs[used++] = id;
-      pairs[used++] = 1;
+      pairs[used++] = times;
     };
     for (let i = 0; i < n; i++) {
       const t = triples[i]!;
-      texts[i] = `${t[0]} ${t[1]} ${t[2]}`;
+      const ls = lower(t[0]);
+      const lp = lower(t[1]);
+      const lo = t[2].toLowerCase();
+      joined += `${ls} ${lp} ${lo}\u0000`;
       this.#starts[i] = offset;
-      offset += texts[i]!.length + 1;
+      offset += ls.length + lp.length + lo.length + 3;
       if (typeof t[3]?.endTime === 'string') this.#ended[i] = 1;
       docPairStart[i] = used;
       let len = 0;
       for (let f = 0; f < 3; f++) {
         // Subjects and predicates repeat across a user's triples: tokenize each once. Objects
         // are mostly distinct, and remembering them costs more than it saves.
-        const ids = idsOf(t[f] as string, f < 2);
-        for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i);
-        len += ids.length;
+        const ids = idsOf(t[f] as string, f < 2, f === 1);
+        // The predicate is the relation a question asks about: it counts more than the rest.
+        const times = f === 1 ? PREDICATE_WEIGHT : 1;
+        for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i, times);
+        len += ids.length * times;
       }
       this.#docLength[i] = len;
       total += len;
@@ -181,25 +207,29 @@ export class TripleIndex {
       if ((list.length === most && most >= 2) || (n >= 20 && list.length > n * 0.2)) continue;
       this.#entities.set(s, list);
     }
-    // Lower-casing once is much cheaper than per triple; it keeps offsets valid unless a
-    // character changes length (a dotted capital I does), and then each text is done alone.
-    const joined = texts.join('\u0000');
-    const lowered = joined.toLowerCase();
-    if (lowered.length === joined.length) this.#joined = lowered;
-    else {
-      let at = 0;
-      for (let i = 0; i < n; i++) {
-        texts[i] = texts[i]!.toLowerCase();
-        this.#starts[i] = at;
-        at += texts[i]!.length + 1;
-      }
-      this.#starts[n] = at;
-      this.#joined = texts.join('\u0000');
-    }
+    this.#joined = joined;
     this.#avgLength = n > 0 ? total / n || 1 : 1;
   }
 
   #byIdentity: Map<string, number> | undefined;
+  // Triples whose object holds a number / a date (see answer-types.ts), found on the first
+  // question asking for one: most indexes never need them, so loading does not pay for them.
+  #typed: Map<string, Int32Array> | undefined;
+
+  #typedDocs(type: string): Int32Array {
+    if (!this.#typed) {
+      const numbers: number[] = [];
+      const dates: number[] = [];
+      for (let i = 0; i < this.triples.length; i++) {
+        for (const found of answerTypes(this.triples[i]![2])) (found === NUMBER_TOKEN ? numbers : dates).push(i);
+      }
+      this.#typed = new Map([
+        [NUMBER_TOKEN, Int32Array.from(numbers)],
+        [DATE_TOKEN, Int32Array.from(dates)],
+      ]);
+    }
+    return this.#typed.get(type) ?? new Int32Array(0);
+  }
 
   /**
    * The position of the triple with this identity hash (`tripleIdentityHash`), checking `hint`
@@ -262,6 +292,13 @@ export class TripleIndex {
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
+      if (tok === NUMBER_TOKEN || tok === DATE_TOKEN) {
+        // An answer type counts like a term occurring once in the object.
+        const docs = this.#typedDocs(tok);
+        const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
+        for (const d of docs) add(d, (weight * idf * (k1 + 1)) / (1 + k1 * (1 - b + (b * this.#docLength[d]!) / this.#avgLength)));
+        return;
+      }
       const id = this.#tokenIds.get(tok);
       if (id === undefined) return;
       const from = this.#postingStart[id]!;

@@ -56,6 +56,24 @@ describe('parseTriples', () => {
     ]);
   });
 
+  it('reads a file without blank lines in one pass, with the same results and line numbers', () => {
+    const skipped: SkippedLine[] = [];
+    const text = '["a","b","c"]\r\n["x","y"]\n{"s":1}\n[1, 1.0, true]\n["d","e","f",{"time":"t"}]\n';
+    expect(parseTriples(text, { onSkip: (s) => skipped.push(s) })).toEqual([
+      ['a', 'b', 'c'],
+      ['1', '1.0', 'True'],
+      ['d', 'e', 'f', { time: 't' }],
+    ]);
+    expect(skipped).toMatchObject([
+      { line: 2, reason: 'not-a-triple', text: '["x","y"]' },
+      { line: 3, reason: 'not-a-triple', text: '{"s":1}' },
+    ]);
+  });
+
+  it('does not take two arrays on one line for two lines', () => {
+    expect(() => parseTriples('["a","b","c"],["d","e","f"]\n["g","h","i"]', { key: 'k' })).toThrow(/k line 1 is not JSON/);
+  });
+
   it('converts non-strings the way Python str() does', () => {
     const text = '[1, 1.0, true]\n[null, false, 12345678901234567890]\n[1e16, 0.00001, [1, "a", {"k": 2.5}]]\n["s", "p", {"a": "it\'s"}]';
     expect(parseTriples(text)).toEqual([
