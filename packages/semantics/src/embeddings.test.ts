@@ -105,12 +105,14 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
     const baseURL = await serve(() => {
       calls++; // never answers
     });
-    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, apiKey: 'sk-secret-123', model: 'm', dimensions: 1, timeoutMs: 50, maxRetries: 1, retryDelayMs: 1 });
+    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, apiKey: 'sk-secret-123', model: 'm', dimensions: 1, timeoutMs: 300, maxRetries: 1, retryDelayMs: 1 });
     const error = await provider.embed(['x']).catch((e: unknown) => e);
     expect(MemoryError.isInstance(error)).toBe(true);
+    // The message counts the attempts. The server runs in this process, so on a busy machine a
+    // request can time out before its handler ran: the handler's count is only an upper bound.
     expect((error as Error).message).toMatch(/failed after 2 attempts: (TimeoutError|AbortError)/);
     expect((error as Error).message).not.toContain('sk-secret-123');
-    expect(calls).toBe(2);
+    expect(calls).toBeLessThanOrEqual(2);
   });
 
   it('maps 401 to ConfigurationError and scrubs a key echoed by the server', async () => {
