@@ -11,6 +11,7 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   'semantics-retrieval': () => import('./semantics-retrieval.js'),
   archive: () => import('./archive.js'),
   conversations: () => import('./conversations.js'),
+  'conversations-pglite': () => import('./conversations-pglite.js'),
 };
 
 const args = process.argv.slice(2);
