@@ -64,6 +64,9 @@ export async function deleteCounted(sql: Sql, table: 'messages_archive' | 'sessi
  * A crash before the commit leaves the rows and status as they were (objects, if any, are
  * overwritten by the rerun); a crash after it leaves a verified export. Returns `null` when no
  * session is due.
+ *
+ * Objects are written only while the row lock is held: `purgeUser` of `@memory/conversations`
+ * relies on it (it locks a user's sessions before deleting their exports), so keep it that way.
  */
 export function deepArchiveNext(
   db: MemoryDb,
