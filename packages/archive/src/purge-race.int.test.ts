@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { MemoryDb } from '@memory/db';
+import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
 import { archivePrefix, createConversationStore } from '@memory/conversations';
@@ -125,6 +125,32 @@ describeEachDatabase(
       expect(await storage.listPrefix('')).toEqual((await storage.listPrefix(archivePrefix(kept))));
       expect(await sessionsOf(db, 'leaving')).toBe(0);
       expect(await countRows(db, 'messages_archive', purged)).toBe(0);
+    });
+
+    it('removes an export whose archiver lost its connection while the purge went ahead', async () => {
+      const purged = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4, userId: 'leaving' });
+      const gated = gatedStorage(storage, 'put');
+      // A pool of its own, never closed: the pool keeps the broken connection checked out (the
+      // failed rollback never hands it back), so close() would wait for it for ever. The worker's
+      // exit ends it, and the suite's database is dropped WITH (FORCE).
+      const doomed = createMemoryDb({ url: ctx.url, embeddingDimensions: 3 });
+      const run = createArchiver({ db: doomed, storage: gated.storage }).runArchive({ now });
+      const failed = run.then(
+        () => null,
+        (error: unknown) => error,
+      );
+      await gated.entered;
+      // The server ends the archiver's connection (a network cut, an admin): its lock is gone.
+      const [victim] = await sqlOutside(db).query<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND state LIKE 'idle in transaction%'",
+      );
+      expect(victim).toBeDefined();
+      await sqlOutside(db).query('SELECT pg_terminate_backend($1)', [victim!.pid]);
+      const counts = await createConversationStore(db).purgeUser('leaving', { longTermStorage: storage });
+      expect(counts.sessions).toBe(1);
+      gated.release(); // the archiver's process goes on writing its export
+      expect(await failed).toBeInstanceOf(Error);
+      expect(await storage.listPrefix(archivePrefix(purged))).toEqual([]);
     });
   },
   { engines: ['postgres'] },

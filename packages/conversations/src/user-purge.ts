@@ -37,7 +37,9 @@ interface Count {
  * Holding the locks while objects are deleted means appends to those sessions wait for the
  * batch; they are being erased anyway. What no row lock can stop is an archiver whose database
  * connection broke in the middle of an export: the server releases its lock, and its process
- * may still finish writing objects after the purge is done (its transaction then fails).
+ * may still finish writing objects after the purge is done. Its transaction then fails, and the
+ * archiver removes what it wrote when the session no longer exists; only if that archiver also
+ * dies (or loses the database for good) before that check can its objects remain.
  */
 export async function purgeUser(ctx: StoreContext, userId: string, options: PurgeUserOptions): Promise<PurgeUserResult> {
   const user = checkUserId(userId);
