@@ -5,8 +5,8 @@ import { SessionStatus } from '@memory/models';
 import { encodeMessageLine, encodeSummaryLine, type MessageExportRow, type SummaryExportRow } from './export-lines.js';
 import { moveMessagesToArchive } from './hot-to-cold.js';
 import { archiveObjectKeys } from './object-layout.js';
-import { buildSessionExport, writeAndVerifySessionExport } from './session-export.js';
-import { inTransaction, isoUtc, toCount, type Sql } from './sql.js';
+import { buildSessionExport, removeSessionObjects, writeAndVerifySessionExport } from './session-export.js';
+import { inTransaction, isoUtc, sqlOutside, toCount, type Sql } from './sql.js';
 
 /** The audit action written when a session is exported to long-term storage. */
 export const ARCHIVE_AUDIT_ACTION = 'archive_session';
@@ -64,11 +64,49 @@ export async function deleteCounted(sql: Sql, table: 'messages_archive' | 'sessi
  * A crash before the commit leaves the rows and status as they were (objects, if any, are
  * overwritten by the rerun); a crash after it leaves a verified export. Returns `null` when no
  * session is due.
+ *
+ * Objects are written only while the row lock is held: `purgeUser` of `@memory/conversations`
+ * relies on it (it locks a user's sessions before deleting their exports), so keep it that way.
+ * When the transaction fails after objects may have been written and the session no longer
+ * exists (the connection broke, the server dropped the lock, a purge removed the session), the
+ * objects are removed: they would otherwise outlive the session.
  */
-export function deepArchiveNext(
+export async function deepArchiveNext(
   db: MemoryDb,
   storage: LongTermStorage,
   options: { deepCutoff: Date; deleteCutoff: Date | null; actor: string },
+): Promise<DeepSessionResult | null> {
+  /** Set once objects may have been written: a failed transaction then checks for orphans. */
+  let writing: string | null = null;
+  try {
+    return await exportNext(db, storage, options, (sessionId) => (writing = sessionId));
+  } catch (error) {
+    if (writing !== null) await dropOrphanedExport(db, storage, writing);
+    throw error;
+  }
+}
+
+/**
+ * After a failed export: when the session no longer exists (its database connection broke, the
+ * server released the row lock and a purge or delete removed the session meanwhile), what this
+ * export wrote belongs to nobody and is removed. When the session is still there its rows are
+ * too (the transaction failed) and a rerun overwrites the objects, so they stay. Best effort:
+ * the export's own error is what the caller needs to see.
+ */
+async function dropOrphanedExport(db: MemoryDb, storage: LongTermStorage, sessionId: string): Promise<void> {
+  try {
+    const [row] = await sqlOutside(db).query('SELECT 1 AS present FROM sessions WHERE id = $1', [sessionId]);
+    if (!row) await removeSessionObjects(storage, sessionId);
+  } catch {
+    // The database or the storage is unreachable too; the export's error says so already.
+  }
+}
+
+function exportNext(
+  db: MemoryDb,
+  storage: LongTermStorage,
+  options: { deepCutoff: Date; deleteCutoff: Date | null; actor: string },
+  onWrite: (sessionId: string) => void,
 ): Promise<DeepSessionResult | null> {
   return inTransaction(db, async (sql, em) => {
     // One status a query, so the (status, updated_at) index yields the oldest first without a
@@ -97,6 +135,7 @@ export function deepArchiveNext(
       summaryLines: summaryRows.map(encodeSummaryLine),
       exportedAt: new Date(),
     });
+    onWrite(sessionId);
     const verified = await writeAndVerifySessionExport(storage, built);
     const messages = await deleteCounted(sql, 'messages_archive', sessionId);
     const summaries = await deleteCounted(sql, 'session_summaries', sessionId);

@@ -191,6 +191,10 @@ export interface ConversationStore {
    * Every session, message, summary, archived message and audit row of a user as JSONL lines
    * (an async iterable of strings, each ending in `\n`), read page by page in bounded memory.
    * The first line describes the export, the last one (`{"type":"end"}`) carries the counts.
+   * Every page is read in one `REPEATABLE READ, READ ONLY` transaction, so the export is one
+   * snapshot (a message moved to the archive meanwhile is in it exactly once). On PostgreSQL that
+   * transaction holds a pooled connection until the iteration ends: read to the end or stop it
+   * (`break`, `return()`). On PGlite the lines are spooled to a temp file first.
    * Write it somewhere with {@link ConversationStore.exportUserTo} or `pipeJsonl`.
    */
   exportUser(userId: string, options?: ExportUserOptions): AsyncIterable<string>;

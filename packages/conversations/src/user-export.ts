@@ -1,6 +1,7 @@
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { toJsonlLine } from './jsonl.js';
 import { messageColumns, sessionColumns, summaryColumns, toDate, toJson, toMessage, toSession, toSummary, type MessageRow, type SessionRow, type SummaryRow } from './rows.js';
+import { snapshotLines, type EmitLine } from './snapshot-lines.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { ExportUserOptions } from './types.js';
@@ -78,15 +79,24 @@ function parseVector(text: string | null | undefined): number[] | null {
  * (see {@link USER_AUDIT_CONDITION}), and last `{"type":"end","counts":{...}}`: a file without
  * its end line is incomplete.
  *
- * The export is not one snapshot: rows written while it runs may or may not be in it.
+ * The export is one snapshot (see {@link snapshotLines}): every page is read in one
+ * `REPEATABLE READ, READ ONLY` transaction, so a message the archiver moves to
+ * `messages_archive` (or a restore moves back) while the export runs appears exactly once, and
+ * the counts in the end line match the rows of one moment. On PostgreSQL the transaction (and
+ * one pooled connection) is held until the iteration ends: read it to the end, or stop with
+ * `break`/`return()`. On PGlite the lines are spooled to a temp file first.
  */
 export async function* exportUser(ctx: StoreContext, userId: string, options: ExportUserOptions = {}): AsyncGenerator<string> {
+  // Checked before the transaction opens: bad input fails the first next() and holds nothing.
   const user = checkUserId(userId);
   const pageSize = checkLimit(options.pageSize, 'pageSize', 500, 10_000);
   const embeddings = options.includeEmbeddings === true;
-  const sql: SqlClient = ctx.sql;
+  yield* snapshotLines(ctx, (sql, emit) => produceExport(sql, emit, user, pageSize, embeddings));
+}
+
+async function produceExport(sql: SqlClient, emit: EmitLine, user: string, pageSize: number, embeddings: boolean): Promise<void> {
   const counts: ExportCounts = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0 };
-  yield toJsonlLine({ type: 'export', version: USER_EXPORT_VERSION, userId: user, exportedAt: new Date().toISOString() });
+  await emit(toJsonlLine({ type: 'export', version: USER_EXPORT_VERSION, userId: user, exportedAt: new Date().toISOString() }));
 
   let afterSession: string | null = null;
   for (;;) {
@@ -96,7 +106,7 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
     );
     for (const row of sessions) {
       counts.sessions++;
-      yield toJsonlLine({ type: 'session', ...toSession(row) });
+      await emit(toJsonlLine({ type: 'session', ...toSession(row) }));
       for await (const message of pages(
         (after) => sessionRows<MessageRow & { embedding?: string | null }>(sql, 'messages', `${messageColumns('m')}${embeddings ? ', m.embedding::text AS embedding' : ''}`, row.id, after, pageSize),
         (m) => ({ at: m.created_at, id: m.id }),
@@ -104,7 +114,7 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
       )) {
         counts.messages++;
         const { cursor: _cursor, ...record } = toMessage(message);
-        yield toJsonlLine({ type: 'message', ...record, ...(embeddings ? { embedding: parseVector(message.embedding) } : {}) });
+        await emit(toJsonlLine({ type: 'message', ...record, ...(embeddings ? { embedding: parseVector(message.embedding) } : {}) }));
       }
       for await (const summary of pages(
         (after) => sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize),
@@ -112,7 +122,7 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
         pageSize,
       )) {
         counts.summaries++;
-        yield toJsonlLine({ type: 'summary', ...toSummary(summary) });
+        await emit(toJsonlLine({ type: 'summary', ...toSummary(summary) }));
       }
       const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
       for await (const archived of pages(
@@ -121,7 +131,7 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
         pageSize,
       )) {
         counts.archivedMessages++;
-        yield toJsonlLine({
+        await emit(toJsonlLine({
           type: 'archived_message',
           id: archived.id,
           sessionId: archived.session_id,
@@ -131,7 +141,7 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
           createdAt: toDate(archived.created_at),
           archivedAt: toDate(archived.archived_at),
           ...(embeddings ? { embedding: parseVector(archived.embedding) } : {}),
-        });
+        }));
       }
     }
     if (sessions.length < pageSize) break;
@@ -147,7 +157,7 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
     );
     for (const audit of audits) {
       counts.auditLogs++;
-      yield toJsonlLine({
+      await emit(toJsonlLine({
         type: 'audit_log',
         id: audit.id,
         action: audit.action,
@@ -156,12 +166,12 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
         details: audit.details === null || audit.details === undefined ? null : toJson(audit.details),
         actor: audit.actor,
         createdAt: toDate(audit.created_at),
-      });
+      }));
     }
     if (audits.length < pageSize) break;
     afterAudit = audits.at(-1)!.id;
   }
-  yield toJsonlLine({ type: 'end', counts });
+  await emit(toJsonlLine({ type: 'end', counts }));
 }
 
 /** One page of a per-session table, keyset on `(created_at, id)` through its `(session_id, created_at, id)` index. */

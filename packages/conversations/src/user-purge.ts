@@ -19,12 +19,27 @@ interface Count {
 }
 
 /**
- * Removes everything of a user, in batches of {@link PURGE_BATCH} sessions: for each batch, the
- * sessions' archive objects first (so a failure leaves the rows that name them, and a second
- * run finds them again), then in one transaction their archived messages, summaries, messages,
+ * Removes everything of a user, in batches of {@link PURGE_BATCH} sessions, each batch in one
+ * transaction: lock the sessions (`FOR UPDATE`, in id order), delete their archive objects
+ * (everything under `archive/<sessionId>/`), then their archived messages, summaries, messages,
  * session audit rows and the sessions. Then the other audit rows naming the user, the user's
  * long-term objects (profile, profile meta, knowledge), and last one `purge_user` audit row with
  * the counts. Running it again removes nothing more and returns zeros.
+ *
+ * Why the objects go while the row locks are held: `@memory/archive` writes a session's export
+ * only while it holds that session's row lock (from its `FOR UPDATE SKIP LOCKED` claim to its
+ * commit). A purge that reaches a session an archiver is exporting waits for the export to
+ * commit and then deletes what it wrote; an archiver that comes while the purge holds the lock
+ * skips the session, and after the commit the session is gone. So no export is written under a
+ * purged session's prefix after the purge cleared it. A failure anywhere in a batch rolls its
+ * rows back, so a second run finds the sessions (and any objects left) again.
+ *
+ * Holding the locks while objects are deleted means appends to those sessions wait for the
+ * batch; they are being erased anyway. What no row lock can stop is an archiver whose database
+ * connection broke in the middle of an export: the server releases its lock, and its process
+ * may still finish writing objects after the purge is done. Its transaction then fails, and the
+ * archiver removes what it wrote when the session no longer exists; only if that archiver also
+ * dies (or loses the database for good) before that check can its objects remain.
  */
 export async function purgeUser(ctx: StoreContext, userId: string, options: PurgeUserOptions): Promise<PurgeUserResult> {
   const user = checkUserId(userId);
@@ -37,24 +52,26 @@ export async function purgeUser(ctx: StoreContext, userId: string, options: Purg
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
   const counts: PurgeUserResult = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0, archiveObjects: 0, longTermObjects: 0 };
 
+  // Keyset on the id, so sessions created for the user while the purge runs cannot keep it going.
   let after: string | null = null;
   for (;;) {
-    const batch: Array<{ id: string }> = await ctx.sql.query<{ id: string }>(
-      `SELECT id FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2`,
-      after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH],
-    );
-    if (batch.length === 0) break;
-    const ids = batch.map((row) => row.id);
-    after = ids.at(-1)!;
-    if (storage) {
-      for (const id of ids) counts.archiveObjects += await deletePrefix(storage, archivePrefix(id));
-    }
     const removed = await ctx.sql.transaction(async (tx) => {
       const count = async (sql: string, values: unknown[]) => Number((await tx.query<Count>(sql, values))[0]?.n ?? 0);
-      // Lock first: an append or an archiver holding one of these sessions finishes before they go.
-      const locked = await tx.query<{ id: string }>('SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND user_id = $2 FOR UPDATE', [ids, user]);
+      // Lock first (see above): an append or an archiver holding one of these sessions finishes
+      // before they go, and none starts on them until they are gone.
+      const locked = await tx.query<{ id: string }>(
+        `SELECT id FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2 FOR UPDATE`,
+        after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH],
+      );
+      if (locked.length === 0) return null;
       const mine = locked.map((row) => row.id);
+      let archiveObjects = 0;
+      if (storage) {
+        for (const id of mine) archiveObjects += await deletePrefix(storage, archivePrefix(id));
+      }
       return {
+        last: mine.at(-1)!,
+        archiveObjects,
         archivedMessages: await count('WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
         summaries: await count('WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
         messages: await count('WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
@@ -65,6 +82,9 @@ export async function purgeUser(ctx: StoreContext, userId: string, options: Purg
         sessions: await count('WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
       };
     });
+    if (!removed) break;
+    after = removed.last;
+    counts.archiveObjects += removed.archiveObjects;
     counts.archivedMessages += removed.archivedMessages;
     counts.summaries += removed.summaries;
     counts.messages += removed.messages;

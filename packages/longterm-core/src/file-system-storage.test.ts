@@ -152,6 +152,56 @@ describe('FileSystemLongTermStorage', () => {
     expect(await storage.listPrefix('')).toEqual(['a', 'd/e']);
   });
 
+  it('removes the folders a delete leaves empty, up to but not including the root', async () => {
+    await storage.putObject('archive/s1/messages.jsonl.gz', 'm');
+    await storage.putObject('archive/s1/manifest.json', '{}');
+    await storage.putObject('archive/s2/manifest.json', '{}');
+    await storage.deleteObject('archive/s1/messages.jsonl.gz');
+    expect(await readdir(join(dir, 'archive', 's1'))).toEqual(['.memory-meta.manifest.json.json', 'manifest.json']);
+    await storage.deleteObject('archive/s1/manifest.json');
+    // The session id is no longer visible as a folder name; its sibling keeps archive/ alive.
+    expect(await readdir(join(dir, 'archive'))).toEqual(['s2']);
+    await storage.deleteObject('archive/s2/manifest.json');
+    expect(await readdir(dir)).toEqual([]);
+    await storage.putObject('top.json', '{}');
+    await storage.deleteObject('top.json');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('keeps a folder that still holds something, and finishes an interrupted clean-up on the next delete', async () => {
+    await storage.putObject('a/b/c.json', '{}');
+    await writeFile(join(dir, 'a', 'b', 'notes.txt'), 'placed by another tool');
+    await storage.deleteObject('a/b/c.json');
+    expect(await readdir(join(dir, 'a', 'b'))).toEqual(['notes.txt']);
+    await rm(join(dir, 'a', 'b', 'notes.txt'));
+    // Left empty (as by a crash between the unlink and the clean-up): deleting the key again clears it.
+    await storage.deleteObject('a/b/c.json');
+    expect(await readdir(dir)).toEqual([]);
+  });
+
+  it('lets writes and deletes race in one folder: every write lands, the folder goes with the last object', async () => {
+    const rounds = 150;
+    // Two writers in one folder, each writing, reading back and deleting its own key: a delete
+    // often empties the folder (and removes it) right while the other writer is making it.
+    const writer = async (name: string) => {
+      for (let i = 0; i < rounds; i++) {
+        await storage.putObject(`race/${name}`, `${name}${i}`);
+        expect(await readFile(join(dir, 'race', name), 'utf8')).toBe(`${name}${i}`);
+        await storage.deleteObject(`race/${name}`);
+      }
+    };
+    await Promise.all([writer('a'), writer('b'), writer('c')]);
+    expect(await readdir(dir)).toEqual([]);
+    // And a write racing the delete of the folder's only other object, round after round.
+    for (let i = 0; i < rounds; i++) {
+      await storage.putObject('pair/old', 'x');
+      await Promise.all([storage.putObject('pair/new', `v${i}`), storage.deleteObject('pair/old')]);
+      expect(await storage.listPrefix('pair/')).toEqual(['pair/new']);
+      await storage.deleteObject('pair/new');
+    }
+    expect(await readdir(dir)).toEqual([]);
+  });
+
   it('returns null for a missing root directory and creates it on first write', async () => {
     const fresh = new FileSystemLongTermStorage(join(dir, 'not', 'yet'));
     expect(await fresh.getObject('k')).toBeNull();

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, type Dirent } from 'node:fs';
-import { mkdir, open, readdir, readFile, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 'node:fs/promises';
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ConflictError, InvalidInputError, MemoryError, StorageError, UnsupportedError } from '@memory/errors';
@@ -14,6 +14,13 @@ import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObje
 export const RESERVED_NAME_PREFIX = '.memory-';
 const META_PREFIX = `${RESERVED_NAME_PREFIX}meta.`;
 const TMP_PREFIX = `${RESERVED_NAME_PREFIX}tmp-`;
+
+/**
+ * How often a write makes its folder again when a delete in the same folder removed it (empty)
+ * between the write's mkdir and its lock file. Each retry needs another delete to win that
+ * narrow window, so running out means something else keeps removing the folder.
+ */
+const FOLDER_ATTEMPTS = 100;
 
 /** Options of {@link FileSystemLongTermStorage}. */
 export interface FileSystemLongTermStorageOptions {
@@ -48,6 +55,9 @@ interface Sidecar {
  *   are refused with `InvalidInputError`.
  * - A key cannot be both an object and a "directory" of other keys (`a` and `a/b`); such a write
  *   fails with `UnsupportedError`.
+ * - A delete removes the folders it leaves empty, up to (not including) the root, so a deleted
+ *   key's path segments (a purged session's `archive/<sessionId>/`) do not stay behind as folder
+ *   names. A write into a folder that a concurrent delete is removing makes the folder again.
  *
  * @example
  * ```ts
@@ -86,54 +96,97 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     checkPutOptions(options, true, 'fs');
     const bytes = toBytes(body);
     return withKeyLock(path, async () => {
-      await this.#ensureParent(key, path);
-      return withFileLock(lockPath(path), this.#lockOptions(key), async () => {
-        if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
-          const current = await this.#head(key, path);
-          if (options.ifNoneMatch === '*' && current) {
-            throw new ConflictError(`[memory/fs] object "${key}" already exists (ifNoneMatch '*')`, { details: { key } });
-          }
-          if (options.ifMatch !== undefined && (!current || !sameEtag(options.ifMatch, current.etag))) {
-            throw new ConflictError(
-              `[memory/fs] object "${key}" ${current ? 'changed' : 'does not exist'} (ifMatch ${options.ifMatch}): re-read and retry`,
-              { details: { key, ifMatch: options.ifMatch } },
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await this.#putLocked(key, path, bytes, options);
+        } catch (error) {
+          // A delete of the folder's last object removed the folder after our mkdir and before our
+          // lock file was in it (once the lock file is there, the folder is not empty and stays).
+          if (!hasCode(error, 'ENOENT')) throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
+          if (attempt >= FOLDER_ATTEMPTS) {
+            throw new StorageError(
+              `[memory/fs] write of "${key}" under ${this.rootDir} failed: its folder was removed ${FOLDER_ATTEMPTS} times while the write was making it; check what else deletes folders under the root`,
+              { cause: error, details: { key, rootDir: this.rootDir } },
             );
           }
         }
-        const etag = md5Etag(bytes);
-        try {
-          await this.#writeAtomic(path, bytes);
-          const { size, mtimeMs } = await stat(path);
-          const sidecar: Sidecar = { etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, size, mtimeMs };
-          await this.#writeAtomic(sidecarPath(path), new TextEncoder().encode(JSON.stringify(sidecar)));
-        } catch (error) {
-          if (hasCode(error, 'EISDIR')) throw this.#objectAndPrefix(key, error);
-          throw this.#fail('write', key, error);
+      }
+    });
+  }
+
+  /** One attempt of a write; a raw `ENOENT` means the folder went away before the lock was taken. */
+  async #putLocked(key: string, path: string, bytes: Uint8Array, options: PutObjectOptions): Promise<PutObjectResult> {
+    await this.#ensureParent(key, path);
+    return withFileLock(lockPath(path), this.#lockOptions(key), async () => {
+      if (options.ifMatch !== undefined || options.ifNoneMatch !== undefined) {
+        const current = await this.#head(key, path);
+        if (options.ifNoneMatch === '*' && current) {
+          throw new ConflictError(`[memory/fs] object "${key}" already exists (ifNoneMatch '*')`, { details: { key } });
         }
-        return { etag };
-      }).catch((error: unknown) => {
-        throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
-      });
+        if (options.ifMatch !== undefined && (!current || !sameEtag(options.ifMatch, current.etag))) {
+          throw new ConflictError(
+            `[memory/fs] object "${key}" ${current ? 'changed' : 'does not exist'} (ifMatch ${options.ifMatch}): re-read and retry`,
+            { details: { key, ifMatch: options.ifMatch } },
+          );
+        }
+      }
+      const etag = md5Etag(bytes);
+      try {
+        await this.#writeAtomic(path, bytes);
+        const { size, mtimeMs } = await stat(path);
+        const sidecar: Sidecar = { etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, size, mtimeMs };
+        await this.#writeAtomic(sidecarPath(path), new TextEncoder().encode(JSON.stringify(sidecar)));
+      } catch (error) {
+        if (hasCode(error, 'EISDIR')) throw this.#objectAndPrefix(key, error);
+        throw this.#fail('write', key, error);
+      }
+      return { etag };
     });
   }
 
   async deleteObject(key: string): Promise<void> {
     const path = this.#pathOf(key);
     await withKeyLock(path, async () => {
-      if (!(await this.#isFile(key, path))) return;
-      await withFileLock(lockPath(path), this.#lockOptions(key), async () => {
-        try {
-          await unlink(path);
-          await rm(sidecarPath(path), { force: true });
-        } catch (error) {
-          if (isMissing(error)) return;
-          throw this.#fail('delete', key, error);
-        }
-      }).catch((error: unknown) => {
-        if (isMissing(error)) return; // the directory went away with the object
-        throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
-      });
+      if (await this.#isFile(key, path)) {
+        await withFileLock(lockPath(path), this.#lockOptions(key), async () => {
+          try {
+            await unlink(path);
+            await rm(sidecarPath(path), { force: true });
+          } catch (error) {
+            if (isMissing(error)) return;
+            throw this.#fail('delete', key, error);
+          }
+        }).catch((error: unknown) => {
+          if (isMissing(error)) return; // the directory went away with the object
+          throw MemoryError.isInstance(error) ? error : this.#fail('lock', key, error);
+        });
+      }
+      // Also when the object was already gone: a delete interrupted before this point (a crash)
+      // is finished by the next one.
+      await this.#removeEmptyFolders(key, path);
     });
+  }
+
+  /**
+   * Removes the folders above `path` that are empty, deepest first, up to (not including) the
+   * root: folder names are part of keys (`archive/<sessionId>/`), so they must go with the last
+   * object in them. A folder that is not empty (another object, a lock or temp file of a write
+   * in progress) stops the walk; a write that made its folder just before it went makes it again.
+   */
+  async #removeEmptyFolders(key: string, path: string): Promise<void> {
+    for (let dir = dirname(path); dir.startsWith(this.rootDir + sep); dir = dirname(dir)) {
+      try {
+        await rmdir(dir);
+      } catch (error) {
+        if (hasCode(error, 'ENOENT')) continue; // removed by a concurrent delete: look further up
+        if (hasCode(error, 'ENOTEMPTY') || hasCode(error, 'EEXIST')) return;
+        const code = (error as { code?: string } | null)?.code;
+        throw new StorageError(
+          `[memory/fs] "${key}" is deleted, but its empty folder ${dir} could not be removed${code ? ` (${code})` : ''}: check the folder's permissions, then delete the key again to finish`,
+          { cause: error, details: { key, rootDir: this.rootDir, code } },
+        );
+      }
+    }
   }
 
   async #isFile(key: string, path: string): Promise<boolean> {
@@ -150,6 +203,7 @@ export class FileSystemLongTermStorage implements LongTermStorage {
       await mkdir(dirname(path), { recursive: true });
     } catch (error) {
       if (hasCode(error, 'ENOTDIR') || hasCode(error, 'EEXIST')) throw this.#objectAndPrefix(key, error);
+      if (hasCode(error, 'ENOENT')) throw error; // a concurrent delete removed a folder on the way: the caller retries
       throw this.#fail('write', key, error);
     }
   }

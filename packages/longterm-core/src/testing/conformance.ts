@@ -20,6 +20,7 @@ export type ConformanceCase =
   | 'large-object'
   | 'missing-key'
   | 'delete-idempotent'
+  | 'put-delete-race'
   | 'overwrite'
   | 'listing-pagination'
   | 'listing-prefix-semantics'
@@ -190,6 +191,19 @@ export function runStorageConformance(
       expect(await storage.headObject(`${ns}gone.json`)).toBeNull();
       expect(await storage.listPrefix(ns)).toEqual([]);
       await storage.deleteObject(`${ns}gone.json`);
+    });
+
+    test('put-delete-race', 'a write racing the delete of the only other key under its prefix both take effect', async () => {
+      // Backends with real folders (the filesystem) remove a folder with its last object; a write
+      // into it at that moment must still land.
+      for (let round = 0; round < 20; round++) {
+        await storage.putObject(`${ns}race/old`, 'x');
+        await Promise.all([storage.putObject(`${ns}race/new`, `v${round}`), storage.deleteObject(`${ns}race/old`)]);
+        expect(await storage.listPrefix(`${ns}race/`)).toEqual([`${ns}race/new`]);
+        expect(text(await storage.getObject(`${ns}race/new`))).toBe(`v${round}`);
+        await storage.deleteObject(`${ns}race/new`);
+      }
+      expect(await storage.listPrefix(ns)).toEqual([]);
     });
 
     test('overwrite', 'overwrites: the last write wins', async () => {
