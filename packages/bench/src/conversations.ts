@@ -503,7 +503,8 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   params.maxParallelMaintenanceWorkers = (await S.pool.query<{ max_parallel_maintenance_workers: string }>('SHOW max_parallel_maintenance_workers')).rows[0]!.max_parallel_maintenance_workers;
 
   const queryGen = clusteredVectors(99, centres);
-  const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen());
+  // Rounded as `literal` writes them, so the store and bare pg search for exactly the same vectors.
+  const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen().map((x) => Number(x.toFixed(6))));
   const roundQueries = queries.slice(0, sz.searchPerRound);
   const hitCounts: Record<string, number[]> = {};
   const storeSearch = (userId: string) => async () => {
