@@ -72,8 +72,9 @@ export interface ConversationStoreOptions {
    * pgvector's `hnsw.ef_search` for `searchMessages` (an integer from 1 to 1000; default
    * {@link DEFAULT_EF_SEARCH}, 200): how many candidates the HNSW scan keeps. Higher finds more
    * of the true nearest neighbours (recall) and costs time; a search's own `efSearch` overrides
-   * it, and `topK` raises it when larger. 200 gave recall@10 of 0.96–0.98 on 100k × 384 vectors
-   * at about 7 ms (see the package README); pgvector's own default, 40, gave 0.78.
+   * it, and `topK` raises it when larger. On 100k × 384 vectors 200 gave recall@10 of 0.96–0.98
+   * on most index builds (pgvector's own default, 40, gave 0.74–0.80) for about twice the
+   * latency of 40 (see {@link DEFAULT_EF_SEARCH} and the package README).
    *
    * @example
    * ```ts
