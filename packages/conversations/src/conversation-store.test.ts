@@ -20,6 +20,10 @@ describe('createConversationStore', () => {
     expect(() => createConversationStore(db, { previewLength: 0 })).toThrow(/previewLength must be an integer from 1 to 10000/);
     expect(() => createConversationStore(db, { restore: 'yes' as never })).toThrow(/restore must be a function/);
     expect(() => createConversationStore(db, { actor: 'a\u0000' })).toThrow(InvalidInputError);
+    expect(() => createConversationStore(db, { efSearch: 0 })).toThrow(/efSearch must be an integer from 1 to 1000, got 0/);
+    expect(() => createConversationStore(db, { efSearch: 1001 })).toThrow(InvalidInputError);
+    expect(() => createConversationStore(db, { exactSearchThreshold: -1 })).toThrow(/exactSearchThreshold must be an integer from 0 to 100000/);
+    expect(() => createConversationStore(db, { efSearch: 1000, exactSearchThreshold: 0 })).not.toThrow();
   });
 
   it('refuses bad input before any statement is sent', async () => {
@@ -40,6 +44,8 @@ describe('createConversationStore', () => {
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', roles: ['robot' as never] }),
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', since: new Date('x') }),
       () => store.searchMessages({ vector: [0, 0, 0], userId: 'u' }),
+      () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', efSearch: 1001 }),
+      () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', efSearch: 2.5 }),
       () => store.searchMessages({ text: '🙂', provider: { embed: async () => [[0, 0, 0]] }, userId: 'u' }),
       () => store.purgeUser('u', undefined as never),
     ];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { searchSettingsSql, searchSql, supportsIterativeScan } from './search-sql.js';
+import { exactSearchSql, searchSetupSql, searchSql, supportsIterativeScan, type SearchQuery } from './search-sql.js';
 
 describe('search SQL', () => {
   it('orders by cosine distance on the index, then re-sorts the materialized hits', () => {
@@ -21,13 +21,30 @@ describe('search SQL', () => {
     expect(values).toEqual(['[1]', 's', since, until, 1]);
   });
 
-  it('turns on iterative scans only when asked, raising ef_search to topK', () => {
-    expect(searchSettingsSql(100, true)).toEqual({
-      text: `SELECT set_config('hnsw.ef_search', $1, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-      values: ['100'],
-    });
-    expect(searchSettingsSql(5, false).values).toEqual(['40']);
-    expect(searchSettingsSql(5, false).text).not.toContain('iterative');
+  it('sets ef_search, turns on iterative scans only when asked, and counts the scope only when asked', () => {
+    const query: SearchQuery = { vector: '[1]', sessionId: null, userId: 'u', roles: ['user'], since: new Date(0), until: null, topK: 5 };
+    const setup = searchSetupSql(query, { efSearch: 200, iterativeScan: true, countUpTo: 3001 });
+    expect(setup.text).toContain(`set_config('hnsw.ef_search', $1, true)`);
+    expect(setup.text).toContain(`set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
+    // The count reads the index-only filters (scope and time), not roles or embeddings.
+    expect(setup.text).toContain('SELECT 1 FROM messages m WHERE m.session_id IN (SELECT id FROM sessions WHERE user_id = $2) AND m.created_at >= $3::timestamptz LIMIT $4');
+    expect(setup.text).not.toContain('role');
+    expect(setup.text).not.toContain('embedding');
+    expect(setup.values).toEqual(['200', 'u', new Date(0), 3001]);
+    const plain = searchSetupSql(query, { efSearch: 40, iterativeScan: false, countUpTo: 0 });
+    expect(plain.text).not.toContain('iterative');
+    expect(plain.text).not.toContain('count');
+    expect(plain.values).toEqual(['40']);
+  });
+
+  it('builds an exact search the HNSW index cannot serve: a fenced subquery, then a top-N sort', () => {
+    const { text, values } = exactSearchSql({ vector: '[1,0]', sessionId: 's', userId: null, roles: ['assistant'], since: null, until: null, topK: 3 });
+    expect(text).toContain('m.embedding IS NOT NULL');
+    expect(text).toContain('m.session_id = $2::uuid');
+    expect(text).toContain('m.role = ANY($3::text[])');
+    expect(text).toContain('OFFSET 0\n) candidates\nORDER BY distance, id\nLIMIT $4');
+    expect(text).not.toContain('ORDER BY m.embedding');
+    expect(values).toEqual(['[1,0]', 's', ['assistant'], 3]);
   });
 
   it('knows which pgvector versions have iterative scans', () => {

@@ -3,7 +3,8 @@ import { validateEmbedding } from '@memory/models';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { toMessage, type MessageRow } from './rows.js';
-import { searchSettingsSql, searchSql } from './search-sql.js';
+import { exactSearchSql, MAX_EF_SEARCH, searchSetupSql, searchSql, type SearchQuery } from './search-sql.js';
+import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { SearchHit, SearchOptions } from './types.js';
 import { checkLimit, checkOptionalDate, checkRole, checkText, checkUserId } from './validate.js';
@@ -13,6 +14,11 @@ export const DEFAULT_TOP_K = 10;
 /** The largest `topK` (pgvector's `hnsw.ef_search` goes up to 1000). */
 export const MAX_TOP_K = 1000;
 
+/**
+ * `ConversationStore.searchMessages`: checks the options, then in one transaction sets the HNSW
+ * parameters, counts the scope, and answers by an exact scan (few messages in scope) or by the
+ * HNSW index (completed by an exact scan when it comes back short of `topK`).
+ */
 export async function searchMessages(ctx: StoreContext, options: SearchOptions): Promise<SearchHit[]> {
   if (!isPlainObject(options)) throw new InvalidInputError('[memory/conversations] searchMessages takes an options object');
   const sessionId = options.sessionId === undefined || options.sessionId === null ? null : normalizeUuid(options.sessionId, 'sessionId');
@@ -24,18 +30,35 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
   const roles = options.roles === undefined || options.roles === null ? null : checkRoles(options.roles);
   const since = checkOptionalDate(options.since, 'since');
   const until = checkOptionalDate(options.until, 'until');
-  const vector = await queryVector(ctx, options);
-  const iterative = await ctx.iterativeScan();
+  const efSearch = checkLimit(options.efSearch, 'efSearch', ctx.efSearch, MAX_EF_SEARCH);
+  const query: SearchQuery = { vector: await queryVector(ctx, options), sessionId, userId, roles, since, until, topK };
+  const iterativeScan = await ctx.iterativeScan();
+  const threshold = ctx.exactSearchThreshold;
   return ctx.sql.sqlTransaction(async (tx) => {
-    const settings = searchSettingsSql(topK, iterative);
-    await tx.query(settings.text, settings.values);
-    const statement = searchSql({ vector, sessionId, userId, roles, since, until, topK });
-    const rows = await tx.query<MessageRow & { distance: number | string }>(statement.text, statement.values);
-    return rows.map((row) => {
-      const distance = Number(row.distance);
-      return { message: toMessage(row), distance, score: 1 - distance };
-    });
+    // One round trip sets the HNSW parameters and counts the scope (up to threshold + 1).
+    const setup = searchSetupSql(query, { efSearch: Math.max(efSearch, topK), iterativeScan, countUpTo: threshold > 0 ? threshold + 1 : 0 });
+    const [state] = await tx.query<{ scoped?: number | string | null }>(setup.text, setup.values);
+    const scoped = state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
+    if (scoped <= threshold) return exactSearch(tx, query);
+    const statement = searchSql(query);
+    const rows = await tx.query<HitRow>(statement.text, statement.values);
+    // Fewer than topK from the index while the scope holds more than the threshold: the scan
+    // stopped early (hnsw.max_scan_tuples, or no iterative scans before pgvector 0.8), or the
+    // filters leave fewer candidates than topK. The exact scan settles both.
+    return rows.length < topK ? exactSearch(tx, query) : rows.map(toHit);
   });
+}
+
+type HitRow = MessageRow & { distance: number | string };
+
+async function exactSearch(tx: SqlClient, query: SearchQuery): Promise<SearchHit[]> {
+  const statement = exactSearchSql(query);
+  return (await tx.query<HitRow>(statement.text, statement.values)).map(toHit);
+}
+
+function toHit(row: HitRow): SearchHit {
+  const distance = Number(row.distance);
+  return { message: toMessage(row), distance, score: 1 - distance };
 }
 
 function checkRoles(roles: unknown): string[] {

@@ -13,6 +13,10 @@ export interface StoreContext {
   actor: string | null;
   /** Brings an archived session back (from `@memory/archive`). */
   restore: ((sessionId: string) => Promise<unknown>) | null;
+  /** `hnsw.ef_search` of searches that do not give their own (raised to `topK` when lower). */
+  efSearch: number;
+  /** Searches whose scope holds at most this many messages use an exact scan; `0`: never. */
+  exactSearchThreshold: number;
   /** Whether the database's pgvector has iterative index scans (asked once, then remembered). */
   iterativeScan(): Promise<boolean>;
 }

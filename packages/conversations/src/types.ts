@@ -241,6 +241,12 @@ export interface SearchOptions {
   since?: Date;
   /** Only messages created before this time. */
   until?: Date;
+  /**
+   * `hnsw.ef_search` for this search, an integer from 1 to 1000 (default: the store's
+   * `efSearch`, 200); raised to `topK` when lower. Not used when the scope is small enough for an
+   * exact scan.
+   */
+  efSearch?: number;
 }
 
 /** One result of {@link ConversationStore.searchMessages}. */

@@ -57,6 +57,15 @@ export function checkLimit(value: unknown, field: string, fallback: number, max:
   return value;
 }
 
+/** An integer from 0 to `max`, or `fallback` when undefined. */
+export function checkCount(value: unknown, field: string, fallback: number, max: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value > max) {
+    invalid(`${field} must be an integer from 0 to ${max}, got ${String(value)}`, field);
+  }
+  return value;
+}
+
 /** A valid `Date` (not an invalid one), or `null` when undefined. */
 export function checkOptionalDate(value: unknown, field: string): Date | null {
   if (value === undefined || value === null) return null;
