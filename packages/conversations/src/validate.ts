@@ -111,6 +111,8 @@ export interface CheckedMessage {
   createdAt: Date | null;
 }
 
+const messageField = (i: number, field: string) => `messages[${i}]${field}`;
+
 /** The most messages one {@link ConversationStore.appendMessages} call takes. */
 export const MAX_APPEND_BATCH = 5000;
 
@@ -127,18 +129,21 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
   }
   const seen = new Set<string>();
   return messages.map((raw: unknown, i) => {
-    const at = `messages[${i}]`;
-    if (!isPlainObject(raw)) invalid(`${at} must be an object`, at);
-    const id = raw.id === undefined || raw.id === null ? newId() : normalizeUuid(raw.id, `${at}.id`);
-    if (seen.has(id)) invalid(`${at}.id ${id} appears twice in this batch`, `${at}.id`);
+    // Field names are built only for a value that needs the full check (an append of 100
+    // messages would otherwise build 600 strings to throw none of them away).
+    if (!isPlainObject(raw)) invalid(`${messageField(i, '')} must be an object`, messageField(i, ''));
+    const id = raw.id === undefined || raw.id === null ? newId() : normalizeUuid(raw.id, messageField(i, '.id'));
+    if (seen.has(id)) invalid(`${messageField(i, '.id')} ${id} appears twice in this batch`, messageField(i, '.id'));
     seen.add(id);
+    const { role, content, model } = raw;
     return {
       id,
-      role: checkRole(raw.role, `${at}.role`),
-      content: checkText(raw.content, `${at}.content`, { allowEmpty: true }),
-      model: checkOptionalText(raw.model, `${at}.model`, { max: 128 }),
-      embedding: embeddingLiteral(raw.embedding, dimensions, `${at}.embedding`),
-      createdAt: checkOptionalDate(raw.createdAt, `${at}.createdAt`),
+      role: isMessageRole(role) ? role : checkRole(role, messageField(i, '.role')),
+      content: typeof content === 'string' && !content.includes('\u0000') ? content : checkText(content, messageField(i, '.content'), { allowEmpty: true }),
+      // 128 UTF-16 units are at most 128 code points.
+      model: model === undefined || model === null ? null : typeof model === 'string' && model.length <= 128 && model.length > 0 && !model.includes('\u0000') ? model : checkText(model, messageField(i, '.model'), { max: 128 }),
+      embedding: raw.embedding === undefined || raw.embedding === null ? null : embeddingLiteral(raw.embedding, dimensions, messageField(i, '.embedding')),
+      createdAt: raw.createdAt === undefined || raw.createdAt === null ? null : checkOptionalDate(raw.createdAt, messageField(i, '.createdAt')),
     };
   });
 }

@@ -14,20 +14,29 @@ import { VectorType } from './vector-type.js';
  * ```
  */
 export function findNul(value: unknown, path = ''): string | undefined {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || '(value)' : undefined;
+  const at = nulAt(value);
+  return at === undefined ? undefined : path + at || '(value)';
+}
+
+/** {@link findNul} relative to `value` (`''` for `value` itself); paths are built only for a hit. */
+function nulAt(value: unknown): string | undefined {
+  if (typeof value === 'string') return value.includes('\u0000') ? '' : undefined;
   if (value === null || typeof value !== 'object' || value instanceof Date) return undefined;
   if (ArrayBuffer.isView(value)) return undefined;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const found = findNul(value[i], `${path}[${i}]`);
-      if (found !== undefined) return found;
+      const item: unknown = value[i];
+      // Most array items are strings, numbers or null: no call needed to rule them out.
+      if (item === null || (typeof item !== 'object' && (typeof item !== 'string' || !item.includes('\u0000')))) continue;
+      const found = nulAt(item);
+      if (found !== undefined) return `[${i}]${found}`;
     }
     return undefined;
   }
   for (const [key, item] of Object.entries(value)) {
-    if (key.includes('\u0000')) return `${path}.${JSON.stringify(key)} (key)`;
-    const found = findNul(item, `${path}.${key}`);
-    if (found !== undefined) return found;
+    if (key.includes('\u0000')) return `.${JSON.stringify(key)} (key)`;
+    const found = nulAt(item);
+    if (found !== undefined) return `.${key}${found}`;
   }
   return undefined;
 }
