@@ -49,7 +49,7 @@ interface Sizes {
 
 const SIZES: Record<'small' | 'full', Sizes> = {
   small: { historyLarge: 100_000, historySmall: 10_000, vectors: 10_000, rounds: 6, historyPerRound: 25, singlePerRound: 100, batchPerRound: 10, searchPerRound: 20, recallQueries: 60 },
-  full: { historyLarge: 1_000_000, historySmall: 100_000, vectors: 100_000, rounds: 8, historyPerRound: 40, singlePerRound: 200, batchPerRound: 10, searchPerRound: 25, recallQueries: 100 },
+  full: { historyLarge: 1_000_000, historySmall: 100_000, vectors: 100_000, rounds: 8, historyPerRound: 40, singlePerRound: 200, batchPerRound: 30, searchPerRound: 25, recallQueries: 100 },
 };
 
 // ---------------------------------------------------------------------------------------------
