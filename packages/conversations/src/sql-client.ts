@@ -72,9 +72,10 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
   };
   return {
     query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
-      const em = db.em();
-      const outer = em.isInTransaction() ? em : undefined;
-      return run(() => db.query(text, values, outer) as Promise<T[]>, text, values.length, outer !== undefined);
+      // db.query joins the caller's scope by itself; asking whether there is one (db.em() forks
+      // when there is none) is only worth it for the onQuery report.
+      const inTransaction = onQuery ? db.em().isInTransaction() : false;
+      return run(() => db.query(text, values) as Promise<T[]>, text, values.length, inTransaction);
     },
     sqlTransaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       return mapped(() => db.transaction((tx) => fn(clientOf((text, values) => tx.query(text, values)))));
