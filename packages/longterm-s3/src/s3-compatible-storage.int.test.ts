@@ -58,6 +58,11 @@ runStorageConformance(
       'conditional-if-none-match': s3rverLimitation,
       'conditional-concurrent-if-match': s3rverLimitation,
       'conditional-concurrent-create': s3rverLimitation,
+      // s3rver 3.7.1 stores objects as files and removes a key's folder on delete while a
+      // concurrent put is writing into it: the put then throws ENOENT inside s3rver, uncaught,
+      // which takes the test run down. The case runs against the SigV4 test server above, the
+      // filesystem backend, MinIO and AWS (live suite).
+      'put-delete-race': 's3rver 3.7.1 crashes (uncaught ENOENT in its file store) on a put racing a delete in one folder',
     },
   },
 );
