@@ -26,4 +26,11 @@ for (const file of process.argv.slice(2)) {
     failed += 1;
   }
 }
+// vitest exits non-zero for errors outside any test (an unhandled rejection, an uncaught
+// exception from a server a test started) while its report still says every test passed.
+const exit = Number(process.env.MEMORY_TEST_EXIT ?? 0);
+if (exit !== 0 && failed === 0) {
+  console.error(`[memory/ci] the test run exited with ${exit} although no test failed (errors outside tests): counted as one failure`);
+  failed += 1;
+}
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
