@@ -9,6 +9,9 @@ export {
   createPostgresScratchDatabase,
   createPgliteScratchDatabase,
   scratchDatabaseName,
+  scratchDatabaseCreatedAt,
+  sweepStaleScratchDatabases,
+  STALE_SCRATCH_AGE_MS,
   type ScratchDatabase,
 } from './test-databases.js';
 export { originalSchemaSql, createOriginalSchema, ORIGINAL_COLUMNS } from './original-schema.js';

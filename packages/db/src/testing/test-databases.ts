@@ -14,10 +14,56 @@ export interface ScratchDatabase {
   drop(): Promise<void>;
 }
 
-/** A fresh `memory_test_<random>` name (lowercase, safe to use unquoted). */
-export function scratchDatabaseName(): string {
-  return `memory_test_${randomBytes(6).toString('hex')}`;
+/** How old a scratch database must be before {@link sweepStaleScratchDatabases} drops it by default. */
+export const STALE_SCRATCH_AGE_MS = 6 * 60 * 60 * 1000;
+
+const SCRATCH_NAME = /^memory_test_([0-9a-z]{1,11})_[0-9a-f]{12}$/;
+
+/**
+ * A fresh `memory_test_<created>_<random>` name (lowercase, safe to use unquoted). `<created>` is
+ * the creation time in seconds, base 36, so a later run can tell a database left by a crashed
+ * process from one a concurrent run is using.
+ */
+export function scratchDatabaseName(now = Date.now()): string {
+  return `memory_test_${Math.floor(now / 1000).toString(36)}_${randomBytes(6).toString('hex')}`;
 }
+
+/** When a scratch database named by {@link scratchDatabaseName} was created (ms), or `undefined` for another name. */
+export function scratchDatabaseCreatedAt(name: string): number | undefined {
+  const match = SCRATCH_NAME.exec(name);
+  return match ? Number.parseInt(match[1]!, 36) * 1000 : undefined;
+}
+
+/**
+ * Drops the scratch databases that test processes killed before their clean-up left behind:
+ * those named by {@link scratchDatabaseName} more than `maxAgeMs` ago (default
+ * {@link STALE_SCRATCH_AGE_MS}) that nobody is connected to. A database in use is never dropped
+ * (no `FORCE`), and names of another form are left alone. Returns the names dropped.
+ */
+export async function sweepStaleScratchDatabases(adminUrl: string, options: { maxAgeMs?: number; now?: number } = {}): Promise<string[]> {
+  const cutoff = (options.now ?? Date.now()) - (options.maxAgeMs ?? STALE_SCRATCH_AGE_MS);
+  return withAdmin(adminUrl, async (client) => {
+    const { rows } = await client.query<{ datname: string }>(
+      `select datname from pg_database d
+        where datname like 'memory\\_test\\_%'
+          and not exists (select 1 from pg_stat_activity a where a.datname = d.datname)`,
+    );
+    const dropped: string[] = [];
+    for (const { datname } of rows) {
+      const created = scratchDatabaseCreatedAt(datname);
+      if (created === undefined || created > cutoff) continue;
+      // Without FORCE: if a client connected since the check above, the drop fails and the database stays.
+      const ok = await client.query(`drop database if exists ${datname}`).then(
+        () => true,
+        () => false,
+      );
+      if (ok) dropped.push(datname);
+    }
+    return dropped;
+  });
+}
+
+const swept = new Set<string>();
 
 async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const target = parseDatabaseUrl(adminUrl);
@@ -41,11 +87,17 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
 }
 
 /**
- * Creates an empty database `memory_test_<random>` on the server of `adminUrl` (a URL whose
- * user may `CREATE DATABASE`) and returns its URL; `drop()` removes it, closing leftover
- * connections.
+ * Creates an empty database `memory_test_<created>_<random>` on the server of `adminUrl` (a URL
+ * whose user may `CREATE DATABASE`) and returns its URL; `drop()` removes it, closing leftover
+ * connections. The first call of a process also drops stale scratch databases that killed runs
+ * left ({@link sweepStaleScratchDatabases}).
  */
 export async function createPostgresScratchDatabase(adminUrl: string): Promise<ScratchDatabase> {
+  // Once per process and server: clear what killed runs left, so they do not pile up.
+  if (!swept.has(adminUrl)) {
+    swept.add(adminUrl);
+    await sweepStaleScratchDatabases(adminUrl).catch(() => undefined);
+  }
   const name = scratchDatabaseName();
   await withAdmin(adminUrl, (client) => client.query(`create database ${name}`));
   const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
