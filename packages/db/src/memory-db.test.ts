@@ -8,7 +8,7 @@ import { describeEachDatabase } from './testing/index.js';
 describeEachDatabase('MemoryDb', (ctx) => {
   it('names the engine in the test name and hands out its own database', async ({ task }) => {
     expect(task.fullName).toContain(`MemoryDb ${ctx.label}`);
-    expect(ctx.url).toMatch(ctx.kind === 'postgres' ? /^postgresql:\/\/.*\/memory_test_[0-9a-f]{12}$/ : /^pglite:\/\//);
+    expect(ctx.url).toMatch(ctx.kind === 'postgres' ? /^postgresql:\/\/.*\/memory_test_[0-9a-z]+_[0-9a-f]{12}$/ : /^pglite:\/\//);
     const db = await ctx.createDb();
     expect(await db.fork().count(Session, {})).toBe(0);
   });

@@ -31,7 +31,7 @@ export interface DatabaseTestContext {
   readonly url: string;
   /**
    * Returns a {@link MemoryDb}, initialized unless `init: false`. Without `url`, each call gets a
-   * new empty database of its own (an in-memory PGlite, or a new `memory_test_<random>` database
+   * new empty database of its own (an in-memory PGlite, or a new `memory_test_<created>_<random>` database
    * on the server). Everything is closed and dropped after the suite.
    *
    * @example
@@ -72,7 +72,7 @@ export interface DescribeEachDatabaseOptions {
  * PostgreSQL server named by `MEMORY_TEST_PG_URL` (e.g. `postgres://postgres@127.0.0.1:5432/postgres`)
  * when it is set; the PostgreSQL run is reported as skipped otherwise. The engine is part of every
  * test name (`name [pglite] > …`, `name [postgres] > …`). On PostgreSQL every database the suite
- * uses is created as `memory_test_<random>` and dropped at the end, so runs never see each
+ * uses is created as `memory_test_<created>_<random>` and dropped at the end, so runs never see each
  * other's rows.
  *
  * @example
