@@ -19,6 +19,7 @@ import { randomUUID } from 'node:crypto';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { MessageRole } from '@memory/models';
 import { createConversationStore, type ConversationStore } from '@memory/conversations';
+import { clusteredVectors, gaussianCentres, interleave, sum, timed, vectorLiteral } from './measure.js';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
 const DIMS = 384;
@@ -45,52 +46,6 @@ interface Pglite {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
   transaction<T>(fn: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>): Promise<T>;
 }
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
-async function interleave(rounds: number, sides: Record<string, () => Promise<number[]>>): Promise<Record<string, number[]>> {
-  const names = Object.keys(sides);
-  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < rounds; r++) {
-    const order = names.map((_, i) => names[(i + r) % names.length]!);
-    if (r % 2 === 1) order.reverse();
-    for (const name of order) out[name]!.push(...(await sides[name]!()));
-  }
-  return out;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** Deterministic gaussian draws (mulberry32 + Box-Muller). */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-function unitVectors(seed: number, clusters: number): () => number[] {
-  const g = gaussian(seed);
-  const centres = Array.from({ length: clusters }, () => Array.from({ length: DIMS }, () => g()));
-  let pick = seed;
-  return () => {
-    pick = (pick * 1103515245 + 12345) >>> 0;
-    const v = centres[(pick >>> 8) % clusters]!.map((x) => x + 0.5 * g());
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  };
-}
-
-const literal = (v: readonly number[]) => `[${v.map((x) => x.toFixed(6)).join(',')}]`;
 
 export async function run(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
@@ -215,7 +170,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
 
     // --- search ------------------------------------------------------------------------------
     await pglite.query('TRUNCATE sessions, messages, session_summaries, messages_archive CASCADE');
-    const next = unitVectors(7, 20);
+    const next = clusteredVectors(7, gaussianCentres(5, 20, DIMS), 0.5);
     const vectorSessions = Math.ceil(sz.vectors / PER_SESSION);
     await pglite.query(
       `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
@@ -226,7 +181,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     for (let from = 0; from < sz.vectors; from += 500) {
       const n = Math.min(500, sz.vectors - from);
       const sessionIdx = Array.from({ length: n }, (_, i) => (from + i) % vectorSessions);
-      const vectors = Array.from({ length: n }, () => literal(next()));
+      const vectors = Array.from({ length: n }, () => vectorLiteral(next()));
       await pglite.query(
         `INSERT INTO messages (id, session_id, role, content, embedding, created_at)
          SELECT gen_random_uuid(), md5('v' || t.s)::uuid, 'user', 'vector message ' || t.ord, t.e::vector, now() + t.ord * interval '1 millisecond'
@@ -256,7 +211,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         );
         const exact = await pglite.transaction(async (tx) => {
           await tx.query('SET LOCAL enable_indexscan = off');
-          return (await tx.query<{ id: string }>('SELECT id FROM messages WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector LIMIT $2', [literal(vector), TOP_K])).rows.map((row) => row.id);
+          return (await tx.query<{ id: string }>('SELECT id FROM messages WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector LIMIT $2', [vectorLiteral(vector), TOP_K])).rows.map((row) => row.id);
         });
         recalls.push(exact.filter((id) => hits.includes(id)).length / TOP_K);
       }

@@ -25,6 +25,7 @@ import pg from 'pg';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { MessageRole } from '@memory/models';
 import { createConversationStore, DEFAULT_EF_SEARCH, DEFAULT_EXACT_SEARCH_THRESHOLD, type ConversationStore } from '@memory/conversations';
+import { clusteredVectors, gaussian, interleave, sum, timed, vectorLiteral } from './measure.js';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
 const DIMS = 384;
@@ -206,32 +207,6 @@ async function seedHistory(pool: pg.Pool, messages: number): Promise<void> {
   await pool.query('VACUUM ANALYZE messages');
 }
 
-/** Deterministic PRNG (mulberry32) with gaussian draws (Box-Muller). */
-function gaussian(seed: number): () => number {
-  let a = seed >>> 0;
-  const uniform = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return () => Math.sqrt(-2 * Math.log(1 - uniform())) * Math.cos(2 * Math.PI * uniform());
-}
-
-function clusteredVectors(seed: number, centres: number[][]): () => number[] {
-  const g = gaussian(seed);
-  let pick = seed;
-  return () => {
-    pick = (pick * 1103515245 + 12345) >>> 0;
-    const c = centres[(pick >>> 8) % centres.length]!;
-    const v = c.map((x) => x + NOISE * g());
-    const norm = Math.hypot(...v);
-    return v.map((x) => x / norm);
-  };
-}
-
-const literal = (v: readonly number[]) => `[${v.map((x) => x.toFixed(6)).join(',')}]`;
 
 /**
  * `count` messages with embeddings; session i belongs to `u-small` when i % 100 == 0 (1 %), to
@@ -255,7 +230,7 @@ async function seedVectors(pool: pg.Pool, count: number, next: () => number[]): 
     const vectors: string[] = [];
     for (let k = 0; k < n; k++) {
       sessionIdx.push((from + k) % sessions);
-      vectors.push(literal(next()));
+      vectors.push(vectorLiteral(next()));
     }
     await pool.query(
       `INSERT INTO messages (id, session_id, role, content, embedding, created_at)
@@ -281,35 +256,6 @@ async function seedVectors(pool: pg.Pool, count: number, next: () => number[]): 
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  await fn();
-  return performance.now() - started;
-}
-
-/**
- * Runs `sides` in interleaved rounds, collecting each side's latencies. The order rotates each
- * round and is reversed every other full rotation, so each side runs first (cold caches) and
- * last (caches warmed by the others' same queries) equally often. (Reversing on every odd round
- * undid the rotation for two sides: the store always ran first and bare pg found its pages warm.)
- */
-function interleaveOrder(names: readonly string[], round: number): string[] {
-  const order = names.map((_, i) => names[(i + round) % names.length]!);
-  if (Math.floor(round / names.length) % 2 === 1) order.reverse();
-  return order;
-}
-
-async function interleave(rounds: number, sides: Record<string, () => Promise<number[]>>): Promise<Record<string, number[]>> {
-  const names = Object.keys(sides);
-  const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
-  for (let r = 0; r < rounds; r++) {
-    const order = interleaveOrder(names, r);
-    for (const name of order) out[name]!.push(...(await sides[name]!()));
-  }
-  return out;
-}
-
-const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 async function sessionIds(pool: pg.Pool, n: number, offset = 0): Promise<string[]> {
   const { rows } = await pool.query<{ id: string }>(`SELECT id FROM sessions ORDER BY md5(id::text) LIMIT $1 OFFSET $2`, [n, offset]);
@@ -399,18 +345,22 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     const storeSessions = await sessionIds(L.pool, 20, 100);
     const bareSessions = await sessionIds(L.pool, 20, 200);
     const content = 'an appended message, about the length of a short chat turn. 你好.';
-    const storeAppend = (perRound: number, batch: number) => {
+    // One side of an append measurement: `perRound` appends of `batch` messages, to the sessions in
+    // turn, timed together.
+    const appendSide = (sessions: string[], append: (sessionId: string, batch: number) => Promise<unknown>) => (perRound: number, batch: number) => {
       let k = 0;
-      return async () => {
-        const ms = await timed(async () => {
-          for (let i = 0; i < perRound; i++) {
-            const messages = Array.from({ length: batch }, (_, j) => ({ role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER, content, model: j % 2 ? 'gpt-4o' : null }));
-            await L.store.appendMessages(storeSessions[k++ % storeSessions.length]!, messages);
-          }
-        });
-        return [ms];
-      };
+      return async () => [
+        await timed(async () => {
+          for (let i = 0; i < perRound; i++) await append(sessions[k++ % sessions.length]!, batch);
+        }),
+      ];
     };
+    const storeAppend = appendSide(storeSessions, (sessionId, batch) =>
+      L.store.appendMessages(
+        sessionId,
+        Array.from({ length: batch }, (_, j) => ({ role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER, content, model: j % 2 ? 'gpt-4o' : null })),
+      ),
+    );
     // The baseline sends the very statements the store sends: captured once through the store's
     // onQuery hook (text with $n placeholders), then bound with values built the same way.
     const captured: { sql: string; paramCount: number }[] = [];
@@ -420,56 +370,38 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     if (captured.length !== 2 || lockStatement!.paramCount !== 1 || appendStatement!.paramCount !== 8) {
       throw new Error(`the store's append is no longer lock + one statement of 8 parameters (${JSON.stringify(captured.map((c) => c.paramCount))}): update the bench baseline`);
     }
-    const sameSqlAppend = (perRound: number, batch: number) => {
-      let k = 0;
-      return async () => {
-        const ms = await timed(async () => {
-          for (let i = 0; i < perRound; i++) {
-            const sessionId = bareSessions[k++ % bareSessions.length]!;
-            const ids = Array.from({ length: batch }, () => randomUUID());
-            const values = [
-              sessionId,
-              ids,
-              ids.map((_, j) => (j % 2 ? 'assistant' : 'user')),
-              ids.map(() => content),
-              ids.map((_, j) => (j % 2 ? 'gpt-4o' : null)),
-              ids.map(() => null),
-              ids.map(() => null),
-              batch,
-            ];
-            await inTransaction(L.pool, async (c) => {
-              const locked = await c.query(lockStatement!.sql, [sessionId]);
-              if (locked.rows.length !== 1) throw new Error('no session');
-              const stored = await c.query(appendStatement!.sql, values);
-              if (stored.rows.length !== batch) throw new Error('append stored the wrong number of rows');
-            });
-          }
-        });
-        return [ms];
-      };
-    };
+    const sameSqlAppend = appendSide(bareSessions, (sessionId, batch) => {
+      const ids = Array.from({ length: batch }, () => randomUUID());
+      const values = [
+        sessionId,
+        ids,
+        ids.map((_, j) => (j % 2 ? 'assistant' : 'user')),
+        ids.map(() => content),
+        ids.map((_, j) => (j % 2 ? 'gpt-4o' : null)),
+        ids.map(() => null),
+        ids.map(() => null),
+        batch,
+      ];
+      return inTransaction(L.pool, async (c) => {
+        const locked = await c.query(lockStatement!.sql, [sessionId]);
+        if (locked.rows.length !== 1) throw new Error('no session');
+        const stored = await c.query(appendStatement!.sql, values);
+        if (stored.rows.length !== batch) throw new Error('append stored the wrong number of rows');
+      });
+    });
     // For context only: a hand-written minimal append (no embedding column, no stored-row lookup,
     // no cursor text), what an application without the store's guarantees might send.
-    const minimalAppend = (perRound: number, batch: number) => {
-      let k = 0;
-      return async () => {
-        const ms = await timed(async () => {
-          for (let i = 0; i < perRound; i++) {
-            const sessionId = bareSessions[k++ % bareSessions.length]!;
-            const ids = Array.from({ length: batch }, () => randomUUID());
-            const roles = ids.map((_, j) => (j % 2 ? 'assistant' : 'user'));
-            const models = ids.map((_, j) => (j % 2 ? 'gpt-4o' : null));
-            await inTransaction(L.pool, async (c) => {
-              const locked = await c.query(LOCK_SQL, [sessionId]);
-              if (locked.rows.length !== 1) throw new Error('no session');
-              await c.query(INSERT_SQL, [sessionId, ids, roles, ids.map(() => content), models]);
-              await c.query(TOUCH_SQL, [sessionId]);
-            });
-          }
-        });
-        return [ms];
-      };
-    };
+    const minimalAppend = appendSide(bareSessions, (sessionId, batch) => {
+      const ids = Array.from({ length: batch }, () => randomUUID());
+      const roles = ids.map((_, j) => (j % 2 ? 'assistant' : 'user'));
+      const models = ids.map((_, j) => (j % 2 ? 'gpt-4o' : null));
+      return inTransaction(L.pool, async (c) => {
+        const locked = await c.query(LOCK_SQL, [sessionId]);
+        if (locked.rows.length !== 1) throw new Error('no session');
+        await c.query(INSERT_SQL, [sessionId, ids, roles, ids.map(() => content), models]);
+        await c.query(TOUCH_SQL, [sessionId]);
+      });
+    });
     for (const warm of [storeAppend(20, 1), sameSqlAppend(20, 1), minimalAppend(20, 1)]) await warm();
     const measureAppends = async (label: string, unit: string, perRound: number, batch: number, target: number) => {
       const r = await interleave(sz.rounds, { store: storeAppend(perRound, batch), bare: sameSqlAppend(perRound, batch), minimal: minimalAppend(perRound, batch) });
@@ -529,7 +461,7 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   const g = gaussian(7);
   const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => g()));
   const started = performance.now();
-  const buildMs = await seedVectors(S.pool, sz.vectors, clusteredVectors(11, centres));
+  const buildMs = await seedVectors(S.pool, sz.vectors, clusteredVectors(11, centres, NOISE));
   log(`seeded ${sz.vectors} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`);
   rows.push({ name: `HNSW build, ${sz.vectors.toLocaleString('en')} × ${DIMS}`, value: buildMs / 1000, unit: 's', note: `maintenance_work_mem 512MB; whole seed ${((performance.now() - started) / 1000).toFixed(1)} s` });
   const { rows: owners } = await S.pool.query<{ user_id: string; n: number }>(
@@ -542,8 +474,8 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   // HNSW builds are randomized (levels; parallel workers interleave), so recall varies from build to build.
   params.maxParallelMaintenanceWorkers = (await S.pool.query<{ max_parallel_maintenance_workers: string }>('SHOW max_parallel_maintenance_workers')).rows[0]!.max_parallel_maintenance_workers;
 
-  const queryGen = clusteredVectors(99, centres);
-  // Rounded as `literal` writes them, so the store and bare pg search for exactly the same vectors.
+  const queryGen = clusteredVectors(99, centres, NOISE);
+  // Rounded as `vectorLiteral` writes them, so the store and bare pg search for exactly the same vectors.
   const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen().map((x) => Number(x.toFixed(6))));
   const roundQueries = queries.slice(0, sz.searchPerRound);
   const hitCounts: Record<string, number[]> = {};
@@ -564,9 +496,9 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
         await timed(() =>
           inTransaction(S.pool, async (c) => {
             const setup = await c.query<{ scoped: number }>(SEARCH_SETUP_SQL, [String(EF_SEARCH), userId, EXACT_THRESHOLD + 1]);
-            if (setup.rows[0]!.scoped <= EXACT_THRESHOLD) return c.query(EXACT_SEARCH_SQL, [literal(v), userId, TOP_K]);
-            const hits = await c.query(SEARCH_SQL, [literal(v), userId, TOP_K]);
-            return hits.rows.length < TOP_K ? c.query(EXACT_SEARCH_SQL, [literal(v), userId, TOP_K]) : hits;
+            if (setup.rows[0]!.scoped <= EXACT_THRESHOLD) return c.query(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
+            const hits = await c.query(SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
+            return hits.rows.length < TOP_K ? c.query(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]) : hits;
           }),
         ),
       );
@@ -581,7 +513,7 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
         await timed(() =>
           inTransaction(S.pool, async (c) => {
             await c.query(SEARCH_SETTINGS_SQL, [String(ef)]);
-            await c.query(SEARCH_SQL, [literal(v), userId, TOP_K]);
+            await c.query(SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
           }),
         ),
       );
@@ -653,7 +585,7 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   const exactMs: Record<string, number[]> = {};
   const exact = async (userId: string, v: number[]) => {
     const t0 = performance.now();
-    const { rows: found } = await S.pool.query<{ id: string }>(EXACT_SEARCH_SQL, [literal(v), userId, TOP_K]);
+    const { rows: found } = await S.pool.query<{ id: string }>(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
     (exactMs[userId] ??= []).push(performance.now() - t0);
     return found.map((r) => r.id);
   };
@@ -713,7 +645,7 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
       const t0 = performance.now();
       const got = await inTransaction(S.pool, async (c) => {
         await c.query(SEARCH_SETTINGS_SQL, [String(ef)]);
-        return (await c.query<{ id: string }>(SEARCH_SQL, [literal(qs[i]!), 'u-big', TOP_K])).rows;
+        return (await c.query<{ id: string }>(SEARCH_SQL, [vectorLiteral(qs[i]!), 'u-big', TOP_K])).rows;
       });
       efMs.push(performance.now() - t0);
       hit += got.filter((r) => truth['u-big']![i]!.has(r.id)).length;
@@ -725,7 +657,7 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   const plan = async (userId: string) =>
     inTransaction(S.pool, async (c) => {
       await c.query(SEARCH_SETTINGS_SQL, [String(EF_SEARCH)]);
-      const { rows: lines } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${SEARCH_SQL.replace(/\$1/g, `'${literal(queries[0]!)}'`).replace('$2', `'${userId}'`).replace('$3', String(TOP_K))}`);
+      const { rows: lines } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${SEARCH_SQL.replace(/\$1/g, `'${vectorLiteral(queries[0]!)}'`).replace('$2', `'${userId}'`).replace('$3', String(TOP_K))}`);
       const text = lines.map((l) => l['QUERY PLAN']).join('\n');
       return text.includes('ix_messages_embedding_hnsw') ? 'HNSW index scan (iterative_scan relaxed_order)' : text.includes('Seq Scan on messages') ? 'exact: seq scan + sort' : 'exact: via session index + sort';
     });
