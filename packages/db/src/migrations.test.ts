@@ -24,4 +24,30 @@ describeEachDatabase('versioned migrations', (ctx) => {
     expect((await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map((r) => r.name)).toEqual(names);
     expect(await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = 'u1'`)).toEqual([{ n: 1 }]);
   });
+
+  it('rebuilds an HNSW index made with pgvector defaults with ef_construction 128, and keeps the embeddings', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 4 });
+    const names = memoryMigrations(4).map((m) => m.name);
+    const hnswOptions = async () =>
+      (await db.query<{ options: string | null }>(`select array_to_string(reloptions, ',') as options from pg_class where oid = to_regclass('ix_messages_embedding_hnsw')`))[0]?.options;
+    expect(await hnswOptions()).toBe('m=16,ef_construction=128');
+
+    // A database migrated by an earlier build: the index with pgvector's defaults, the rebuild pending.
+    await db.query('drop index ix_messages_embedding_hnsw');
+    await db.query('create index ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops)');
+    await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[2]]);
+    const session = (await db.query<{ id: string }>(`insert into sessions (id, updated_at, status) values (gen_random_uuid(), now(), 1) returning id`))[0]!.id;
+    await db.query(`insert into messages (id, session_id, role, content, embedding, created_at) values (gen_random_uuid(), $1, 'user', 'a', '[1,0,0,0]', now()), (gen_random_uuid(), $1, 'user', 'b', '[0,1,0,0]', now())`, [session]);
+    expect(await hnswOptions()).toBeNull();
+
+    await db.initDb();
+
+    expect(await hnswOptions()).toBe('m=16,ef_construction=128');
+    expect((await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map((r) => r.name)).toEqual(names);
+    const nearest = await db.transaction(async (tx) => {
+      await tx.query('set local enable_seqscan = off');
+      return tx.query<{ content: string }>(`select content from messages order by embedding <=> '[0.1,1,0,0]' limit 1`);
+    });
+    expect(nearest).toEqual([{ content: 'b' }]);
+  });
 });
