@@ -21,6 +21,7 @@ import { MessageRole } from '@memory/models';
 import { createConversationStore, type ConversationStore } from '@memory/conversations';
 import { clusteredVectors, gaussianCentres, interleave, sum, timed, vectorLiteral } from './measure.js';
 import { percentile, writeReport, type BenchRow } from './report.js';
+import { hnswIndexDefinition } from './schema.js';
 
 const DIMS = 384;
 const PER_SESSION = 100;
@@ -177,7 +178,8 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
        SELECT md5('v' || i)::uuid, now(), 1, 'chat ' || i, 'u-vec', now() FROM generate_series(0, $1::int - 1) AS i`,
       [vectorSessions],
     );
-    await pglite.query('DROP INDEX IF EXISTS ix_messages_embedding_hnsw');
+    const indexDef = await hnswIndexDefinition(pglite);
+    await pglite.query('DROP INDEX ix_messages_embedding_hnsw');
     for (let from = 0; from < sz.vectors; from += 500) {
       const n = Math.min(500, sz.vectors - from);
       const sessionIdx = Array.from({ length: n }, (_, i) => (from + i) % vectorSessions);
@@ -190,7 +192,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       );
     }
     started = performance.now();
-    await pglite.query('CREATE INDEX ix_messages_embedding_hnsw ON messages USING hnsw (embedding vector_cosine_ops)');
+    await pglite.query(indexDef);
     const buildS = (performance.now() - started) / 1000;
     await pglite.query('VACUUM ANALYZE');
     log(`seeded ${sz.vectors} vectors, HNSW build ${buildS.toFixed(1)} s`);

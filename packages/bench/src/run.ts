@@ -13,10 +13,11 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   archive: () => import('./archive.js'),
   conversations: () => import('./conversations.js'),
   'conversations-pglite': () => import('./conversations-pglite.js'),
+  'conversations-appends': () => import('./conversations.js').then((m) => ({ run: m.runAppends })),
   'conversations-search': () => import('./conversations.js').then((m) => ({ run: m.runSearch })),
 };
 /** Parts of a benchmark above, runnable by name but not in "all" (they would run twice). */
-const partsOnly = new Set(['conversations-search']);
+const partsOnly = new Set(['conversations-appends', 'conversations-search']);
 
 const args = process.argv.slice(2);
 const sizeArg = args.indexOf('--size');
