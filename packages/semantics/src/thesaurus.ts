@@ -24,7 +24,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['house', 'apartment', 'condo', 'rent', 'mortgage', '房子', '房贷', '租房', '公寓', '学区房', '房租'],
   ['visa', 'permit', 'residency', 'pr', 'citizenship', 'immigration', 'green card', '签证', '居留', '永居', '绿卡', '移民', '身份'],
   // work
-  ['work', 'job', 'occupation', 'profession', 'career', 'employer', 'company', 'works', 'role', 'position', 'for a living', '工作', '上班', '职业', '就职', '任职', '公司', '单位', '任教', '做什么', '岗位', '职位'],
+  ['work', 'job', 'occupation', 'profession', 'career', 'employer', 'company', 'works', 'role', 'position', 'for a living', '工作', '上班', '职业', '就职', '任职', '公司', '单位', '任教', '岗位', '职位'],
   ['business', 'shop', 'store', 'company', 'runs', 'owns', 'employees', 'staff', 'customers', 'clients', '生意', '店', '公司', '创业', '员工', '客户'],
   ['metric', 'metrics', 'kpi', 'okr', 'goal', 'target', 'adoption', 'growth', '指标', '目标', '增长', '考核', '绩效'],
   ['salary', 'income', 'earn', 'earns', 'pay', 'paid', '工资', '收入', '薪水', '年薪', '月薪'],
@@ -103,6 +103,8 @@ export const QUESTION_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[
   [/\bwhen\b|什么时候|几时|哪天|几月|日期/u, ['date', 'deadline', 'birthday', 'due', 'schedule', 'month', '日期', '截止', '生日', '时间', '月', '日']],
   [/\bhow old\b|多大|几岁|年龄/u, ['age', 'old', 'born', 'birthday', '年龄', '岁', '生日', '出生']],
   [/\bhow much\b|\bhow many\b|多少|几个/u, ['price', 'cost', 'budget', 'number', 'count', 'revenue', 'rent', '价格', '预算', '数量', '收入', '房租', '万', '元']],
+  [/\bwhat (?:does|do|did) (?:he|she|they|you|i|the user) do(?: for (?:a )?(?:living|work))?\W*$|是做什么的|干什么的|从事什么/u,
+    ['job', 'work', 'occupation', 'profession', 'works as', '工作', '职业', '从事', '就职']],
   [/\bwhy\b|为什么|为何|原因/u, ['because', 'reason', 'due to', '因为', '原因', '由于']],
 ];
 
