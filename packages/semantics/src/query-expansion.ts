@@ -2,6 +2,7 @@ import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
 import { CONCEPT_GROUPS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
+import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
 
 /** How much a term brought in by a concept group counts, relative to the query's own terms. */
 export const EXPANSION_WEIGHT = 0.5;
@@ -15,6 +16,18 @@ export interface ExpandedQuery {
    * {@link EXPANSION_WEIGHT}.
    */
   groups: Map<string, number>[];
+}
+
+/** Options of {@link expandQuery}. */
+export interface ExpandOptions {
+  /** `false`: the query's own tokens only, no concepts and no variants. */
+  expand?: boolean;
+  /**
+   * Whether the searched triples hold a token: a query word that neither they nor the lexicon
+   * know is looked up in its derived forms and one-edit neighbours ({@link derivedForms},
+   * {@link typoNeighbours}).
+   */
+  known?: (token: string) => boolean;
 }
 
 interface Term {
@@ -38,6 +51,8 @@ let narrowerGroups: Group[] | undefined;
 // Every Chinese/Japanese term of two or more characters, of any group: the lexicon a query is
 // matched against, longest match first.
 let longTerms: string[] | undefined;
+// Every token of every group: words the lexicon knows, for spelling variants.
+let lexicon: Set<string> | undefined;
 
 function toGroup(words: readonly string[], keepStopwords = false): Group {
   const terms = words
@@ -51,6 +66,7 @@ function build(): void {
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
   questionGroups = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
   narrowerGroups = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
+  lexicon = new Set([...groups, ...questionGroups, ...narrowerGroups].flatMap((g) => g.tokens));
   longTerms = [...new Set(groups.flatMap((g) => g.terms.filter((t) => t.cjk && [...t.text].length > 1).map((t) => t.text)))];
 }
 
@@ -84,13 +100,22 @@ function mentions(term: Term, folded: string, own: Map<string, number>, covered:
  * mentions a term of (see {@link mentions}) and of the kind of answer its question word asks
  * for ("where" → places).
  */
-export function expandQuery(query: string, options: { expand?: boolean } = {}): ExpandedQuery {
+export function expandQuery(query: string, options: ExpandOptions = {}): ExpandedQuery {
   const ownTokens = tokenize(query);
   const own = new Map<string, number>();
   for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
   const out: ExpandedQuery = { own, groups: [] };
   if (options.expand === false) return out;
   if (!groups) build();
+  // A word neither the triples nor the lexicon know is likely misspelt or in another form:
+  // its known variants join the query's own terms, so they also reach their concepts.
+  const known = options.known;
+  const has = (tok: string) => lexicon!.has(tok) || (known !== undefined && known(tok));
+  const variant = (tok: string, weight: number) => {
+    if (!own.has(tok)) own.set(tok, weight);
+  };
+  for (const [tok, weight] of [...own]) for (const form of derivedForms(tok, has)) variant(form, weight * DERIVED_WEIGHT);
+  for (const word of foldText(query).match(/[a-z]+/g) ?? []) for (const tok of typoNeighbours(word, has)) variant(tok, TYPO_WEIGHT);
   const folded = foldText(query);
   let cover: Uint8Array | undefined;
   const covered = () => (cover ??= coveredByLongTerms(folded));

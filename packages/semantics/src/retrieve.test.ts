@@ -66,6 +66,13 @@ describe('retrieveRelevantKnowledge', () => {
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he drink', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
   });
 
+  it('finds words despite a typo, and derived forms of a word the triples do not hold', async () => {
+    const storage = await setup([...triples, ['user', 'works as', 'a maths teacher']]);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'any alergies?', 1))[0]?.[2]).toBe('青霉素过敏');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'is he lerning anything', 1))[0]?.[2]).toBe('Rust');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he teach', 1))[0]?.[2]).toBe('a maths teacher');
+  });
+
   it('maps substring matches to the right triple when lower-casing changes a text\'s length', async () => {
     const list: Triple[] = [
       ['user', 'visited', 'İstanbul'],

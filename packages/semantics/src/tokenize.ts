@@ -62,8 +62,9 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (/(ches|shes|xes|zes)$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length >= 5) w = w.slice(0, -3);
-  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4) w = w.slice(0, -2);
+  // Porter's condition: what remains must hold a vowel ("thing", "bring", "red" stay whole).
+  if (w.endsWith('ing') && w.length >= 5 && /[aeiouy]/.test(w.slice(0, -3))) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4 && /[aeiouy]/.test(w.slice(0, -2))) w = w.slice(0, -2);
   if (/([b-df-hj-km-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
   for (const [suffix, replacement] of DERIVATIONAL) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
@@ -196,6 +197,11 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     else wordTokens(m[2]!, keep, out);
   }
   return out;
+}
+
+/** True for an English stop word (question words, pronouns, auxiliaries…), as lower case. */
+export function isStopword(word: string): boolean {
+  return EN_STOPWORDS.has(word);
 }
 
 function wordTokens(word: string, keep: boolean, out: string[]): void {

@@ -288,7 +288,7 @@ export class TripleIndex {
     scores.fill(0);
     const touched: number[] = [];
     const n = this.triples.length;
-    const { own, groups } = expandQuery(query, options);
+    const { own, groups } = expandQuery(query, { ...options, known: (tok) => this.#tokenIds.has(tok) });
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
