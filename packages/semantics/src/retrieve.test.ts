@@ -111,6 +111,19 @@ describe('retrieveRelevantKnowledge', () => {
     ]);
     expect(await retrieveRelevantKnowledge(storage, 'u1', '住在', { includeEnded: false })).toHaveLength(1);
   });
+
+  it('ranks superseded triples with current ones, by score, when the question asks about the past', async () => {
+    const storage = new InMemoryLongTermStorage();
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京'], ['用户', '喜欢', '爬山']], { now: new Date('2024-01-01T00:00:00Z') });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], { singleValued: ['住在'], now: new Date('2025-01-01T00:00:00Z') });
+    const past = await retrieveRelevantKnowledge(storage, 'u1', '他以前住在哪', { withScores: true, topK: 2 });
+    expect(past.map((s) => [s.triple[2], s.ended])).toEqual([
+      ['北京', true],
+      ['杭州', false],
+    ]);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '他住在哪', 1))[0]?.[2]).toBe('杭州');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'where did he live before', 1))[0]?.[2]).toBe('北京');
+  });
 });
 
 describe('retrieval over a stored list with a line that is not JSON', () => {
