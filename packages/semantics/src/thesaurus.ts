@@ -10,7 +10,7 @@
  */
 export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   // people
-  ['wife', 'husband', 'spouse', 'partner', 'married', '妻子', '太太', '老婆', '爱人', '丈夫', '老公', '先生', '配偶', '伴侣'],
+  ['wife', 'husband', 'spouse', 'partner', 'married', '妻子', '太太', '老婆', '爱人', '丈夫', '老公', '先生', '配偶', '伴侣', '对象'],
   ['child', 'children', 'kid', 'kids', 'son', 'daughter', 'baby', 'twins', '孩子', '小孩', '儿子', '女儿', '宝宝', '娃', '子女'],
   ['parents', 'mother', 'mom', 'mum', 'father', 'dad', '父母', '母亲', '妈妈', '父亲', '爸爸', '老人'],
   ['family', '家人', '家庭', '家里', 'wife', 'husband', 'kids', 'children', 'parents', '妻子', '丈夫', '孩子', '父母'],
@@ -20,7 +20,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['contact', 'in touch', 'keep in touch', 'call', 'calls', 'video call', 'message', 'messages', 'chat', 'talk to', '联系', '联络', '视频', '打电话', '聊天', '通话'],
   ['married', 'marital', 'marriage', 'single', 'divorced', 'divorce', 'separated', 'custody', 'ex', 'ex-husband', 'ex-wife', 'dating', 'girlfriend', 'boyfriend', 'wedding', 'engaged', 'fiance', 'fiancee', '婚姻', '结婚', '婚礼', '订婚', '未婚妻', '未婚夫', '已婚', '单身', '离婚', '离异', '抚养权', '前夫', '前妻', '女朋友', '男朋友', '对象', '恋爱'],
   ['religion', 'religious', 'faith', 'church', 'mass', 'temple', 'mosque', 'pray', 'prayer', '宗教', '信仰', '教堂', '礼拜', '弥撒', '寺庙', '祈祷'],
-  ['manager', 'boss', 'supervisor', 'reports to', 'lead', 'vp', 'director', 'head of', '领导', '上司', '老板', '主管', '直属领导', '经理'],
+  ['manager', 'boss', 'supervisor', 'reports to', 'lead', 'vp', 'director', 'head of', '领导', '上司', '上级', '老板', '主管', '直属领导', '经理'],
   ['student', 'students', 'intern', 'interns', 'mentee', 'supervise', '学生', '实习生', '徒弟'],
   // home
   ['live', 'lives', 'living', 'home', 'city', 'based', 'reside', 'neighborhood', 'district', '住', '居住', '生活', '住在', '城市', '家住', '定居', '所在地', '租住', '小区'],
@@ -72,7 +72,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['pregnant', 'pregnancy', 'expecting', 'baby', 'due', '怀孕', '孕期', '宝宝', '预产期'],
   ['sleep', 'insomnia', 'bed', 'wake', 'wakes', '睡眠', '睡觉', '作息', '失眠', '熬夜', '起床'],
   ['weight', 'diet', 'lose', '减肥', '体重', '瘦', '控制'],
-  ['exercise', 'sport', 'sports', 'workout', 'fitness', 'gym', 'run', 'running', 'swim', 'yoga', 'bike', 'biking', 'hiking', 'climbing', 'ride', 'rides', 'cycling', '运动', '锻炼', '健身', '跑步', '游泳', '瑜伽', '骑行', '徒步', '快走', '跳操'],
+  ['exercise', 'sport', 'sports', 'workout', 'fitness', 'gym', 'run', 'running', 'race', 'marathon', 'swim', 'yoga', 'bike', 'biking', 'hiking', 'climbing', 'ride', 'rides', 'cycling', '运动', '锻炼', '健身', '跑步', '游泳', '瑜伽', '骑行', '徒步', '快走', '跳操'],
   ['stress', 'anxious', 'anxiety', 'worried', 'worry', 'worries', 'tired', 'mood', 'frustrated', 'frustrating', 'bother', 'bothering', 'annoyed', 'upset', 'complain', 'pain point', 'emotional', 'feeling', 'tone', '困扰', '烦恼', '苦恼', '抱怨', '不满', '状态', '压力', '焦虑', '担心', '疲惫', '情绪', '心情', '烦', '头疼'],
   // food and drink
   ['drink', 'drinks', 'coffee', 'tea', 'latte', 'beverage', '喝', '饮料', '咖啡', '茶', '拿铁'],
