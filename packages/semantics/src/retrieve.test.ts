@@ -66,6 +66,13 @@ describe('retrieveRelevantKnowledge', () => {
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he drink', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
   });
 
+  it('finds words despite a typo, and derived forms of a word the triples do not hold', async () => {
+    const storage = await setup([...triples, ['user', 'works as', 'a maths teacher']]);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'any alergies?', 1))[0]?.[2]).toBe('青霉素过敏');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'is he lerning anything', 1))[0]?.[2]).toBe('Rust');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he teach', 1))[0]?.[2]).toBe('a maths teacher');
+  });
+
   it('maps substring matches to the right triple when lower-casing changes a text\'s length', async () => {
     const list: Triple[] = [
       ['user', 'visited', 'İstanbul'],
@@ -103,6 +110,19 @@ describe('retrieveRelevantKnowledge', () => {
       ['北京市朝阳区', true],
     ]);
     expect(await retrieveRelevantKnowledge(storage, 'u1', '住在', { includeEnded: false })).toHaveLength(1);
+  });
+
+  it('ranks superseded triples with current ones, by score, when the question asks about the past', async () => {
+    const storage = new InMemoryLongTermStorage();
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京'], ['用户', '喜欢', '爬山']], { now: new Date('2024-01-01T00:00:00Z') });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], { singleValued: ['住在'], now: new Date('2025-01-01T00:00:00Z') });
+    const past = await retrieveRelevantKnowledge(storage, 'u1', '他以前住在哪', { withScores: true, topK: 2 });
+    expect(past.map((s) => [s.triple[2], s.ended])).toEqual([
+      ['北京', true],
+      ['杭州', false],
+    ]);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '他住在哪', 1))[0]?.[2]).toBe('杭州');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'where did he live before', 1))[0]?.[2]).toBe('北京');
   });
 });
 

@@ -2,6 +2,7 @@ import type { LongTermStorage } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
 import { defaultKnowledgeIndexCache, type KnowledgeIndexCache } from './index-cache.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
+import { asksAboutPast } from './past-intent.js';
 import type { Triple } from './triple.js';
 import { TripleIndex, type ScoredTriple } from './triple-index.js';
 import { parseTriples, type SkippedLine } from './triples-format.js';
@@ -43,7 +44,7 @@ const RRF_K = 60;
  * query as a case-insensitive substring of `"s p o"`) come first in file order, so any query
  * the original answered returns the same triples first; an empty query returns the first
  * `topK`, as the original did. Superseded triples (with an `endTime`) never outrank current
- * ones. The parsed index is cached per key and etag: a repeated query costs one `headObject`.
+ * ones, unless the question asks about the past ("where did she live before", "以前"). The parsed index is cached per key and etag: a repeated query costs one `headObject`.
  * For hybrid (BM25 + vector) ranking see `retrieveHybridKnowledge`.
  *
  * Accepts a number as the fourth argument (`topK`), like the original's `top_k`.
@@ -84,8 +85,8 @@ export async function retrieveRelevantKnowledge(
 
 /**
  * BM25 and vector rankings fused by reciprocal rank fusion (score = Σ 1 / (60 + rank)), keeping
- * the same guarantees as lexical search: current before superseded, the original's substring
- * matches first in file order. Vector hits whose triple is no longer stored are dropped.
+ * the same guarantees as lexical search: current before superseded (unless the question asks
+ * about the past), the original's substring matches first in file order. Vector hits whose triple is no longer stored are dropped.
  */
 async function hybridSearch(
   index: TripleIndex,
@@ -101,6 +102,7 @@ async function hybridSearch(
     Promise.resolve(index.search(query, n, { includeEnded })),
     knowledgeIndex.search(userId, query, n),
   ]);
+  const past = asksAboutPast(query);
   const fused = new Map<number, ScoredTriple>();
   lexical.forEach((r, rank) => fused.set(r.position, { ...r, score: 1 / (RRF_K + rank + 1) }));
   let rank = 0;
@@ -118,7 +120,7 @@ async function hybridSearch(
   return [...fused.values()]
     .sort(
       (a, b) =>
-        Number(a.ended) - Number(b.ended) ||
+        (past ? 0 : Number(a.ended) - Number(b.ended)) ||
         Number(b.exact) - Number(a.exact) ||
         (a.exact && b.exact ? a.position - b.position : b.score - a.score || a.position - b.position),
     )

@@ -12,14 +12,18 @@ const CAMEL_WORDS = /[A-Za-z]*[a-z][A-Z][A-Za-z]*/g;
 const CAMEL_BOUNDARY = /([a-z])(?=[A-Z])/g;
 const RUNS = /([\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}\u3005\u30fc]+)|([\p{L}\p{N}\p{M}]+)/gu;
 
-// Particles and question words: bigrams containing them are mostly noise ("的编", "什么").
-const CJK_PARTICLES = new Set('的了吗呢吧啊呀么嘛哪哦呗是什'.split(''));
+// Particles, question words and personal pronouns: bigrams containing them are mostly noise
+// ("的编", "什么", "她在").
+const CJK_PARTICLES = new Set('的了吗呢吧啊呀么嘛哪哦呗是什我你您他她它'.split(''));
+// Personal pronouns: a segmenter word starting with one ("他有", "她在") is a pronoun glued to
+// the next word, not a word of its own.
+const CJK_PRONOUNS = new Set('我你您他她它'.split(''));
 const CJK_STOPWORDS = new Set([
   '是', '在', '有', '和', '与', '及', '或', '我', '你', '他', '她', '它', '们', '这', '那', '都', '也', '就', '还', '被', '把',
   '对', '从', '给', '让', '会', '要', '想', '请', '问', '吗', '么', '什么', '哪', '哪些', '哪里', '哪个', '怎么', '怎样', '如何', '为什么',
   '这个', '那个', '一个', '一下', '请问', '知道', '告诉', '多少', '几', '个', '些', '之', '其', '该', '用户', '他的', '她的', '我的',
   '最近', '现在', '目前', '平时', '主要', '经常', '一般', '通常', '一直', '有没有', '是不是', '情况', '方面', '问题',
-  '怎么样', '什么样', '是否', '会不会', '能不能', '可以', '一些', '他们', '她们', '平常', '大概', '了解', '关于', '的话', '东西', '事情',
+  '怎么样', '什么样', '是否', '会不会', '能不能', '可以', '一些', '他们', '她们', '我们', '你们', '咱们', '您', '自己', '平常', '大概', '了解', '关于', '的话', '东西', '事情',
 ]);
 const EN_STOPWORDS = new Set(
   ('a an the is are was were be been being am do does did doing what which who whom whose where when why how ' +
@@ -58,8 +62,9 @@ export function stem(word: string): string {
   else if (w.endsWith('sses')) w = w.slice(0, -2);
   else if (/(ches|shes|xes|zes)$/.test(w)) w = w.slice(0, -2);
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
-  if (w.endsWith('ing') && w.length >= 5) w = w.slice(0, -3);
-  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4) w = w.slice(0, -2);
+  // Porter's condition: what remains must hold a vowel ("thing", "bring", "red" stay whole).
+  if (w.endsWith('ing') && w.length >= 5 && /[aeiouy]/.test(w.slice(0, -3))) w = w.slice(0, -3);
+  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4 && /[aeiouy]/.test(w.slice(0, -2))) w = w.slice(0, -2);
   if (/([b-df-hj-km-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
   for (const [suffix, replacement] of DERIVATIONAL) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
@@ -104,7 +109,7 @@ function cjkTokens(run: string, out: string[]): void {
       if (!s.isWordLike) continue;
       if (CJK_STOPWORDS.has(s.segment)) {
         for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
-      } else if (s.segment.length >= 2 && !stopAt.has(s.index)) cached.push(s.segment);
+      } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!)) cached.push(s.segment);
     }
     // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
     const chars: Array<[string, number]> = [];
@@ -192,6 +197,11 @@ export function tokenize(text: string, options: TokenizeOptions = {}): string[] 
     else wordTokens(m[2]!, keep, out);
   }
   return out;
+}
+
+/** True for an English stop word (question words, pronouns, auxiliaries…), as lower case. */
+export function isStopword(word: string): boolean {
+  return EN_STOPWORDS.has(word);
 }
 
 function wordTokens(word: string, keep: boolean, out: string[]): void {

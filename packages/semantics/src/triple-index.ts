@@ -1,5 +1,6 @@
 import { answerTypes, DATE_TOKEN, NUMBER_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
+import { asksAboutPast } from './past-intent.js';
 import { tripleIdentityHash } from './merge-triples.js';
 import { expandQuery } from './query-expansion.js';
 import { tokenize } from './tokenize.js';
@@ -42,7 +43,8 @@ const MAX_ENTITY_CHECKS = 20_000;
  *
  * Ranking, best first:
  * 1. current triples before superseded ones (those with an `endTime`), so history never
- *    outranks the present;
+ *    outranks the present, unless the question asks about the past ("where did she live
+ *    before", "他以前住在哪": see `asksAboutPast`), which ranks them together;
  * 2. within each, triples matching the original rule (the whole query as a case-insensitive
  *    substring of `"s p o"`) first, in file order, so every query the original answered
  *    returns the same triples first;
@@ -288,7 +290,7 @@ export class TripleIndex {
     scores.fill(0);
     const touched: number[] = [];
     const n = this.triples.length;
-    const { own, groups } = expandQuery(query, options);
+    const { own, groups } = expandQuery(query, { ...options, known: (tok) => this.#tokenIds.has(tok) });
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
@@ -381,10 +383,14 @@ export class TripleIndex {
     this.#followEntities(scores, touched);
     const exact = this.#substringMatches(query.toLowerCase(), topK);
     const isExact = new Set(exact);
-    for (const pass of includeEnded ? [0, 1] : [0]) {
+    // A question about the past ranks superseded triples with the current ones, by score; any
+    // other ranks all current triples first.
+    const past = includeEnded && asksAboutPast(query);
+    const inPass = (i: number, pass: number) => past || this.#ended[i] === pass;
+    for (const pass of past ? [0] : includeEnded ? [0, 1] : [0]) {
       for (const i of exact) {
         if (result.length >= topK) return result;
-        if (this.#ended[i] === pass) result.push(make(i, scores[i]!, true));
+        if (inPass(i, pass)) result.push(make(i, scores[i]!, true));
       }
       const need = topK - result.length;
       if (need <= 0) return result;
@@ -392,7 +398,7 @@ export class TripleIndex {
       const best: number[] = [];
       const better = (i: number, j: number) => scores[i]! > scores[j]! || (scores[i] === scores[j] && i < j);
       for (const i of touched) {
-        if (this.#ended[i] !== pass || isExact.has(i)) continue;
+        if (!inPass(i, pass) || isExact.has(i)) continue;
         if (best.length === need && !better(i, best[need - 1]!)) continue;
         let at = best.length;
         while (at > 0 && better(i, best[at - 1]!)) at--;
