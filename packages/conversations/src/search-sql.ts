@@ -17,13 +17,12 @@ export const PGVECTOR_EF_SEARCH = 40;
 
 /**
  * The store's default `hnsw.ef_search`. Measured with the conversations benchmark (100k
- * messages of 384 dimensions, 50 clusters, pgvector 0.8.0, index built with the defaults
- * `m = 16`, `ef_construction = 64`), recall@10 against exact search over six index builds:
- * 0.74–0.80 at 40 (pgvector's default), 0.89–0.93 at 100, 0.92–0.97 at 150, 0.935–0.98 at 200,
- * 0.94–0.99 at 300. Five builds gave 0.96–0.98 at 200; one plateaued at 0.94 whatever the
- * `ef_search` (a graph-quality limit of that build). A bare search's p50 with warm caches was
- * 3.5–8.5 ms at 40 and 7.5–11.5 ms at 200 on a busy 2-core machine. 200 is the smallest value
- * with recall@10 ≥ 0.95 and a margin on the normal builds, within the 15 ms target.
+ * messages of 384 dimensions, 50 clusters, pgvector 0.8.0, the index `@memory/db` builds:
+ * `m = 16`, `ef_construction = 128`), recall@10 against exact search over three index builds:
+ * 0.77–0.79 at 40 (pgvector's default), 0.91–0.94 at 100, 0.971–0.981 at 150, 0.978–0.988 at
+ * 200, 0.984–0.994 at 300; a bare search's p50 was 6.2–7.6 ms at 200. (With pgvector's default
+ * `ef_construction` 64, six builds gave 0.935–0.98 at 200, one of them stuck near 0.94.) 200 is
+ * the smallest value with recall@10 ≥ 0.95 and a margin on every build, within the 15 ms target.
  */
 export const DEFAULT_EF_SEARCH = 200;
 
