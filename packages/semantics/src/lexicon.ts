@@ -121,7 +121,7 @@ surgery operation 手术 开刀
 injury injured hurt 受伤 伤 损伤
 fracture broken_bone 骨折
 sprain sprained strained strain 扭伤 拉伤
-hospital 医院
+hospital hospitals medical_center 医院
 clinic 诊所 门诊
 emergency er 急诊
 checkup 体检
