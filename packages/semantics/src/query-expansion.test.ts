@@ -6,7 +6,7 @@ const expanded = (query: string) => new Set(expandQuery(query).groups.flatMap((g
 describe('expandQuery', () => {
   it('lets a one-character Chinese term stand for its concept only outside longer terms', () => {
     expect(expanded('她在学什么')).toContain('课程');
-    expect(expanded('她在哪所学校')).not.toContain('课程');
+    expect(expanded('她的学费是多少')).not.toContain('课程');
     expect(expanded('他有什么职业病')).toContain('健康');
   });
 
@@ -14,5 +14,25 @@ describe('expandQuery', () => {
     expect(expanded('what does he do')).toContain('职业');
     expect(expanded('他是做什么的')).toContain('职业');
     expect(expanded('他平时做什么运动')).not.toContain('职业');
+  });
+
+  it('reads "for a living" as work, not as where someone lives', () => {
+    const q = expandQuery('What does she do for a living?');
+    expect(q.own.has('liv')).toBe(false);
+    expect(expanded('What does she do for a living?')).toContain('employer');
+  });
+
+  it('carries a word into the other language through the lexicon', () => {
+    expect(expanded('她晚上睡得好吗')).toContain('sleep');
+    expect(expanded('她圣诞节有什么安排')).toContain('christma');
+    expect(expanded('How is her mom doing?')).toContain('妈妈');
+    expect(expanded('her fav drink')).toContain('favorit');
+  });
+
+  it('lets a category bring in what it covers, one way only', () => {
+    expect(expanded('what does she drink')).toContain('coffe');
+    expect(expanded('what does she drink')).toContain('咖啡');
+    expect(expanded('is she going back to school')).toContain('mba');
+    expect(expanded('what coffee does she like')).not.toContain('beer');
   });
 });

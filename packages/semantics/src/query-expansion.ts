@@ -1,11 +1,16 @@
 import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
-import { CONCEPT_GROUPS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
+import { parseCategories, parseLexicon } from './lexicon.js';
+import { CONCEPT_GROUPS, IDIOMS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
 import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
 
 /** How much a term brought in by a concept group counts, relative to the query's own terms. */
 export const EXPANSION_WEIGHT = 0.5;
+/** How much a word of a lexicon entry the query mentions counts (the same word, other language). */
+export const LEXICON_WEIGHT = 0.5;
+/** How much a word a category of the query covers counts ("drink" → "coffee"). */
+export const CATEGORY_WEIGHT = 0.4;
 
 /** A query's weighted terms: its own, and one map per concept group it touched. */
 export interface ExpandedQuery {
@@ -33,107 +38,213 @@ export interface ExpandOptions {
 interface Term {
   /** The term folded, for the substring test of Chinese/Japanese terms. */
   text: string;
-  tokens: string[];
-  /** Written in Chinese/Japanese: mentioned by occurring in the query (see {@link mentions}). */
+  /** Its tokens; of a Chinese/Japanese term, computed when first needed. */
+  tokens?: string[];
+  /** Written in Chinese/Japanese: mentioned by occurring in the query (see {@link mentionedGroups}). */
   cjk: boolean;
+  /** Two or more characters long. */
+  long: boolean;
 }
 
 interface Group {
   terms: Term[];
-  tokens: string[];
+  /** Every token of its terms, computed when first needed. */
+  tokens?: string[];
+}
+
+/** A term the query can mention, and the group (by index into `Lexicon.all`) it stands for. */
+interface Mention {
+  term: Term;
+  group: number;
+}
+
+interface Lexicon {
+  /** The concept groups, then the entries of the bilingual lexicon. */
+  all: Group[];
+  /** How many of `all` are concept groups ({@link CONCEPT_GROUPS}). */
+  concepts: number;
+  questions: Group[];
+  narrower: Group[];
+  /** English terms by their first token. */
+  byToken: Map<string, Mention[]>;
+  /** Chinese/Japanese terms by their first UTF-16 unit. */
+  byChar: Map<string, Mention[]>;
+  /** Categories (`lexicon.ts`) by the lexicon entries (by index into `all`) holding their word. */
+  categories: Map<number, Group[]>;
+  /** Every English token of the lexicon: words it knows, for spelling variants. */
+  known: Set<string>;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-let groups: Group[] | undefined;
-let questionGroups: Group[] | undefined;
-let narrowerGroups: Group[] | undefined;
-// Every Chinese/Japanese term of two or more characters, of any group: the lexicon a query is
-// matched against, longest match first.
-let longTerms: string[] | undefined;
-// Every token of every group: words the lexicon knows, for spelling variants.
-let lexicon: Set<string> | undefined;
+let lexicon: Lexicon | undefined;
+
+function toTerm(word: string, keepStopwords = false): Term | undefined {
+  const cjk = CJK.test(word);
+  const term: Term = { text: foldText(word), cjk, long: [...word].length > 1 };
+  // English terms are tokenized now (cheap: no segmenter), Chinese ones when first mentioned.
+  if (!cjk) {
+    term.tokens = tokenize(word, { keepStopwords });
+    if (term.tokens.length === 0) return undefined;
+  }
+  return term;
+}
 
 function toGroup(words: readonly string[], keepStopwords = false): Group {
-  const terms = words
-    .map((w) => ({ text: foldText(w), tokens: tokenize(w, { keepStopwords }), cjk: CJK.test(w) }))
-    .filter((t) => t.tokens.length > 0);
-  return { terms, tokens: [...new Set(terms.flatMap((t) => t.tokens))] };
+  return { terms: words.map((w) => toTerm(w, keepStopwords)).filter((t) => t !== undefined) };
 }
 
-function build(): void {
-  groups = CONCEPT_GROUPS.map((words) => toGroup(words));
+function termTokens(term: Term): string[] {
+  return (term.tokens ??= tokenize(term.text));
+}
+
+function groupTokens(group: Group): string[] {
+  return (group.tokens ??= [...new Set(group.terms.flatMap(termTokens))]);
+}
+
+function build(): Lexicon {
+  const entries = parseLexicon();
+  const all = [...CONCEPT_GROUPS, ...entries].map((words) => toGroup(words));
+  const concepts = CONCEPT_GROUPS.length;
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
-  questionGroups = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
-  narrowerGroups = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
-  lexicon = new Set([...groups, ...questionGroups, ...narrowerGroups].flatMap((g) => g.tokens));
-  longTerms = [...new Set(groups.flatMap((g) => g.terms.filter((t) => t.cjk && [...t.text].length > 1).map((t) => t.text)))];
-}
-
-/**
- * The characters of a folded query that a Chinese/Japanese term of two or more characters
- * covers (by UTF-16 offset).
- */
-function coveredByLongTerms(folded: string): Uint8Array {
-  const covered = new Uint8Array(folded.length);
-  for (const term of longTerms!) {
-    for (let at = folded.indexOf(term); at >= 0; at = folded.indexOf(term, at + 1)) covered.fill(1, at, at + term.length);
+  const questions = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
+  const narrower = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
+  const byToken = new Map<string, Mention[]>();
+  const byChar = new Map<string, Mention[]>();
+  const known = new Set<string>();
+  const entriesOf = new Map<string, number[]>();
+  all.forEach((group, i) => {
+    for (const term of group.terms) {
+      const key = term.cjk ? term.text[0]! : term.tokens![0]!;
+      const index = term.cjk ? byChar : byToken;
+      let list = index.get(key);
+      if (!list) index.set(key, (list = []));
+      list.push({ term, group: i });
+      if (!term.cjk) for (const tok of term.tokens!) known.add(tok);
+    }
+    if (i >= concepts) {
+      for (const word of entries[i - concepts]!) {
+        const text = foldText(word);
+        let list = entriesOf.get(text);
+        if (!list) entriesOf.set(text, (list = []));
+        list.push(i);
+      }
+    }
+  });
+  for (const group of [...questions, ...narrower]) for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
+  const categories = new Map<number, Group[]>();
+  for (const [head, words] of parseCategories()) {
+    // A narrower word brings its lexicon entries along: "coffee" is also "咖啡".
+    const terms = words.flatMap((w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined));
+    const group: Group = { terms };
+    for (const i of entriesOf.get(foldText(head)) ?? []) {
+      let list = categories.get(i);
+      if (!list) categories.set(i, (list = []));
+      list.push(group);
+    }
   }
-  return covered;
+  return { all, concepts, questions, narrower, byToken, byChar, categories, known };
 }
 
 /**
- * Whether a query mentions a term. An English term: all its tokens are among the query's. A
- * Chinese term: it occurs in the query; one character long, it must occur outside every
- * longer term of the lexicon, so "学" stands for studying in "在学什么" but not inside "学校",
- * which is a term of its own, while "病" in "职业病" and "狗" in "狗叫什么" still count.
+ * The groups (by index into `lex.all`) whose terms a query mentions. An English term: all
+ * its tokens are among the query's. A Chinese term: it occurs in the query; one character
+ * long, it must occur outside every longer term of the lexicon, so "学" stands for studying
+ * in "在学什么" but not inside "学校", which is a term of its own, while "病" in "职业病" and
+ * "狗" in "狗叫什么" still count.
  */
-function mentions(term: Term, folded: string, own: Map<string, number>, covered: () => Uint8Array): boolean {
-  if (!term.cjk) return term.tokens.every((t) => own.has(t));
-  if (term.text.length > 1 && [...term.text].length > 1) return folded.includes(term.text);
-  for (let at = folded.indexOf(term.text); at >= 0; at = folded.indexOf(term.text, at + 1)) if (!covered()[at]) return true;
-  return false;
+function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>): Set<number> {
+  const hit = new Set<number>();
+  let covered: Uint8Array | undefined;
+  const singles: Mention[] = [];
+  const singleAt: number[] = [];
+  for (let at = 0; at < folded.length; at++) {
+    const candidates = lex.byChar.get(folded[at]!);
+    if (!candidates) continue;
+    for (const m of candidates) {
+      // A term made of stop words only ("想") is no mention.
+      if (!folded.startsWith(m.term.text, at) || termTokens(m.term).length === 0) continue;
+      if (m.term.long) {
+        hit.add(m.group);
+        (covered ??= new Uint8Array(folded.length)).fill(1, at, at + m.term.text.length);
+      } else {
+        singles.push(m);
+        singleAt.push(at);
+      }
+    }
+  }
+  singles.forEach((m, k) => {
+    if (!covered?.[singleAt[k]!]) hit.add(m.group);
+  });
+  for (const tok of own.keys()) {
+    for (const m of lex.byToken.get(tok) ?? []) if (m.term.tokens!.every((t) => own.has(t))) hit.add(m.group);
+  }
+  return hit;
+}
+
+/** Adds a group's tokens that are not the query's own to `into`, keeping the larger weight. */
+function addTokens(into: Map<string, number>, tokens: readonly string[], weight: number, own: Map<string, number>): void {
+  for (const tok of tokens) {
+    if (own.has(tok)) continue;
+    const w = weight * (isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
+    if (w > (into.get(tok) ?? 0)) into.set(tok, w);
+  }
 }
 
 /**
- * The weighted terms of a query: its own tokens, plus the terms of every concept group it
- * mentions a term of (see {@link mentions}) and of the kind of answer its question word asks
- * for ("where" → places).
+ * The weighted terms of a query: its own tokens, plus the terms of every concept group and
+ * lexicon entry it mentions a term of (see {@link mentionedGroups}), of the categories those
+ * entries name, and of the kind of answer its question word asks for ("where" → places).
  */
 export function expandQuery(query: string, options: ExpandOptions = {}): ExpandedQuery {
-  const ownTokens = tokenize(query);
+  const ownTokens = tokenize(options.expand === false ? query : query.replace(IDIOMS, ' '));
   const own = new Map<string, number>();
   for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
   const out: ExpandedQuery = { own, groups: [] };
   if (options.expand === false) return out;
-  if (!groups) build();
+  const lex = (lexicon ??= build());
   // A word neither the triples nor the lexicon know is likely misspelt or in another form:
   // its known variants join the query's own terms, so they also reach their concepts.
   const known = options.known;
-  const has = (tok: string) => lexicon!.has(tok) || (known !== undefined && known(tok));
+  const has = (tok: string) => lex.known.has(tok) || (known !== undefined && known(tok));
   const variant = (tok: string, weight: number) => {
     if (!own.has(tok)) own.set(tok, weight);
   };
   for (const [tok, weight] of [...own]) for (const form of derivedForms(tok, has)) variant(form, weight * DERIVED_WEIGHT);
   for (const word of foldText(query).match(/[a-z]+/g) ?? []) for (const tok of typoNeighbours(word, has)) variant(tok, TYPO_WEIGHT);
   const folded = foldText(query);
-  let cover: Uint8Array | undefined;
-  const covered = () => (cover ??= coveredByLongTerms(folded));
-  const touched = groups!.filter((g) => g.terms.some((term) => mentions(term, folded, own, covered)));
+  const touched: Group[] = [];
+  const translations = new Map<string, number>();
+  const covered = new Map<string, number>();
+  for (const i of [...mentionedGroups(lex, folded, own)].sort((a, b) => a - b)) {
+    if (i < lex.concepts) {
+      touched.push(lex.all[i]!);
+      continue;
+    }
+    // An entry of the lexicon is one word in two languages: its terms count once, at the
+    // larger weight, however many entries the query touched.
+    addTokens(translations, groupTokens(lex.all[i]!), LEXICON_WEIGHT, own);
+    for (const category of lex.categories.get(i) ?? []) addTokens(covered, groupTokens(category), CATEGORY_WEIGHT, own);
+  }
   QUESTION_CONCEPTS.forEach(([pattern], i) => {
-    if (pattern.test(folded)) touched.push(questionGroups![i]!);
+    if (pattern.test(folded)) touched.push(lex.questions[i]!);
   });
   NARROWER_CONCEPTS.forEach(([pattern], i) => {
-    if (pattern.test(folded)) touched.push(narrowerGroups![i]!);
+    if (pattern.test(folded)) touched.push(lex.narrower[i]!);
   });
   const types = askedTypes(folded);
   if (types.length > 0) touched.push({ terms: [], tokens: types });
+  const fromGroups = new Set<string>();
   for (const g of touched) {
     const weights = new Map<string, number>();
-    for (const tok of g.tokens) {
-      if (own.has(tok)) continue;
-      weights.set(tok, EXPANSION_WEIGHT * (isUnigram(tok) ? UNIGRAM_WEIGHT : 1));
-    }
+    addTokens(weights, groupTokens(g), EXPANSION_WEIGHT, own);
+    for (const tok of weights.keys()) fromGroups.add(tok);
+    if (weights.size > 0) out.groups.push(weights);
+  }
+  // The lexicon adds what the concept groups lack; a word both hold counts as the groups say
+  // (adding it twice over-weighted it: "subject" found every triple about school subjects).
+  for (const weights of [translations, covered]) {
+    for (const tok of fromGroups) weights.delete(tok);
     if (weights.size > 0) out.groups.push(weights);
   }
   return out;

@@ -122,10 +122,17 @@ export const QUESTION_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[
   [/\bwhen\b|什么时候|几时|哪天|几月|日期/u, ['date', 'deadline', 'birthday', 'due', 'schedule', 'month', '日期', '截止', '生日', '时间', '月', '日']],
   [/\bhow old\b|多大|几岁|年龄/u, ['age', 'old', 'born', 'birthday', '年龄', '岁', '生日', '出生']],
   [/\bhow much\b|\bhow many\b|多少|几个/u, ['price', 'cost', 'budget', 'number', 'count', 'revenue', 'rent', '价格', '预算', '数量', '收入', '房租', '万', '元']],
-  [/\bwhat (?:does|do|did) (?:he|she|they|you|i|the user) do(?: for (?:a )?(?:living|work))?\W*$|是做什么的|干什么的|从事什么/u,
-    ['job', 'work', 'occupation', 'profession', 'works as', '工作', '职业', '从事', '就职']],
+  [/\bwhat (?:does|do|did) (?:he|she|they|you|i|the user) do(?: for (?:a )?(?:living|work))?\W*$|\bfor a living\b|是做什么的|干什么的|从事什么/u,
+    ['job', 'work', 'occupation', 'profession', 'works as', 'employer', 'company', '工作', '职业', '从事', '就职', '公司']],
   [/\bwhy\b|为什么|为何|原因/u, ['because', 'reason', 'due to', '因为', '原因', '由于']],
 ];
+
+/**
+ * Phrases whose words mean nothing on their own: "what does she do for a living" asks about a
+ * job, not about where she lives. Left out of the query's own tokens (the question concepts
+ * still see them).
+ */
+export const IDIOMS = /\b(?:for|make|makes|earn|earns) a living\b/giu;
 
 /**
  * Broad concepts and what they usually cover, one way only: a question about hobbies wants the
@@ -138,6 +145,7 @@ export const NARROWER_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[
       '音乐', '听', '看书', '阅读', '运动', '摄影', '游戏', '徒步', '做饭', '乐器', '钢琴', '吉他', '画画', '跳舞', '唱歌']],
   [/medicat|medicine|\bmeds?\b|prescri|吃药|药物|用药/u, ['condition', 'health', 'diagnosed', 'illness', '患有', '病', '疾病', '健康']],
   [/lose weight|losing weight|weight loss|slim|减肥|减重|瘦身/u, ['exercise', 'workout', 'diet', 'walk', 'run', 'gym', '运动', '锻炼', '健身', '快走', '跑步', '饮食', '控制']],
+  [/\bcan[’']?t (?:\w+ )?eat|\bcannot (?:\w+ )?eat|不能吃|吃不了|不可以吃/u, ['allergy', 'allergic', 'intolerant', 'restriction', 'avoid', '过敏', '忌口', '不吃']],
   [/health|身体|健康/u, ['condition', 'illness', 'allergic', 'injury', 'medication', 'diagnosed', '患有', '病', '过敏', '受伤', '药']],
 ];
 
