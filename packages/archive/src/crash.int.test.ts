@@ -31,10 +31,15 @@ interface ChildOutcome {
 }
 
 /**
- * Runs the child; with `killAfterMs`, SIGKILLs it that long after it reports `ready` (connected,
- * about to run), which lands anywhere in a batch: mid-statement, mid-export, mid-commit.
+ * When to SIGKILL the child: `afterMs` after it reports `ready` (connected, about to run), or
+ * `delayMs` after its `afterProgress`-th progress line. Either lands anywhere in a batch:
+ * mid-statement, mid-export, mid-commit. Counting progress lines keeps the kill inside the
+ * work however fast the machine runs it; a wall-clock kill alone can come after the pass ended.
  */
-function runChild(env: Record<string, string>, killAfterMs?: number): Promise<ChildOutcome> {
+type KillAt = { afterMs: number } | { afterProgress: number; delayMs: number };
+
+/** Runs the child, and SIGKILLs it at `killAt` when given. */
+function runChild(env: Record<string, string>, killAt?: KillAt): Promise<ChildOutcome> {
   return new Promise((resolve, reject) => {
     // node itself with tsx as a loader (not the tsx CLI, which would leave its node child running
     // when killed): SIGKILL must stop the process that does the work.
@@ -44,12 +49,18 @@ function runChild(env: Record<string, string>, killAfterMs?: number): Promise<Ch
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
     let readyAt = 0;
+    let progressLines = 0;
+    const kill = (delayMs: number) => setTimeout(() => child.kill('SIGKILL'), delayMs);
     createInterface({ input: child.stdout }).on('line', (line) => {
       if (process.env.MEMORY_CRASH_TRACE) console.log(Math.round(performance.now() - readyAt), line);
       if (line === 'ready') readyAt = performance.now();
-      if (line === 'ready' && killAfterMs !== undefined) setTimeout(() => child.kill('SIGKILL'), killAfterMs);
+      if (line === 'ready' && killAt && 'afterMs' in killAt) kill(killAt.afterMs);
       if (line.startsWith('done ')) completed = true;
-      if (line.startsWith('progress ')) lastProgress = line.slice('progress '.length);
+      if (line.startsWith('progress ')) {
+        lastProgress = line.slice('progress '.length);
+        progressLines++;
+        if (killAt && 'afterProgress' in killAt && progressLines === killAt.afterProgress) kill(killAt.delayMs);
+      }
     });
     child.on('error', reject);
     child.on('close', (code, signal) => {
@@ -96,9 +107,15 @@ describeEachDatabase(
       const next = lcg(seed);
       const kills: ChildOutcome[] = [];
       for (let round = 0; round < 7; round++) {
-        // The first kills land early (planning, cold batches), the rest anywhere in the first two
-        // seconds of a pass (cold batches, deep exports: mid-statement, mid-write, mid-commit).
-        const outcome = await runChild(env, round < 2 ? 50 + next(400) : 100 + next(2000));
+        // Round 0 is killed among the first cold batches, round 1 at a time (planning, or wherever
+        // the pass is then), the rest a few progress events into a pass and up to 40 ms after one
+        // (cold batches, deep exports: mid-statement, mid-write, mid-commit). The whole work is
+        // about 200 events (67 cold batches, 133 exports, 6 deletions), so every round is killed
+        // mid-pass however fast the machine is.
+        const outcome = await runChild(
+          env,
+          round === 1 ? { afterMs: 50 + next(400) } : { afterProgress: 1 + next(round === 0 ? 30 : 15), delayMs: next(40) },
+        );
         kills.push(outcome);
         const where = `round ${round} (seed ${seed}), killed after ${outcome.lastProgress}`;
         const inv = await inventory(db, new FileSystemLongTermStorage(dir), doomed);
@@ -107,7 +124,7 @@ describeEachDatabase(
         if (outcome.completed) break;
       }
       console.log(`crash test (seed ${seed}): ${kills.length} runs, killed after: ${kills.map((k) => (k.completed ? 'completed' : k.lastProgress)).join(' | ')}`);
-      expect(kills.filter((k) => !k.completed).length).toBeGreaterThanOrEqual(5);
+      expect(kills.filter((k) => !k.completed).length).toBe(7);
 
       const final = await runChild(env);
       expect(final.completed).toBe(true);
