@@ -130,9 +130,7 @@ describeEachDatabase(
     it('removes an export whose archiver lost its connection while the purge went ahead', async () => {
       const purged = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4, userId: 'leaving' });
       const gated = gatedStorage(storage, 'put');
-      // A pool of its own, never closed: the pool keeps the broken connection checked out (the
-      // failed rollback never hands it back), so close() would wait for it for ever. The worker's
-      // exit ends it, and the suite's database is dropped WITH (FORCE).
+      // A pool of its own, whose connection the server cuts below.
       const doomed = createMemoryDb({ url: ctx.url, embeddingDimensions: 3 });
       const run = createArchiver({ db: doomed, storage: gated.storage }).runArchive({ now });
       const failed = run.then(
@@ -151,6 +149,8 @@ describeEachDatabase(
       gated.release(); // the archiver's process goes on writing its export
       expect(await failed).toBeInstanceOf(Error);
       expect(await storage.listPrefix(archivePrefix(purged))).toEqual([]);
+      // The broken connection does not hold the pool open.
+      await doomed.close();
     });
   },
   { engines: ['postgres'] },

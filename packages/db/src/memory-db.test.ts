@@ -318,3 +318,23 @@ describeEachDatabase('MemoryDb', (ctx) => {
     );
   });
 }, { pgliteSnapshots: [1536, 4] });
+
+describeEachDatabase(
+  'MemoryDb on a connection that breaks',
+  (ctx) => {
+    it('closes after the connection of a scope was cut mid-transaction (the broken client is destroyed, not waited for)', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 4 });
+      const failed = db.scope(async (em) => {
+        const [row] = await db.query<{ pid: number }>('select pg_backend_pid() as pid', [], em);
+        // Another pooled connection ends this one, as a network cut or an administrator would.
+        await db.query('select pg_terminate_backend($1)', [row!.pid]);
+        await db.query('select 1', [], em);
+      });
+      await expect(failed).rejects.toSatisfy((e) => DatabaseError.isInstance(e));
+      // Before the fix close() waited for the broken client for ever; a hang shows as 'open'.
+      const closed = await Promise.race([db.close().then(() => 'closed'), new Promise((resolve) => setTimeout(() => resolve('open'), 15_000))]);
+      expect(closed).toBe('closed');
+    });
+  },
+  { engines: ['postgres'] },
+);

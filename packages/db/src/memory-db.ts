@@ -170,12 +170,16 @@ interface NativePool {
   options?: { max?: number };
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   connect(): Promise<NativeClient>;
+  on(event: 'acquire', listener: (client: NativeClient) => void): unknown;
+  on(event: 'release', listener: (error: Error | undefined, client: NativeClient) => void): unknown;
 }
 
 interface NativeClient {
   query(sql: string, params?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
   /** With an error, the connection is destroyed instead of going back to the pool. */
   release(error?: Error): void;
+  /** `end`: the connection closed (ended by us, by the server, or cut). */
+  once(event: 'end', listener: () => void): unknown;
 }
 
 /**
@@ -273,6 +277,10 @@ class MikroMemoryDb implements MemoryDb {
   readonly #hasAppEntities: boolean;
   #closed: Promise<void> | undefined;
   #pool: Promise<NativePool> | undefined;
+  /** Pooled clients checked out now, and those whose connection has closed (see `close`). */
+  readonly #checkedOut = new Set<NativeClient>();
+  readonly #ended = new WeakSet<NativeClient>();
+  readonly #watched = new WeakSet<NativeClient>();
   /** Whether MikroORM logs queries (then statements go through it, so they are logged too). */
   readonly #logsQueries: boolean;
   #initQueue: Promise<void> = Promise.resolve();
@@ -340,6 +348,8 @@ class MikroMemoryDb implements MemoryDb {
     const outer = this.#current();
     const em = outer?.isInTransaction() ? outer : this.fork();
     try {
+      // The pool is watched from its first use, so close() can find connections a failed scope left behind.
+      if (this.kind === 'postgres' && !this.#closed) await this.#nativePool();
       return await em.transactional((tx) => this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)));
     } catch (error) {
       throw toMemoryError(error, this.#target, 'scope');
@@ -435,10 +445,39 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   close(): Promise<void> {
-    this.#closed ??= this.orm.close(true).catch((error: unknown) => {
-      throw toMemoryError(error, this.#target, 'close');
-    });
+    this.#closed ??= this.#releaseEndedClients()
+      .then(() => this.orm.close(true))
+      .catch((error: unknown) => {
+        throw toMemoryError(error, this.#target, 'close');
+      });
     return this.#closed;
+  }
+
+  /**
+   * Hands back to the pool (destroyed) every checked-out client whose connection has closed.
+   * When a connection breaks inside a `scope`, MikroORM's rollback fails and Kysely never
+   * releases the client (kysely 0.29: `ControlledTransaction.rollback` releases only after a
+   * successful ROLLBACK), and the pool's `end()` would wait for it for ever.
+   */
+  async #releaseEndedClients(): Promise<void> {
+    if (!this.#pool) return;
+    await this.#pool.catch(() => undefined);
+    for (const client of [...this.#checkedOut]) {
+      if (!this.#ended.has(client)) continue;
+      this.#checkedOut.delete(client);
+      client.release(new Error('[memory/db] the connection closed while checked out'));
+    }
+  }
+
+  /** Tracks which clients are checked out and which connections have closed. */
+  #watch(pool: NativePool): void {
+    pool.on('acquire', (client) => {
+      this.#checkedOut.add(client);
+      if (this.#watched.has(client)) return;
+      this.#watched.add(client);
+      client.once('end', () => this.#ended.add(client));
+    });
+    pool.on('release', (_error, client) => this.#checkedOut.delete(client));
   }
 
   async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
@@ -452,7 +491,10 @@ class MikroMemoryDb implements MemoryDb {
   /** MikroORM's `pg` pool (PostgreSQL only). */
   #nativePool(): Promise<NativePool> {
     if (!this.#pool) {
-      const pending = (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }).getNativeClient();
+      const pending = (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }).getNativeClient().then((pool) => {
+        this.#watch(pool);
+        return pool;
+      });
       this.#pool = pending;
       // A failed connect is not remembered: the next call tries again.
       pending.catch(() => {
