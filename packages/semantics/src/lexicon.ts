@@ -75,6 +75,7 @@ professor 教授
 mentor advisor 导师
 owner 店主 老板 老板娘
 intern interns 实习生
+# names and age
 name named called 名字 叫 名叫
 age years_old 年龄 岁 年纪
 # marriage and relationships
@@ -811,6 +812,29 @@ programming_language > python java javascript typescript golang rust c++ kotlin 
 hobby > reading music sport photography painting crafts gardening game knitting cooking dance hike
 `;
 
+/** The section of {@link LEXICON} whose entries name people (relatives, friends, roles at work). */
+export const PEOPLE_SECTION = 'people and family';
+
+/**
+ * The entries of {@link LEXICON}, each a list of terms (`_` turned into spaces), with the
+ * section (`#` line) each belongs to.
+ *
+ * @example
+ * ```ts
+ * parseLexiconSections('# sleep\nsleep asleep 睡觉'); // [{ section: 'sleep', entry: ['sleep', 'asleep', '睡觉'] }]
+ * ```
+ */
+export function parseLexiconSections(text: string = LEXICON): { section: string; entry: string[] }[] {
+  const out: { section: string; entry: string[] }[] = [];
+  let section = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) section = line.slice(1).trim();
+    if (line.length === 0 || line.startsWith('#')) continue;
+    out.push({ section, entry: line.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' ')) });
+  }
+  return out;
+}
+
 /**
  * The entries of {@link LEXICON}, each a list of terms (`_` turned into spaces).
  *
@@ -820,12 +844,7 @@ hobby > reading music sport photography painting crafts gardening game knitting 
  * ```
  */
 export function parseLexicon(text: string = LEXICON): string[][] {
-  const entries: string[][] = [];
-  for (const line of text.split('\n')) {
-    if (line.length === 0 || line.startsWith('#')) continue;
-    entries.push(line.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' ')));
-  }
-  return entries;
+  return parseLexiconSections(text).map((e) => e.entry);
 }
 
 /**

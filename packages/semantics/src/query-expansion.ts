@@ -1,6 +1,6 @@
 import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
-import { parseCategories, parseLexicon } from './lexicon.js';
+import { parseCategories, parseLexiconSections, PEOPLE_SECTION } from './lexicon.js';
 import { CONCEPT_GROUPS, IDIOMS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
 import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
@@ -21,6 +21,11 @@ export interface ExpandedQuery {
    * {@link EXPANSION_WEIGHT}.
    */
   groups: Map<string, number>[];
+  /**
+   * Words, in every language of the lexicon, for the people the query names ("daughter" →
+   * daughter, 女儿, 闺女): what a question about a relative is about.
+   */
+  people: Set<string>;
 }
 
 /** Options of {@link expandQuery}. */
@@ -63,6 +68,8 @@ interface Lexicon {
   all: Group[];
   /** How many of `all` are concept groups ({@link CONCEPT_GROUPS}). */
   concepts: number;
+  /** The entries (by index into `all`) naming people. */
+  people: Set<number>;
   questions: Group[];
   narrower: Group[];
   /** English terms by their first token. */
@@ -103,9 +110,14 @@ function groupTokens(group: Group): string[] {
 }
 
 function build(): Lexicon {
-  const entries = parseLexicon();
+  const sections = parseLexiconSections();
+  const entries = sections.map((e) => e.entry);
   const all = [...CONCEPT_GROUPS, ...entries].map((words) => toGroup(words));
   const concepts = CONCEPT_GROUPS.length;
+  const people = new Set<number>();
+  sections.forEach((e, i) => {
+    if (e.section === PEOPLE_SECTION) people.add(concepts + i);
+  });
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
   const questions = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
   const narrower = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
@@ -143,7 +155,7 @@ function build(): Lexicon {
       list.push(group);
     }
   }
-  return { all, concepts, questions, narrower, byToken, byChar, categories, known };
+  return { all, concepts, people, questions, narrower, byToken, byChar, categories, known };
 }
 
 /**
@@ -200,7 +212,7 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
   const ownTokens = tokenize(options.expand === false ? query : query.replace(IDIOMS, ' '));
   const own = new Map<string, number>();
   for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
-  const out: ExpandedQuery = { own, groups: [] };
+  const out: ExpandedQuery = { own, groups: [], people: new Set() };
   if (options.expand === false) return out;
   const lex = (lexicon ??= build());
   // A word neither the triples nor the lexicon know is likely misspelt or in another form:
@@ -221,6 +233,7 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
       touched.push(lex.all[i]!);
       continue;
     }
+    if (lex.people.has(i)) for (const tok of groupTokens(lex.all[i]!)) if (!isUnigram(tok)) out.people.add(tok);
     // An entry of the lexicon is one word in two languages: its terms count once, at the
     // larger weight, however many entries the query touched.
     addTokens(translations, groupTokens(lex.all[i]!), LEXICON_WEIGHT, own);
