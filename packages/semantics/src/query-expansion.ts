@@ -2,6 +2,7 @@ import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
 import { parseCategories, parseLexiconSections, PEOPLE_SECTION } from './lexicon.js';
 import { CONCEPT_GROUPS, IDIOMS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
+import { ALL_TOOLS_WORDS, parseToolKinds } from './tool-kinds.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
 import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
 
@@ -49,6 +50,11 @@ interface Term {
   cjk: boolean;
   /** Two or more characters long. */
   long: boolean;
+  /**
+   * An English phrase holding stop words ("used to", "head of"): mentioned only where it
+   * occurs as written, since its other words alone ("use") mean something else.
+   */
+  phrase?: boolean;
 }
 
 interface Group {
@@ -64,7 +70,7 @@ interface Mention {
 }
 
 interface Lexicon {
-  /** The concept groups, then the entries of the bilingual lexicon. */
+  /** The concept groups, the entries of the bilingual lexicon, then the kinds of software and each tool. */
   all: Group[];
   /** How many of `all` are concept groups ({@link CONCEPT_GROUPS}). */
   concepts: number;
@@ -93,6 +99,7 @@ function toTerm(word: string, keepStopwords = false): Term | undefined {
   if (!cjk) {
     term.tokens = tokenize(word, { keepStopwords });
     if (term.tokens.length === 0) return undefined;
+    if (!keepStopwords && term.tokens.length < tokenize(word, { keepStopwords: true }).length) term.phrase = true;
   }
   return term;
 }
@@ -118,6 +125,21 @@ function build(): Lexicon {
   sections.forEach((e, i) => {
     if (e.section === PEOPLE_SECTION) people.add(concepts + i);
   });
+  // Kinds of software: the kind's words bring its tools, a tool brings its kind's words.
+  const lexiconEnd = all.length;
+  const allTools: Term[] = [];
+  const toolLinks: [number, Group][] = [];
+  for (const [kind, tools] of parseToolKinds()) {
+    const kindGroup = toGroup(kind);
+    const toolGroup = toGroup(tools);
+    allTools.push(...toolGroup.terms);
+    all.push(kindGroup);
+    toolLinks.push([all.length - 1, toolGroup]);
+    for (const term of toolGroup.terms) {
+      all.push({ terms: [term] });
+      toolLinks.push([all.length - 1, kindGroup]);
+    }
+  }
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
   const questions = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
   const narrower = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
@@ -134,7 +156,7 @@ function build(): Lexicon {
       list.push({ term, group: i });
       if (!term.cjk) for (const tok of term.tokens!) known.add(tok);
     }
-    if (i >= concepts) {
+    if (i >= concepts && i < lexiconEnd) {
       for (const word of entries[i - concepts]!) {
         const text = foldText(word);
         let list = entriesOf.get(text);
@@ -145,15 +167,18 @@ function build(): Lexicon {
   });
   for (const group of [...questions, ...narrower]) for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
   const categories = new Map<number, Group[]>();
+  const addCategory = (i: number, group: Group) => {
+    let list = categories.get(i);
+    if (!list) categories.set(i, (list = []));
+    list.push(group);
+  };
+  for (const [i, group] of toolLinks) addCategory(i, group);
+  for (const word of ALL_TOOLS_WORDS) for (const i of entriesOf.get(foldText(word)) ?? []) addCategory(i, { terms: allTools });
   for (const [head, words] of parseCategories()) {
     // A narrower word brings its lexicon entries along: "coffee" is also "咖啡".
     const terms = words.flatMap((w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined));
     const group: Group = { terms };
-    for (const i of entriesOf.get(foldText(head)) ?? []) {
-      let list = categories.get(i);
-      if (!list) categories.set(i, (list = []));
-      list.push(group);
-    }
+    for (const i of entriesOf.get(foldText(head)) ?? []) addCategory(i, group);
   }
   return { all, concepts, people, questions, narrower, byToken, byChar, categories, known };
 }
@@ -189,7 +214,9 @@ function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>)
     if (!covered?.[singleAt[k]!]) hit.add(m.group);
   });
   for (const tok of own.keys()) {
-    for (const m of lex.byToken.get(tok) ?? []) if (m.term.tokens!.every((t) => own.has(t))) hit.add(m.group);
+    for (const m of lex.byToken.get(tok) ?? []) {
+      if (m.term.tokens!.every((t) => own.has(t)) && (!m.term.phrase || folded.includes(m.term.text))) hit.add(m.group);
+    }
   }
   return hit;
 }
