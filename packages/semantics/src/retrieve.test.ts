@@ -244,4 +244,17 @@ describe('retrieval mechanisms', () => {
     const grade = await retrieveRelevantKnowledge(storage, 'u1', 'what grade is her daughter in', 2);
     expect(grade).toEqual(expect.arrayContaining([['用户', '女儿', '王可欣'], ['王可欣', '在读', '小学三年级']]));
   });
+
+  it('prefers what is true now to what a predicate puts in the past, unless the question asks about the past', async () => {
+    const work: Triple[] = [
+      ['user', 'used to work as', 'a barista'],
+      ['user', 'works as', 'a coffee roaster at a small roastery in Portland'],
+      ['user', 'lives in', 'Portland'],
+      ['user', 'drives', 'a van'],
+    ];
+    const storage = await setup(work);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he do for a living', 1))[0]).toEqual(work[1]);
+    expect(await retrieveRelevantKnowledge(storage, 'u1', 'where did he work before', 2)).toContainEqual(work[0]);
+  });
 });
+

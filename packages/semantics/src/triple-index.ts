@@ -44,6 +44,12 @@ const MAX_NAMERS = 3;
 const ALIAS_TF = 0.5;
 /** How much a triple about someone else counts when the question names a person (see `#focusOnPeople`). */
 const OFF_FOCUS = 0.5;
+/**
+ * How much a current triple stated in the past tense ("used to work as", "以前主要写") counts
+ * for a question that does not ask about the past: "what does he do for a living" wants the
+ * job he has.
+ */
+const PAST_PREDICATE = 0.6;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
@@ -91,8 +97,9 @@ export class TripleIndex {
   // Triples whose object names an entity, with the entities named; and the reverse.
   readonly #linked = new Map<number, string[]>();
   readonly #namers = new Map<string, number[]>();
-  // Tokens some entity holds as an alias: the relations that name people and things.
-  readonly #aliasIds = new Set<number>();
+  // Tokens some entity holds as an alias (the relations that name people and things), with
+  // the entities holding each.
+  readonly #aliasOf = new Map<number, Set<string>>();
 
   constructor(triples: readonly Triple[], params: Bm25Params = {}) {
     this.triples = triples;
@@ -274,7 +281,9 @@ export class TripleIndex {
           aliases.set(d, added);
           for (const id of added) {
             start[id + 1]!++;
-            this.#aliasIds.add(id);
+            let holders = this.#aliasOf.get(id);
+            if (!holders) this.#aliasOf.set(id, (holders = new Set()));
+            holders.add(name);
           }
         }
       }
@@ -307,6 +316,24 @@ export class TripleIndex {
   // Triples whose object holds a number / a date (see answer-types.ts), found on the first
   // question asking for one: most indexes never need them, so loading does not pay for them.
   #typed: Map<string, Int32Array> | undefined;
+
+  // Triples whose predicate places them in the past ("used to work as", "以前主要写"), found on
+  // the first question that does not ask about the past.
+  #past: Uint8Array | undefined;
+
+  #pastPredicates(): Uint8Array {
+    if (!this.#past) {
+      this.#past = new Uint8Array(this.triples.length);
+      const memo = new Map<string, boolean>();
+      for (let i = 0; i < this.triples.length; i++) {
+        const p = this.triples[i]![1];
+        let past = memo.get(p);
+        if (past === undefined) memo.set(p, (past = asksAboutPast(p)));
+        if (past) this.#past[i] = 1;
+      }
+    }
+    return this.#past;
+  }
 
   #typedDocs(type: string): Int32Array {
     if (!this.#typed) {
@@ -412,24 +439,30 @@ export class TripleIndex {
     // likely about it (capping measured worse on the evaluation set).
     for (const group of groups) for (const [tok, weight] of group) termScores(tok, weight, addToScores);
     this.#focusOnPeople(people, scores, touched);
+    if (!asksAboutPast(query)) {
+      const past = this.#pastPredicates();
+      for (const d of touched) if (past[d] === 1) scores[d]! *= PAST_PREDICATE;
+    }
     return { scores, touched };
   }
 
   /**
    * A question naming a relative the triples name too ("她女儿有什么健康问题", where
    * ["用户", "女儿", "王可欣"]) is about that person: triples holding none of the words for
-   * them, directly or as an alias, count {@link OFF_FOCUS} as much, so the mother's health
-   * does not outrank the daughter's.
+   * them, directly or as an alias, and not naming them, count {@link OFF_FOCUS} as much, so
+   * the mother's health does not outrank the daughter's.
    */
   #focusOnPeople(people: Set<string>, scores: Float64Array, touched: number[]): void {
-    const ids: number[] = [];
+    const about = new Set<number>();
     for (const tok of people) {
       const id = this.#tokenIds.get(tok);
-      if (id !== undefined && this.#aliasIds.has(id)) ids.push(id);
+      const holders = id === undefined ? undefined : this.#aliasOf.get(id);
+      if (!holders) continue;
+      for (let j = this.#postingStart[id!]!; j < this.#postingStart[id! + 1]!; j++) about.add(this.#postingDocs[j]!);
+      // Every triple naming them is about them too ("lives with her mother, who watches Mateo").
+      for (const name of holders) for (const d of this.#namers.get(name)!) about.add(d);
     }
-    if (ids.length === 0) return;
-    const about = new Set<number>();
-    for (const id of ids) for (let j = this.#postingStart[id]!; j < this.#postingStart[id + 1]!; j++) about.add(this.#postingDocs[j]!);
+    if (about.size === 0) return;
     for (const d of touched) if (!about.has(d)) scores[d]! *= OFF_FOCUS;
   }
 
@@ -446,7 +479,15 @@ export class TripleIndex {
     const best = scores[top[0]!]!;
     const boosts = new Map<number, number>();
     const pass = (docs: number[], seed: number, share: number) => {
-      for (const d of docs) if (d !== seed) boosts.set(d, Math.max(boosts.get(d) ?? 0, share * scores[seed]!));
+      for (const d of docs) {
+        if (d === seed) continue;
+        let boost = share * scores[seed]!;
+        // What the entity's triples get from the triple naming it lifts them to its score at
+        // most: they hold its relation as an alias already, and counting it twice put the
+        // roastery's staff above "runs a coffee roastery" for "what does he do for a living".
+        if (share === ENTITY_HOP_SHARE) boost = Math.min(boost, Math.max(0, scores[seed]! - scores[d]!));
+        boosts.set(d, Math.max(boosts.get(d) ?? 0, boost));
+      }
     };
     for (const seed of top) {
       if (scores[seed]! < best * 0.5) break;
