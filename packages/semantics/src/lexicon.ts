@@ -47,7 +47,7 @@ cousin cousins 表哥 表姐 表妹 表弟 堂哥 堂姐 堂妹 堂弟 表亲
 nephew niece 侄子 侄女 外甥 外甥女
 in-laws mother-in-law father-in-law 公婆 岳父 岳母 婆婆 公公 丈母娘
 relative relatives 亲戚 亲人
-family 家人 家庭 家里人 家属
+family fam 家人 家庭 家里人 家属
 friend friends buddy pal 朋友 好友 伙伴
 best_friend bff 最好的朋友 闺蜜 死党 挚友 好朋友
 roommate flatmate housemate 室友 舍友
@@ -75,6 +75,7 @@ professor 教授
 mentor advisor 导师
 owner 店主 老板 老板娘
 intern interns 实习生
+# names and age
 name named called 名字 叫 名叫
 age years_old 年龄 岁 年纪
 # marriage and relationships
@@ -127,9 +128,24 @@ emergency er 急诊
 checkup 体检
 medicine medication meds pill pills drug drugs 药 药物 吃药 服药 药片
 prescription 处方
+painkiller painkillers 止痛药
+antibiotic antibiotics 抗生素
+antihistamine antihistamines 抗过敏药 抗组胺药
+inhaler 喷雾 吸入器 哮喘喷雾
+insulin 胰岛素
+metformin 二甲双胍
+statin statins atorvastatin 他汀 阿托伐他汀
+ibuprofen advil 布洛芬
+aspirin 阿司匹林
+antidepressant antidepressants 抗抑郁药
+blood_pressure_medication 降压药
+thyroid 甲状腺
+levothyroxine 左甲状腺素 优甲乐
 vitamin vitamins supplement supplements 维生素 保健品 补剂
 therapy physical_therapy physiotherapy rehab 理疗 康复 物理治疗 复健
 therapist counselor counseling 心理咨询 咨询师 治疗师
+massage 按摩 推拿
+acupuncture 针灸
 mental_health depression depressed 心理健康 抑郁 抑郁症
 anxiety anxious 焦虑 焦虑症
 stress stressed 压力 紧张 压力大
@@ -156,6 +172,11 @@ bedtime 睡前 就寝
 dream dreams 梦 做梦
 melatonin 褪黑素
 snore snoring 打呼噜 打鼾
+blackout_curtains blackout_curtain 遮光窗帘 遮光帘
+earplugs 耳塞
+white_noise 白噪音
+eye_mask sleep_mask 眼罩
+sleeping_pill sleeping_pills 安眠药
 # food and drink
 food foods 食物 吃的 饭菜 美食
 eat eating eats ate 吃 吃饭
@@ -173,6 +194,8 @@ drink drinks drinking beverage 喝 饮料 饮品
 coffee 咖啡
 latte lattes 拿铁
 espresso 浓缩咖啡 意式浓缩
+decaf decaffeinated 低因 无咖啡因 低因咖啡
+caffeine 咖啡因
 americano 美式 美式咖啡
 cappuccino 卡布奇诺
 mocha 摩卡
@@ -215,7 +238,16 @@ dumplings 饺子
 hotpot hot_pot 火锅
 barbecue bbq 烧烤
 bread 面包
-nuts tree_nuts peanut peanuts 坚果 花生
+pastry pastries croissant croissants 糕点 可颂 牛角包 羊角包
+nuts nut tree_nuts 坚果
+peanut peanuts peanut_butter 花生 花生酱
+almond almonds tree_nut 杏仁 巴旦木
+walnut walnuts tree_nut 核桃
+cashew cashews tree_nut 腰果
+pistachio pistachios tree_nut 开心果
+hazelnut hazelnuts tree_nut 榛子
+pecan pecans tree_nut 碧根果
+macadamia tree_nut 夏威夷果
 egg eggs 鸡蛋
 dairy lactose 乳制品 乳糖
 pollen 花粉
@@ -237,12 +269,24 @@ taste flavor 口味 味道
 favorite favourite fav fave 最爱 最喜欢 最喜爱
 # school and study
 school schools 学校
-university college 大学 高校
+university college uni 大学 高校
 elementary_school primary_school 小学
 middle_school junior_high 初中 中学
 high_school 高中
 kindergarten preschool daycare 幼儿园 托儿所
 grade 年级
+first_grade 1st_grade 一年级
+second_grade 2nd_grade 二年级
+third_grade 3rd_grade 三年级
+fourth_grade 4th_grade 四年级
+fifth_grade 5th_grade 五年级
+sixth_grade 6th_grade 六年级
+seventh_grade 7th_grade 初一
+eighth_grade 8th_grade 初二
+ninth_grade 9th_grade 初三
+tenth_grade 10th_grade 高一
+eleventh_grade 11th_grade 高二
+twelfth_grade 12th_grade 高三
 class classes 班 班级
 course courses 课程 课
 lesson lessons 课 课堂 讲课
@@ -266,6 +310,8 @@ paper papers 论文
 study studying studies 学习 读书 念书
 learn learning learns 学 学习
 tutor tutoring 家教 补习 辅导
+foreign_teacher native_speaker_teacher 外教
+extracurricular after-school after-school_class 课外班 兴趣班 培训班 补习班
 semester 学期
 scholarship 奖学金
 tuition 学费
@@ -337,6 +383,17 @@ work_from_home wfh 在家办公 居家办公
 business_trip 出差
 report reports 汇报 报告
 coworking 联合办公
+requirement requirements 要求 需求
+performance 性能 表现
+latency response_time 延迟 时延 响应时间
+throughput qps tps requests_per_second 吞吐 吞吐量 流量 并发
+peak 峰值 高峰
+scalability scalable 可扩展性 扩展性
+availability uptime 可用性
+reliability stability 可靠性 稳定性
+architecture 架构
+system systems 系统
+struggle struggling struggles 困难 挣扎 吃力
 # technology at work
 computer computers pc 电脑 计算机
 laptop 笔记本电脑 笔记本
@@ -465,6 +522,7 @@ hike hiking 徒步 爬山 远足
 climbing rock_climbing bouldering climbs 攀岩 抱石
 cycling bike biking bicycle 骑行 骑车 自行车 单车
 road_bike 公路车
+mountain_bike mountain_biking mtb 山地车 山地自行车
 basketball 篮球
 football soccer 足球
 tennis 网球
@@ -538,7 +596,7 @@ sightseeing 观光 看风景
 festival festivals 节日 节
 christmas xmas 圣诞 圣诞节
 new_year 新年 元旦
-chinese_new_year spring_festival lunar_new_year 春节 过年 农历新年
+chinese_new_year cny spring_festival lunar_new_year 春节 过年 农历新年
 thanksgiving 感恩节
 halloween 万圣节
 easter 复活节
@@ -551,7 +609,8 @@ anniversary 纪念日 周年
 summer_vacation summer_break 暑假
 winter_break winter_vacation 寒假
 weekend weekends 周末
-day_off 请假 休假
+day_off pto time_off 请假 休假
+go_home going_home home_for_the_holidays 回家 回老家 返乡
 maternity_leave 产假
 spring 春天 春季
 summer 夏天 夏季
@@ -621,13 +680,14 @@ driver_license driving_license 驾照
 electric_car ev 电动汽车 新能源车
 scooter e-bike 电动车 电瓶车 小电驴 滑板车
 bus 公交 公交车 巴士
-subway metro 地铁
+streetcar tram trolley 有轨电车
+subway metro mrt underground 地铁 轻轨
 train trains 火车 高铁 动车
 taxi uber cab 打车 出租车 网约车
 walk walking walks 走路 步行 散步
 parking 停车
 traffic 交通 堵车
-commute commuting 通勤 上下班
+commute commuting commutes 通勤 上下班
 # how to answer
 short brief concise 简短 简洁
 detailed 详细
@@ -725,9 +785,9 @@ hokkaido 北海道
 seoul 首尔
 bangkok 曼谷
 chiang_mai 清迈
-new_york 纽约
+new_york nyc 纽约
 los_angeles 洛杉矶
-san_francisco 旧金山
+san_francisco sf 旧金山
 seattle 西雅图
 boston 波士顿
 chicago 芝加哥
@@ -774,11 +834,13 @@ coffee > latte espresso americano cappuccino mocha cold_brew pour_over coffee_be
 tea > green_tea black_tea oolong pu-erh matcha milk_tea 龙井 铁观音 碧螺春 大红袍 单丛 白茶 花茶
 alcohol > beer wine whiskey cocktail 黄酒 清酒
 food > meal breakfast lunch dinner snack cuisine restaurant dish takeout
-allergy > nuts seafood dairy gluten egg pollen dust_mites latex penicillin 花粉 尘螨 青霉素
+allergy > nuts peanut seafood dairy gluten egg pollen dust_mites latex penicillin 花粉 尘螨 青霉素
 study > course lesson class exam degree major enroll program certificate tutor semester homework online_course mba master phd bachelor thesis
 school > student study course class program enroll degree mba master phd bachelor semester exam tuition graduate campus
 degree > bachelor master phd mba major
 exam > final_exam midterm entrance_exam ielts toefl gre gmat score
+grade > first_grade second_grade third_grade fourth_grade fifth_grade sixth_grade seventh_grade eighth_grade ninth_grade tenth_grade eleventh_grade twelfth_grade
+extracurricular > piano violin guitar swim dance tutor foreign_teacher painting chess sport lesson
 family > mother father parents wife husband spouse son daughter children sibling brother sister grandparents
 parents > mother father
 children > son daughter baby
@@ -793,9 +855,12 @@ music > song singer piano guitar violin drums instrument concert
 instrument > piano guitar violin drums
 game > board_games chess poker mahjong video_games
 disease > diabetes asthma blood_pressure cholesterol cancer stroke adhd parkinson dementia depression anxiety heart flu allergy
-pain > headache back neck shoulder knee wrist
-medicine > prescription vitamin melatonin
+pain > headache back neck shoulder knee wrist therapy massage acupuncture painkiller
+injury > therapy massage surgery painkiller
+medicine > prescription vitamin melatonin painkiller antibiotic antihistamine inhaler insulin metformin statin ibuprofen aspirin antidepressant blood_pressure_medication levothyroxine sleeping_pill
+health > disease medicine allergy injury checkup surgery therapy
 sleep > insomnia nap stay_up wake_up bedtime melatonin snore
+insomnia > melatonin blackout_curtains earplugs white_noise eye_mask sleeping_pill
 money > income salary save invest debt loan budget expense rent tax
 invest > stock fund crypto
 debt > loan mortgage student_loans credit_card
@@ -805,11 +870,34 @@ festival > christmas new_year chinese_new_year thanksgiving halloween easter val
 vacation > christmas new_year chinese_new_year thanksgiving national_day summer_vacation winter_break travel
 device > phone laptop computer tablet camera headphones monitor keyboard
 computer > laptop desktop
-transport > car bus subway train taxi bike scooter walk drive
-commute > car bus subway train taxi bike scooter walk drive
+transport > car bus subway streetcar train taxi bike scooter walk drive
+commute > car bus subway streetcar train taxi bike scooter walk drive
 programming_language > python java javascript typescript golang rust c++ kotlin swift ruby php scala sql
 hobby > reading music sport photography painting crafts gardening game knitting cooking dance hike
 `;
+
+/** The section of {@link LEXICON} whose entries name people (relatives, friends, roles at work). */
+export const PEOPLE_SECTION = 'people and family';
+
+/**
+ * The entries of {@link LEXICON}, each a list of terms (`_` turned into spaces), with the
+ * section (`#` line) each belongs to.
+ *
+ * @example
+ * ```ts
+ * parseLexiconSections('# sleep\nsleep asleep 睡觉'); // [{ section: 'sleep', entry: ['sleep', 'asleep', '睡觉'] }]
+ * ```
+ */
+export function parseLexiconSections(text: string = LEXICON): { section: string; entry: string[] }[] {
+  const out: { section: string; entry: string[] }[] = [];
+  let section = '';
+  for (const line of text.split('\n')) {
+    if (line.startsWith('#')) section = line.slice(1).trim();
+    if (line.length === 0 || line.startsWith('#')) continue;
+    out.push({ section, entry: line.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' ')) });
+  }
+  return out;
+}
 
 /**
  * The entries of {@link LEXICON}, each a list of terms (`_` turned into spaces).
@@ -820,12 +908,7 @@ hobby > reading music sport photography painting crafts gardening game knitting 
  * ```
  */
 export function parseLexicon(text: string = LEXICON): string[][] {
-  const entries: string[][] = [];
-  for (const line of text.split('\n')) {
-    if (line.length === 0 || line.startsWith('#')) continue;
-    entries.push(line.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' ')));
-  }
-  return entries;
+  return parseLexiconSections(text).map((e) => e.entry);
 }
 
 /**

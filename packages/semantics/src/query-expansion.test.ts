@@ -35,4 +35,22 @@ describe('expandQuery', () => {
     expect(expanded('is she going back to school')).toContain('mba');
     expect(expanded('what coffee does she like')).not.toContain('beer');
   });
+
+  it('maps a tool to its kind, a kind to its tools, and "tools" to all of them', () => {
+    expect(expanded('does she use vim or vscode')).toContain('editor');
+    expect(expanded('does she use vim or vscode')).toContain('编辑');
+    expect(expanded('what does the shop use for payments')).toContain('paypal');
+    expect(expanded('她用什么数据库')).toContain('postgresql');
+    expect(expanded('What tools does she use at work?')).toContain('jira');
+    expect(expanded('what does she use for payments')).not.toContain('jira');
+  });
+
+  it('knows common chat abbreviations and everyday world knowledge', () => {
+    expect(expanded('Is she going home for CNY?')).toContain('春节');
+    expect(expanded('whats his mtb')).toContain('mountain');
+    expect(expanded('Would an almond croissant be ok for her?')).toContain('nut');
+    expect(expanded('latency and throughput requirements')).toContain('延迟');
+    expect(expanded('她白天睡不着怎么办')).toContain('melatonin');
+  });
 });
+

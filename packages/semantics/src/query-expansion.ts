@@ -1,7 +1,8 @@
 import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
-import { parseCategories, parseLexicon } from './lexicon.js';
+import { parseCategories, parseLexiconSections, PEOPLE_SECTION } from './lexicon.js';
 import { CONCEPT_GROUPS, IDIOMS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
+import { ALL_TOOLS_WORDS, parseToolKinds } from './tool-kinds.js';
 import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
 import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
 
@@ -21,6 +22,11 @@ export interface ExpandedQuery {
    * {@link EXPANSION_WEIGHT}.
    */
   groups: Map<string, number>[];
+  /**
+   * Words, in every language of the lexicon, for the people the query names ("daughter" →
+   * daughter, 女儿, 闺女): what a question about a relative is about.
+   */
+  people: Set<string>;
 }
 
 /** Options of {@link expandQuery}. */
@@ -44,6 +50,11 @@ interface Term {
   cjk: boolean;
   /** Two or more characters long. */
   long: boolean;
+  /**
+   * An English phrase holding stop words ("used to", "head of"): mentioned only where it
+   * occurs as written, since its other words alone ("use") mean something else.
+   */
+  phrase?: boolean;
 }
 
 interface Group {
@@ -59,10 +70,12 @@ interface Mention {
 }
 
 interface Lexicon {
-  /** The concept groups, then the entries of the bilingual lexicon. */
+  /** The concept groups, the entries of the bilingual lexicon, then the kinds of software and each tool. */
   all: Group[];
   /** How many of `all` are concept groups ({@link CONCEPT_GROUPS}). */
   concepts: number;
+  /** The entries (by index into `all`) naming people. */
+  people: Set<number>;
   questions: Group[];
   narrower: Group[];
   /** English terms by their first token. */
@@ -86,6 +99,7 @@ function toTerm(word: string, keepStopwords = false): Term | undefined {
   if (!cjk) {
     term.tokens = tokenize(word, { keepStopwords });
     if (term.tokens.length === 0) return undefined;
+    if (!keepStopwords && term.tokens.length < tokenize(word, { keepStopwords: true }).length) term.phrase = true;
   }
   return term;
 }
@@ -103,9 +117,29 @@ function groupTokens(group: Group): string[] {
 }
 
 function build(): Lexicon {
-  const entries = parseLexicon();
+  const sections = parseLexiconSections();
+  const entries = sections.map((e) => e.entry);
   const all = [...CONCEPT_GROUPS, ...entries].map((words) => toGroup(words));
   const concepts = CONCEPT_GROUPS.length;
+  const people = new Set<number>();
+  sections.forEach((e, i) => {
+    if (e.section === PEOPLE_SECTION) people.add(concepts + i);
+  });
+  // Kinds of software: the kind's words bring its tools, a tool brings its kind's words.
+  const lexiconEnd = all.length;
+  const allTools: Term[] = [];
+  const toolLinks: [number, Group][] = [];
+  for (const [kind, tools] of parseToolKinds()) {
+    const kindGroup = toGroup(kind);
+    const toolGroup = toGroup(tools);
+    allTools.push(...toolGroup.terms);
+    all.push(kindGroup);
+    toolLinks.push([all.length - 1, toolGroup]);
+    for (const term of toolGroup.terms) {
+      all.push({ terms: [term] });
+      toolLinks.push([all.length - 1, kindGroup]);
+    }
+  }
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
   const questions = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
   const narrower = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
@@ -122,7 +156,7 @@ function build(): Lexicon {
       list.push({ term, group: i });
       if (!term.cjk) for (const tok of term.tokens!) known.add(tok);
     }
-    if (i >= concepts) {
+    if (i >= concepts && i < lexiconEnd) {
       for (const word of entries[i - concepts]!) {
         const text = foldText(word);
         let list = entriesOf.get(text);
@@ -133,17 +167,20 @@ function build(): Lexicon {
   });
   for (const group of [...questions, ...narrower]) for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
   const categories = new Map<number, Group[]>();
+  const addCategory = (i: number, group: Group) => {
+    let list = categories.get(i);
+    if (!list) categories.set(i, (list = []));
+    list.push(group);
+  };
+  for (const [i, group] of toolLinks) addCategory(i, group);
+  for (const word of ALL_TOOLS_WORDS) for (const i of entriesOf.get(foldText(word)) ?? []) addCategory(i, { terms: allTools });
   for (const [head, words] of parseCategories()) {
     // A narrower word brings its lexicon entries along: "coffee" is also "咖啡".
     const terms = words.flatMap((w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined));
     const group: Group = { terms };
-    for (const i of entriesOf.get(foldText(head)) ?? []) {
-      let list = categories.get(i);
-      if (!list) categories.set(i, (list = []));
-      list.push(group);
-    }
+    for (const i of entriesOf.get(foldText(head)) ?? []) addCategory(i, group);
   }
-  return { all, concepts, questions, narrower, byToken, byChar, categories, known };
+  return { all, concepts, people, questions, narrower, byToken, byChar, categories, known };
 }
 
 /**
@@ -177,7 +214,9 @@ function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>)
     if (!covered?.[singleAt[k]!]) hit.add(m.group);
   });
   for (const tok of own.keys()) {
-    for (const m of lex.byToken.get(tok) ?? []) if (m.term.tokens!.every((t) => own.has(t))) hit.add(m.group);
+    for (const m of lex.byToken.get(tok) ?? []) {
+      if (m.term.tokens!.every((t) => own.has(t)) && (!m.term.phrase || folded.includes(m.term.text))) hit.add(m.group);
+    }
   }
   return hit;
 }
@@ -200,7 +239,7 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
   const ownTokens = tokenize(options.expand === false ? query : query.replace(IDIOMS, ' '));
   const own = new Map<string, number>();
   for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
-  const out: ExpandedQuery = { own, groups: [] };
+  const out: ExpandedQuery = { own, groups: [], people: new Set() };
   if (options.expand === false) return out;
   const lex = (lexicon ??= build());
   // A word neither the triples nor the lexicon know is likely misspelt or in another form:
@@ -221,6 +260,7 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
       touched.push(lex.all[i]!);
       continue;
     }
+    if (lex.people.has(i)) for (const tok of groupTokens(lex.all[i]!)) if (!isUnigram(tok)) out.people.add(tok);
     // An entry of the lexicon is one word in two languages: its terms count once, at the
     // larger weight, however many entries the query touched.
     addTokens(translations, groupTokens(lex.all[i]!), LEXICON_WEIGHT, own);

@@ -221,4 +221,40 @@ describe('retrieval mechanisms', () => {
     const dated = await setup(people.filter((t) => t[1] !== 'employees'));
     expect((await retrieveRelevantKnowledge(dated, 'u1', 'when should I send a card', 1))[0]).toEqual(people[4]);
   });
+
+  it('finds facts about a relative through the triple naming them, and returns that triple too', async () => {
+    const family: Triple[] = [
+      ['用户', '女儿', '王可欣'],
+      ['用户的母亲', '患有', '二型糖尿病'],
+      ['用户的母亲', '每天服用', '二甲双胍'],
+      ['用户的母亲', '饮食要求', '少糖少油'],
+      ['用户', '不同意养狗', '因为女儿对尘螨过敏'],
+      ['用户', '存钱用于', '女儿以后出国读书'],
+      ['王可欣', '过敏', '尘螨'],
+      ['王可欣', '有', '轻度哮喘'],
+      ['王可欣', '在读', '小学三年级'],
+      ['用户', '体检发现', '甲状腺结节'],
+      ['用户', '职业', '初中数学老师'],
+      ['用户', '丈夫', '李强'],
+      ['用户', '住在', '成都'],
+    ];
+    const storage = await setup(family);
+    const health = await retrieveRelevantKnowledge(storage, 'u1', '她女儿有什么健康问题', 3);
+    expect(health).toEqual(expect.arrayContaining([['王可欣', '过敏', '尘螨'], ['王可欣', '有', '轻度哮喘']]));
+    const grade = await retrieveRelevantKnowledge(storage, 'u1', 'what grade is her daughter in', 2);
+    expect(grade).toEqual(expect.arrayContaining([['用户', '女儿', '王可欣'], ['王可欣', '在读', '小学三年级']]));
+  });
+
+  it('prefers what is true now to what a predicate puts in the past, unless the question asks about the past', async () => {
+    const work: Triple[] = [
+      ['user', 'used to work as', 'a barista'],
+      ['user', 'works as', 'a coffee roaster at a small roastery in Portland'],
+      ['user', 'lives in', 'Portland'],
+      ['user', 'drives', 'a van'],
+    ];
+    const storage = await setup(work);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he do for a living', 1))[0]).toEqual(work[1]);
+    expect(await retrieveRelevantKnowledge(storage, 'u1', 'where did he work before', 2)).toContainEqual(work[0]);
+  });
 });
+

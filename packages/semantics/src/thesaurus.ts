@@ -73,7 +73,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['sleep', 'insomnia', 'bed', 'wake', 'wakes', '睡眠', '睡觉', '作息', '失眠', '熬夜', '起床'],
   ['weight', 'diet', 'lose', '减肥', '体重', '瘦', '控制'],
   ['exercise', 'sport', 'sports', 'workout', 'fitness', 'gym', 'run', 'running', 'race', 'marathon', 'swim', 'yoga', 'bike', 'biking', 'hiking', 'climbing', 'ride', 'rides', 'cycling', '运动', '锻炼', '健身', '跑步', '游泳', '瑜伽', '骑行', '徒步', '快走', '跳操'],
-  ['stress', 'anxious', 'anxiety', 'worried', 'worry', 'worries', 'tired', 'mood', 'frustrated', 'frustrating', 'bother', 'bothering', 'annoyed', 'upset', 'complain', 'pain point', 'emotional', 'feeling', 'tone', '困扰', '烦恼', '苦恼', '抱怨', '不满', '状态', '压力', '焦虑', '担心', '疲惫', '情绪', '心情', '烦', '头疼'],
+  ['stress', 'anxious', 'anxiety', 'worried', 'worry', 'worries', 'tired', 'mood', 'frustrated', 'frustrating', 'bother', 'bothering', 'annoyed', 'upset', 'struggling', 'struggle', 'struggles', 'complain', 'pain point', 'emotional', 'feeling', 'tone', '困扰', '烦恼', '苦恼', '抱怨', '不满', '状态', '压力', '焦虑', '担心', '疲惫', '情绪', '心情', '烦', '头疼'],
   // food and drink
   ['drink', 'drinks', 'coffee', 'tea', 'latte', 'beverage', '喝', '饮料', '咖啡', '茶', '拿铁'],
   ['food', 'eat', 'eats', 'cuisine', 'dish', 'meal', 'cook', 'cooking', 'diet', 'favorite food', '吃', '食物', '菜', '口味', '饮食', '做饭', '拿手', '美食', '爱吃', '小吃'],
@@ -123,16 +123,19 @@ export const QUESTION_CONCEPTS: readonly (readonly [RegExp, readonly string[]])[
   [/\bhow old\b|多大|几岁|年龄/u, ['age', 'old', 'born', 'birthday', '年龄', '岁', '生日', '出生']],
   [/\bhow much\b|\bhow many\b|多少|几个/u, ['price', 'cost', 'budget', 'number', 'count', 'revenue', 'rent', '价格', '预算', '数量', '收入', '房租', '万', '元']],
   [/\bwhat (?:does|do|did) (?:he|she|they|you|i|the user) do(?: for (?:a )?(?:living|work))?\W*$|\bfor a living\b|是做什么的|干什么的|从事什么/u,
-    ['job', 'work', 'occupation', 'profession', 'works as', 'employer', 'company', '工作', '职业', '从事', '就职', '公司']],
+    ['job', 'work', 'occupation', 'profession', 'works as', 'employer', 'company', 'runs', 'founder', '工作', '职业', '从事', '就职', '公司', '经营', '创办']],
+  [/\bhow (?:does|do|did|will|can) (?:he|she|they|you|i|the user) (?:get|go|travel) (?:to|around|into)\b|\bget to work\b|怎么去|怎么走|怎么来|怎么过去|坐什么|如何去/u,
+    ['commute', 'commutes', 'transport', 'drive', 'drives', 'car', 'bus', 'subway', 'metro', 'train', 'streetcar', 'tram', 'walk', 'bike', 'taxi',
+      '通勤', '开车', '地铁', '公交', '骑车', '步行', '打车', '交通工具']],
   [/\bwhy\b|为什么|为何|原因/u, ['because', 'reason', 'due to', '因为', '原因', '由于']],
 ];
 
 /**
  * Phrases whose words mean nothing on their own: "what does she do for a living" asks about a
- * job, not about where she lives. Left out of the query's own tokens (the question concepts
+ * job, not about where she lives; "how does he like me to answer" about answers, not likes. Left out of the query's own tokens (the question concepts
  * still see them).
  */
-export const IDIOMS = /\b(?:for|make|makes|earn|earns) a living\b/giu;
+export const IDIOMS = /\b(?:for|make|makes|earn|earns) a living\b|\b(?:like|likes|want|wants) (?:me|you|us) to\b/giu;
 
 /**
  * Broad concepts and what they usually cover, one way only: a question about hobbies wants the

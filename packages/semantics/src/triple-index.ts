@@ -3,7 +3,7 @@ import { foldText } from './fold.js';
 import { asksAboutPast } from './past-intent.js';
 import { tripleIdentityHash } from './merge-triples.js';
 import { expandQuery } from './query-expansion.js';
-import { tokenize } from './tokenize.js';
+import { isUnigram, tokenize } from './tokenize.js';
 import type { Triple } from './triple.js';
 
 /** One result of {@link TripleIndex.search}. */
@@ -33,8 +33,24 @@ const ENTITY_HOP_SHARE = 0.6;
 const SAME_SUBJECT_SHARE = 0.4;
 /** How many times a predicate's tokens count (BM25F-style field weight; subject and object 1). */
 const PREDICATE_WEIGHT = 2;
-/** Bounds the hop's cost on lists with very many distinct subjects. */
-const MAX_ENTITY_CHECKS = 20_000;
+/** The share a match about an entity passes back to the triple naming it ("王可欣" → ["用户", "女儿", "王可欣"]). */
+const NAMER_SHARE = 0.6;
+/** How many triples naming an entity lend it their predicate as an alias. */
+const MAX_NAMERS = 3;
+/**
+ * How much an alias counts, as a term frequency: half a mention, so the triple naming the
+ * relation ("用户 女儿 王可欣") stays ahead of the entity's other triples.
+ */
+const ALIAS_TF = 0.5;
+/** How much a triple about someone else counts when the question names a person (see `#focusOnPeople`). */
+const OFF_FOCUS = 0.5;
+/**
+ * How much a current triple stated in the past tense ("used to work as", "以前主要写") counts
+ * for a question that does not ask about the past: "what does he do for a living" wants the
+ * job he has.
+ */
+const PAST_PREDICATE = 0.6;
+const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
  * An in-memory search index over one user's triples: BM25 over {@link tokenize} tokens of
@@ -49,6 +65,12 @@ const MAX_ENTITY_CHECKS = 20_000;
  *    substring of `"s p o"`) first, in file order, so every query the original answered
  *    returns the same triples first;
  * 3. then by BM25 score, ties in file order.
+ *
+ * Relations: a triple whose object names another subject (`["用户", "女儿", "王可欣"]`) lends
+ * that subject's triples its predicate as an alias at half weight, so "她女儿有什么健康问题"
+ * finds `["王可欣", "过敏", "尘螨"]`; a good match about the entity passes score back to the
+ * triple naming it when the question touched that triple too ("her daughter's grade" also
+ * returns who the daughter is).
  */
 export class TripleIndex {
   /** The triples, in file order. */
@@ -58,7 +80,7 @@ export class TripleIndex {
   readonly #tokenIds = new Map<string, number>();
   readonly #postingStart: Int32Array;
   readonly #postingDocs: Int32Array;
-  readonly #postingTfs: Uint16Array;
+  readonly #postingTfs: Float32Array;
   readonly #docLength: Float64Array;
   readonly #avgLength: number;
   readonly #ended: Uint8Array;
@@ -72,6 +94,12 @@ export class TripleIndex {
   // Subjects other than the dominant one ("用户", "user"), folded, with their triples: a
   // triple whose object names such a subject links to that subject's triples.
   readonly #entities = new Map<string, number[]>();
+  // Triples whose object names an entity, with the entities named; and the reverse.
+  readonly #linked = new Map<number, string[]>();
+  readonly #namers = new Map<string, number[]>();
+  // Tokens some entity holds as an alias (the relations that name people and things), with
+  // the entities holding each.
+  readonly #aliasOf = new Map<number, Set<string>>();
 
   constructor(triples: readonly Triple[], params: Bm25Params = {}) {
     this.triples = triples;
@@ -101,9 +129,13 @@ export class TripleIndex {
     // Pass 1: token ids of each document as (id, tf) pairs in one growing buffer.
     // Subjects and predicates apart: a stop-word-only predicate tokenizes differently.
     const fieldIds = [new Map<string, Int32Array>(), new Map<string, Int32Array>()] as const;
+    const tokens: string[] = [];
     const idOf = (token: string): number => {
       let id = this.#tokenIds.get(token);
-      if (id === undefined) this.#tokenIds.set(token, (id = this.#tokenIds.size));
+      if (id === undefined) {
+        this.#tokenIds.set(token, (id = this.#tokenIds.size));
+        tokens.push(token);
+      }
       return id;
     };
     const idsOf = (field: string, memo: boolean, predicate: boolean): Int32Array => {
@@ -173,29 +205,19 @@ export class TripleIndex {
       total += len;
     }
     docPairStart[n] = used;
-    // Pass 2: count, then fill, the postings of every token.
+    // Document frequencies, then the postings of every token (filled in pass 2).
     const vocabulary = this.#tokenIds.size;
     const start = new Int32Array(vocabulary + 1);
     for (let p = 0; p < used; p += 2) start[pairs[p]! + 1]!++;
-    for (let v = 0; v < vocabulary; v++) start[v + 1]! += start[v]!;
-    const fill = start.slice(0, vocabulary);
-    this.#postingDocs = new Int32Array(used / 2);
-    this.#postingTfs = new Uint16Array(used / 2);
-    for (let d = 0; d < n; d++) {
-      for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) {
-        const at = fill[pairs[p]!]!++;
-        this.#postingDocs[at] = d;
-        this.#postingTfs[at] = Math.min(pairs[p + 1]!, 65_535);
-      }
-    }
-    this.#postingStart = start;
-    this.#starts[n] = offset;
+    const df = (id: number) => start[id + 1]!;
     const bySubject = new Map<string, number[]>();
     const foldedSubjects = new Map<string, string>();
+    const subjectOf: string[] = new Array(n);
     for (let i = 0; i < n; i++) {
       const raw = triples[i]![0];
       let s = foldedSubjects.get(raw);
       if (s === undefined) foldedSubjects.set(raw, (s = foldText(raw)));
+      subjectOf[i] = s;
       if (s.length < 2) continue;
       const list = bySubject.get(s);
       if (list) list.push(i);
@@ -209,6 +231,83 @@ export class TripleIndex {
       if ((list.length === most && most >= 2) || (n >= 20 && list.length > n * 0.2)) continue;
       this.#entities.set(s, list);
     }
+    // Which triples name an entity in their object (["用户", "女儿", "王可欣"] names 王可欣). A
+    // name's rarest token that any text containing it must also hold (a word, or a pair of
+    // Chinese characters: segmenter words depend on context) picks the candidates, so linking
+    // costs one pass over the documents' tokens instead of a name test per triple and entity.
+    const keyOf = new Map<number, string[]>();
+    for (const [name, docs] of this.#entities) {
+      let key = -1;
+      // The subject's tokens, as indexed (the subject as written tokenizes as its folded form).
+      for (const id of idsOf(triples[docs[0]!]![0], true, false)) {
+        const tok = tokens[id]!;
+        if (isUnigram(tok) || (CJK.test(tok) && [...tok].length !== 2)) continue;
+        if (key < 0 || df(id) < df(key)) key = id;
+      }
+      if (key < 0) continue;
+      const names = keyOf.get(key);
+      if (names) names.push(name);
+      else keyOf.set(key, [name]);
+    }
+    const aliases = new Map<number, number[]>();
+    if (keyOf.size > 0) {
+      const isKey = new Uint8Array(vocabulary);
+      for (const id of keyOf.keys()) isKey[id] = 1;
+      for (let d = 0; d < n; d++) {
+        let object: string | undefined;
+        for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) {
+          if (isKey[pairs[p]!] === 0) continue;
+          for (const name of keyOf.get(pairs[p]!)!) {
+            if (subjectOf[d] === name || !(object ??= foldText(triples[d]![2])).includes(name)) continue;
+            const linked = this.#linked.get(d);
+            if (linked) linked.push(name);
+            else this.#linked.set(d, [name]);
+            const namers = this.#namers.get(name);
+            if (namers) namers.push(d);
+            else this.#namers.set(name, [d]);
+          }
+        }
+      }
+      // An entity's triples are also indexed under the relation that names it, so "她女儿有什么
+      // 健康问题" finds ["王可欣", "过敏", "尘螨"] once ["用户", "女儿", "王可欣"] says who she is.
+      for (const [name, namers] of this.#namers) {
+        const ids = new Set<number>();
+        for (const d of namers.slice(0, MAX_NAMERS)) for (const id of idsOf(triples[d]![1], true, true)) ids.add(id);
+        for (const d of this.#entities.get(name)!) {
+          const own = new Set<number>();
+          for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) own.add(pairs[p]!);
+          const added = [...ids].filter((id) => !own.has(id));
+          if (added.length === 0) continue;
+          aliases.set(d, added);
+          for (const id of added) {
+            start[id + 1]!++;
+            let holders = this.#aliasOf.get(id);
+            if (!holders) this.#aliasOf.set(id, (holders = new Set()));
+            holders.add(name);
+          }
+        }
+      }
+    }
+    // Pass 2: the postings of every token, an entity's aliases after its own tokens.
+    for (let v = 0; v < vocabulary; v++) start[v + 1]! += start[v]!;
+    const fill = start.slice(0, vocabulary);
+    const postings = start[vocabulary]!;
+    this.#postingDocs = new Int32Array(postings);
+    this.#postingTfs = new Float32Array(postings);
+    for (let d = 0; d < n; d++) {
+      for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) {
+        const at = fill[pairs[p]!]!++;
+        this.#postingDocs[at] = d;
+        this.#postingTfs[at] = pairs[p + 1]!;
+      }
+      for (const id of aliases.get(d) ?? []) {
+        const at = fill[id]!++;
+        this.#postingDocs[at] = d;
+        this.#postingTfs[at] = ALIAS_TF;
+      }
+    }
+    this.#postingStart = start;
+    this.#starts[n] = offset;
     this.#joined = joined;
     this.#avgLength = n > 0 ? total / n || 1 : 1;
   }
@@ -217,6 +316,24 @@ export class TripleIndex {
   // Triples whose object holds a number / a date (see answer-types.ts), found on the first
   // question asking for one: most indexes never need them, so loading does not pay for them.
   #typed: Map<string, Int32Array> | undefined;
+
+  // Triples whose predicate places them in the past ("used to work as", "以前主要写"), found on
+  // the first question that does not ask about the past.
+  #past: Uint8Array | undefined;
+
+  #pastPredicates(): Uint8Array {
+    if (!this.#past) {
+      this.#past = new Uint8Array(this.triples.length);
+      const memo = new Map<string, boolean>();
+      for (let i = 0; i < this.triples.length; i++) {
+        const p = this.triples[i]![1];
+        let past = memo.get(p);
+        if (past === undefined) memo.set(p, (past = asksAboutPast(p)));
+        if (past) this.#past[i] = 1;
+      }
+    }
+    return this.#past;
+  }
 
   #typedDocs(type: string): Int32Array {
     if (!this.#typed) {
@@ -290,7 +407,7 @@ export class TripleIndex {
     scores.fill(0);
     const touched: number[] = [];
     const n = this.triples.length;
-    const { own, groups } = expandQuery(query, { ...options, known: (tok) => this.#tokenIds.has(tok) });
+    const { own, groups, people } = expandQuery(query, { ...options, known: (tok) => this.#tokenIds.has(tok) });
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
@@ -321,34 +438,68 @@ export class TripleIndex {
     // Summed, not capped per group: a triple matching several terms of a concept is more
     // likely about it (capping measured worse on the evaluation set).
     for (const group of groups) for (const [tok, weight] of group) termScores(tok, weight, addToScores);
+    this.#focusOnPeople(people, scores, touched);
+    if (!asksAboutPast(query)) {
+      const past = this.#pastPredicates();
+      for (const d of touched) if (past[d] === 1) scores[d]! *= PAST_PREDICATE;
+    }
     return { scores, touched };
+  }
+
+  /**
+   * A question naming a relative the triples name too ("她女儿有什么健康问题", where
+   * ["用户", "女儿", "王可欣"]) is about that person: triples holding none of the words for
+   * them, directly or as an alias, and not naming them, count {@link OFF_FOCUS} as much, so
+   * the mother's health does not outrank the daughter's.
+   */
+  #focusOnPeople(people: Set<string>, scores: Float64Array, touched: number[]): void {
+    const about = new Set<number>();
+    for (const tok of people) {
+      const id = this.#tokenIds.get(tok);
+      const holders = id === undefined ? undefined : this.#aliasOf.get(id);
+      if (!holders) continue;
+      for (let j = this.#postingStart[id!]!; j < this.#postingStart[id! + 1]!; j++) about.add(this.#postingDocs[j]!);
+      // Every triple naming them is about them too ("lives with her mother, who watches Mateo").
+      for (const name of holders) for (const d of this.#namers.get(name)!) about.add(d);
+    }
+    if (about.size === 0) return;
+    for (const d of touched) if (!about.has(d)) scores[d]! *= OFF_FOCUS;
   }
 
   /**
    * One hop along the graph: when one of the best matches has an object naming another
    * subject (`["用户", "妻子", "林悦"]` → `["林悦", "职业", ...]`), that subject's triples get a
-   * share of the match's score, so "what does his wife do" finds the wife's job.
+   * share of the match's score, so "what does his wife do" finds the wife's job; and the other
+   * way, a best match about an entity lends a share to the triples naming it that the question
+   * already matched.
    */
   #followEntities(scores: Float64Array, touched: number[]): void {
     if (this.#entities.size === 0 || touched.length === 0) return;
     const top = [...touched].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, ENTITY_HOP_SEEDS);
     const best = scores[top[0]!]!;
     const boosts = new Map<number, number>();
-    let checked = 0;
     const pass = (docs: number[], seed: number, share: number) => {
-      for (const d of docs) if (d !== seed) boosts.set(d, Math.max(boosts.get(d) ?? 0, share * scores[seed]!));
+      for (const d of docs) {
+        if (d === seed) continue;
+        let boost = share * scores[seed]!;
+        // What the entity's triples get from the triple naming it lifts them to its score at
+        // most: they hold its relation as an alias already, and counting it twice put the
+        // roastery's staff above "runs a coffee roastery" for "what does he do for a living".
+        if (share === ENTITY_HOP_SHARE) boost = Math.min(boost, Math.max(0, scores[seed]! - scores[d]!));
+        boosts.set(d, Math.max(boosts.get(d) ?? 0, boost));
+      }
     };
     for (const seed of top) {
       if (scores[seed]! < best * 0.5) break;
       const triple = this.triples[seed]!;
       // Other facts about the same entity: ["王可欣", "过敏", ...] → ["王可欣", "有", "哮喘"].
-      const sameSubject = this.#entities.get(foldText(triple[0]));
+      const subject = foldText(triple[0]);
+      const sameSubject = this.#entities.get(subject);
       if (sameSubject) pass(sameSubject, seed, SAME_SUBJECT_SHARE);
-      const object = foldText(triple[2]);
-      for (const [subject, docs] of this.#entities) {
-        if (++checked > MAX_ENTITY_CHECKS) break;
-        if (object.includes(subject)) pass(docs, seed, ENTITY_HOP_SHARE);
-      }
+      // Who the entity is: ["王可欣", "年龄", "9 岁"] → ["用户", "女儿", "王可欣"].
+      const namers = this.#namers.get(subject);
+      if (namers) pass(namers.filter((d) => scores[d]! > 0), seed, NAMER_SHARE);
+      for (const name of this.#linked.get(seed) ?? []) pass(this.#entities.get(name)!, seed, ENTITY_HOP_SHARE);
     }
     for (const [d, boost] of boosts) {
       if (scores[d] === 0) touched.push(d);
