@@ -39,8 +39,8 @@ function recall(retrieved: string[], relevant: string[], k: number): number {
 
 const idOf = (t: Triple) => String(t[3]?.id);
 
-/** The labeled question sets in eval/: tuning, held out, and the three former blind test sets (all used in development now). */
-export type QuestionSet = 'questions.json' | 'questions-heldout.json' | 'questions-test.json' | 'questions-test2.json' | 'questions-test3.json';
+/** The labeled question sets in eval/: tuning, held out, and four test sets written blind (the first three used in development since). */
+export type QuestionSet = 'questions.json' | 'questions-heldout.json' | 'questions-test.json' | 'questions-test2.json' | 'questions-test3.json' | 'questions-test4.json';
 
 /**
  * Runs both retrieval methods over a labeled question set in eval/ (the tuning set by default)

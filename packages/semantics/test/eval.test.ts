@@ -11,7 +11,8 @@ describe('retrieval evaluation (eval/)', () => {
     const test = await evaluate({ questions: 'questions-test.json' });
     const test2 = await evaluate({ questions: 'questions-test2.json' });
     const test3 = await evaluate({ questions: 'questions-test3.json' });
-    const sets = { tuning, 'held-out': heldOut, test, test2, test3 };
+    const test4 = await evaluate({ questions: 'questions-test4.json' });
+    const sets = { tuning, 'held-out': heldOut, test, test2, test3, test4 };
     const pooled = (pick: (r: typeof tuning) => number, list = Object.values(sets)) =>
       list.reduce((s, r) => s + pick(r) * r.questions, 0) / list.reduce((s, r) => s + r.questions, 0);
     const development = [tuning, heldOut];
@@ -38,6 +39,12 @@ describe('retrieval evaluation (eval/)', () => {
     // data too (0.958).
     expect(test3.questions).toBeGreaterThanOrEqual(140);
     expect(test3.ours).toBeGreaterThanOrEqual(0.95 - EPS);
+    // The fourth blind set (211 questions, over the same users' triples), evaluated once after the
+    // third pass: 0.864 (the code before that pass: 0.828). Nothing was tuned on it; this floor is
+    // the measured generalization of the lexical method, kept as a regression guard. It is short
+    // of the issue's 0.9 (see README: Evaluation).
+    expect(test4.questions).toBeGreaterThanOrEqual(200);
+    expect(test4.ours).toBeGreaterThanOrEqual(0.86 - EPS);
     for (const r of Object.values(sets)) expect(r.ours).toBeGreaterThan(r.substring);
   });
 });
