@@ -25,7 +25,7 @@ describeEachDatabase('versioned migrations', (ctx) => {
     expect(await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = 'u1'`)).toEqual([{ n: 1 }]);
   });
 
-  it('rebuilds an HNSW index made with pgvector defaults with ef_construction 128, and keeps the embeddings', async () => {
+  it('rebuilds an HNSW index made with pgvector defaults with ef_construction 128, keeps the embeddings, and leaves a tuned one alone', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 4 });
     const names = memoryMigrations(4).map((m) => m.name);
     const hnswOptions = async () =>
@@ -49,5 +49,12 @@ describeEachDatabase('versioned migrations', (ctx) => {
       return tx.query<{ content: string }>(`select content from messages order by embedding <=> '[0.1,1,0,0]' limit 1`);
     });
     expect(nearest).toEqual([{ content: 'b' }]);
+
+    // An index an operator built with options of their own is theirs: left as it is.
+    await db.query('drop index ix_messages_embedding_hnsw');
+    await db.query('create index ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops) with (m = 24, ef_construction = 200)');
+    await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[2]]);
+    await db.initDb();
+    expect(await hnswOptions()).toBe('m=24,ef_construction=200');
   });
 });
