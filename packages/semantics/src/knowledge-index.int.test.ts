@@ -114,6 +114,33 @@ describeEachDatabase('knowledge_index', (ctx) => {
     expect(await db.execute(`select 1 from kx_hybrid where user_id = 'u-h'`)).toHaveLength(0);
   });
 
+  it('keeps a clear lexical match first when the vector ranking barely tells the triples apart', async () => {
+    const db = await ctx.sharedDb();
+    const storage = new InMemoryLongTermStorage();
+    const question = 'latte with oat milk'; // not a substring of any triple: no exact match
+    const fillers: Triple[] = Array.from({ length: 20 }, (_, i) => ['user', 'noted', `unrelated fact number ${i}`]);
+    const stored: Triple[] = [['user', 'drinks', 'oat milk lattes'], ['user', 'buys', 'milk at the market'], ...fillers];
+    // Every similarity between 0.49 and 0.51, the weak lexical match highest and the clear one
+    // lowest: what a model that does not understand the text gives (reciprocal rank fusion put
+    // the weak match first).
+    const similarity = (text: string) =>
+      text.includes('market') ? 0.51 : text.includes('lattes') ? 0.49 : 0.49 + (0.02 * (1 + Number(/number (\d+)/.exec(text)?.[1] ?? 0))) / 22;
+    const provider: EmbeddingProvider = {
+      dimensions: 2,
+      modelId: 'flat-v1',
+      async embed(texts: string[]) {
+        return texts.map((t) => (t === question ? [1, 0] : [similarity(t), Math.sqrt(1 - similarity(t) ** 2)]));
+      },
+    };
+    const index = createKnowledgeIndex({ db, provider, table: 'kx_flat' });
+    await addKnowledgeTriples(storage, 'u-f', stored, { sink: index });
+
+    const lexical = await retrieveRelevantKnowledge(storage, 'u-f', question, { topK: 3 });
+    expect(lexical.map((t) => t[2])).toEqual(['oat milk lattes', 'milk at the market']);
+    const hybrid = await retrieveRelevantKnowledge(storage, 'u-f', question, { topK: 3, knowledgeIndex: index });
+    expect(hybrid.map((t) => t[2])).toEqual(['oat milk lattes', 'milk at the market', 'unrelated fact number 19']);
+  });
+
   it('works with the hashing embedder end to end', async () => {
     const db = await ctx.sharedDb();
     const index = createKnowledgeIndex({ db, provider: createHashingEmbedder({ dimensions: 64 }), table: 'kx_hashing' });

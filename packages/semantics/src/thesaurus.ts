@@ -28,7 +28,7 @@ export const CONCEPT_GROUPS: readonly (readonly string[])[] = [
   ['house', 'apartment', 'condo', 'rent', 'mortgage', 'move', 'moving', 'flat', 'home', '房子', '房贷', '租房', '公寓', '学区房', '房租', '买房', '换房', '搬家', '住房'],
   ['visa', 'permit', 'residency', 'pr', 'citizenship', 'immigration', 'green card', '签证', '居留', '永居', '绿卡', '移民', '身份'],
   // work
-  ['work', 'job', 'occupation', 'profession', 'career', 'employer', 'company', 'works', 'role', 'position', 'for a living', '工作', '上班', '职业', '就职', '任职', '公司', '单位', '任教', '岗位', '职位'],
+  ['work', 'job', 'occupation', 'profession', 'career', 'employer', 'company', 'works', 'role', 'position', '工作', '上班', '职业', '就职', '任职', '公司', '单位', '任教', '岗位', '职位'],
   ['business', 'shop', 'store', 'company', 'runs', 'owns', 'employees', 'staff', 'customers', 'clients', '生意', '店', '公司', '创业', '员工', '客户'],
   ['metric', 'metrics', 'kpi', 'okr', 'goal', 'target', 'adoption', 'growth', '指标', '目标', '增长', '考核', '绩效'],
   ['salary', 'income', 'earn', 'earns', 'pay', 'paid', '工资', '收入', '薪水', '年薪', '月薪'],
