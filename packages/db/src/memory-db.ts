@@ -348,8 +348,9 @@ class MikroMemoryDb implements MemoryDb {
     const outer = this.#current();
     const em = outer?.isInTransaction() ? outer : this.fork();
     try {
-      // The pool is watched from its first use, so close() can find connections a failed scope left behind.
-      if (this.kind === 'postgres' && !this.#closed) await this.#nativePool();
+      // The pool is watched from its first use, so close() can find connections a failed scope
+      // left behind; after that, a scope costs no extra await.
+      if (this.kind === 'postgres' && !this.#pool && !this.#closed) await this.#nativePool();
       return await em.transactional((tx) => this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)));
     } catch (error) {
       throw toMemoryError(error, this.#target, 'scope');
