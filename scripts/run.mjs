@@ -15,8 +15,10 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const [major, minor] = process.versions.node.split('.').map(Number);
 if (major < 22 || (major === 22 && minor < 17)) {
-  console.error(`[memory] Node ${process.versions.node} is too old: Node 22.17 or newer is needed.\n` +
-    `  Run \`source scripts/bootstrap.sh\` to install Node 24 into .tools/, then try again.`);
+  console.error(
+    `[memory] Node ${process.versions.node} is too old: Node 22.17 or newer is needed.\n` +
+      `  Run \`source scripts/bootstrap.sh\` to install Node 24 into .tools/, then try again.`,
+  );
   process.exit(1);
 }
 

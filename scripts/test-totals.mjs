@@ -18,8 +18,11 @@ for (const file of process.argv.slice(2)) {
     failed += r.numFailedTests ?? 0;
     skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
     // Suites that failed to load (syntax error, missing module) have no tests to count.
-    const broken = (r.testResults ?? []).filter((s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0);
-    for (const s of broken) console.error(`[memory/ci] suite failed to run: ${s.name}: ${(s.message ?? '').split('\n')[0]}`);
+    const broken = (r.testResults ?? []).filter(
+      (s) => s.status === 'failed' && (s.assertionResults ?? []).length === 0,
+    );
+    for (const s of broken)
+      console.error(`[memory/ci] suite failed to run: ${s.name}: ${(s.message ?? '').split('\n')[0]}`);
     failed += broken.length;
   } catch (e) {
     console.error(`[memory/ci] unreadable test report ${file}: ${e.message}`);
@@ -30,7 +33,9 @@ for (const file of process.argv.slice(2)) {
 // exception from a server a test started) while its report still says every test passed.
 const exit = Number(process.env.MEMORY_TEST_EXIT ?? 0);
 if (exit !== 0 && failed === 0) {
-  console.error(`[memory/ci] the test run exited with ${exit} although no test failed (errors outside tests): counted as one failure`);
+  console.error(
+    `[memory/ci] the test run exited with ${exit} although no test failed (errors outside tests): counted as one failure`,
+  );
   failed += 1;
 }
 console.log(`${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);

@@ -60,7 +60,13 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
     app.setErrorHandler(handleError);
     app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({ error: 'NOT_FOUND', message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`, requestId: String(request.id) }),
+      reply
+        .code(404)
+        .send({
+          error: 'NOT_FOUND',
+          message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`,
+          requestId: String(request.id),
+        }),
     );
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', String(request.id));
@@ -77,13 +83,16 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
     await app.register(swagger, {
       // Shared schemas keep their $id as the component name (ErrorResponse, not def-0).
-      refResolver: { buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`) },
+      refResolver: {
+        buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.$id === 'string' ? json.$id : `def-${i}`),
+      },
       openapi: {
         openapi: '3.1.0',
         info: {
           title: 'memory example service',
           version: '0.0.0',
-          description: 'Conversation memory for AI agents: sessions, messages, summaries, semantic search, long-term user memory, archive.',
+          description:
+            'Conversation memory for AI agents: sessions, messages, summaries, semantic search, long-term user memory, archive.',
         },
       },
     });

@@ -16,7 +16,10 @@ export const CodeReviewSchema = defineEntity({
   name: 'CodeReview',
   tableName: 'code_reviews',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     // A review belongs to the conversation it came from: deleting the session (or purging its
     // user) removes it too. Archival keeps the session row, so reviews survive archival.
     session: () => p.manyToOne(Session).ref().deleteRule('cascade'),

@@ -15,20 +15,29 @@ describe('loadConfig', () => {
   });
 
   it('switches to PostgreSQL, a bucket and an OpenAI-compatible model from the environment', () => {
-    const config = loadConfig({
-      DATABASE_URL: 'postgres://app@db:5432/agent',
-      MEMORY_STORAGE_URL: 'bos://bucket',
-      MEMORY_EMBEDDING_URL: 'https://api.example.com/v1',
-      MEMORY_EMBEDDING_MODEL: 'text-embedding-v4',
-      MEMORY_EMBEDDING_DIMENSIONS: '1024',
-      MEMORY_EMBEDDING_API_KEY: 'sk-test',
-      MEMORY_DEMO_DATA: 'false',
-      PORT: '8080',
-    }, repo);
+    const config = loadConfig(
+      {
+        DATABASE_URL: 'postgres://app@db:5432/agent',
+        MEMORY_STORAGE_URL: 'bos://bucket',
+        MEMORY_EMBEDDING_URL: 'https://api.example.com/v1',
+        MEMORY_EMBEDDING_MODEL: 'text-embedding-v4',
+        MEMORY_EMBEDDING_DIMENSIONS: '1024',
+        MEMORY_EMBEDDING_API_KEY: 'sk-test',
+        MEMORY_DEMO_DATA: 'false',
+        PORT: '8080',
+      },
+      repo,
+    );
     expect(config).toMatchObject({
       databaseUrl: 'postgres://app@db:5432/agent',
       storageUrl: 'bos://bucket',
-      embedding: { kind: 'openai-compatible', url: 'https://api.example.com/v1', model: 'text-embedding-v4', dimensions: 1024, apiKey: 'sk-test' },
+      embedding: {
+        kind: 'openai-compatible',
+        url: 'https://api.example.com/v1',
+        model: 'text-embedding-v4',
+        dimensions: 1024,
+        apiKey: 'sk-test',
+      },
       demoData: false,
       port: 8080,
     });

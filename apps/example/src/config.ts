@@ -72,7 +72,10 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
  * const config = loadConfig({ DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/app' });
  * ```
  */
-export function loadConfig(env: Record<string, string | undefined> = process.env, cwd: string = process.cwd()): AppConfig {
+export function loadConfig(
+  env: Record<string, string | undefined> = process.env,
+  cwd: string = process.cwd(),
+): AppConfig {
   const get = (name: string) => {
     const v = env[name]?.trim();
     return v ? v : undefined;
@@ -84,7 +87,9 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
   if (embeddingUrl) {
     const model = get(ENV.EMBEDDING_MODEL);
     if (!model) {
-      throw new ConfigurationError(`[memory/example] ${ENV.EMBEDDING_URL} is set but ${ENV.EMBEDDING_MODEL} is not: name the embedding model, e.g. text-embedding-3-small`);
+      throw new ConfigurationError(
+        `[memory/example] ${ENV.EMBEDDING_URL} is set but ${ENV.EMBEDDING_MODEL} is not: name the embedding model, e.g. text-embedding-3-small`,
+      );
     }
     const apiKey = get(ENV.EMBEDDING_API_KEY);
     embedding = { kind: 'openai-compatible', url: embeddingUrl, model, dimensions, ...(apiKey ? { apiKey } : {}) };

@@ -9,10 +9,25 @@ export const DEMO_USER_ID = 'demo-user';
 export const DEMO_SESSION_ID = '00000000-0000-4000-8000-00000000de01';
 
 const TURNS: Array<[id: string, role: MessageRole, content: string, model: string | null]> = [
-  ['00000000-0000-4000-8000-0000000d0001', 'user' as MessageRole, 'I want to deploy our agent backend. We use PostgreSQL with pgvector.', null],
-  ['00000000-0000-4000-8000-0000000d0002', 'assistant' as MessageRole, 'Good choice: keep sessions and messages in PostgreSQL and long-term memory in a bucket (S3 or BOS).', 'qwen-max'],
+  [
+    '00000000-0000-4000-8000-0000000d0001',
+    'user' as MessageRole,
+    'I want to deploy our agent backend. We use PostgreSQL with pgvector.',
+    null,
+  ],
+  [
+    '00000000-0000-4000-8000-0000000d0002',
+    'assistant' as MessageRole,
+    'Good choice: keep sessions and messages in PostgreSQL and long-term memory in a bucket (S3 or BOS).',
+    'qwen-max',
+  ],
   ['00000000-0000-4000-8000-0000000d0003', 'user' as MessageRole, '能把长期记忆放到百度 BOS 上吗？', null],
-  ['00000000-0000-4000-8000-0000000d0004', 'assistant' as MessageRole, '可以：设置 MEMORY_STORAGE_URL=bos://your-bucket 并提供 BOS_ACCESS_KEY / BOS_SECRET_KEY。', 'qwen-max'],
+  [
+    '00000000-0000-4000-8000-0000000d0004',
+    'assistant' as MessageRole,
+    '可以：设置 MEMORY_STORAGE_URL=bos://your-bucket 并提供 BOS_ACCESS_KEY / BOS_SECRET_KEY。',
+    'qwen-max',
+  ],
 ];
 
 /**
@@ -30,7 +45,12 @@ export async function loadDemoData(services: MemoryServices): Promise<boolean> {
   }
   const vectors = await embedder.embed(TURNS.map(([, , content]) => content));
   try {
-    await store.createSession({ id: DEMO_SESSION_ID, userId: DEMO_USER_ID, title: 'Deploying the agent', metadata: { channel: 'web', demo: true } });
+    await store.createSession({
+      id: DEMO_SESSION_ID,
+      userId: DEMO_USER_ID,
+      title: 'Deploying the agent',
+      metadata: { channel: 'web', demo: true },
+    });
   } catch (error) {
     // Another instance loading the demo at the same moment: its rows are the same as ours.
     if (!ConflictError.isInstance(error)) throw error;
@@ -58,7 +78,10 @@ export async function loadDemoData(services: MemoryServices): Promise<boolean> {
     await saveUserProfile(
       storage,
       DEMO_USER_ID,
-      { user_id: DEMO_USER_ID, traits: { communication_style: 'concise', preferred_topics: ['deployment', 'databases'] } },
+      {
+        user_id: DEMO_USER_ID,
+        traits: { communication_style: 'concise', preferred_topics: ['deployment', 'databases'] },
+      },
       storage.capabilities.conditionalWrites ? { ifNoneMatch: '*' } : {},
     ).catch((error: unknown) => {
       if (!ConflictError.isInstance(error)) throw error;

@@ -12,7 +12,12 @@ describe('createEmbeddingProvider', () => {
   });
 
   it('builds an OpenAI-compatible provider without calling it', () => {
-    const provider = createEmbeddingProvider({ kind: 'openai-compatible', url: 'http://127.0.0.1:9/v1', model: 'm', dimensions: 8 });
+    const provider = createEmbeddingProvider({
+      kind: 'openai-compatible',
+      url: 'http://127.0.0.1:9/v1',
+      model: 'm',
+      dimensions: 8,
+    });
     expect(provider).toMatchObject({ dimensions: 8, description: 'openai-compatible m' });
   });
 

@@ -1,5 +1,9 @@
 import { ConfigurationError } from '@memory/errors';
-import { createHashingEmbedder, createOpenAICompatibleEmbeddingProvider, type EmbeddingProvider } from '@memory/semantics';
+import {
+  createHashingEmbedder,
+  createOpenAICompatibleEmbeddingProvider,
+  type EmbeddingProvider,
+} from '@memory/semantics';
 import type { EmbeddingConfig } from './config.js';
 
 /** An embedding provider as the app uses it: with its dimension and a name safe to log. */
@@ -12,7 +16,9 @@ export type AppEmbeddingProvider = EmbeddingProvider & { readonly description: s
  */
 export function createEmbeddingProvider(config: EmbeddingConfig): AppEmbeddingProvider {
   if (config.kind === 'hashing') {
-    return Object.assign(createHashingEmbedder({ dimensions: config.dimensions }), { description: 'hashing (local, lexical)' });
+    return Object.assign(createHashingEmbedder({ dimensions: config.dimensions }), {
+      description: 'hashing (local, lexical)',
+    });
   }
   if (config.kind === 'openai-compatible') {
     const provider = createOpenAICompatibleEmbeddingProvider({
@@ -23,7 +29,9 @@ export function createEmbeddingProvider(config: EmbeddingConfig): AppEmbeddingPr
     });
     return Object.assign(provider, { description: `openai-compatible ${config.model}` });
   }
-  throw new ConfigurationError(`[memory/example] unknown embedding provider ${JSON.stringify((config as { kind: string }).kind)}`);
+  throw new ConfigurationError(
+    `[memory/example] unknown embedding provider ${JSON.stringify((config as { kind: string }).kind)}`,
+  );
 }
 
 /**

@@ -18,7 +18,10 @@ async function timed(fn: () => Promise<Omit<CheckResult, 'ms'>>): Promise<CheckR
   try {
     result = await fn();
   } catch (error) {
-    result = { ok: false, detail: MemoryError.isInstance(error) || error instanceof Error ? error.message : String(error) };
+    result = {
+      ok: false,
+      detail: MemoryError.isInstance(error) || error instanceof Error ? error.message : String(error),
+    };
   }
   return { ...result, ms: Math.round(performance.now() - started) };
 }
@@ -27,16 +30,30 @@ async function timed(fn: () => Promise<Omit<CheckResult, 'ms'>>): Promise<CheckR
 export function checkDatabase(db: MemoryDb): Promise<CheckResult> {
   return timed(async () => {
     const [row] = await db.execute<{ version: string }>('select version() as version');
-    return { ok: true, detail: `${db.kind} ${db.url}: ${String(row?.version ?? '').split(' ').slice(0, 2).join(' ')}` };
-  }).then((r) => (r.ok ? r : { ...r, fix: 'check DATABASE_URL (host, port, user, database) and that the server is running' }));
+    return {
+      ok: true,
+      detail: `${db.kind} ${db.url}: ${String(row?.version ?? '')
+        .split(' ')
+        .slice(0, 2)
+        .join(' ')}`,
+    };
+  }).then((r) =>
+    r.ok ? r : { ...r, fix: 'check DATABASE_URL (host, port, user, database) and that the server is running' },
+  );
 }
 
 /** The `vector` extension is installed in the database. */
 export function checkPgvector(db: MemoryDb): Promise<CheckResult> {
   return timed(async () => {
-    const rows = await db.execute<{ extversion: string }>("select extversion from pg_extension where extname = 'vector'");
+    const rows = await db.execute<{ extversion: string }>(
+      "select extversion from pg_extension where extname = 'vector'",
+    );
     if (rows.length === 0) {
-      return { ok: false, detail: 'the vector extension is not created in this database', fix: 'run `memory init-db` (or have a superuser run CREATE EXTENSION vector); install pgvector on the server if it is missing' };
+      return {
+        ok: false,
+        detail: 'the vector extension is not created in this database',
+        fix: 'run `memory init-db` (or have a superuser run CREATE EXTENSION vector); install pgvector on the server if it is missing',
+      };
     }
     return { ok: true, detail: `pgvector ${rows[0]!.extversion}` };
   });
@@ -47,7 +64,11 @@ export function checkMigrations(db: MemoryDb): Promise<CheckResult> {
   return timed(async () => {
     const pending = await db.orm.migrator.getPending();
     if (pending.length > 0) {
-      return { ok: false, detail: `${pending.length} pending: ${pending.map((m) => m.name).join(', ')}`, fix: 'run `memory migrate`' };
+      return {
+        ok: false,
+        detail: `${pending.length} pending: ${pending.map((m) => m.name).join(', ')}`,
+        fix: 'run `memory migrate`',
+      };
     }
     const executed = await db.orm.migrator.getExecuted();
     return { ok: true, detail: `${executed.length} applied, none pending` };
@@ -62,5 +83,12 @@ export function checkStorage(storage: LongTermStorage, description: string): Pro
       ok: true,
       detail: `${description} (conditional writes: ${storage.capabilities.conditionalWrites ? 'yes' : 'no'})`,
     };
-  }).then((r) => (r.ok ? r : { ...r, fix: 'check MEMORY_STORAGE_URL, the bucket and the credentials (AWS_* for S3, BOS_ACCESS_KEY/BOS_SECRET_KEY for BOS)' }));
+  }).then((r) =>
+    r.ok
+      ? r
+      : {
+          ...r,
+          fix: 'check MEMORY_STORAGE_URL, the bucket and the credentials (AWS_* for S3, BOS_ACCESS_KEY/BOS_SECRET_KEY for BOS)',
+        },
+  );
 }

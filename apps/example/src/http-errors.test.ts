@@ -21,7 +21,11 @@ describe('handleError', () => {
     app.get('/fail/:kind', async (request) => {
       throw failures[(request.params as { kind: string }).kind]!();
     });
-    app.post('/json', { schema: { body: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } } }, async () => 'ok');
+    app.post(
+      '/json',
+      { schema: { body: { type: 'object', required: ['a'], properties: { a: { type: 'string' } } } } },
+      async () => 'ok',
+    );
     await app.ready();
   });
   afterAll(() => app.close());
@@ -34,7 +38,11 @@ describe('handleError', () => {
   ])('maps a %s error to %i with its message', async (kind, status, code) => {
     const response = await app.inject(`/fail/${kind}`);
     expect(response.statusCode).toBe(status);
-    expect(response.json()).toMatchObject({ error: code, message: expect.stringContaining('[memory/'), requestId: expect.any(String) });
+    expect(response.json()).toMatchObject({
+      error: code,
+      message: expect.stringContaining('[memory/'),
+      requestId: expect.any(String),
+    });
   });
 
   it('keeps details of client errors', async () => {
@@ -45,13 +53,22 @@ describe('handleError', () => {
     const response = await app.inject('/fail/bug');
     expect(response.statusCode).toBe(500);
     const body = response.json();
-    expect(body).toEqual({ error: 'INTERNAL', message: `internal error (request ${body.requestId}): see the service log`, requestId: body.requestId });
+    expect(body).toEqual({
+      error: 'INTERNAL',
+      message: `internal error (request ${body.requestId}): see the service log`,
+      requestId: body.requestId,
+    });
     expect(response.body).not.toContain('hunter2');
     expect(logged.some((l) => l.level === 50 && l.reqId === body.requestId)).toBe(true);
   });
 
   it('answers malformed JSON and schema violations with 400', async () => {
-    const bad = await app.inject({ method: 'POST', url: '/json', headers: { 'content-type': 'application/json' }, payload: '{"a":' });
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/json',
+      headers: { 'content-type': 'application/json' },
+      payload: '{"a":',
+    });
     expect(bad.statusCode).toBe(400);
     expect(bad.json().message).toMatch(/JSON/i);
     const invalid = await app.inject({ method: 'POST', url: '/json', payload: { b: 1 } });

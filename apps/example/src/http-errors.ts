@@ -45,13 +45,22 @@ export function handleError(error: FastifyError | Error, request: FastifyRequest
     if (status < 500 && Object.keys(error.details).length > 0) body.details = error.details;
   } else if (fastifyError.validation) {
     status = 400;
-    body = { error: 'BAD_REQUEST', message: `invalid ${fastifyError.validationContext ?? 'request'}: ${error.message}`, requestId };
-  } else if (typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 400 && fastifyError.statusCode < 500) {
+    body = {
+      error: 'BAD_REQUEST',
+      message: `invalid ${fastifyError.validationContext ?? 'request'}: ${error.message}`,
+      requestId,
+    };
+  } else if (
+    typeof fastifyError.statusCode === 'number' &&
+    fastifyError.statusCode >= 400 &&
+    fastifyError.statusCode < 500
+  ) {
     // Fastify's own client errors: malformed JSON, unsupported media type, body too large, …
     status = fastifyError.statusCode;
     body = { error: fastifyError.code ?? 'BAD_REQUEST', message: error.message, requestId };
   } else {
-    status = typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 500 ? fastifyError.statusCode : 500;
+    status =
+      typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 500 ? fastifyError.statusCode : 500;
     body = { error: 'INTERNAL', message: `internal error (request ${requestId}): see the service log`, requestId };
   }
   if (status >= 500) {

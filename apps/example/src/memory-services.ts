@@ -41,7 +41,10 @@ export interface OpenServicesOptions {
  * Connects the database (with the app's `code_reviews` entity registered beside the memory
  * entities) and the long-term storage, and builds the store, the archiver and the embedder.
  */
-export async function openMemoryServices(config: AppConfig, options: OpenServicesOptions = {}): Promise<MemoryServices> {
+export async function openMemoryServices(
+  config: AppConfig,
+  options: OpenServicesOptions = {},
+): Promise<MemoryServices> {
   const embedder = createEmbeddingProvider(config.embedding);
   const storage = await createLongTermStorage(config.storageUrl, {
     cwd: config.cwd,
@@ -53,7 +56,11 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
   const lock = await lockEmbeddedDatabase(config.databaseUrl, config.cwd);
   let db: MemoryDb | undefined;
   try {
-    db = createMemoryDb({ url: config.databaseUrl, embeddingDimensions: embedder.dimensions, entities: [CodeReviewSchema] });
+    db = createMemoryDb({
+      url: config.databaseUrl,
+      embeddingDimensions: embedder.dimensions,
+      entities: [CodeReviewSchema],
+    });
     if (options.init ?? true) await db.initDb();
   } catch (error) {
     await db?.close().catch(() => undefined);
@@ -62,8 +69,16 @@ export async function openMemoryServices(config: AppConfig, options: OpenService
   }
   const opened = db;
   const actor = options.actor ?? 'memory/example';
-  const archiver = createArchiver({ db: opened, storage, actor, ...(options.archivePolicy ? { policy: options.archivePolicy } : {}) });
-  const store = createConversationStore(opened, { actor, restore: async (id) => void (await archiver.restoreSession(id)) });
+  const archiver = createArchiver({
+    db: opened,
+    storage,
+    actor,
+    ...(options.archivePolicy ? { policy: options.archivePolicy } : {}),
+  });
+  const store = createConversationStore(opened, {
+    actor,
+    restore: async (id) => void (await archiver.restoreSession(id)),
+  });
   const close = async () => {
     await opened.close();
     await lock?.release();

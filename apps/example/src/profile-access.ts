@@ -1,6 +1,12 @@
 import { ConflictError } from '@memory/errors';
 import { sameEtag, type LongTermStorage } from '@memory/longterm-core';
-import { loadUserProfileVersioned, saveUserProfile, updateUserProfile, type UserProfile, type VersionedProfile } from '@memory/semantics';
+import {
+  loadUserProfileVersioned,
+  saveUserProfile,
+  updateUserProfile,
+  type UserProfile,
+  type VersionedProfile,
+} from '@memory/semantics';
 import { applyMergePatch } from './merge-patch.js';
 
 /**
@@ -22,17 +28,26 @@ export async function patchProfile(
   ifMatch: string | undefined,
 ): Promise<{ profile: UserProfile; etag: string }> {
   if (ifMatch === undefined) {
-    const { profile, etag } = await updateUserProfile(storage, userId, (current) => applyMergePatch(current, patch) as UserProfile);
+    const { profile, etag } = await updateUserProfile(
+      storage,
+      userId,
+      (current) => applyMergePatch(current, patch) as UserProfile,
+    );
     return { profile, etag };
   }
   const current = await readProfile(storage, userId);
   if (ifMatch !== '*' && (current.etag === null || !sameEtag(current.etag, ifMatch))) {
-    throw new ConflictError(`[memory/example] the profile of ${userId} changed (etag ${current.etag ?? 'none'}, If-Match ${ifMatch}): read it again and retry`, {
-      details: { etag: current.etag },
-    });
+    throw new ConflictError(
+      `[memory/example] the profile of ${userId} changed (etag ${current.etag ?? 'none'}, If-Match ${ifMatch}): read it again and retry`,
+      {
+        details: { etag: current.etag },
+      },
+    );
   }
   if (ifMatch === '*' && current.etag === null) {
-    throw new ConflictError(`[memory/example] ${userId} has no profile yet, so If-Match: * fails: send no If-Match to create it`);
+    throw new ConflictError(
+      `[memory/example] ${userId} has no profile yet, so If-Match: * fails: send no If-Match to create it`,
+    );
   }
   const base = current.profile ?? { user_id: userId, traits: {} };
   const profile = applyMergePatch(base, patch) as UserProfile;

@@ -27,7 +27,11 @@ export async function runQuickstart(url: string, log: (line: string) => void = (
     log(`schema ready on ${db.url} (${db.kind})`);
 
     const sessionId = await db.scope(async (em) => {
-      const session = em.create(Session, { title: 'Deploying the agent', userId: 'u123', metadata: { channel: 'web', 语言: '中文' } });
+      const session = em.create(Session, {
+        title: 'Deploying the agent',
+        userId: 'u123',
+        metadata: { channel: 'web', 语言: '中文' },
+      });
       const t0 = Date.now();
       const turns: Array<[MessageRole, string, string | null]> = [
         [MessageRole.USER, '帮我把服务部署到 BOS 上', null],
@@ -50,7 +54,12 @@ export async function runQuickstart(url: string, log: (line: string) => void = (
           code_snippets: [],
         },
       });
-      db.logAudit(em, { action: 'create_session', resourceType: 'session', resourceId: session.id, actor: 'quickstart' });
+      db.logAudit(em, {
+        action: 'create_session',
+        resourceType: 'session',
+        resourceId: session.id,
+        actor: 'quickstart',
+      });
       return session.id;
     });
     log(`wrote session ${sessionId} with 3 messages, a summary and an audit row`);

@@ -4,14 +4,23 @@ import { Type } from 'typebox';
 export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
 
 /** A user id as the original used it: free text, at most 512 UTF-8 bytes, no `/`. */
-export const UserId = Type.String({ minLength: 1, maxLength: 512, description: 'the user id, verbatim (e.g. u123, 中文用户)' });
+export const UserId = Type.String({
+  minLength: 1,
+  maxLength: 512,
+  description: 'the user id, verbatim (e.g. u123, 中文用户)',
+});
 
 export const SessionParams = Type.Object({ sessionId: Uuid });
 export const UserParams = Type.Object({ userId: UserId });
 
 export const JsonObject = Type.Record(Type.String(), Type.Unknown(), { description: 'a JSON object' });
 
-export const Role = Type.Union([Type.Literal('user'), Type.Literal('assistant'), Type.Literal('system'), Type.Literal('tool')]);
+export const Role = Type.Union([
+  Type.Literal('user'),
+  Type.Literal('assistant'),
+  Type.Literal('system'),
+  Type.Literal('tool'),
+]);
 
 export const Vector = Type.Array(Type.Number(), { description: "an embedding with the deployment's dimension" });
 

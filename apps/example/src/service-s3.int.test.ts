@@ -23,7 +23,11 @@ describeEachDatabase(
         ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
       });
       const text = await response.text();
-      return { status: response.status, headers: response.headers, body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text };
+      return {
+        status: response.status,
+        headers: response.headers,
+        body: text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text,
+      };
     };
 
     beforeAll(async () => {
@@ -36,7 +40,9 @@ describeEachDatabase(
         LOG_LEVEL: 'silent',
       });
       // The credentials the AWS SDK's default chain would read from the environment.
-      memory = await buildApp(config, { storageCredentials: { accessKey: server.accessKey, secretKey: server.secretKey } });
+      memory = await buildApp(config, {
+        storageCredentials: { accessKey: server.accessKey, secretKey: server.secretKey },
+      });
       base = await memory.app.listen({ port: 0, host: '127.0.0.1' });
     }, 300_000);
     afterAll(async () => {
@@ -46,7 +52,10 @@ describeEachDatabase(
 
     it('keeps profile, knowledge and deep archives in the bucket, and purges them', async () => {
       const health = await api('GET', '/health');
-      expect(health.body.checks.storage).toMatchObject({ ok: true, detail: expect.stringMatching(/^s3:\/\/memory.*conditional writes: yes/) });
+      expect(health.body.checks.storage).toMatchObject({
+        ok: true,
+        detail: expect.stringMatching(/^s3:\/\/memory.*conditional writes: yes/),
+      });
 
       const created = await api('PATCH', `/users/${user}/profile`, { traits: { communication_style: 'concise' } });
       expect(created.status).toBe(200);
@@ -56,12 +65,20 @@ describeEachDatabase(
       expect((await api('POST', `/users/${user}/knowledge`, { triples: [['user', 'uses', 'S3']] })).status).toBe(201);
 
       const session = (await api('POST', '/sessions', { userId: user, title: 'old' })).body.id as string;
-      await api('POST', `/sessions/${session}/messages`, { embed: true, messages: [{ id: randomUUID(), role: 'user', content: 'archive me to the bucket' }] });
-      await memory.services.db.execute('update sessions set updated_at = ? where id = ?', [new Date(Date.now() - 400 * 86_400_000).toISOString(), session]);
+      await api('POST', `/sessions/${session}/messages`, {
+        embed: true,
+        messages: [{ id: randomUUID(), role: 'user', content: 'archive me to the bucket' }],
+      });
+      await memory.services.db.execute('update sessions set updated_at = ? where id = ?', [
+        new Date(Date.now() - 400 * 86_400_000).toISOString(),
+        session,
+      ]);
       expect((await api('POST', '/archive/run', {})).body.deep.sessions).toBe(1);
       const { storage } = memory.services;
       expect(await storage.listPrefix(`archive/${session}/`)).not.toEqual([]);
-      expect(server.requests.some((r) => r.method === 'PUT' && r.url.includes(`/memory/long_term/archive/${session}/`))).toBe(true);
+      expect(
+        server.requests.some((r) => r.method === 'PUT' && r.url.includes(`/memory/long_term/archive/${session}/`)),
+      ).toBe(true);
 
       const restored = await api('POST', `/sessions/${session}/restore`);
       expect(restored.body).toMatchObject({ from: 'deep', messages: 1 });

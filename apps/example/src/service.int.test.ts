@@ -11,7 +11,8 @@ import { DEMO_SESSION_ID, DEMO_USER_ID, loadDemoData } from './demo-data.js';
 const DIMS = 64;
 const USER = 'u-e2e-用户';
 
-interface Answer<T = any> { // eslint-disable-line @typescript-eslint/no-explicit-any
+interface Answer<T = any> {
+  // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   body: T;
   headers: Headers;
@@ -22,7 +23,12 @@ describeEachDatabase('example service over HTTP', (ctx) => {
   let base: string;
   let storageDir: string;
 
-  const api = async (method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<Answer> => {
+  const api = async (
+    method: string,
+    path: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<Answer> => {
     const response = await fetch(`${base}${path}`, {
       method,
       headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
@@ -30,7 +36,11 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     });
     const text = await response.text();
     const type = response.headers.get('content-type') ?? '';
-    return { status: response.status, headers: response.headers, body: type.includes('application/json') && text ? JSON.parse(text) : text };
+    return {
+      status: response.status,
+      headers: response.headers,
+      body: type.includes('application/json') && text ? JSON.parse(text) : text,
+    };
   };
   const u = encodeURIComponent(USER);
 
@@ -62,13 +72,24 @@ describeEachDatabase('example service over HTTP', (ctx) => {
 
     const doc = await api('GET', '/openapi.json');
     expect(doc.status).toBe(200);
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/sessions', '/sessions/{sessionId}/messages', '/users/{userId}/profile', '/archive/run']));
-    expect(doc.body.paths['/sessions/{sessionId}'].get.responses['4XX'].content['application/json'].schema.$ref).toMatch(/ErrorResponse/);
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining([
+        '/sessions',
+        '/sessions/{sessionId}/messages',
+        '/users/{userId}/profile',
+        '/archive/run',
+      ]),
+    );
+    expect(
+      doc.body.paths['/sessions/{sessionId}'].get.responses['4XX'].content['application/json'].schema.$ref,
+    ).toMatch(/ErrorResponse/);
     expect((await fetch(`${base}/docs`)).status).toBeLessThan(400);
 
     const demo = await api('GET', `/sessions/${DEMO_SESSION_ID}/messages`);
     expect(demo.body.messages).toHaveLength(4);
-    expect((await api('GET', `/users/${DEMO_USER_ID}/profile`)).body.profile.traits.communication_style).toBe('concise');
+    expect((await api('GET', `/users/${DEMO_USER_ID}/profile`)).body.profile.traits.communication_style).toBe(
+      'concise',
+    );
     // A second start finds the demo and writes nothing.
     expect(await loadDemoData(memory.services)).toBe(false);
     expect((await api('GET', `/sessions/${DEMO_SESSION_ID}/messages`)).body.messages).toHaveLength(4);
@@ -76,12 +97,20 @@ describeEachDatabase('example service over HTTP', (ctx) => {
   });
 
   it('creates sessions, appends a conversation with embeddings and lists it with previews and a metadata filter', async () => {
-    const a = await api('POST', '/sessions', { userId: USER, title: 'Trip to Kyoto', metadata: { project: 'travel', lang: 'en' } });
+    const a = await api('POST', '/sessions', {
+      userId: USER,
+      title: 'Trip to Kyoto',
+      metadata: { project: 'travel', lang: 'en' },
+    });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({ userId: USER, title: 'Trip to Kyoto', status: 1 });
     ids.a = a.body.id;
-    ids.b = (await api('POST', '/sessions', { userId: USER, title: 'Database choice', metadata: { project: 'work' } })).body.id;
-    ids.c = (await api('POST', '/sessions', { userId: USER, title: 'Old chat', metadata: { project: 'work' } })).body.id;
+    ids.b = (
+      await api('POST', '/sessions', { userId: USER, title: 'Database choice', metadata: { project: 'work' } })
+    ).body.id;
+    ids.c = (
+      await api('POST', '/sessions', { userId: USER, title: 'Old chat', metadata: { project: 'work' } })
+    ).body.id;
 
     const append = await api('POST', `/sessions/${ids.a}/messages`, {
       embed: true,
@@ -95,7 +124,9 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     expect(append.body.insertedIds).toHaveLength(3);
     // Retrying with the same ids inserts nothing.
     const retry = await api('POST', `/sessions/${ids.a}/messages`, {
-      messages: [{ id: append.body.messages[0].id, role: 'user', content: 'Find me a quiet hotel in Kyoto near the temples.' }],
+      messages: [
+        { id: append.body.messages[0].id, role: 'user', content: 'Find me a quiet hotel in Kyoto near the temples.' },
+      ],
     });
     expect(retry.status).toBe(200);
     expect(retry.body.existingIds).toEqual([append.body.messages[0].id]);
@@ -107,7 +138,10 @@ describeEachDatabase('example service over HTTP', (ctx) => {
         { role: 'assistant', content: 'PostgreSQL with pgvector keeps embeddings next to the data.', model: 'gpt-4o' },
       ],
     });
-    await api('POST', `/sessions/${ids.c}/messages`, { embed: true, messages: [{ role: 'user', content: 'An old question about hotels.' }] });
+    await api('POST', `/sessions/${ids.c}/messages`, {
+      embed: true,
+      messages: [{ role: 'user', content: 'An old question about hotels.' }],
+    });
 
     const list = await api('GET', `/sessions?userId=${u}`);
     expect(list.status).toBe(200);
@@ -119,7 +153,10 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const work = await api('GET', `/sessions?userId=${u}&metadataContains=${encodeURIComponent('{"project":"work"}')}`);
     expect(work.body.sessions.map((s: { id: string }) => s.id).sort()).toEqual([ids.b, ids.c].sort());
 
-    const renamed = await api('PATCH', `/sessions/${ids.a}`, { title: 'Kyoto trip', metadata: { lang: null, pinned: true } });
+    const renamed = await api('PATCH', `/sessions/${ids.a}`, {
+      title: 'Kyoto trip',
+      metadata: { lang: null, pinned: true },
+    });
     expect(renamed.body).toMatchObject({ title: 'Kyoto trip', metadata: { project: 'travel', pinned: true } });
     expect(renamed.body.metadata).not.toHaveProperty('lang');
     expect((await api('GET', `/sessions/${ids.a}`)).body.title).toBe('Kyoto trip');
@@ -129,8 +166,13 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const newest = await api('GET', `/sessions/${ids.a}/messages?limit=2`);
     expect(newest.body.messages.map((m: { role: string }) => m.role)).toEqual(['assistant', 'user']);
     expect(newest.body.hasOlder).toBe(true);
-    const older = await api('GET', `/sessions/${ids.a}/messages?limit=2&before=${encodeURIComponent(newest.body.olderCursor)}`);
-    expect(older.body.messages.map((m: { content: string }) => m.content)).toEqual(['Find me a quiet hotel in Kyoto near the temples.']);
+    const older = await api(
+      'GET',
+      `/sessions/${ids.a}/messages?limit=2&before=${encodeURIComponent(newest.body.olderCursor)}`,
+    );
+    expect(older.body.messages.map((m: { content: string }) => m.content)).toEqual([
+      'Find me a quiet hotel in Kyoto near the temples.',
+    ]);
     const since = await api('GET', `/sessions/${ids.a}/messages?after=${encodeURIComponent(newest.body.newerCursor)}`);
     expect(since.body.messages).toEqual([]);
   });
@@ -140,13 +182,24 @@ describeEachDatabase('example service over HTTP', (ctx) => {
       strategy: 'context_compression_v2',
       strategyVersion: '2.1',
       text: 'Looking for a quiet Kyoto hotel with an onsen.',
-      json: { decision_points: ['stay near the temples'], todos: ['book the hotel'], entities: { files: [], tools: [] }, context_state: 'choosing', code_snippets: [] },
+      json: {
+        decision_points: ['stay near the temples'],
+        todos: ['book the hotel'],
+        entities: { files: [], tools: [] },
+        context_state: 'choosing',
+        code_snippets: [],
+      },
     });
     expect(saved.status).toBe(201);
     const latest = await api('GET', `/sessions/${ids.a}/summaries/latest`);
-    expect(latest.body.summary).toMatchObject({ id: saved.body.id, text: 'Looking for a quiet Kyoto hotel with an onsen.' });
+    expect(latest.body.summary).toMatchObject({
+      id: saved.body.id,
+      text: 'Looking for a quiet Kyoto hotel with an onsen.',
+    });
     const list = await api('GET', `/sessions?userId=${u}`);
-    expect(list.body.sessions.find((s: { id: string }) => s.id === ids.a).latestSummary.text).toBe('Looking for a quiet Kyoto hotel with an onsen.');
+    expect(list.body.sessions.find((s: { id: string }) => s.id === ids.a).latestSummary.text).toBe(
+      'Looking for a quiet Kyoto hotel with an onsen.',
+    );
 
     const bad = await api('POST', `/sessions/${ids.a}/summaries`, { strategy: 'x', json: { todos: 'not a list' } });
     expect(bad.status).toBe(400);
@@ -161,24 +214,36 @@ describeEachDatabase('example service over HTTP', (ctx) => {
 
     const acrossUser = await api('POST', `/users/${u}/search`, { text: 'quiet hotel Kyoto temples', topK: 3 });
     expect(acrossUser.body.hits[0].message.content).toBe('Find me a quiet hotel in Kyoto near the temples.');
-    expect(acrossUser.body.hits.every((h: { message: { sessionId: string } }) => [ids.a, ids.b, ids.c].includes(h.message.sessionId))).toBe(true);
+    expect(
+      acrossUser.body.hits.every((h: { message: { sessionId: string } }) =>
+        [ids.a, ids.b, ids.c].includes(h.message.sessionId),
+      ),
+    ).toBe(true);
   });
 
   it('answers client mistakes with 4xx and a JSON body naming the problem', async () => {
     const badJson = await api('POST', '/sessions', '{"title": ');
     expect(badJson.status).toBe(400);
-    expect(badJson.body).toMatchObject({ error: expect.any(String), message: expect.stringMatching(/JSON/i), requestId: expect.any(String) });
+    expect(badJson.body).toMatchObject({
+      error: expect.any(String),
+      message: expect.stringMatching(/JSON/i),
+      requestId: expect.any(String),
+    });
 
     const unknown = await api('GET', `/sessions/${randomUUID()}`);
     expect(unknown.status).toBe(404);
     expect(unknown.body.error).toBe('NOT_FOUND');
-    expect((await api('POST', `/sessions/${randomUUID()}/messages`, { messages: [{ role: 'user', content: 'hi' }] })).status).toBe(404);
+    expect(
+      (await api('POST', `/sessions/${randomUUID()}/messages`, { messages: [{ role: 'user', content: 'hi' }] })).status,
+    ).toBe(404);
 
     const notUuid = await api('GET', '/sessions/not-a-uuid');
     expect(notUuid.status).toBe(400);
     expect(notUuid.body.message).toMatch(/sessionId/);
 
-    const wrongVector = await api('POST', `/sessions/${ids.a}/messages`, { messages: [{ role: 'user', content: 'x', embedding: [1, 2, 3] }] });
+    const wrongVector = await api('POST', `/sessions/${ids.a}/messages`, {
+      messages: [{ role: 'user', content: 'x', embedding: [1, 2, 3] }],
+    });
     expect(wrongVector.status).toBe(400);
     expect(wrongVector.body.message).toMatch(new RegExp(String(DIMS)));
     expect((await api('POST', `/sessions/${ids.a}/search`, { vector: [1, 0] })).status).toBe(400);
@@ -208,7 +273,12 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const client = async (n: number) => {
       for (;;) {
         const current = await api('GET', `/users/${u}/profile`);
-        const patched = await api('PATCH', `/users/${u}/profile`, { [`note_${n}`]: `from client ${n}` }, { 'if-match': current.headers.get('etag')! });
+        const patched = await api(
+          'PATCH',
+          `/users/${u}/profile`,
+          { [`note_${n}`]: `from client ${n}` },
+          { 'if-match': current.headers.get('etag')! },
+        );
         if (patched.status === 200) return;
         expect(patched.status).toBe(409);
         conflicts++;
@@ -219,7 +289,12 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     for (let n = 0; n < clients; n++) expect(final.body.profile[`note_${n}`]).toBe(`from client ${n}`);
     expect(final.body.profile.traits.communication_style).toBe('concise');
 
-    const stale = await api('PATCH', `/users/${u}/profile`, { traits: { emotional_tone: 'calm' } }, { 'if-match': etag });
+    const stale = await api(
+      'PATCH',
+      `/users/${u}/profile`,
+      { traits: { emotional_tone: 'calm' } },
+      { 'if-match': etag },
+    );
     expect(stale.status).toBe(409);
     expect(stale.body.error).toBe('CONFLICT');
     // The clients did race: all read the same etag first, so all but one lost at least once.
@@ -236,14 +311,19 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     });
     expect(added.status).toBe(201);
     expect(added.body.added).toBe(3);
-    expect((await api('POST', `/users/${u}/knowledge`, { triples: [['user', 'uses', 'PostgreSQL']] })).body.duplicates).toBe(1);
+    expect(
+      (await api('POST', `/users/${u}/knowledge`, { triples: [['user', 'uses', 'PostgreSQL']] })).body.duplicates,
+    ).toBe(1);
     const spo = (triples: unknown[][]) => triples.map((t) => t.slice(0, 3));
     expect(spo((await api('GET', `/users/${u}/knowledge`)).body.triples)).toEqual([
       ['user', 'prefers', 'hotels with an onsen'],
       ['user', 'uses', 'PostgreSQL'],
       ['用户', '住在', '上海'],
     ]);
-    const relevant = await api('GET', `/users/${u}/knowledge/relevant?q=${encodeURIComponent('用户住在哪里？')}&topK=1`);
+    const relevant = await api(
+      'GET',
+      `/users/${u}/knowledge/relevant?q=${encodeURIComponent('用户住在哪里？')}&topK=1`,
+    );
     expect(spo(relevant.body.triples)).toEqual([['用户', '住在', '上海']]);
   });
 
@@ -259,9 +339,15 @@ describeEachDatabase('example service over HTTP', (ctx) => {
   });
 
   it("stores the application's own entity (code reviews) beside the memory tables", async () => {
-    const review = await api('POST', `/sessions/${ids.b}/code-reviews`, { repo: 'org/agent', pullRequest: 42, verdict: { approved: true, notes: ['好'] } });
+    const review = await api('POST', `/sessions/${ids.b}/code-reviews`, {
+      repo: 'org/agent',
+      pullRequest: 42,
+      verdict: { approved: true, notes: ['好'] },
+    });
     expect(review.status).toBe(201);
-    expect((await api('GET', `/sessions/${ids.b}/code-reviews`)).body.reviews).toMatchObject([{ repo: 'org/agent', pullRequest: 42, verdict: { approved: true } }]);
+    expect((await api('GET', `/sessions/${ids.b}/code-reviews`)).body.reviews).toMatchObject([
+      { repo: 'org/agent', pullRequest: 42, verdict: { approved: true } },
+    ]);
     expect((await api('POST', `/sessions/${randomUUID()}/code-reviews`, { repo: 'x' })).status).toBe(404);
   });
 
@@ -287,7 +373,10 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     expect((await api('GET', `/sessions/${ids.a}/messages`)).body.messages).toEqual([]);
 
     // Appending to an archived session is a conflict unless the client asks for a restore.
-    expect((await api('POST', `/sessions/${ids.a}/messages`, { messages: [{ role: 'user', content: 'back again' }] })).status).toBe(409);
+    expect(
+      (await api('POST', `/sessions/${ids.a}/messages`, { messages: [{ role: 'user', content: 'back again' }] }))
+        .status,
+    ).toBe(409);
 
     const restored = await api('POST', `/sessions/${ids.b}/restore`);
     expect(restored.status).toBe(200);
@@ -301,17 +390,23 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     expect(history.body.messages[1].model).toBe('gpt-4o');
     expect(history.body.messages.every((m: { hasEmbedding: boolean }) => m.hasEmbedding)).toBe(true);
 
-    const auto = await api('POST', `/sessions/${ids.a}/messages`, { restore: true, messages: [{ role: 'user', content: 'back again' }] });
+    const auto = await api('POST', `/sessions/${ids.a}/messages`, {
+      restore: true,
+      messages: [{ role: 'user', content: 'back again' }],
+    });
     expect(auto.status).toBe(201);
     expect(auto.body.restored).toBe(true);
     expect((await api('GET', `/sessions/${ids.a}/messages`)).body.messages).toHaveLength(4);
   });
 
-  it("exports the user as JSONL, purges them, and nothing of theirs is left", async () => {
+  it('exports the user as JSONL, purges them, and nothing of theirs is left', async () => {
     const response = await fetch(`${base}/users/${u}/export`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toMatch(/ndjson/);
-    const lines = (await response.text()).trimEnd().split('\n').map((l) => JSON.parse(l));
+    const lines = (await response.text())
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines[0].type).toBe('export');
     const end = lines.at(-1);
     expect(end.type).toBe('end');
@@ -335,7 +430,25 @@ describeEachDatabase('example service over HTTP', (ctx) => {
             + (select count(*) from session_summaries where session_id in (?, ?, ?))::int
             + (select count(*) from code_reviews where session_id in (?, ?, ?))::int
             + (select count(*) from audit_logs where action <> 'purge_user' and (details->>'userId' = ? or resource_id in (?, ?, ?)))::int as n`,
-      [USER, ids.a, ids.b, ids.c, ids.a, ids.b, ids.c, ids.a, ids.b, ids.c, ids.a, ids.b, ids.c, USER, ids.a, ids.b, ids.c],
+      [
+        USER,
+        ids.a,
+        ids.b,
+        ids.c,
+        ids.a,
+        ids.b,
+        ids.c,
+        ids.a,
+        ids.b,
+        ids.c,
+        ids.a,
+        ids.b,
+        ids.c,
+        USER,
+        ids.a,
+        ids.b,
+        ids.c,
+      ],
     );
     expect(left[0]?.n).toBe(0);
     // Neither objects nor folders: the filesystem backend removes the folders a purge empties,

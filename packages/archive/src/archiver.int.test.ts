@@ -5,7 +5,16 @@ import { InMemoryLongTermStorage, type LongTermStorage, type PutObjectOptions } 
 import { createConversationStore, isSessionArchivedError } from '@memory/conversations';
 import { SessionStatus } from '@memory/models';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
-import { auditRows, countRows, daysBefore, inventory, resetTables, seedSession, snapshot, statusOf } from '../test/fixtures.js';
+import {
+  auditRows,
+  countRows,
+  daysBefore,
+  inventory,
+  resetTables,
+  seedSession,
+  snapshot,
+  statusOf,
+} from '../test/fixtures.js';
 import { createArchiver } from './create-archiver.js';
 import { archiveObjectKeys } from './object-layout.js';
 import type { ArchiveProgress } from './progress.js';
@@ -50,7 +59,11 @@ describeEachDatabase('archiver', (ctx) => {
     expect(plan.deleted).toEqual({ sessions: 1, messages: 3 });
 
     const result = await archiver.runArchive({ now });
-    expect({ cold: result.cold, deep: result.deep, deleted: result.deleted }).toEqual({ cold: plan.cold, deep: plan.deep, deleted: plan.deleted });
+    expect({ cold: result.cold, deep: result.deep, deleted: result.deleted }).toEqual({
+      cold: plan.cold,
+      deep: plan.deep,
+      deleted: plan.deleted,
+    });
     expect(result.aborted).toBe(false);
 
     expect(await statusOf(db, fresh)).toBe(SessionStatus.ACTIVE);
@@ -70,20 +83,30 @@ describeEachDatabase('archiver', (ctx) => {
     expect(await countRows(db, 'session_summaries', idle30)).toBe(1);
 
     expect(await statusOf(db, idle200)).toBe(SessionStatus.DEEP_ARCHIVED);
-    for (const table of ['messages', 'messages_archive', 'session_summaries'] as const) expect(await countRows(db, table, idle200)).toBe(0);
+    for (const table of ['messages', 'messages_archive', 'session_summaries'] as const)
+      expect(await countRows(db, table, idle200)).toBe(0);
     const exported = await readSessionExport(storage, idle200);
     expect(exported.manifest.files.messages.count).toBe(7);
     expect(exported.manifest.files.summaries.count).toBe(2);
     expect(exported.manifest.userId).toBe('u1');
     expect(exported.messages.map((m) => m.id).sort()).toEqual(before200.messages.map((m) => m.id));
-    expect(await auditRows(db, 'archive_session')).toMatchObject([{ resource_id: idle200, resource_type: 'session', actor: 'memory/archive' }]);
+    expect(await auditRows(db, 'archive_session')).toMatchObject([
+      { resource_id: idle200, resource_type: 'session', actor: 'memory/archive' },
+    ]);
 
     expect(await statusOf(db, idle2000)).toBe(SessionStatus.DELETED);
-    for (const table of ['messages', 'messages_archive', 'session_summaries'] as const) expect(await countRows(db, table, idle2000)).toBe(0);
-    expect(await auditRows(db, 'delete_session')).toMatchObject([{ resource_id: idle2000, details: { reason: 'retention', messages: 3 } }]);
+    for (const table of ['messages', 'messages_archive', 'session_summaries'] as const)
+      expect(await countRows(db, table, idle2000)).toBe(0);
+    expect(await auditRows(db, 'delete_session')).toMatchObject([
+      { resource_id: idle2000, details: { reason: 'retention', messages: 3 } },
+    ]);
 
     // Nothing is due any more.
-    expect(await archiver.planArchive({ now })).toMatchObject({ cold: { sessions: 0 }, deep: { sessions: 0 }, deleted: { sessions: 0 } });
+    expect(await archiver.planArchive({ now })).toMatchObject({
+      cold: { sessions: 0 },
+      deep: { sessions: 0 },
+      deleted: { sessions: 0 },
+    });
     const again = await archiver.runArchive({ now });
     expect([again.cold.sessions, again.deep.sessions, again.deleted.sessions]).toEqual([0, 0, 0]);
   });
@@ -110,7 +133,10 @@ describeEachDatabase('archiver', (ctx) => {
     expect(await countRows(db, 'messages_archive', cold)).toBe(0);
 
     const audits = await auditRows(db, 'restore_session');
-    expect(audits.map((a) => [a.resource_id, a.actor, a.details.from])).toEqual([[deep, 'ops', 'deep'], [cold, 'ops', 'cold']]);
+    expect(audits.map((a) => [a.resource_id, a.actor, a.details.from])).toEqual([
+      [deep, 'ops', 'deep'],
+      [cold, 'ops', 'cold'],
+    ]);
 
     // Restoring moved last activity to the restore time, so the next run leaves them alone.
     const plan = await archiver.planArchive({ now });
@@ -137,7 +163,9 @@ describeEachDatabase('archiver', (ctx) => {
     expect(await countRows(db, 'messages', deep)).toBe(0);
 
     // An archiver pointed at the wrong storage must not flip the session to an empty active one.
-    await expect(createArchiver({ db, storage: new InMemoryLongTermStorage() }).restoreSession(deep)).rejects.toThrow(/has no export/);
+    await expect(createArchiver({ db, storage: new InMemoryLongTermStorage() }).restoreSession(deep)).rejects.toThrow(
+      /has no export/,
+    );
     expect(await statusOf(db, deep)).toBe(SessionStatus.DEEP_ARCHIVED);
   });
 
@@ -153,7 +181,11 @@ describeEachDatabase('archiver', (ctx) => {
     expect(await archiver.restoreSession(legacy)).toMatchObject({ from: 'deep', messages: 4 });
     expect(await countRows(db, 'messages', legacy)).toBe(4);
 
-    const legacyOld = await seedSession(db, { updatedAt: daysBefore(now, 1500), messages: 2, status: SessionStatus.DEEP_ARCHIVED });
+    const legacyOld = await seedSession(db, {
+      updatedAt: daysBefore(now, 1500),
+      messages: 2,
+      status: SessionStatus.DEEP_ARCHIVED,
+    });
     expect((await archiver.planArchive({ now })).deleted).toEqual({ sessions: 1, messages: 2 });
     expect((await archiver.runArchive({ now })).deleted).toEqual({ sessions: 1, messages: 2 });
     expect(await countRows(db, 'messages', legacyOld)).toBe(0);
@@ -185,12 +217,16 @@ describeEachDatabase('archiver', (ctx) => {
 
   it('two concurrent runners (one with three export workers) never process one session twice', async () => {
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await seedSession(db, { updatedAt: daysBefore(now, i % 2 ? 20 : 220), messages: 8, summaries: i % 3 }));
+    for (let i = 0; i < 30; i++)
+      ids.push(await seedSession(db, { updatedAt: daysBefore(now, i % 2 ? 20 : 220), messages: 8, summaries: i % 3 }));
     const before = await inventory(db, storage);
     const a = createArchiver({ db, storage });
     const b = createArchiver({ db: db2, storage });
     const plan = await a.planArchive({ now });
-    const [ra, rb] = await Promise.all([a.runArchive({ now, batchSize: 2 }), b.runArchive({ now, batchSize: 2, concurrency: 3 })]);
+    const [ra, rb] = await Promise.all([
+      a.runArchive({ now, batchSize: 2 }),
+      b.runArchive({ now, batchSize: 2, concurrency: 3 }),
+    ]);
     // Both took part (otherwise this would test nothing), and together did exactly the plan.
     expect(ra.cold.sessions + ra.deep.sessions).toBeGreaterThan(0);
     expect(rb.cold.sessions + rb.deep.sessions).toBeGreaterThan(0);
@@ -216,7 +252,9 @@ describeEachDatabase('archiver', (ctx) => {
     let refused = 0;
     const append = async (sessionId: string, restore: boolean) => {
       try {
-        const r = await store.appendMessages(sessionId, [{ role: 'user', content: `late to ${sessionId}` }], { restore });
+        const r = await store.appendMessages(sessionId, [{ role: 'user', content: `late to ${sessionId}` }], {
+          restore,
+        });
         accepted.set(sessionId, (accepted.get(sessionId) ?? 0) + r.insertedIds.length);
         if (r.restored) restoredBy.add(sessionId);
       } catch (error) {
@@ -261,7 +299,10 @@ describeEachDatabase('archiver', (ctx) => {
     const appender = db2.scope(async (em) => {
       const sql = sqlOf(em);
       await sql.query('SELECT status FROM sessions WHERE id = $1 FOR NO KEY UPDATE', [id]);
-      await sql.query(`INSERT INTO messages (id, session_id, role, content, created_at) VALUES (gen_random_uuid(), $1, 'user', 'racing', now())`, [id]);
+      await sql.query(
+        `INSERT INTO messages (id, session_id, role, content, created_at) VALUES (gen_random_uuid(), $1, 'user', 'racing', now())`,
+        [id],
+      );
       locked();
       await held;
       await sql.query('UPDATE sessions SET updated_at = now() WHERE id = $1', [id]);
@@ -348,7 +389,12 @@ describeEachDatabase('archiver', (ctx) => {
     // An abort from a timer (a signal handler, a deadline) gets its turn between batches too,
     // even on PGlite, which answers without real I/O.
     const timed = new AbortController();
-    const third = archiver.runArchive({ now, batchSize: 1, signal: timed.signal, onProgress: () => void setTimeout(() => timed.abort(), 0) });
+    const third = archiver.runArchive({
+      now,
+      batchSize: 1,
+      signal: timed.signal,
+      onProgress: () => void setTimeout(() => timed.abort(), 0),
+    });
     const stopped = await third;
     expect(stopped.aborted).toBe(true);
     expect(stopped.cold.sessions).toBeLessThan(plan.cold.sessions - first.cold.sessions);

@@ -41,7 +41,11 @@ export function selectSummaries(sql: Sql, sessionId: string): Promise<SummaryExp
 }
 
 /** Deletes a session's rows from `table` and returns how many went. */
-export async function deleteCounted(sql: Sql, table: 'messages_archive' | 'session_summaries' | 'messages', sessionId: string): Promise<number> {
+export async function deleteCounted(
+  sql: Sql,
+  table: 'messages_archive' | 'session_summaries' | 'messages',
+  sessionId: string,
+): Promise<number> {
   const [row] = await sql.query<{ n: unknown }>(
     `WITH gone AS (DELETE FROM ${table} WHERE session_id = $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
     [sessionId],
@@ -127,7 +131,10 @@ function exportNext(
     if (!claimed) return null;
     const sessionId = claimed.id;
     await moveMessagesToArchive(sql, [sessionId]);
-    const [messageRows, summaryRows] = [await selectArchivedMessages(sql, sessionId), await selectSummaries(sql, sessionId)];
+    const [messageRows, summaryRows] = [
+      await selectArchivedMessages(sql, sessionId),
+      await selectSummaries(sql, sessionId),
+    ];
     const built = await buildSessionExport({
       sessionId,
       userId: claimed.user_id,

@@ -22,7 +22,11 @@ describe('createArchiver input checks', () => {
   });
 
   it('fills in and checks the policy', () => {
-    expect(createArchiver({ db: unreachable, storage }).policy).toEqual({ coldAfterDays: 7, deepAfterDays: 180, deleteAfterDays: 1095 });
+    expect(createArchiver({ db: unreachable, storage }).policy).toEqual({
+      coldAfterDays: 7,
+      deepAfterDays: 180,
+      deleteAfterDays: 1095,
+    });
     expect(createArchiver({ db: unreachable, storage, policy: { coldAfterDays: 1 } }).policy.coldAfterDays).toBe(1);
     expect(() => createArchiver({ db: unreachable, storage, policy: { deepAfterDays: 3 } })).toThrow(InvalidInputError);
   });
@@ -38,7 +42,9 @@ describe('createArchiver input checks', () => {
     await expect(archiver.runArchive({ now: new Date('x') })).rejects.toThrow(/now must be a valid Date/);
     await expect(archiver.planArchive({ now: 'yesterday' as unknown as Date })).rejects.toThrow(InvalidInputError);
     await expect(archiver.restoreSession('../../etc')).rejects.toThrow(/must be a UUID/);
-    await expect(archiver.restoreSession('9f1c2d3e-0000-4000-8000-00000000abcd', { now: new Date(Number.NaN) })).rejects.toThrow(InvalidInputError);
+    await expect(
+      archiver.restoreSession('9f1c2d3e-0000-4000-8000-00000000abcd', { now: new Date(Number.NaN) }),
+    ).rejects.toThrow(InvalidInputError);
   });
 });
 

@@ -81,10 +81,14 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export function createArchiver(options: ArchiverOptions): Archiver {
   const { db, storage } = options;
   if (!db || typeof db.scope !== 'function') {
-    throw new InvalidInputError('[memory/archive] createArchiver needs options.db: pass the MemoryDb from createMemoryDb()');
+    throw new InvalidInputError(
+      '[memory/archive] createArchiver needs options.db: pass the MemoryDb from createMemoryDb()',
+    );
   }
   if (!storage || typeof storage.putObject !== 'function') {
-    throw new InvalidInputError('[memory/archive] createArchiver needs options.storage: pass a LongTermStorage (e.g. new InMemoryLongTermStorage())');
+    throw new InvalidInputError(
+      '[memory/archive] createArchiver needs options.storage: pass a LongTermStorage (e.g. new InMemoryLongTermStorage())',
+    );
   }
   const policy = resolveArchivePolicy(options.policy);
   const actor = options.actor ?? 'memory/archive';
@@ -100,10 +104,15 @@ export function createArchiver(options: ArchiverOptions): Archiver {
     },
     async restoreSession(sessionId, restoreOptions = {}) {
       if (typeof sessionId !== 'string' || !UUID.test(sessionId)) {
-        throw new InvalidInputError(`[memory/archive] sessionId must be a UUID, got ${JSON.stringify(String(sessionId).slice(0, 64))}`);
+        throw new InvalidInputError(
+          `[memory/archive] sessionId must be a UUID, got ${JSON.stringify(String(sessionId).slice(0, 64))}`,
+        );
       }
       if (restoreOptions.now !== undefined) checkNow(restoreOptions.now);
-      return restoreSession(db, storage, sessionId.toLowerCase(), { actor, ...(restoreOptions.now ? { now: restoreOptions.now } : {}) });
+      return restoreSession(db, storage, sessionId.toLowerCase(), {
+        actor,
+        ...(restoreOptions.now ? { now: restoreOptions.now } : {}),
+      });
     },
   };
 }

@@ -22,7 +22,10 @@ export interface DeletedSessionResult {
 }
 
 /** Messages an export holds by its manifest; 0 when there is none or it cannot be read. */
-async function exportedMessageCount(storage: LongTermStorage, sessionId: string): Promise<{ count: number; damaged: boolean }> {
+async function exportedMessageCount(
+  storage: LongTermStorage,
+  sessionId: string,
+): Promise<{ count: number; damaged: boolean }> {
   const bytes = await storage.getObject(archiveObjectKeys(sessionId).manifest);
   if (bytes === null) return { count: 0, damaged: false };
   try {

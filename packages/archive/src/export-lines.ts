@@ -61,7 +61,9 @@ function rawJson(value: string, what: string, id: string): string {
   // full parse happens when the export is read back and verified.
   const first = value.trimStart()[0];
   if (first === undefined || !'[{"-0123456789tfn'.includes(first)) {
-    throw new StorageError(`[memory/archive] ${what} of ${id} is not JSON text: report this as a bug`, { details: { id } });
+    throw new StorageError(`[memory/archive] ${what} of ${id} is not JSON text: report this as a bug`, {
+      details: { id },
+    });
   }
   return value;
 }
@@ -97,7 +99,8 @@ export function encodeSummaryLine(row: SummaryExportRow): string {
 type Check = (value: unknown) => boolean;
 const isString: Check = (v) => typeof v === 'string';
 const isNullableString: Check = (v) => v === null || typeof v === 'string';
-const isEmbedding: Check = (v) => v === null || (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
+const isEmbedding: Check = (v) =>
+  v === null || (Array.isArray(v) && v.every((x) => typeof x === 'number' && Number.isFinite(x)));
 
 const MESSAGE_FIELDS: Record<keyof ExportedMessage, Check> = {
   id: isString,
@@ -125,16 +128,23 @@ function parseLine<T>(line: string, fields: Record<string, Check>, where: string
   try {
     value = JSON.parse(line);
   } catch (cause) {
-    throw new StorageError(`[memory/archive] ${where} is not JSON: the export is damaged; restore it from a backup`, { cause });
+    throw new StorageError(`[memory/archive] ${where} is not JSON: the export is damaged; restore it from a backup`, {
+      cause,
+    });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new StorageError(`[memory/archive] ${where} is not a JSON object: the export is damaged; restore it from a backup`);
+    throw new StorageError(
+      `[memory/archive] ${where} is not a JSON object: the export is damaged; restore it from a backup`,
+    );
   }
   for (const [name, check] of Object.entries(fields)) {
     if (!check((value as Record<string, unknown>)[name])) {
-      throw new StorageError(`[memory/archive] ${where} has an invalid "${name}": the export is damaged; restore it from a backup`, {
-        details: { field: name },
-      });
+      throw new StorageError(
+        `[memory/archive] ${where} has an invalid "${name}": the export is damaged; restore it from a backup`,
+        {
+          details: { field: name },
+        },
+      );
     }
   }
   return value as T;
@@ -162,7 +172,9 @@ export function splitJsonl(text: string, where: string): string[] {
   if (lines[lines.length - 1] === '') lines.pop();
   lines.forEach((line, i) => {
     if (line.trim() === '') {
-      throw new StorageError(`[memory/archive] ${where} has a blank line ${i + 1}: the export is damaged; restore it from a backup`);
+      throw new StorageError(
+        `[memory/archive] ${where} has a blank line ${i + 1}: the export is damaged; restore it from a backup`,
+      );
     }
   });
   return lines;

@@ -43,12 +43,20 @@ function checkFile(value: unknown, name: string): ManifestFile {
   const f = value as Partial<ManifestFile> | null;
   const count = (n: unknown) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0;
   if (
-    typeof f !== 'object' || f === null ||
-    f.name !== name || !count(f.count) || !count(f.bytes) || !count(f.gzipBytes) ||
-    typeof f.sha256 !== 'string' || !HEX64.test(f.sha256) ||
-    typeof f.gzipSha256 !== 'string' || !HEX64.test(f.gzipSha256)
+    typeof f !== 'object' ||
+    f === null ||
+    f.name !== name ||
+    !count(f.count) ||
+    !count(f.bytes) ||
+    !count(f.gzipBytes) ||
+    typeof f.sha256 !== 'string' ||
+    !HEX64.test(f.sha256) ||
+    typeof f.gzipSha256 !== 'string' ||
+    !HEX64.test(f.gzipSha256)
   ) {
-    throw new StorageError(`[memory/archive] manifest entry for ${name} is malformed: the export is damaged; restore it from a backup`);
+    throw new StorageError(
+      `[memory/archive] manifest entry for ${name} is malformed: the export is damaged; restore it from a backup`,
+    );
   }
   return f as ManifestFile;
 }
@@ -63,17 +71,26 @@ export function parseManifest(bytes: Uint8Array, sessionId: string): ArchiveMani
   try {
     value = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes));
   } catch (cause) {
-    throw new StorageError(`[memory/archive] manifest of session ${sessionId} is not JSON: the export is damaged; restore it from a backup`, { cause });
+    throw new StorageError(
+      `[memory/archive] manifest of session ${sessionId} is not JSON: the export is damaged; restore it from a backup`,
+      { cause },
+    );
   }
   const m = value as Partial<ArchiveManifest> | null;
   if (typeof m !== 'object' || m === null || m.format !== MANIFEST_FORMAT) {
-    throw new StorageError(`[memory/archive] object is not a session archive manifest (format "${MANIFEST_FORMAT}"): check the storage prefix`);
+    throw new StorageError(
+      `[memory/archive] object is not a session archive manifest (format "${MANIFEST_FORMAT}"): check the storage prefix`,
+    );
   }
   if (m.version !== MANIFEST_VERSION) {
-    throw new StorageError(`[memory/archive] manifest version ${String(m.version)} is not supported (expected ${MANIFEST_VERSION}): upgrade @memory/archive`);
+    throw new StorageError(
+      `[memory/archive] manifest version ${String(m.version)} is not supported (expected ${MANIFEST_VERSION}): upgrade @memory/archive`,
+    );
   }
   if (m.sessionId !== sessionId) {
-    throw new StorageError(`[memory/archive] manifest names session ${String(m.sessionId)}, expected ${sessionId}: the export is misplaced`);
+    throw new StorageError(
+      `[memory/archive] manifest names session ${String(m.sessionId)}, expected ${sessionId}: the export is misplaced`,
+    );
   }
   const files = m.files as Partial<ArchiveManifest['files']> | undefined;
   return {
@@ -82,6 +99,9 @@ export function parseManifest(bytes: Uint8Array, sessionId: string): ArchiveMani
     sessionId,
     userId: typeof m.userId === 'string' ? m.userId : null,
     exportedAt: typeof m.exportedAt === 'string' ? m.exportedAt : '',
-    files: { messages: checkFile(files?.messages, MESSAGES_OBJECT), summaries: checkFile(files?.summaries, SUMMARIES_OBJECT) },
+    files: {
+      messages: checkFile(files?.messages, MESSAGES_OBJECT),
+      summaries: checkFile(files?.summaries, SUMMARIES_OBJECT),
+    },
   };
 }

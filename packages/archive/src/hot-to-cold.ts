@@ -54,7 +54,12 @@ export function moveBatchToCold(
         ORDER BY updated_at
         LIMIT $4
         FOR UPDATE SKIP LOCKED`,
-      [SessionStatus.ACTIVE, options.coldCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? '-infinity', options.batchSize],
+      [
+        SessionStatus.ACTIVE,
+        options.coldCutoff.toISOString(),
+        options.deleteCutoff?.toISOString() ?? '-infinity',
+        options.batchSize,
+      ],
     );
     const ids = claimed.map((r) => r.id);
     if (ids.length === 0) return { sessions: 0, messages: 0 };

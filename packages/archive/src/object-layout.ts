@@ -18,7 +18,12 @@ export const MANIFEST_OBJECT = 'manifest.json';
  * archiveObjectKeys('6f1c…').manifest; // 'archive/6f1c…/manifest.json'
  * ```
  */
-export function archiveObjectKeys(sessionId: string): { prefix: string; messages: string; summaries: string; manifest: string } {
+export function archiveObjectKeys(sessionId: string): {
+  prefix: string;
+  messages: string;
+  summaries: string;
+  manifest: string;
+} {
   const prefix = archivePrefix(sessionId);
   return {
     prefix,

@@ -28,7 +28,9 @@ describe('archive policy', () => {
     expect(c.cold?.toISOString()).toBe('2026-05-25T00:00:00.000Z');
     expect(c.deep?.toISOString()).toBe(daysAgo(180).toISOString());
     expect(c.deleted).toBeNull();
-    expect(dueStatus(resolveArchivePolicy({ deleteAfterDays: Infinity }), daysAgo(9000), now)).toBe(SessionStatus.DEEP_ARCHIVED);
+    expect(dueStatus(resolveArchivePolicy({ deleteAfterDays: Infinity }), daysAgo(9000), now)).toBe(
+      SessionStatus.DEEP_ARCHIVED,
+    );
   });
 
   it('accepts fractional days', () => {
@@ -41,7 +43,9 @@ describe('archive policy', () => {
     expect(() => resolveArchivePolicy({ coldAfterDays: -1 })).toThrow(/coldAfterDays must be a positive number/);
     expect(() => resolveArchivePolicy({ deepAfterDays: Number.NaN })).toThrow(InvalidInputError);
     expect(() => resolveArchivePolicy({ deepAfterDays: '180' as unknown as number })).toThrow(InvalidInputError);
-    expect(() => resolveArchivePolicy({ coldAfterDays: 200 })).toThrow(/coldAfterDays <= deepAfterDays <= deleteAfterDays/);
+    expect(() => resolveArchivePolicy({ coldAfterDays: 200 })).toThrow(
+      /coldAfterDays <= deepAfterDays <= deleteAfterDays/,
+    );
     expect(() => resolveArchivePolicy({ deepAfterDays: Infinity })).toThrow(InvalidInputError);
     expect(resolveArchivePolicy({ deepAfterDays: Infinity, deleteAfterDays: Infinity }).deepAfterDays).toBe(Infinity);
   });

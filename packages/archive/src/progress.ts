@@ -42,7 +42,11 @@ export class ProgressTracker {
   readonly #started: number;
   readonly #clock: () => number;
 
-  constructor(phase: ArchivePhase, totals: { sessions: number; messages: number }, clock: () => number = () => performance.now()) {
+  constructor(
+    phase: ArchivePhase,
+    totals: { sessions: number; messages: number },
+    clock: () => number = () => performance.now(),
+  ) {
     this.phase = phase;
     this.#total = totals.sessions;
     this.#messagesTotal = totals.messages;

@@ -61,7 +61,10 @@ async function untilSomeoneWaitsForALock(db: MemoryDb): Promise<void> {
 }
 
 async function sessionsOf(db: MemoryDb, userId: string): Promise<number> {
-  const [row] = await sqlOutside(db).query<{ n: number }>('SELECT count(*)::int AS n FROM sessions WHERE user_id = $1', [userId]);
+  const [row] = await sqlOutside(db).query<{ n: number }>(
+    'SELECT count(*)::int AS n FROM sessions WHERE user_id = $1',
+    [userId],
+  );
   return Number(row?.n);
 }
 
@@ -89,7 +92,12 @@ describeEachDatabase(
 
     it('waits for an export in progress and deletes the objects it wrote', async () => {
       // The purged user's session is the oldest, so the archiver exports it first.
-      const purged = await seedSession(db, { updatedAt: daysBefore(now, 210), messages: 4, summaries: 1, userId: 'leaving' });
+      const purged = await seedSession(db, {
+        updatedAt: daysBefore(now, 210),
+        messages: 4,
+        summaries: 1,
+        userId: 'leaving',
+      });
       const kept = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 3, userId: 'staying' });
       const gated = gatedStorage(storage, 'put');
       const run = createArchiver({ db: db2, storage: gated.storage }).runArchive({ now });
@@ -108,7 +116,12 @@ describeEachDatabase(
     });
 
     it('keeps an archiver off the sessions it is deleting', async () => {
-      const purged = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4, summaries: 1, userId: 'leaving' });
+      const purged = await seedSession(db, {
+        updatedAt: daysBefore(now, 200),
+        messages: 4,
+        summaries: 1,
+        userId: 'leaving',
+      });
       const kept = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 3, userId: 'staying' });
       const gated = gatedStorage(storage, 'list');
       const purge = createConversationStore(db).purgeUser('leaving', { longTermStorage: gated.storage });
@@ -122,7 +135,7 @@ describeEachDatabase(
 
       expect(counts).toMatchObject({ sessions: 1, messages: 4, summaries: 1 });
       expect(await storage.listPrefix(archivePrefix(purged))).toEqual([]);
-      expect(await storage.listPrefix('')).toEqual((await storage.listPrefix(archivePrefix(kept))));
+      expect(await storage.listPrefix('')).toEqual(await storage.listPrefix(archivePrefix(kept)));
       expect(await sessionsOf(db, 'leaving')).toBe(0);
       expect(await countRows(db, 'messages_archive', purged)).toBe(0);
     });

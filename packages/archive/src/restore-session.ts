@@ -44,7 +44,10 @@ async function insertChunks(sql: Sql, lines: readonly string[], statement: strin
   for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
     // The stored lines go to PostgreSQL as they are, so numbers in summary_json and embeddings
     // keep every digit (no JavaScript number in between).
-    const [row] = await sql.query<{ n: unknown }>(statement, [`[${lines.slice(i, i + INSERT_CHUNK).join(',')}]`, sessionId]);
+    const [row] = await sql.query<{ n: unknown }>(statement, [
+      `[${lines.slice(i, i + INSERT_CHUNK).join(',')}]`,
+      sessionId,
+    ]);
     n += toCount(row?.n);
   }
   return n;
@@ -88,16 +91,23 @@ export async function restoreSession(
 ): Promise<RestoreResult> {
   const now = options.now ?? new Date();
   const outcome = await inTransaction(db, async (sql, em) => {
-    const [session] = await sql.query<{ status: number }>(`SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, [sessionId]);
+    const [session] = await sql.query<{ status: number }>(`SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, [
+      sessionId,
+    ]);
     if (!session) {
-      throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, { details: { sessionId } });
+      throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, {
+        details: { sessionId },
+      });
     }
     const status = Number(session.status);
     if (status === SessionStatus.ACTIVE) return { from: 'hot' as const, messages: 0, summaries: 0 };
     if (status === SessionStatus.DELETED) {
-      throw new NotFoundError(`[memory/archive] session ${sessionId} was deleted by retention: its messages are gone and cannot be restored`, {
-        details: { sessionId, status },
-      });
+      throw new NotFoundError(
+        `[memory/archive] session ${sessionId} was deleted by retention: its messages are gone and cannot be restored`,
+        {
+          details: { sessionId, status },
+        },
+      );
     }
     let exported: VerifiedSessionExport | null = null;
     if (status === SessionStatus.DEEP_ARCHIVED) {
@@ -107,7 +117,10 @@ export async function restoreSession(
       if ((await storage.headObject(manifestKey)) !== null) {
         exported = await readSessionExport(storage, sessionId);
       } else {
-        const [left] = await sql.query<{ n: unknown }>(`SELECT count(*) AS n FROM messages_archive WHERE session_id = $1`, [sessionId]);
+        const [left] = await sql.query<{ n: unknown }>(
+          `SELECT count(*) AS n FROM messages_archive WHERE session_id = $1`,
+          [sessionId],
+        );
         if (toCount(left?.n) === 0) {
           // Never flip a session to active with nothing in it because the storage is misconfigured.
           throw new NotFoundError(

@@ -46,9 +46,12 @@ export interface ArchiveRunResult {
 function checkBatchSize(batchSize: unknown): number {
   if (batchSize === undefined) return DEFAULT_BATCH_SIZE;
   if (typeof batchSize !== 'number' || !Number.isInteger(batchSize) || batchSize < 1 || batchSize > 10_000) {
-    throw new InvalidInputError(`[memory/archive] batchSize must be an integer from 1 to 10000, got ${String(batchSize)}`, {
-      details: { batchSize },
-    });
+    throw new InvalidInputError(
+      `[memory/archive] batchSize must be an integer from 1 to 10000, got ${String(batchSize)}`,
+      {
+        details: { batchSize },
+      },
+    );
   }
   return batchSize;
 }
@@ -56,9 +59,12 @@ function checkBatchSize(batchSize: unknown): number {
 function checkConcurrency(concurrency: unknown): number {
   if (concurrency === undefined) return 1;
   if (typeof concurrency !== 'number' || !Number.isInteger(concurrency) || concurrency < 1 || concurrency > 32) {
-    throw new InvalidInputError(`[memory/archive] concurrency must be an integer from 1 to 32, got ${String(concurrency)}`, {
-      details: { concurrency },
-    });
+    throw new InvalidInputError(
+      `[memory/archive] concurrency must be an integer from 1 to 32, got ${String(concurrency)}`,
+      {
+        details: { concurrency },
+      },
+    );
   }
   return concurrency;
 }
@@ -125,8 +131,18 @@ export async function runArchive(
 
   const { cold, deep, deleted } = cutoffs;
   if (cold) await phase('cold', () => moveBatchToCold(db, { coldCutoff: cold, deleteCutoff: deleted, batchSize }));
-  if (deep) await phase('deep', () => deepArchiveNext(db, storage, { deepCutoff: deep, deleteCutoff: deleted, actor: options.actor }).then(one), concurrency);
-  if (deleted) await phase('deleted', () => deleteNextExpired(db, storage, { deleteCutoff: deleted, actor: options.actor }).then(one), concurrency);
+  if (deep)
+    await phase(
+      'deep',
+      () => deepArchiveNext(db, storage, { deepCutoff: deep, deleteCutoff: deleted, actor: options.actor }).then(one),
+      concurrency,
+    );
+  if (deleted)
+    await phase(
+      'deleted',
+      () => deleteNextExpired(db, storage, { deleteCutoff: deleted, actor: options.actor }).then(one),
+      concurrency,
+    );
   result.durationMs = performance.now() - started;
   return result;
 }

@@ -73,7 +73,13 @@ describe('session export format', () => {
     expect(m.gzipSha256).toBe(createHash('sha256').update(gz).digest('hex'));
     expect(raw.toString('utf8').split('\n')).toHaveLength(26); // 25 lines, each ending in \n
     const manifest = JSON.parse(new TextDecoder().decode((await storage.getObject(keys.manifest))!));
-    expect(manifest).toMatchObject({ format: 'memory-archive-session', version: 1, sessionId: sid, userId: 'u1', exportedAt: '2026-03-01T00:00:00.000Z' });
+    expect(manifest).toMatchObject({
+      format: 'memory-archive-session',
+      version: 1,
+      sessionId: sid,
+      userId: 'u1',
+      exportedAt: '2026-03-01T00:00:00.000Z',
+    });
   });
 
   it('is deterministic, so a rerun rewrites identical data objects', async () => {
@@ -84,7 +90,13 @@ describe('session export format', () => {
 
   it('exports an empty session as empty objects', async () => {
     const storage = new InMemoryLongTermStorage();
-    const built = await buildSessionExport({ sessionId: sid, userId: null, messageLines: [], summaryLines: [], exportedAt: new Date() });
+    const built = await buildSessionExport({
+      sessionId: sid,
+      userId: null,
+      messageLines: [],
+      summaryLines: [],
+      exportedAt: new Date(),
+    });
     const v = await writeAndVerifySessionExport(storage, built);
     expect(v.messages).toEqual([]);
     expect(v.manifest.files.messages.count).toBe(0);
@@ -124,7 +136,13 @@ describe('session export format', () => {
 
     s = await fresh();
     const other = '33333333-3333-4333-8333-333333333333';
-    const wrong = await buildSessionExport({ sessionId: other, userId: null, messageLines: [encodeMessageLine(message(1))], summaryLines: [], exportedAt: new Date() });
+    const wrong = await buildSessionExport({
+      sessionId: other,
+      userId: null,
+      messageLines: [encodeMessageLine(message(1))],
+      summaryLines: [],
+      exportedAt: new Date(),
+    });
     for (const o of wrong.objects) await s.putObject(o.key, o.body);
     await expect(readSessionExport(s, other)).rejects.toThrow(/belongs to session/);
   });

@@ -11,7 +11,13 @@ import {
   type ExportedMessage,
   type ExportedSummary,
 } from './export-lines.js';
-import { MANIFEST_FORMAT, MANIFEST_VERSION, parseManifest, type ArchiveManifest, type ManifestFile } from './export-manifest.js';
+import {
+  MANIFEST_FORMAT,
+  MANIFEST_VERSION,
+  parseManifest,
+  type ArchiveManifest,
+  type ManifestFile,
+} from './export-manifest.js';
 import { MESSAGES_OBJECT, SUMMARIES_OBJECT, archiveObjectKeys } from './object-layout.js';
 
 const gzipAsync = promisify(gzip);
@@ -47,7 +53,14 @@ async function packFile(name: string, lines: readonly string[]): Promise<{ file:
   const raw = Buffer.from(joinJsonl(lines), 'utf8');
   const gz = new Uint8Array(await gzipAsync(raw));
   return {
-    file: { name, count: lines.length, bytes: raw.byteLength, sha256: sha256(raw), gzipBytes: gz.byteLength, gzipSha256: sha256(gz) },
+    file: {
+      name,
+      count: lines.length,
+      bytes: raw.byteLength,
+      sha256: sha256(raw),
+      gzipBytes: gz.byteLength,
+      gzipSha256: sha256(gz),
+    },
     gz,
   };
 }
@@ -76,7 +89,11 @@ export async function buildSessionExport(input: SessionExportInput): Promise<Ses
     objects: [
       { key: keys.messages, body: messages.gz, contentType: 'application/gzip' },
       { key: keys.summaries, body: summaries.gz, contentType: 'application/gzip' },
-      { key: keys.manifest, body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'), contentType: 'application/json' },
+      {
+        key: keys.manifest,
+        body: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`, 'utf8'),
+        contentType: 'application/json',
+      },
     ],
   };
 }
@@ -91,34 +108,54 @@ export interface VerifiedSessionExport {
   summaries: ExportedSummary[];
 }
 
-async function readFile(storage: LongTermStorage, key: string, file: ManifestFile, sessionId: string): Promise<string[]> {
+async function readFile(
+  storage: LongTermStorage,
+  key: string,
+  file: ManifestFile,
+  sessionId: string,
+): Promise<string[]> {
   const gz = await storage.getObject(key);
   if (gz === null) {
-    throw new StorageError(`[memory/archive] export object ${key} of session ${sessionId} is missing: restore it from a backup`, {
-      details: { key, sessionId },
-    });
+    throw new StorageError(
+      `[memory/archive] export object ${key} of session ${sessionId} is missing: restore it from a backup`,
+      {
+        details: { key, sessionId },
+      },
+    );
   }
   if (gz.byteLength !== file.gzipBytes || sha256(gz) !== file.gzipSha256) {
-    throw new StorageError(`[memory/archive] export object ${key} does not match its manifest checksum: the stored object is damaged; restore it from a backup`, {
-      details: { key, sessionId, expectedBytes: file.gzipBytes, actualBytes: gz.byteLength },
-    });
+    throw new StorageError(
+      `[memory/archive] export object ${key} does not match its manifest checksum: the stored object is damaged; restore it from a backup`,
+      {
+        details: { key, sessionId, expectedBytes: file.gzipBytes, actualBytes: gz.byteLength },
+      },
+    );
   }
   let raw: Buffer;
   try {
     raw = await gunzipAsync(gz);
   } catch (cause) {
-    throw new StorageError(`[memory/archive] export object ${key} is not valid gzip: restore it from a backup`, { cause, details: { key } });
+    throw new StorageError(`[memory/archive] export object ${key} is not valid gzip: restore it from a backup`, {
+      cause,
+      details: { key },
+    });
   }
   if (raw.byteLength !== file.bytes || sha256(raw) !== file.sha256) {
-    throw new StorageError(`[memory/archive] uncompressed ${key} does not match its manifest checksum: restore it from a backup`, {
-      details: { key, sessionId },
-    });
+    throw new StorageError(
+      `[memory/archive] uncompressed ${key} does not match its manifest checksum: restore it from a backup`,
+      {
+        details: { key, sessionId },
+      },
+    );
   }
   const lines = splitJsonl(raw.toString('utf8'), key);
   if (lines.length !== file.count) {
-    throw new StorageError(`[memory/archive] ${key} holds ${lines.length} rows, its manifest says ${file.count}: restore it from a backup`, {
-      details: { key, sessionId },
-    });
+    throw new StorageError(
+      `[memory/archive] ${key} holds ${lines.length} rows, its manifest says ${file.count}: restore it from a backup`,
+      {
+        details: { key, sessionId },
+      },
+    );
   }
   return lines;
 }
@@ -134,9 +171,12 @@ export async function readSessionExport(storage: LongTermStorage, sessionId: str
   const keys = archiveObjectKeys(sessionId);
   const manifestBytes = await storage.getObject(keys.manifest);
   if (manifestBytes === null) {
-    throw new NotFoundError(`[memory/archive] session ${sessionId} has no export at ${keys.manifest}: check the storage backend and prefix`, {
-      details: { sessionId, key: keys.manifest },
-    });
+    throw new NotFoundError(
+      `[memory/archive] session ${sessionId} has no export at ${keys.manifest}: check the storage backend and prefix`,
+      {
+        details: { sessionId, key: keys.manifest },
+      },
+    );
   }
   const manifest = parseManifest(manifestBytes, sessionId);
   const [messageLines, summaryLines] = await Promise.all([
@@ -145,12 +185,18 @@ export async function readSessionExport(storage: LongTermStorage, sessionId: str
   ]);
   const check = <T extends { session_id: string }>(row: T, key: string, i: number): T => {
     if (row.session_id !== sessionId) {
-      throw new StorageError(`[memory/archive] ${key} line ${i + 1} belongs to session ${row.session_id}, not ${sessionId}: the export is misplaced`);
+      throw new StorageError(
+        `[memory/archive] ${key} line ${i + 1} belongs to session ${row.session_id}, not ${sessionId}: the export is misplaced`,
+      );
     }
     return row;
   };
-  const messages = messageLines.map((l, i) => check(parseMessageLine(l, `${keys.messages} line ${i + 1}`), keys.messages, i));
-  const summaries = summaryLines.map((l, i) => check(parseSummaryLine(l, `${keys.summaries} line ${i + 1}`), keys.summaries, i));
+  const messages = messageLines.map((l, i) =>
+    check(parseMessageLine(l, `${keys.messages} line ${i + 1}`), keys.messages, i),
+  );
+  const summaries = summaryLines.map((l, i) =>
+    check(parseSummaryLine(l, `${keys.summaries} line ${i + 1}`), keys.summaries, i),
+  );
   return { manifest, messageLines, summaryLines, messages, summaries };
 }
 
@@ -160,7 +206,10 @@ export async function readSessionExport(storage: LongTermStorage, sessionId: str
  *
  * @throws StorageError when the read-back does not match.
  */
-export async function writeAndVerifySessionExport(storage: LongTermStorage, built: SessionExport): Promise<VerifiedSessionExport> {
+export async function writeAndVerifySessionExport(
+  storage: LongTermStorage,
+  built: SessionExport,
+): Promise<VerifiedSessionExport> {
   for (const object of built.objects) {
     await storage.putObject(object.key, object.body, { contentType: object.contentType });
   }
@@ -169,12 +218,17 @@ export async function writeAndVerifySessionExport(storage: LongTermStorage, buil
   const expected = built.manifest.files;
   const actual = verified.manifest.files;
   if (
-    actual.messages.sha256 !== expected.messages.sha256 || actual.summaries.sha256 !== expected.summaries.sha256 ||
-    actual.messages.count !== expected.messages.count || actual.summaries.count !== expected.summaries.count
+    actual.messages.sha256 !== expected.messages.sha256 ||
+    actual.summaries.sha256 !== expected.summaries.sha256 ||
+    actual.messages.count !== expected.messages.count ||
+    actual.summaries.count !== expected.summaries.count
   ) {
-    throw new StorageError(`[memory/archive] export of session ${sessionId} read back differently from what was written: check the storage backend (another writer?)`, {
-      details: { sessionId },
-    });
+    throw new StorageError(
+      `[memory/archive] export of session ${sessionId} read back differently from what was written: check the storage backend (another writer?)`,
+      {
+        details: { sessionId },
+      },
+    );
   }
   return verified;
 }

@@ -39,10 +39,13 @@ function toArchiveError(error: unknown): unknown {
   if (MemoryError.isInstance(error)) return error;
   const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
   const code = sqlState(error);
-  return new DatabaseError(`[memory/archive] statement failed: ${reason}${code ? ` (${code})` : ''}: check the database and rerun; the archive resumes where it stopped`, {
-    cause: error,
-    details: code ? { code } : {},
-  });
+  return new DatabaseError(
+    `[memory/archive] statement failed: ${reason}${code ? ` (${code})` : ''}: check the database and rerun; the archive resumes where it stopped`,
+    {
+      cause: error,
+      details: code ? { code } : {},
+    },
+  );
 }
 
 function sqlState(error: unknown): string | undefined {

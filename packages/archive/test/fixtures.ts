@@ -33,7 +33,14 @@ export async function seedSession(db: MemoryDb, options: SeedOptions): Promise<s
   await sql.query(
     `INSERT INTO sessions (id, updated_at, status, title, metadata, user_id, created_at)
      VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb, $6, $2::timestamptz)`,
-    [id, options.updatedAt.toISOString(), options.status ?? SessionStatus.ACTIVE, `chat ${id.slice(0, 8)}`, '{"k":"v"}', options.userId ?? 'u1'],
+    [
+      id,
+      options.updatedAt.toISOString(),
+      options.status ?? SessionStatus.ACTIVE,
+      `chat ${id.slice(0, 8)}`,
+      '{"k":"v"}',
+      options.userId ?? 'u1',
+    ],
   );
   if (options.messages > 0) {
     await sql.query(
@@ -52,7 +59,13 @@ export async function seedSession(db: MemoryDb, options: SeedOptions): Promise<s
     await sql.query(
       `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at)
        VALUES (gen_random_uuid(), $1, 'context_compression_v2', $2, $3, $4::jsonb, $5::timestamptz)`,
-      [id, i % 2 ? null : 'v2', `summary ${i}`, `{"todos":["t${i}"],"big":123456789012345678901234567890,"f":0.1}`, options.updatedAt.toISOString()],
+      [
+        id,
+        i % 2 ? null : 'v2',
+        `summary ${i}`,
+        `{"todos":["t${i}"],"big":123456789012345678901234567890,"f":0.1}`,
+        options.updatedAt.toISOString(),
+      ],
     );
   }
   return id;
@@ -75,20 +88,32 @@ export async function snapshot(db: MemoryDb, sessionId: string) {
 }
 
 export async function statusOf(db: MemoryDb, sessionId: string): Promise<number> {
-  const [row] = await sqlOutside(db).query<{ status: number }>('SELECT status FROM sessions WHERE id = $1', [sessionId]);
+  const [row] = await sqlOutside(db).query<{ status: number }>('SELECT status FROM sessions WHERE id = $1', [
+    sessionId,
+  ]);
   return Number(row?.status);
 }
 
-export async function countRows(db: MemoryDb, table: 'messages' | 'messages_archive' | 'session_summaries', sessionId: string): Promise<number> {
-  const [row] = await sqlOutside(db).query<{ n: unknown }>(`SELECT count(*) AS n FROM ${table} WHERE session_id = $1`, [sessionId]);
+export async function countRows(
+  db: MemoryDb,
+  table: 'messages' | 'messages_archive' | 'session_summaries',
+  sessionId: string,
+): Promise<number> {
+  const [row] = await sqlOutside(db).query<{ n: unknown }>(`SELECT count(*) AS n FROM ${table} WHERE session_id = $1`, [
+    sessionId,
+  ]);
   return toCount(row?.n);
 }
 
 export async function auditRows(db: MemoryDb, action: string) {
-  return sqlOutside(db).query<{ resource_id: string; resource_type: string; actor: string | null; details: Record<string, unknown> }>(
-    'SELECT resource_id, resource_type, actor, details FROM audit_logs WHERE action = $1 ORDER BY created_at',
-    [action],
-  );
+  return sqlOutside(db).query<{
+    resource_id: string;
+    resource_type: string;
+    actor: string | null;
+    details: Record<string, unknown>;
+  }>('SELECT resource_id, resource_type, actor, details FROM audit_logs WHERE action = $1 ORDER BY created_at', [
+    action,
+  ]);
 }
 
 /**
@@ -105,10 +130,10 @@ export async function inventory(db: MemoryDb, storage: LongTermStorage, excludeS
      UNION ALL SELECT id::text AS id, content FROM messages_archive WHERE NOT (session_id = ANY($1::uuid[]))`,
     [excludeSessions],
   );
-  const deep = await sql.query<{ id: string }>('SELECT id::text AS id FROM sessions WHERE status = $1 AND NOT (id = ANY($2::uuid[]))', [
-    SessionStatus.DEEP_ARCHIVED,
-    excludeSessions,
-  ]);
+  const deep = await sql.query<{ id: string }>(
+    'SELECT id::text AS id FROM sessions WHERE status = $1 AND NOT (id = ANY($2::uuid[]))',
+    [SessionStatus.DEEP_ARCHIVED, excludeSessions],
+  );
   const all = rows.map((r) => [r.id, r.content] as const);
   for (const s of deep) {
     const exported = await readSessionExport(storage, s.id);
@@ -121,6 +146,7 @@ export async function inventory(db: MemoryDb, storage: LongTermStorage, excludeS
     seen.add(id);
   }
   const hash = createHash('sha256');
-  for (const [id, content] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) hash.update(`${id}\t${content}\n`);
+  for (const [id, content] of [...all].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)))
+    hash.update(`${id}\t${content}\n`);
   return { count: all.length, duplicates, checksum: hash.digest('hex') };
 }

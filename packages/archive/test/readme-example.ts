@@ -21,6 +21,8 @@ console.log(await archiver.planArchive({ now: later })); // cold: 1 session / 1 
 console.log(await archiver.runArchive({ now: later, onProgress: (p) => console.log(p.phase, `${p.done}/${p.total}`) }));
 
 // The user comes back: the store restores the session from the export, then appends.
-const { restored } = await store.appendMessages(session.id, [{ role: 'user', content: 'And a ryokan?' }], { restore: true });
+const { restored } = await store.appendMessages(session.id, [{ role: 'user', content: 'And a ryokan?' }], {
+  restore: true,
+});
 console.log({ restored }); // { restored: true }
 await db.close();

@@ -109,7 +109,8 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       batchSize: BATCH,
       // MEMORY_BENCH_TRACE=1 prints the rate every tenth of the way, to see whether it holds up.
       onProgress: (p) => {
-        if (!process.env.MEMORY_BENCH_TRACE || p.messagesTotal === 0 || p.messagesDone / p.messagesTotal < nextTrace) return;
+        if (!process.env.MEMORY_BENCH_TRACE || p.messagesTotal === 0 || p.messagesDone / p.messagesTotal < nextTrace)
+          return;
         nextTrace += 0.1;
         console.log(`${p.phase} ${p.messagesDone}/${p.messagesTotal} at ${Math.round(p.messagesPerSecond)} messages/s`);
       },
@@ -140,8 +141,18 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     const rssMb = peakRss / 1024 / 1024;
     const rows: BenchRow[] = [
       { name: 'hot → cold throughput', value: rate, unit: 'messages/s', target: '>= 20000', pass: rate >= 20_000 },
-      { name: 'original app-side archival (baseline)', value: baselineRate, unit: 'messages/s', note: 'one transaction, no batching, drops model and embedding' },
-      { name: 'throughput vs baseline', value: rate / baselineRate, unit: 'ratio', note: 'batched, lock-safe, keeps every column' },
+      {
+        name: 'original app-side archival (baseline)',
+        value: baselineRate,
+        unit: 'messages/s',
+        note: 'one transaction, no batching, drops model and embedding',
+      },
+      {
+        name: 'throughput vs baseline',
+        value: rate / baselineRate,
+        unit: 'ratio',
+        note: 'batched, lock-safe, keeps every column',
+      },
       {
         name: 'peak RSS during the run',
         value: rssMb,
@@ -158,7 +169,17 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         note: `${deepRun.deep.sessions} sessions, ${Math.round((deepRun.deep.messages * 1000) / deepMs)} messages/s, one worker`,
       },
     ];
-    return writeReport(`archive-${size}`, { messages, perSession: PER_SESSION, batchSize: BATCH, engine: db.kind, loadavg1m: Number(loadavg()[0]!.toFixed(2)) }, rows);
+    return writeReport(
+      `archive-${size}`,
+      {
+        messages,
+        perSession: PER_SESSION,
+        batchSize: BATCH,
+        engine: db.kind,
+        loadavg1m: Number(loadavg()[0]!.toFixed(2)),
+      },
+      rows,
+    );
   } finally {
     await db.close();
     await scratch?.drop();

@@ -38,28 +38,54 @@ interface Sizes {
 }
 
 const SIZES: Record<'small' | 'full', Sizes> = {
-  small: { history: 10_000, vectors: 2_000, rounds: 4, singlePerRound: 50, batchPerRound: 5, historyPerRound: 20, searchPerRound: 10 },
-  full: { history: 100_000, vectors: 10_000, rounds: 6, singlePerRound: 100, batchPerRound: 10, historyPerRound: 40, searchPerRound: 20 },
+  small: {
+    history: 10_000,
+    vectors: 2_000,
+    rounds: 4,
+    singlePerRound: 50,
+    batchPerRound: 5,
+    historyPerRound: 20,
+    searchPerRound: 10,
+  },
+  full: {
+    history: 100_000,
+    vectors: 10_000,
+    rounds: 6,
+    singlePerRound: 100,
+    batchPerRound: 10,
+    historyPerRound: 40,
+    searchPerRound: 20,
+  },
 };
 
 /** The part of the PGlite instance the baseline uses. */
 interface Pglite {
   query<T>(sql: string, params?: unknown[]): Promise<{ rows: T[] }>;
-  transaction<T>(fn: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>): Promise<T>;
+  transaction<T>(
+    fn: (tx: { query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[] }> }) => Promise<T>,
+  ): Promise<T>;
 }
 
 export async function run(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
   const dir = await mkdtemp(join(tmpdir(), 'memory-bench-pglite-'));
-  const log = (line: string) => console.error(`[conversations-pglite ${new Date().toISOString().slice(11, 19)}] ${line}`);
+  const log = (line: string) =>
+    console.error(`[conversations-pglite ${new Date().toISOString().slice(11, 19)}] ${line}`);
   let db: MemoryDb | undefined;
   const rows: BenchRow[] = [];
-  const params: Record<string, unknown> = { ...sz, dims: DIMS, perSession: PER_SESSION, engine: 'PGlite on disk (temporary directory)' };
+  const params: Record<string, unknown> = {
+    ...sz,
+    dims: DIMS,
+    perSession: PER_SESSION,
+    engine: 'PGlite on disk (temporary directory)',
+  };
   try {
     db = createMemoryDb({ url: `pglite://${join(dir, 'db')}`, embeddingDimensions: DIMS });
     await db.initDb();
     const store: ConversationStore = createConversationStore(db);
-    const pglite = (await (db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<Pglite> }).getNativeClient());
+    const pglite = await (
+      db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<Pglite> }
+    ).getNativeClient();
 
     // --- seed the history table --------------------------------------------------------------
     let started = performance.now();
@@ -79,11 +105,15 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     );
     await pglite.query('VACUUM ANALYZE');
     log(`seeded ${sz.history} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
-    const ids = (await pglite.query<{ id: string }>('SELECT id FROM sessions ORDER BY id LIMIT 40')).rows.map((r) => r.id);
+    const ids = (await pglite.query<{ id: string }>('SELECT id FROM sessions ORDER BY id LIMIT 40')).rows.map(
+      (r) => r.id,
+    );
 
     // --- history pages -----------------------------------------------------------------------
     const captured: { sql: string; paramCount: number }[] = [];
-    const probe = createConversationStore(db, { onQuery: (e) => captured.push({ sql: e.sql, paramCount: e.paramCount }) });
+    const probe = createConversationStore(db, {
+      onQuery: (e) => captured.push({ sql: e.sql, paramCount: e.paramCount }),
+    });
     const firstPage = await probe.getHistory(ids[0]!, { limit: 50 });
     await probe.getHistory(ids[0]!, { limit: 50, before: firstPage.olderCursor! });
     const [newestSql, beforeSql] = captured.splice(0);
@@ -118,15 +148,23 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       return out;
     };
     if (newestSql?.paramCount !== 2 || beforeSql?.paramCount !== 4) {
-      throw new Error(`the store's history statements changed shape (${JSON.stringify(captured)}): update the bench baseline`);
+      throw new Error(
+        `the store's history statements changed shape (${JSON.stringify(captured)}): update the bench baseline`,
+      );
     }
     await storeHistory();
     await bareHistory();
     const hist = await interleave(sz.rounds, { store: storeHistory, bare: bareHistory });
-    const p50 = (xs: number[], before: boolean) => percentile(xs.filter((x) => (before ? x < 0 : x > 0)).map(Math.abs), 50);
+    const p50 = (xs: number[], before: boolean) =>
+      percentile(xs.filter((x) => (before ? x < 0 : x > 0)).map(Math.abs), 50);
     for (const before of [false, true]) {
       const what = before ? 'history page, before cursor' : 'history page, newest';
-      rows.push({ name: `${what}, ${sz.history.toLocaleString('en')} rows: p50`, value: p50(hist.store!, before), unit: 'ms', note: `PGlite direct ${p50(hist.bare!, before).toFixed(2)} ms` });
+      rows.push({
+        name: `${what}, ${sz.history.toLocaleString('en')} rows: p50`,
+        value: p50(hist.store!, before),
+        unit: 'ms',
+        note: `PGlite direct ${p50(hist.bare!, before).toFixed(2)} ms`,
+      });
     }
     log('history measured');
 
@@ -134,11 +172,15 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     const content = 'an appended message, about the length of a short chat turn. 你好.';
     await probe.appendMessages(ids[0]!, [{ role: MessageRole.USER, content }]);
     const [lockSql, appendSql] = captured.splice(0);
-    if (lockSql?.paramCount !== 1 || appendSql?.paramCount !== 8) throw new Error("the store's append statements changed shape: update the bench baseline");
+    if (lockSql?.paramCount !== 1 || appendSql?.paramCount !== 8)
+      throw new Error("the store's append statements changed shape: update the bench baseline");
     const storeAppend = (perRound: number, batch: number) => async () => [
       await timed(async () => {
         for (let i = 0; i < perRound; i++) {
-          const messages = Array.from({ length: batch }, (_, j) => ({ role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER, content }));
+          const messages = Array.from({ length: batch }, (_, j) => ({
+            role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER,
+            content,
+          }));
           await store.appendMessages(ids[k++ % ids.length]!, messages);
         }
       }),
@@ -148,7 +190,16 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         for (let i = 0; i < perRound; i++) {
           const sessionId = ids[k++ % ids.length]!;
           const fresh = Array.from({ length: batch }, () => randomUUID());
-          const values = [sessionId, fresh, fresh.map((_, j) => (j % 2 ? 'assistant' : 'user')), fresh.map(() => content), fresh.map(() => null), fresh.map(() => null), fresh.map(() => null), batch];
+          const values = [
+            sessionId,
+            fresh,
+            fresh.map((_, j) => (j % 2 ? 'assistant' : 'user')),
+            fresh.map(() => content),
+            fresh.map(() => null),
+            fresh.map(() => null),
+            fresh.map(() => null),
+            batch,
+          ];
           await pglite.transaction(async (tx) => {
             await tx.query(lockSql.sql, [sessionId]);
             await tx.query(appendSql.sql, values);
@@ -164,7 +215,12 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       await bareAppend(5, batch)();
       const r = await interleave(sz.rounds, { store: storeAppend(perRound, batch), bare: bareAppend(perRound, batch) });
       const rate = (xs: number[]) => (sz.rounds * perRound * batch * 1000) / sum(xs);
-      rows.push({ name: `${label}: store`, value: rate(r.store!), unit, note: `PGlite direct, same SQL ${rate(r.bare!).toFixed(0)}/s` });
+      rows.push({
+        name: `${label}: store`,
+        value: rate(r.store!),
+        unit,
+        note: `PGlite direct, same SQL ${rate(r.bare!).toFixed(0)}/s`,
+      });
       rows.push({ name: `${label}: store / PGlite direct`, value: rate(r.store!) / rate(r.bare!), unit: 'ratio' });
     }
     log('appends measured');
@@ -213,13 +269,28 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         );
         const exact = await pglite.transaction(async (tx) => {
           await tx.query('SET LOCAL enable_indexscan = off');
-          return (await tx.query<{ id: string }>('SELECT id FROM messages WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector LIMIT $2', [vectorLiteral(vector), TOP_K])).rows.map((row) => row.id);
+          return (
+            await tx.query<{ id: string }>(
+              'SELECT id FROM messages WHERE embedding IS NOT NULL ORDER BY embedding <=> $1::vector LIMIT $2',
+              [vectorLiteral(vector), TOP_K],
+            )
+          ).rows.map((row) => row.id);
         });
         recalls.push(exact.filter((id) => hits.includes(id)).length / TOP_K);
       }
     }
-    rows.push({ name: `search ${sz.vectors.toLocaleString('en')} × ${DIMS}: p50`, value: percentile(searchTimes, 50), unit: 'ms', note: `p95 ${percentile(searchTimes, 95).toFixed(2)} ms` });
-    rows.push({ name: 'search recall@10 vs exact scan', value: sum(recalls) / recalls.length, unit: 'ratio', note: `${recalls.length} queries` });
+    rows.push({
+      name: `search ${sz.vectors.toLocaleString('en')} × ${DIMS}: p50`,
+      value: percentile(searchTimes, 50),
+      unit: 'ms',
+      note: `p95 ${percentile(searchTimes, 95).toFixed(2)} ms`,
+    });
+    rows.push({
+      name: 'search recall@10 vs exact scan',
+      value: sum(recalls) / recalls.length,
+      unit: 'ratio',
+      note: `${recalls.length} queries`,
+    });
     log('search measured');
     writeReport('conversations-pglite', params, rows);
     return true;

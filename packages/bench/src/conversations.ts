@@ -24,7 +24,12 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { MessageRole } from '@memory/models';
-import { createConversationStore, DEFAULT_EF_SEARCH, DEFAULT_EXACT_SEARCH_THRESHOLD, type ConversationStore } from '@memory/conversations';
+import {
+  createConversationStore,
+  DEFAULT_EF_SEARCH,
+  DEFAULT_EXACT_SEARCH_THRESHOLD,
+  type ConversationStore,
+} from '@memory/conversations';
 import { clusteredVectors, gaussian, interleave, sum, timed, vectorLiteral } from './measure.js';
 import { percentile, writeReport, type BenchRow } from './report.js';
 import { hnswIndexDefinition } from './schema.js';
@@ -52,8 +57,30 @@ interface Sizes {
 }
 
 const SIZES: Record<'small' | 'full', Sizes> = {
-  small: { historyLarge: 100_000, historySmall: 10_000, vectors: 10_000, rounds: 6, historyPerRound: 25, appendRounds: 8, singlePerRound: 100, batchPerRound: 10, searchPerRound: 20, recallQueries: 60 },
-  full: { historyLarge: 1_000_000, historySmall: 100_000, vectors: 100_000, rounds: 8, historyPerRound: 40, appendRounds: 24, singlePerRound: 150, batchPerRound: 20, searchPerRound: 25, recallQueries: 100 },
+  small: {
+    historyLarge: 100_000,
+    historySmall: 10_000,
+    vectors: 10_000,
+    rounds: 6,
+    historyPerRound: 25,
+    appendRounds: 8,
+    singlePerRound: 100,
+    batchPerRound: 10,
+    searchPerRound: 20,
+    recallQueries: 60,
+  },
+  full: {
+    historyLarge: 1_000_000,
+    historySmall: 100_000,
+    vectors: 100_000,
+    rounds: 8,
+    historyPerRound: 40,
+    appendRounds: 24,
+    singlePerRound: 150,
+    batchPerRound: 20,
+    searchPerRound: 25,
+    recallQueries: 100,
+  },
 };
 
 // ---------------------------------------------------------------------------------------------
@@ -80,7 +107,11 @@ async function createScratch(adminUrl: string): Promise<Scratch> {
   await adminQuery(adminUrl, `CREATE DATABASE ${name}`);
   const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
   url.pathname = `/${name}`;
-  return { name, url: url.toString(), drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`) };
+  return {
+    name,
+    url: url.toString(),
+    drop: () => adminQuery(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`),
+  };
 }
 
 interface Target {
@@ -210,7 +241,6 @@ async function seedHistory(pool: pg.Pool, messages: number): Promise<void> {
   await pool.query('VACUUM ANALYZE messages');
 }
 
-
 /**
  * `count` messages with embeddings; session i belongs to `u-small` when i % 100 == 0 (1 %), to
  * `u-mid` when i % 100 is 1, 2 or 3 (3 %: at the store's exact-search threshold in the full size),
@@ -260,18 +290,30 @@ async function seedVectors(pool: pg.Pool, count: number, next: () => number[]): 
 // ---------------------------------------------------------------------------------------------
 // Measuring
 
-
 async function sessionIds(pool: pg.Pool, n: number, offset = 0): Promise<string[]> {
-  const { rows } = await pool.query<{ id: string }>(`SELECT id FROM sessions ORDER BY md5(id::text) LIMIT $1 OFFSET $2`, [n, offset]);
+  const { rows } = await pool.query<{ id: string }>(
+    `SELECT id FROM sessions ORDER BY md5(id::text) LIMIT $1 OFFSET $2`,
+    [n, offset],
+  );
   return rows.map((r) => r.id);
 }
 
 export async function run(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
   const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
-  if (!adminUrl) throw new Error('the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL');
+  if (!adminUrl)
+    throw new Error(
+      'the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL',
+    );
   const rows: BenchRow[] = [];
-  const params: Record<string, unknown> = { ...sz, dims: DIMS, perSession: PER_SESSION, clusters: CLUSTERS, noise: NOISE, loadavg1mStart: Number(loadavg()[0]!.toFixed(2)) };
+  const params: Record<string, unknown> = {
+    ...sz,
+    dims: DIMS,
+    perSession: PER_SESSION,
+    clusters: CLUSTERS,
+    noise: NOISE,
+    loadavg1mStart: Number(loadavg()[0]!.toFixed(2)),
+  };
   const log = (msg: string) => console.log(`[conversations ${new Date().toISOString().slice(11, 19)}] ${msg}`);
   let large: Target | undefined;
   let small: Target | undefined;
@@ -285,7 +327,9 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     const started = performance.now();
     await seedHistory(L.pool, sz.historyLarge);
     await seedHistory(S.pool, sz.historySmall);
-    log(`seeded history tables of ${sz.historyLarge} and ${sz.historySmall} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    log(
+      `seeded history tables of ${sz.historyLarge} and ${sz.historySmall} messages in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    );
     params.historySeedS = Number(((performance.now() - started) / 1000).toFixed(1));
     const picks = { L: await sessionIds(L.pool, sz.historyPerRound), S: await sessionIds(S.pool, sz.historyPerRound) };
     const storeHistory = (t: Target, ids: string[]) => async () => {
@@ -318,22 +362,43 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       return out;
     };
     // Warm-up pass (caches, prepared plans), then the measured rounds. Negative values are the `before` pages.
-    for (const fn of [storeHistory(L, picks.L), bareHistory(L, picks.L), storeHistory(S, picks.S), bareHistory(S, picks.S)]) await fn();
+    for (const fn of [
+      storeHistory(L, picks.L),
+      bareHistory(L, picks.L),
+      storeHistory(S, picks.S),
+      bareHistory(S, picks.S),
+    ])
+      await fn();
     const hist = await interleave(sz.rounds, {
       storeL: storeHistory(L, picks.L),
       bareL: bareHistory(L, picks.L),
       storeS: storeHistory(S, picks.S),
       bareS: bareHistory(S, picks.S),
     });
-    const p50 = (xs: number[], before: boolean) => percentile(xs.filter((x) => (before ? x < 0 : x > 0)).map(Math.abs), 50);
+    const p50 = (xs: number[], before: boolean) =>
+      percentile(xs.filter((x) => (before ? x < 0 : x > 0)).map(Math.abs), 50);
     const nL = sz.historyLarge.toLocaleString('en');
     const nS = sz.historySmall.toLocaleString('en');
     for (const before of [false, true]) {
       const what = before ? 'history page, before cursor' : 'history page, newest';
       const sL = p50(hist.storeL!, before);
       const sS = p50(hist.storeS!, before);
-      rows.push({ name: `${what}, ${nL} rows: p50`, value: sL, unit: 'ms', target: '<= 3', pass: sL <= 3, note: `bare pg ${p50(hist.bareL!, before).toFixed(2)} ms` });
-      rows.push({ name: `${what}, ${nS} rows: p50`, value: sS, unit: 'ms', target: '<= 3', pass: sS <= 3, note: `bare pg ${p50(hist.bareS!, before).toFixed(2)} ms` });
+      rows.push({
+        name: `${what}, ${nL} rows: p50`,
+        value: sL,
+        unit: 'ms',
+        target: '<= 3',
+        pass: sL <= 3,
+        note: `bare pg ${p50(hist.bareL!, before).toFixed(2)} ms`,
+      });
+      rows.push({
+        name: `${what}, ${nS} rows: p50`,
+        value: sS,
+        unit: 'ms',
+        target: '<= 3',
+        pass: sS <= 3,
+        note: `bare pg ${p50(hist.bareS!, before).toFixed(2)} ms`,
+      });
       rows.push({
         name: `${what}: p50(${nL}) / p50(${nS})`,
         value: sL / sS,
@@ -368,38 +433,56 @@ type Log = (msg: string) => void;
  * a hand-written minimal append, in `sz.appendRounds` interleaved rounds. A checkpoint first:
  * the seed's WAL would otherwise set one off that runs through some rounds and not others.
  */
-async function measureAppends(L: Target, sz: Sizes, rows: BenchRow[], params: Record<string, unknown>, log: Log, adminUrl: string): Promise<void> {
+async function measureAppends(
+  L: Target,
+  sz: Sizes,
+  rows: BenchRow[],
+  params: Record<string, unknown>,
+  log: Log,
+  adminUrl: string,
+): Promise<void> {
   params.checkpointBeforeAppends = await adminQuery(adminUrl, 'CHECKPOINT').then(
     () => 'done',
-    (error: unknown) => `refused (${error instanceof Error ? error.message : String(error)}): appends measured with the seed's checkpoint possibly running`,
+    (error: unknown) =>
+      `refused (${error instanceof Error ? error.message : String(error)}): appends measured with the seed's checkpoint possibly running`,
   );
   const storeSessions = await sessionIds(L.pool, 20, 100);
   const bareSessions = await sessionIds(L.pool, 20, 200);
   const content = 'an appended message, about the length of a short chat turn. 你好.';
   // One side of an append measurement: `perRound` appends of `batch` messages, to the sessions in
   // turn, timed together.
-  const appendSide = (sessions: string[], append: (sessionId: string, batch: number) => Promise<unknown>) => (perRound: number, batch: number) => {
-    let k = 0;
-    return async () => [
-      await timed(async () => {
-        for (let i = 0; i < perRound; i++) await append(sessions[k++ % sessions.length]!, batch);
-      }),
-    ];
-  };
+  const appendSide =
+    (sessions: string[], append: (sessionId: string, batch: number) => Promise<unknown>) =>
+    (perRound: number, batch: number) => {
+      let k = 0;
+      return async () => [
+        await timed(async () => {
+          for (let i = 0; i < perRound; i++) await append(sessions[k++ % sessions.length]!, batch);
+        }),
+      ];
+    };
   const storeAppend = appendSide(storeSessions, (sessionId, batch) =>
     L.store.appendMessages(
       sessionId,
-      Array.from({ length: batch }, (_, j) => ({ role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER, content, model: j % 2 ? 'gpt-4o' : null })),
+      Array.from({ length: batch }, (_, j) => ({
+        role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER,
+        content,
+        model: j % 2 ? 'gpt-4o' : null,
+      })),
     ),
   );
   // The baseline sends the very statements the store sends: captured once through the store's
   // onQuery hook (text with $n placeholders), then bound with values built the same way.
   const captured: { sql: string; paramCount: number }[] = [];
-  const probe = createConversationStore(L.db, { onQuery: (e) => captured.push({ sql: e.sql, paramCount: e.paramCount }) });
+  const probe = createConversationStore(L.db, {
+    onQuery: (e) => captured.push({ sql: e.sql, paramCount: e.paramCount }),
+  });
   await probe.appendMessages(storeSessions[0]!, [{ role: MessageRole.USER, content }]);
   const [lockStatement, appendStatement] = captured;
   if (captured.length !== 2 || lockStatement!.paramCount !== 1 || appendStatement!.paramCount !== 8) {
-    throw new Error(`the store's append is no longer lock + one statement of 8 parameters (${JSON.stringify(captured.map((c) => c.paramCount))}): update the bench baseline`);
+    throw new Error(
+      `the store's append is no longer lock + one statement of 8 parameters (${JSON.stringify(captured.map((c) => c.paramCount))}): update the bench baseline`,
+    );
   }
   const sameSqlAppend = appendSide(bareSessions, (sessionId, batch) => {
     const ids = Array.from({ length: batch }, () => randomUUID());
@@ -435,12 +518,21 @@ async function measureAppends(L: Target, sz: Sizes, rows: BenchRow[], params: Re
   });
   for (const warm of [storeAppend(20, 1), sameSqlAppend(20, 1), minimalAppend(20, 1)]) await warm();
   const measure = async (label: string, unit: string, perRound: number, batch: number, target: number) => {
-    const r = await interleave(sz.appendRounds, { store: storeAppend(perRound, batch), bare: sameSqlAppend(perRound, batch), minimal: minimalAppend(perRound, batch) });
+    const r = await interleave(sz.appendRounds, {
+      store: storeAppend(perRound, batch),
+      bare: sameSqlAppend(perRound, batch),
+      minimal: minimalAppend(perRound, batch),
+    });
     const rate = (xs: number[]) => (sz.appendRounds * perRound * batch * 1000) / sum(xs);
     const [store, bare, minimal] = [rate(r.store!), rate(r.bare!), rate(r.minimal!)];
     // Each round's store and bare blocks ran back to back: their ratio is what one round saw.
     const perRoundRatios = r.store!.map((ms, i) => r.bare![i]! / ms);
-    rows.push({ name: `${label}: store`, value: store, unit, note: `bare pg, same SQL ${bare.toFixed(0)}/s; hand-written minimal SQL ${minimal.toFixed(0)}/s` });
+    rows.push({
+      name: `${label}: store`,
+      value: store,
+      unit,
+      note: `bare pg, same SQL ${bare.toFixed(0)}/s; hand-written minimal SQL ${minimal.toFixed(0)}/s`,
+    });
     rows.push({
       name: `${label}: store / bare pg (same SQL)`,
       value: store / bare,
@@ -460,9 +552,18 @@ async function measureAppends(L: Target, sz: Sizes, rows: BenchRow[], params: Re
 export async function runAppends(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
   const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
-  if (!adminUrl) throw new Error('the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL');
+  if (!adminUrl)
+    throw new Error(
+      'the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL',
+    );
   const rows: BenchRow[] = [];
-  const params: Record<string, unknown> = { historyLarge: sz.historyLarge, appendRounds: sz.appendRounds, singlePerRound: sz.singlePerRound, batchPerRound: sz.batchPerRound, loadavg1mStart: Number(loadavg()[0]!.toFixed(2)) };
+  const params: Record<string, unknown> = {
+    historyLarge: sz.historyLarge,
+    appendRounds: sz.appendRounds,
+    singlePerRound: sz.singlePerRound,
+    batchPerRound: sz.batchPerRound,
+    loadavg1mStart: Number(loadavg()[0]!.toFixed(2)),
+  };
   const log: Log = (msg) => console.log(`[conversations-appends ${new Date().toISOString().slice(11, 19)}] ${msg}`);
   let target: Target | undefined;
   try {
@@ -481,9 +582,22 @@ export async function runAppends(size: 'small' | 'full'): Promise<boolean> {
 export async function runSearch(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
   const adminUrl = process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL;
-  if (!adminUrl) throw new Error('the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL');
+  if (!adminUrl)
+    throw new Error(
+      'the conversations benchmark needs PostgreSQL: set MEMORY_BENCH_PG_URL or MEMORY_TEST_PG_URL to an admin URL',
+    );
   const rows: BenchRow[] = [];
-  const params: Record<string, unknown> = { vectors: sz.vectors, rounds: sz.rounds, searchPerRound: sz.searchPerRound, recallQueries: sz.recallQueries, dims: DIMS, perSession: PER_SESSION, clusters: CLUSTERS, noise: NOISE, loadavg1mStart: Number(loadavg()[0]!.toFixed(2)) };
+  const params: Record<string, unknown> = {
+    vectors: sz.vectors,
+    rounds: sz.rounds,
+    searchPerRound: sz.searchPerRound,
+    recallQueries: sz.recallQueries,
+    dims: DIMS,
+    perSession: PER_SESSION,
+    clusters: CLUSTERS,
+    noise: NOISE,
+    loadavg1mStart: Number(loadavg()[0]!.toFixed(2)),
+  };
   const log: Log = (msg) => console.log(`[conversations-search ${new Date().toISOString().slice(11, 19)}] ${msg}`);
   let target: Target | undefined;
   try {
@@ -504,14 +618,27 @@ export async function runSearch(size: 'small' | 'full'): Promise<boolean> {
  * users (the plan before the exact path), the cost of the scope count, recall at other
  * `ef_search` values.
  */
-async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Record<string, unknown>, log: Log): Promise<void> {
+async function measureSearch(
+  S: Target,
+  sz: Sizes,
+  rows: BenchRow[],
+  params: Record<string, unknown>,
+  log: Log,
+): Promise<void> {
   await S.pool.query('TRUNCATE sessions, messages, session_summaries, messages_archive CASCADE');
   const g = gaussian(7);
   const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => g()));
   const started = performance.now();
   const buildMs = await seedVectors(S.pool, sz.vectors, clusteredVectors(11, centres, NOISE));
-  log(`seeded ${sz.vectors} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`);
-  rows.push({ name: `HNSW build, ${sz.vectors.toLocaleString('en')} × ${DIMS}`, value: buildMs / 1000, unit: 's', note: `maintenance_work_mem 512MB; whole seed ${((performance.now() - started) / 1000).toFixed(1)} s` });
+  log(
+    `seeded ${sz.vectors} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`,
+  );
+  rows.push({
+    name: `HNSW build, ${sz.vectors.toLocaleString('en')} × ${DIMS}`,
+    value: buildMs / 1000,
+    unit: 's',
+    note: `maintenance_work_mem 512MB; whole seed ${((performance.now() - started) / 1000).toFixed(1)} s`,
+  });
   const { rows: owners } = await S.pool.query<{ user_id: string; n: number }>(
     `SELECT s.user_id, count(*)::int AS n FROM messages m JOIN sessions s ON s.id = m.session_id GROUP BY s.user_id`,
   );
@@ -520,11 +647,15 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   params.efSearch = EF_SEARCH;
   params.exactSearchThreshold = EXACT_THRESHOLD;
   // HNSW builds are randomized (levels; parallel workers interleave), so recall varies from build to build.
-  params.maxParallelMaintenanceWorkers = (await S.pool.query<{ max_parallel_maintenance_workers: string }>('SHOW max_parallel_maintenance_workers')).rows[0]!.max_parallel_maintenance_workers;
+  params.maxParallelMaintenanceWorkers = (
+    await S.pool.query<{ max_parallel_maintenance_workers: string }>('SHOW max_parallel_maintenance_workers')
+  ).rows[0]!.max_parallel_maintenance_workers;
 
   const queryGen = clusteredVectors(99, centres, NOISE);
   // Rounded as `vectorLiteral` writes them, so the store and bare pg search for exactly the same vectors.
-  const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen().map((x) => Number(x.toFixed(6))));
+  const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () =>
+    queryGen().map((x) => Number(x.toFixed(6))),
+  );
   const roundQueries = queries.slice(0, sz.searchPerRound);
   const hitCounts: Record<string, number[]> = {};
   const storeSearch = (userId: string) => async () => {
@@ -543,8 +674,13 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
       out.push(
         await timed(() =>
           inTransaction(S.pool, async (c) => {
-            const setup = await c.query<{ scoped: number }>(SEARCH_SETUP_SQL, [String(EF_SEARCH), userId, EXACT_THRESHOLD + 1]);
-            if (setup.rows[0]!.scoped <= EXACT_THRESHOLD) return c.query(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
+            const setup = await c.query<{ scoped: number }>(SEARCH_SETUP_SQL, [
+              String(EF_SEARCH),
+              userId,
+              EXACT_THRESHOLD + 1,
+            ]);
+            if (setup.rows[0]!.scoped <= EXACT_THRESHOLD)
+              return c.query(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
             const hits = await c.query(SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
             return hits.rows.length < TOP_K ? c.query(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]) : hits;
           }),
@@ -574,7 +710,9 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
     for (let i = 0; i < roundQueries.length; i++) {
       out.push(
         await timed(() =>
-          withCount ? S.pool.query(SEARCH_SETUP_SQL, [String(EF_SEARCH), 'u-big', EXACT_THRESHOLD + 1]) : S.pool.query(SEARCH_SETTINGS_SQL, [String(EF_SEARCH)]),
+          withCount
+            ? S.pool.query(SEARCH_SETUP_SQL, [String(EF_SEARCH), 'u-big', EXACT_THRESHOLD + 1])
+            : S.pool.query(SEARCH_SETTINGS_SQL, [String(EF_SEARCH)]),
         ),
       );
     }
@@ -584,7 +722,13 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
   // do not churn the buffer cache between the big user's searches, and each comparison is fair.
   const groups: Record<string, () => Promise<number[]>>[] = [
     { storeBig: storeSearch('u-big'), bareBig: bareSearch('u-big') },
-    { storeSmall: storeSearch('u-small'), bareSmall: bareSearch('u-small'), bareSmallHnsw40: bareHnsw('u-small', 40), storeMid: storeSearch('u-mid'), bareMidHnsw: bareHnsw('u-mid', EF_SEARCH) },
+    {
+      storeSmall: storeSearch('u-small'),
+      bareSmall: bareSearch('u-small'),
+      bareSmallHnsw40: bareHnsw('u-small', 40),
+      storeMid: storeSearch('u-mid'),
+      bareMidHnsw: bareHnsw('u-mid', EF_SEARCH),
+    },
     { setupWithCount: setupOnly(true), setupWithoutCount: setupOnly(false) },
   ];
   const search: Record<string, number[]> = {};
@@ -698,17 +842,34 @@ async function measureSearch(S: Target, sz: Sizes, rows: BenchRow[], params: Rec
       efMs.push(performance.now() - t0);
       hit += got.filter((r) => truth['u-big']![i]!.has(r.id)).length;
     }
-    rows.push({ name: `search recall@10, user with ${pct('u-big')}, bare pg HNSW with ef_search ${ef}`, value: hit / (TOP_K * sz.recallQueries), unit: 'ratio', note: `informational; p50 ${ms(efMs)}, p95 ${p(efMs, 95).toFixed(2)} ms` });
+    rows.push({
+      name: `search recall@10, user with ${pct('u-big')}, bare pg HNSW with ef_search ${ef}`,
+      value: hit / (TOP_K * sz.recallQueries),
+      unit: 'ratio',
+      note: `informational; p50 ${ms(efMs)}, p95 ${p(efMs, 95).toFixed(2)} ms`,
+    });
   }
 
   // Which plan PostgreSQL itself picks for the HNSW statement (store settings), per user.
   const plan = async (userId: string) =>
     inTransaction(S.pool, async (c) => {
       await c.query(SEARCH_SETTINGS_SQL, [String(EF_SEARCH)]);
-      const { rows: lines } = await c.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${SEARCH_SQL.replace(/\$1/g, `'${vectorLiteral(queries[0]!)}'`).replace('$2', `'${userId}'`).replace('$3', String(TOP_K))}`);
+      const { rows: lines } = await c.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN ${SEARCH_SQL.replace(/\$1/g, `'${vectorLiteral(queries[0]!)}'`)
+          .replace('$2', `'${userId}'`)
+          .replace('$3', String(TOP_K))}`,
+      );
       const text = lines.map((l) => l['QUERY PLAN']).join('\n');
-      return text.includes('ix_messages_embedding_hnsw') ? 'HNSW index scan (iterative_scan relaxed_order)' : text.includes('Seq Scan on messages') ? 'exact: seq scan + sort' : 'exact: via session index + sort';
+      return text.includes('ix_messages_embedding_hnsw')
+        ? 'HNSW index scan (iterative_scan relaxed_order)'
+        : text.includes('Seq Scan on messages')
+          ? 'exact: seq scan + sort'
+          : 'exact: via session index + sort';
     });
-  params.plannerChoiceForHnswSql = { 'u-big': await plan('u-big'), 'u-mid': await plan('u-mid'), 'u-small': await plan('u-small') };
+  params.plannerChoiceForHnswSql = {
+    'u-big': await plan('u-big'),
+    'u-mid': await plan('u-mid'),
+    'u-small': await plan('u-small'),
+  };
   log(`planner's own choice for the HNSW statement: ${JSON.stringify(params.plannerChoiceForHnswSql)}`);
 }

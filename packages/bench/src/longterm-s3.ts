@@ -17,7 +17,12 @@ const MB = 1024 * 1024;
 export async function run(size: 'small' | 'full'): Promise<boolean> {
   const server = await startS3TestServer({ buckets: ['bench'] });
   try {
-    const adapter = new S3CompatibleStorage({ bucket: 'bench', endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
+    const adapter = new S3CompatibleStorage({
+      bucket: 'bench',
+      endpointUrl: server.endpoint,
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+    });
     // The same client configuration the adapter builds, so the ratio measures the adapter's own code.
     const bare = new S3Client({
       region: 'us-east-1',
@@ -40,9 +45,18 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       const body = new Uint8Array(plan.bytes).map((_, i) => (i * 31) % 251);
       const ops = {
         put: {
-          adapter: (i: number) => adapter.putObject(`a/${plan.label}/${i % 16}`, body, { contentType: 'application/octet-stream' }),
+          adapter: (i: number) =>
+            adapter.putObject(`a/${plan.label}/${i % 16}`, body, { contentType: 'application/octet-stream' }),
           bare: (i: number) =>
-            bare.send(new PutObjectCommand({ Bucket: 'bench', Key: `b/${plan.label}/${i % 16}`, Body: body, ContentLength: body.byteLength, ContentType: 'application/octet-stream' })),
+            bare.send(
+              new PutObjectCommand({
+                Bucket: 'bench',
+                Key: `b/${plan.label}/${i % 16}`,
+                Body: body,
+                ContentLength: body.byteLength,
+                ContentType: 'application/octet-stream',
+              }),
+            ),
         },
         get: {
           adapter: (i: number) => adapter.getObject(`a/${plan.label}/${i % 16}`),
@@ -71,15 +85,39 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
         const b = percentile(times.bare, 50);
         const ratio = a / b;
         rows.push(
-          { name: `${opName} ${plan.label}: S3CompatibleStorage median`, value: a, unit: 'ms', note: `p90 ${percentile(times.adapter, 90).toFixed(3)} ms, ${plan.calls} calls` },
-          { name: `${opName} ${plan.label}: bare S3Client median`, value: b, unit: 'ms', note: `p90 ${percentile(times.bare, 90).toFixed(3)} ms, ${plan.calls} calls` },
-          { name: `${opName} ${plan.label}: adapter / bare`, value: ratio, unit: 'ratio', target: '<= 1.05', pass: ratio <= 1.05 },
+          {
+            name: `${opName} ${plan.label}: S3CompatibleStorage median`,
+            value: a,
+            unit: 'ms',
+            note: `p90 ${percentile(times.adapter, 90).toFixed(3)} ms, ${plan.calls} calls`,
+          },
+          {
+            name: `${opName} ${plan.label}: bare S3Client median`,
+            value: b,
+            unit: 'ms',
+            note: `p90 ${percentile(times.bare, 90).toFixed(3)} ms, ${plan.calls} calls`,
+          },
+          {
+            name: `${opName} ${plan.label}: adapter / bare`,
+            value: ratio,
+            unit: 'ratio',
+            target: '<= 1.05',
+            pass: ratio <= 1.05,
+          },
         );
       }
     }
     bare.destroy();
     adapter.client.destroy();
-    return writeReport('longterm-s3', { size, server: 'in-process SigV4 S3 test server (@memory/longterm-s3/testing)', calls: plans.map((p) => `${p.label}: ${p.calls}`) }, rows);
+    return writeReport(
+      'longterm-s3',
+      {
+        size,
+        server: 'in-process SigV4 S3 test server (@memory/longterm-s3/testing)',
+        calls: plans.map((p) => `${p.label}: ${p.calls}`),
+      },
+      rows,
+    );
   } finally {
     await server.close();
   }

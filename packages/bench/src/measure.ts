@@ -20,7 +20,10 @@ export function interleaveOrder(names: readonly string[], round: number): string
 }
 
 /** Runs `sides` in interleaved rounds ({@link interleaveOrder}), collecting each side's latencies. */
-export async function interleave(rounds: number, sides: Record<string, () => Promise<number[]>>): Promise<Record<string, number[]>> {
+export async function interleave(
+  rounds: number,
+  sides: Record<string, () => Promise<number[]>>,
+): Promise<Record<string, number[]>> {
   const names = Object.keys(sides);
   const out: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (let r = 0; r < rounds; r++) {

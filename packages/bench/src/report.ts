@@ -23,7 +23,10 @@ export function writeReport(name: string, params: Record<string, unknown>, rows:
   const dir = outDir();
   mkdirSync(dir, { recursive: true });
   const when = new Date().toISOString();
-  writeFileSync(join(dir, `${name}.json`), JSON.stringify({ name, when, node: process.version, params, rows }, null, 2));
+  writeFileSync(
+    join(dir, `${name}.json`),
+    JSON.stringify({ name, when, node: process.version, params, rows }, null, 2),
+  );
   const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : Math.abs(v) >= 1 ? v.toFixed(2) : v.toFixed(4));
   const lines = [
     `## ${name}`,
@@ -32,7 +35,10 @@ export function writeReport(name: string, params: Record<string, unknown>, rows:
     '',
     '| measurement | value | unit | target | ok | note |',
     '|---|---:|---|---|---|---|',
-    ...rows.map((r) => `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'NO'} | ${r.note ?? ''} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${fmt(r.value)} | ${r.unit} | ${r.target ?? ''} | ${r.pass === undefined ? '' : r.pass ? 'yes' : 'NO'} | ${r.note ?? ''} |`,
+    ),
     '',
   ];
   writeFileSync(join(dir, `${name}.md`), lines.join('\n'));

@@ -21,7 +21,7 @@ const partsOnly = new Set(['conversations-appends', 'conversations-search']);
 
 const args = process.argv.slice(2);
 const sizeArg = args.indexOf('--size');
-const size = (sizeArg >= 0 ? args[sizeArg + 1] : process.env.MEMORY_BENCH_SIZE ?? 'full') as 'small' | 'full';
+const size = (sizeArg >= 0 ? args[sizeArg + 1] : (process.env.MEMORY_BENCH_SIZE ?? 'full')) as 'small' | 'full';
 const names = args.filter((a, i) => !a.startsWith('--') && (sizeArg < 0 || i !== sizeArg + 1));
 const selected = names.length > 0 ? names : Object.keys(registry).filter((name) => !partsOnly.has(name));
 const unknown = selected.filter((name) => !registry[name]);
@@ -35,7 +35,9 @@ if (selected.length === 1) {
   ok = await mod.run(size);
 } else {
   for (const name of selected) {
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name, '--size', size], { stdio: 'inherit' });
+    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1]!, name, '--size', size], {
+      stdio: 'inherit',
+    });
     if (child.status !== 0) ok = false;
   }
 }

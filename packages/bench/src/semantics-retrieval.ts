@@ -7,7 +7,14 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
-import { clearTokenizerCaches, KnowledgeIndexCache, retrieveRelevantKnowledge, saveKnowledgeTriples, substringRetrieve, type Triple } from '@memory/semantics';
+import {
+  clearTokenizerCaches,
+  KnowledgeIndexCache,
+  retrieveRelevantKnowledge,
+  saveKnowledgeTriples,
+  substringRetrieve,
+  type Triple,
+} from '@memory/semantics';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
 // A deterministic generator (mulberry32), so every run indexes the same data.
@@ -20,11 +27,124 @@ function rng(seed: number) {
   };
 }
 
-const ZH_PREDICATES = ['喜欢', '使用', '住在', '就职于', '正在学习', '计划', '去过', '过敏', '养了', '常用', '负责项目', '关注', '讨厌', '擅长', '参加了', '购买了', '想要', '在读'];
-const EN_PREDICATES = ['likes', 'uses', 'lives in', 'works at', 'is learning', 'plans to visit', 'visited', 'is allergic to', 'owns', 'prefers', 'maintains', 'follows', 'dislikes', 'is good at', 'attended', 'bought', 'wants', 'reads'];
-const ZH_OBJECTS = ['咖啡', '乌龙茶', '火锅', '杭州', '上海', '深圳', '成都', 'PostgreSQL', 'Redis', 'Kafka', 'Go 语言', 'Rust', '机器学习', '摄影', '游泳', '马拉松', '京都', '大理', '花生', '青霉素', '橘猫', '柯基', '小米手机', '分布式系统', '推荐系统', '风控引擎', '钢琴', '围棋', '科幻小说', '纪录片'];
-const EN_OBJECTS = ['espresso', 'green tea', 'ramen', 'Toronto', 'Berlin', 'Seattle', 'Lisbon', 'Kubernetes', 'TypeScript', 'PyTorch', 'Figma', 'Notion', 'bouldering', 'piano', 'chess', 'tree nuts', 'shellfish', 'a corgi', 'a black lab', 'sci-fi novels', 'jazz', 'board games', 'sourdough baking', 'trail running', 'film photography', 'index funds', 'an electric bike', 'a standing desk', 'Japanese', 'woodworking'];
-const MODIFIERS = ['', '', '最近', '每周', 'since 2021', 'at work', '周末', 'with friends', '第二次', 'v2', '新款', 'on weekends'];
+const ZH_PREDICATES = [
+  '喜欢',
+  '使用',
+  '住在',
+  '就职于',
+  '正在学习',
+  '计划',
+  '去过',
+  '过敏',
+  '养了',
+  '常用',
+  '负责项目',
+  '关注',
+  '讨厌',
+  '擅长',
+  '参加了',
+  '购买了',
+  '想要',
+  '在读',
+];
+const EN_PREDICATES = [
+  'likes',
+  'uses',
+  'lives in',
+  'works at',
+  'is learning',
+  'plans to visit',
+  'visited',
+  'is allergic to',
+  'owns',
+  'prefers',
+  'maintains',
+  'follows',
+  'dislikes',
+  'is good at',
+  'attended',
+  'bought',
+  'wants',
+  'reads',
+];
+const ZH_OBJECTS = [
+  '咖啡',
+  '乌龙茶',
+  '火锅',
+  '杭州',
+  '上海',
+  '深圳',
+  '成都',
+  'PostgreSQL',
+  'Redis',
+  'Kafka',
+  'Go 语言',
+  'Rust',
+  '机器学习',
+  '摄影',
+  '游泳',
+  '马拉松',
+  '京都',
+  '大理',
+  '花生',
+  '青霉素',
+  '橘猫',
+  '柯基',
+  '小米手机',
+  '分布式系统',
+  '推荐系统',
+  '风控引擎',
+  '钢琴',
+  '围棋',
+  '科幻小说',
+  '纪录片',
+];
+const EN_OBJECTS = [
+  'espresso',
+  'green tea',
+  'ramen',
+  'Toronto',
+  'Berlin',
+  'Seattle',
+  'Lisbon',
+  'Kubernetes',
+  'TypeScript',
+  'PyTorch',
+  'Figma',
+  'Notion',
+  'bouldering',
+  'piano',
+  'chess',
+  'tree nuts',
+  'shellfish',
+  'a corgi',
+  'a black lab',
+  'sci-fi novels',
+  'jazz',
+  'board games',
+  'sourdough baking',
+  'trail running',
+  'film photography',
+  'index funds',
+  'an electric bike',
+  'a standing desk',
+  'Japanese',
+  'woodworking',
+];
+const MODIFIERS = [
+  '',
+  '',
+  '最近',
+  '每周',
+  'since 2021',
+  'at work',
+  '周末',
+  'with friends',
+  '第二次',
+  'v2',
+  '新款',
+  'on weekends',
+];
 
 export function makeTriples(n: number, seed = 42): Triple[] {
   const r = rng(seed);
@@ -34,16 +154,36 @@ export function makeTriples(n: number, seed = 42): Triple[] {
     const zh = r() < 0.5;
     const entity = r() < 0.1 ? `${zh ? '项目' : 'project'}-${Math.floor(r() * 500)}` : zh ? '用户' : 'user';
     const object = `${pick(zh ? ZH_OBJECTS : EN_OBJECTS)} ${pick(MODIFIERS)} ${r() < 0.3 ? `#${i}` : ''}`.trim();
-    const meta = r() < 0.2 ? { sessionId: `s-${Math.floor(r() * 10_000)}`, time: new Date(1_700_000_000_000 + i * 60_000).toISOString() } : undefined;
-    out.push(meta ? [entity, pick(zh ? ZH_PREDICATES : EN_PREDICATES), object, meta] : [entity, pick(zh ? ZH_PREDICATES : EN_PREDICATES), object]);
+    const meta =
+      r() < 0.2
+        ? { sessionId: `s-${Math.floor(r() * 10_000)}`, time: new Date(1_700_000_000_000 + i * 60_000).toISOString() }
+        : undefined;
+    out.push(
+      meta
+        ? [entity, pick(zh ? ZH_PREDICATES : EN_PREDICATES), object, meta]
+        : [entity, pick(zh ? ZH_PREDICATES : EN_PREDICATES), object],
+    );
   }
   return out;
 }
 
 const QUERIES = [
-  '用户喜欢喝什么咖啡', '他住在哪个城市', 'What programming languages does the user know?', '用户对什么过敏', 'which pets does she have',
-  '最近在学什么', 'Where did he travel last year?', '用户常用哪些数据库', 'what does she do on weekends', '他擅长什么运动',
-  'Kubernetes', '杭州', 'coffee', '项目-42 负责', 'books and novels she reads', '他买了什么手机',
+  '用户喜欢喝什么咖啡',
+  '他住在哪个城市',
+  'What programming languages does the user know?',
+  '用户对什么过敏',
+  'which pets does she have',
+  '最近在学什么',
+  'Where did he travel last year?',
+  '用户常用哪些数据库',
+  'what does she do on weekends',
+  '他擅长什么运动',
+  'Kubernetes',
+  '杭州',
+  'coffee',
+  '项目-42 负责',
+  'books and novels she reads',
+  '他买了什么手机',
 ];
 
 function gcFunction(): (() => void) | undefined {
@@ -131,10 +271,31 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   const rows: BenchRow[] = [
     { name: 'warm query p50', value: warmP50, unit: 'ms', target: '<= 5 ms', pass: warmP50 <= 5 },
     { name: 'warm query p95', value: percentile(warm, 95), unit: 'ms' },
-    { name: `cold (head + fetch + parse + index + query), median of ${COLD_RUNS}`, value: coldMedian, unit: 'ms', target: '<= 500 ms', pass: coldMedian <= 500 },
-    { name: `cold, best of ${COLD_RUNS}`, value: Math.min(...cold), unit: 'ms', note: 'least disturbed by other processes' },
-    { name: `cold CPU time (user + system), median of ${COLD_RUNS}`, value: median(coldCpu), unit: 'ms', note: 'includes GC threads' },
-    { name: 'first load of the process (JIT cold too)', value: first.wall, unit: 'ms', note: `CPU ${first.cpu.toFixed(0)} ms` },
+    {
+      name: `cold (head + fetch + parse + index + query), median of ${COLD_RUNS}`,
+      value: coldMedian,
+      unit: 'ms',
+      target: '<= 500 ms',
+      pass: coldMedian <= 500,
+    },
+    {
+      name: `cold, best of ${COLD_RUNS}`,
+      value: Math.min(...cold),
+      unit: 'ms',
+      note: 'least disturbed by other processes',
+    },
+    {
+      name: `cold CPU time (user + system), median of ${COLD_RUNS}`,
+      value: median(coldCpu),
+      unit: 'ms',
+      note: 'includes GC threads',
+    },
+    {
+      name: 'first load of the process (JIT cold too)',
+      value: first.wall,
+      unit: 'ms',
+      note: `CPU ${first.cpu.toFixed(0)} ms`,
+    },
     {
       name: 'heap growth for the cached index',
       value: heapGrowth,
@@ -144,7 +305,16 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       note: gc ? 'after gc' : 'gc unavailable: run with NODE_OPTIONS=--expose-gc',
     },
     { name: 'baseline: original substring scan p50', value: median(scan), unit: 'ms' },
-    { name: 'warm p50 / substring scan p50', value: warmP50 / median(scan), unit: 'ratio', note: 'below 1: the cached index answers faster than the scan the original did on every query' },
+    {
+      name: 'warm p50 / substring scan p50',
+      value: warmP50 / median(scan),
+      unit: 'ratio',
+      note: 'below 1: the cached index answers faster than the scan the original did on every query',
+    },
   ];
-  return writeReport(`semantics-retrieval-${size}`, { triples: n, objectBytes: bytes, queries: QUERIES.length * 20, loadavg1m: Number(loadavg()[0]!.toFixed(2)) }, rows);
+  return writeReport(
+    `semantics-retrieval-${size}`,
+    { triples: n, objectBytes: bytes, queries: QUERIES.length * 20, loadavg1m: Number(loadavg()[0]!.toFixed(2)) },
+    rows,
+  );
 }

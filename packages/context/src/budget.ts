@@ -55,7 +55,8 @@ export interface Meter {
 
 /** Builds the meter of a budget; throws `InvalidInputError` on a budget that is not a positive number. */
 export function meterFor(budget: ContextBudget | number | undefined): Meter {
-  const b: ContextBudget = typeof budget === 'number' ? { maxChars: budget } : budget ?? { maxChars: DEFAULT_BUDGET_CHARS };
+  const b: ContextBudget =
+    typeof budget === 'number' ? { maxChars: budget } : (budget ?? { maxChars: DEFAULT_BUDGET_CHARS });
   if (b.maxChars !== undefined && b.maxTokens !== undefined) {
     throw new InvalidInputError('[memory/context] budget has both maxChars and maxTokens: give one');
   }

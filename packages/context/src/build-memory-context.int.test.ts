@@ -11,23 +11,41 @@ describeEachDatabase('buildMemoryContext on the real store', (ctx) => {
     const store = createConversationStore(db);
     const storage = new InMemoryLongTermStorage();
     await saveUserProfile(storage, 'u-ctx', { user_id: 'u-ctx', traits: { emotional_tone: '平和' } });
-    await saveKnowledgeTriples(storage, 'u-ctx', [['用户', '喜欢', '简洁的回答'], ['user', 'works on', 'a memory layer']]);
+    await saveKnowledgeTriples(storage, 'u-ctx', [
+      ['用户', '喜欢', '简洁的回答'],
+      ['user', 'works on', 'a memory layer'],
+    ]);
 
     const old = await store.createSession({ userId: 'u-ctx', title: '旧会话' });
     await store.appendMessages(old.id, [{ role: 'user', content: 'earlier question' }]);
     await store.saveSummary(old.id, {
       strategy: 'context_compression_v2',
       text: '用户在做记忆层。',
-      json: { decision_points: [], todos: [], entities: { files: [], tools: [] }, context_state: '', code_snippets: [] },
+      json: {
+        decision_points: [],
+        todos: [],
+        entities: { files: [], tools: [] },
+        context_state: '',
+        code_snippets: [],
+      },
     });
     const other = await store.createSession({ userId: 'someone-else', title: 'x' });
     await store.saveSummary(other.id, {
       strategy: 'context_compression_v2',
       text: 'not yours',
-      json: { decision_points: [], todos: [], entities: { files: [], tools: [] }, context_state: '', code_snippets: [] },
+      json: {
+        decision_points: [],
+        todos: [],
+        entities: { files: [], tools: [] },
+        context_state: '',
+        code_snippets: [],
+      },
     });
     const current = await store.createSession({ userId: 'u-ctx', title: 'Now' });
-    const turns = Array.from({ length: 30 }, (_, i) => ({ role: i % 2 ? 'assistant' : 'user', content: `turn ${i} about the memory layer` }));
+    const turns = Array.from({ length: 30 }, (_, i) => ({
+      role: i % 2 ? 'assistant' : 'user',
+      content: `turn ${i} about the memory layer`,
+    }));
     await store.appendMessages(current.id, turns as never);
 
     const result = await buildMemoryContext({ db, storage, sessionId: current.id, maxMessages: 10, budget: 2000 });

@@ -1,4 +1,11 @@
-import type { ConversationStore, HistoryPage, SessionListItem, SessionPage, SessionRecord, SummaryRecord } from '@memory/conversations';
+import type {
+  ConversationStore,
+  HistoryPage,
+  SessionListItem,
+  SessionPage,
+  SessionRecord,
+  SummaryRecord,
+} from '@memory/conversations';
 import { NotFoundError } from '@memory/errors';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { saveKnowledgeTriples, saveUserProfile } from '@memory/semantics';
@@ -15,7 +22,15 @@ function fakeStore(data: {
   const t0 = Date.parse('2026-11-01T00:00:00Z');
   const summary = (id: string): SummaryRecord | null =>
     data.summaries[id]
-      ? { id: `sum-${id}`, sessionId: id, strategy: 'context_compression_v2', strategyVersion: null, text: data.summaries[id]!, json: {} as SummaryRecord['json'], createdAt: new Date(t0) }
+      ? {
+          id: `sum-${id}`,
+          sessionId: id,
+          strategy: 'context_compression_v2',
+          strategyVersion: null,
+          text: data.summaries[id]!,
+          json: {} as SummaryRecord['json'],
+          createdAt: new Date(t0),
+        }
       : null;
   const store = {
     async getSession(id: string) {
@@ -24,7 +39,16 @@ function fakeStore(data: {
       return s;
     },
     async getHistory(id: string, opts: { limit?: number } = {}): Promise<HistoryPage> {
-      const all = (data.messages[id] ?? []).map((m, i) => ({ id: `${id}-m${i}`, sessionId: id, role: m.role, content: m.content, model: null, createdAt: new Date(t0 + i), hasEmbedding: false, cursor: `c${i}` }));
+      const all = (data.messages[id] ?? []).map((m, i) => ({
+        id: `${id}-m${i}`,
+        sessionId: id,
+        role: m.role,
+        content: m.content,
+        model: null,
+        createdAt: new Date(t0 + i),
+        hasEmbedding: false,
+        cursor: `c${i}`,
+      }));
       const messages = all.slice(-(opts.limit ?? 50));
       return { messages, olderCursor: null, newerCursor: null, hasOlder: false, hasNewer: false, sessionStatus: 1 };
     },
@@ -35,7 +59,14 @@ function fakeStore(data: {
         .slice(0, opts.limit ?? 20)
         .map((s) => {
           const sm = summary(s.id);
-          return { ...s, firstMessage: null, lastMessage: null, latestSummary: sm ? { id: sm.id, strategy: sm.strategy, text: sm.text, truncated: false, createdAt: sm.createdAt } : null };
+          return {
+            ...s,
+            firstMessage: null,
+            lastMessage: null,
+            latestSummary: sm
+              ? { id: sm.id, strategy: sm.strategy, text: sm.text, truncated: false, createdAt: sm.createdAt }
+              : null,
+          };
         });
       return { sessions: items, nextCursor: null } satisfies SessionPage;
     },
@@ -58,14 +89,22 @@ const session = (id: string, userId: string | null, daysAgo: number, title: stri
 
 async function fixture() {
   const storage = new InMemoryLongTermStorage();
-  await saveUserProfile(storage, 'u1', { user_id: 'u1', traits: { communication_style: 'concise', preferred_topics: ['PostgreSQL', 'BOS'] } });
+  await saveUserProfile(storage, 'u1', {
+    user_id: 'u1',
+    traits: { communication_style: 'concise', preferred_topics: ['PostgreSQL', 'BOS'] },
+  });
   await saveKnowledgeTriples(storage, 'u1', [
     ['用户', '部署', 'AI服务到BOS'],
     ['user', 'prefers', 'PostgreSQL over MySQL'],
     ['user', 'has a cat named', 'Mochi'],
   ]);
   const store = fakeStore({
-    sessions: [session('s1', 'u1', 0, 'Deploy'), session('s2', 'u1', 3, 'Database choice'), session('s3', 'u1', 9, 'Pets'), session('x', 'u2', 0, 'Other user')],
+    sessions: [
+      session('s1', 'u1', 0, 'Deploy'),
+      session('s2', 'u1', 3, 'Database choice'),
+      session('s3', 'u1', 9, 'Pets'),
+      session('x', 'u2', 0, 'Other user'),
+    ],
     messages: {
       s1: [
         { role: 'user', content: 'How do I deploy to BOS?' },
@@ -73,7 +112,12 @@ async function fixture() {
         { role: 'user', content: 'Which database should back the memory?' },
       ],
     },
-    summaries: { s1: 'Deploying the agent to BOS.', s2: 'Chose PostgreSQL with pgvector.', s3: 'Talked about the cat.', x: 'secret of u2' },
+    summaries: {
+      s1: 'Deploying the agent to BOS.',
+      s2: 'Chose PostgreSQL with pgvector.',
+      s3: 'Talked about the cat.',
+      x: 'secret of u2',
+    },
   });
   return { storage, store };
 }
@@ -94,7 +138,9 @@ describe('buildMemoryContext', () => {
     ]);
     expect(ctx.text).toContain('- preferred_topics: PostgreSQL, BOS');
     expect(ctx.text).toContain('- Database choice: Chose PostgreSQL with pgvector.');
-    expect(ctx.text).toMatch(/## Recent messages in this conversation\nuser: How do I deploy to BOS\?\nassistant: Create a bucket first\./);
+    expect(ctx.text).toMatch(
+      /## Recent messages in this conversation\nuser: How do I deploy to BOS\?\nassistant: Create a bucket first\./,
+    );
     expect(ctx.text).not.toContain('secret of u2');
     expect(ctx.usage).toEqual({ unit: 'chars', used: [...ctx.text].length, limit: 4000 });
     expect(ctx.dropped).toEqual({ profileTraits: 0, knowledge: 0, summaries: 0, messages: 0, truncated: 0 });
@@ -116,7 +162,12 @@ describe('buildMemoryContext', () => {
   it('counts tokens with the given tokenizer', async () => {
     const { storage, store } = await fixture();
     const words = (t: string) => t.split(/\s+/).filter(Boolean).length;
-    const ctx = await buildMemoryContext({ store, storage, sessionId: 's1', budget: { maxTokens: 30, countTokens: words } });
+    const ctx = await buildMemoryContext({
+      store,
+      storage,
+      sessionId: 's1',
+      budget: { maxTokens: 30, countTokens: words },
+    });
     expect(ctx.usage.unit).toBe('tokens');
     expect(words(ctx.text)).toBeLessThanOrEqual(30);
     expect(ctx.usage.used).toBe(words(ctx.text));
@@ -149,7 +200,11 @@ describe('buildMemoryContext', () => {
 
   it('takes headings in another language', async () => {
     const { storage } = await fixture();
-    const ctx = await buildMemoryContext({ storage, userId: 'u1', headings: { profile: '用户画像', knowledge: '相关知识' } });
+    const ctx = await buildMemoryContext({
+      storage,
+      userId: 'u1',
+      headings: { profile: '用户画像', knowledge: '相关知识' },
+    });
     expect(ctx.text).toContain('## 用户画像');
     expect(ctx.text).toContain('## 相关知识');
   });

@@ -107,7 +107,9 @@ export async function buildMemoryContext(options: BuildMemoryContextOptions): Pr
 
   const [history, summaries] = await Promise.all([
     session && store ? store.getHistory(session.id, { limit: maxMessages }) : Promise.resolve(null),
-    store && (session || userId) ? loadSummaries(store, session?.id ?? null, userId, maxSummaries) : Promise.resolve([]),
+    store && (session || userId)
+      ? loadSummaries(store, session?.id ?? null, userId, maxSummaries)
+      : Promise.resolve([]),
   ]);
   const messages = history?.messages ?? [];
   const lastUser = [...messages].reverse().find((m) => m.role === 'user');
@@ -125,7 +127,13 @@ export async function buildMemoryContext(options: BuildMemoryContextOptions): Pr
       profile: profileTraits(profile),
       knowledge,
       summaries,
-      recentMessages: messages.map((m) => ({ id: m.id, role: m.role, content: m.content, createdAt: m.createdAt, truncated: false })),
+      recentMessages: messages.map((m) => ({
+        id: m.id,
+        role: m.role,
+        content: m.content,
+        createdAt: m.createdAt,
+        truncated: false,
+      })),
     },
     meter,
     options.budget && typeof options.budget === 'object' ? options.budget.shares : undefined,
@@ -169,10 +177,18 @@ async function loadSummaries(
       if (item.id !== sessionId && item.latestSummary) ids.push({ id: item.id, title: item.title });
     }
   }
-  const found = await Promise.all(ids.slice(0, max).map(async ({ id, title }) => ({ title, summary: await store.latestSummary(id) })));
+  const found = await Promise.all(
+    ids.slice(0, max).map(async ({ id, title }) => ({ title, summary: await store.latestSummary(id) })),
+  );
   return found
     .filter((f) => f.summary?.text)
-    .map((f) => ({ sessionId: f.summary!.sessionId, title: f.title, text: f.summary!.text!, createdAt: f.summary!.createdAt, truncated: false }));
+    .map((f) => ({
+      sessionId: f.summary!.sessionId,
+      title: f.title,
+      text: f.summary!.text!,
+      createdAt: f.summary!.createdAt,
+      truncated: false,
+    }));
 }
 
 interface Section<T> {
@@ -229,7 +245,10 @@ function fit(
   let used = 0;
   const texts: string[] = [];
   const portion = (s: number) => {
-    const allowed = Math.max(0, Math.min(meter.limit - used, Math.floor(meter.limit * s) + carry) - (texts.length > 0 ? sep : 0));
+    const allowed = Math.max(
+      0,
+      Math.min(meter.limit - used, Math.floor(meter.limit * s) + carry) - (texts.length > 0 ? sep : 0),
+    );
     return allowed;
   };
   const place = (text: string, allowed: number) => {
@@ -246,7 +265,13 @@ function fit(
     heading: headings.profile,
     items: profileEntries.filter(([k, v]) => renderProfileLines({ [k]: v }).length > 0),
     render: ([k, v]) => renderProfileLines({ [k]: v })[0] ?? '',
-    cut: ([k, v], lose) => [k, cutText(Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v), lose)],
+    cut: ([k, v], lose) => [
+      k,
+      cutText(
+        Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v),
+        lose,
+      ),
+    ],
   };
   let allowed = portion(share.profile);
   const p = takeLines(profileSection, allowed, meter);

@@ -39,7 +39,10 @@ export const DEFAULT_HEADINGS: ContextHeadings = {
 export function renderProfileLines(traits: Record<string, unknown>): string[] {
   return Object.entries(traits)
     .filter(([, v]) => v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && v.length === 0))
-    .map(([k, v]) => `- ${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`);
+    .map(
+      ([k, v]) =>
+        `- ${k}: ${Array.isArray(v) ? v.map(String).join(', ') : typeof v === 'object' ? JSON.stringify(v) : String(v)}`,
+    );
 }
 
 /** Renders one triple as the bullet line the prompt shows. */

@@ -10,19 +10,31 @@ function unreachableDb(): { db: MemoryDb; touched: string[] } {
     touched.push(what);
     throw new Error(`database touched: ${what}`);
   };
-  const db = { embeddingDimensions: 3, em: fail('em'), fork: fail('fork'), scope: fail('scope'), execute: fail('execute') } as unknown as MemoryDb;
+  const db = {
+    embeddingDimensions: 3,
+    em: fail('em'),
+    fork: fail('fork'),
+    scope: fail('scope'),
+    execute: fail('execute'),
+  } as unknown as MemoryDb;
   return { db, touched };
 }
 
 describe('createConversationStore', () => {
   it('checks its options', () => {
     const { db } = unreachableDb();
-    expect(() => createConversationStore(db, { previewLength: 0 })).toThrow(/previewLength must be an integer from 1 to 10000/);
+    expect(() => createConversationStore(db, { previewLength: 0 })).toThrow(
+      /previewLength must be an integer from 1 to 10000/,
+    );
     expect(() => createConversationStore(db, { restore: 'yes' as never })).toThrow(/restore must be a function/);
     expect(() => createConversationStore(db, { actor: 'a\u0000' })).toThrow(InvalidInputError);
-    expect(() => createConversationStore(db, { efSearch: 0 })).toThrow(/efSearch must be an integer from 1 to 1000, got 0/);
+    expect(() => createConversationStore(db, { efSearch: 0 })).toThrow(
+      /efSearch must be an integer from 1 to 1000, got 0/,
+    );
     expect(() => createConversationStore(db, { efSearch: 1001 })).toThrow(InvalidInputError);
-    expect(() => createConversationStore(db, { exactSearchThreshold: -1 })).toThrow(/exactSearchThreshold must be an integer from 0 to 100000/);
+    expect(() => createConversationStore(db, { exactSearchThreshold: -1 })).toThrow(
+      /exactSearchThreshold must be an integer from 0 to 100000/,
+    );
     expect(() => createConversationStore(db, { efSearch: 1000, exactSearchThreshold: 0 })).not.toThrow();
   });
 

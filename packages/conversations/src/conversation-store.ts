@@ -280,12 +280,15 @@ export const DEFAULT_PREVIEW_LENGTH = 200;
  */
 export function createConversationStore(db: MemoryDb, options: ConversationStoreOptions = {}): ConversationStore {
   if (options.iterativeScan !== undefined && typeof options.iterativeScan !== 'boolean') {
-    throw new InvalidInputError('[memory/conversations] options.iterativeScan must be true, false or left out (detected)');
+    throw new InvalidInputError(
+      '[memory/conversations] options.iterativeScan must be true, false or left out (detected)',
+    );
   }
   if (options.restore !== undefined && typeof options.restore !== 'function') {
     throw new InvalidInputError('[memory/conversations] options.restore must be a function (sessionId) => Promise');
   }
-  let iterative: Promise<boolean> | undefined = options.iterativeScan === undefined ? undefined : Promise.resolve(options.iterativeScan);
+  let iterative: Promise<boolean> | undefined =
+    options.iterativeScan === undefined ? undefined : Promise.resolve(options.iterativeScan);
   const sql = createSqlRunner(db, options.onQuery);
   const ctx: StoreContext = {
     db,
@@ -295,7 +298,12 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     actor: checkOptionalText(options.actor, 'actor', { max: 512 }),
     restore: options.restore ?? null,
     efSearch: checkLimit(options.efSearch, 'efSearch', DEFAULT_EF_SEARCH, MAX_EF_SEARCH),
-    exactSearchThreshold: checkCount(options.exactSearchThreshold, 'exactSearchThreshold', DEFAULT_EXACT_SEARCH_THRESHOLD, MAX_EXACT_SEARCH_THRESHOLD),
+    exactSearchThreshold: checkCount(
+      options.exactSearchThreshold,
+      'exactSearchThreshold',
+      DEFAULT_EXACT_SEARCH_THRESHOLD,
+      MAX_EXACT_SEARCH_THRESHOLD,
+    ),
     iterativeScan() {
       iterative ??= sql.query<{ extversion: string }>(VECTOR_VERSION_SQL).then(
         (rows) => supportsIterativeScan(rows[0]?.extversion),
@@ -326,7 +334,10 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     exportUser: (userId, exportOptions) => exportUser(ctx, userId, exportOptions),
     exportUserTo: async (userId, destination, pipeOptions = {}) => {
       const { end, signal, ...exportOptions } = pipeOptions;
-      await pipeJsonl(exportUser(ctx, userId, exportOptions), destination, { ...(end === undefined ? {} : { end }), ...(signal ? { signal } : {}) });
+      await pipeJsonl(exportUser(ctx, userId, exportOptions), destination, {
+        ...(end === undefined ? {} : { end }),
+        ...(signal ? { signal } : {}),
+      });
     },
     purgeUser: (userId, purgeOptions) => purgeUser(ctx, userId, purgeOptions),
   };

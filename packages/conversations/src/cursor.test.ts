@@ -18,7 +18,9 @@ describe('keyset cursors', () => {
 
   it('refuse garbage, edited and empty cursors with InvalidInputError', () => {
     const good = encodeCursor('session', position);
-    const edited = Buffer.from(JSON.stringify([1, 'session', '2026-11-25 14:15:15', position.id])).toString('base64url');
+    const edited = Buffer.from(JSON.stringify([1, 'session', '2026-11-25 14:15:15', position.id])).toString(
+      'base64url',
+    );
     const badId = Buffer.from(JSON.stringify([1, 'session', position.at, 'x'])).toString('base64url');
     const future = Buffer.from(JSON.stringify([2, 'session', position.at, position.id])).toString('base64url');
     for (const bad of ['', 'not-a-cursor', good.slice(0, 10), edited, badId, future, 42, null, 'x'.repeat(600)]) {
@@ -27,6 +29,8 @@ describe('keyset cursors', () => {
   });
 
   it('renders timestamps in UTC with six fractional digits', () => {
-    expect(timestampKeySql('m.created_at')).toBe(`to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`);
+    expect(timestampKeySql('m.created_at')).toBe(
+      `to_char(m.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`,
+    );
   });
 });

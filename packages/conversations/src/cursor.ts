@@ -47,9 +47,12 @@ export function encodeCursor(kind: CursorKind, position: CursorPosition): string
  */
 export function decodeCursor(kind: CursorKind, cursor: unknown, field = 'cursor'): CursorPosition {
   const fail = (why: string): never => {
-    throw new InvalidInputError(`[memory/conversations] ${field} is not a valid ${kind} cursor (${why}): pass a cursor returned by the previous page, or none to start over`, {
-      details: { field, kind },
-    });
+    throw new InvalidInputError(
+      `[memory/conversations] ${field} is not a valid ${kind} cursor (${why}): pass a cursor returned by the previous page, or none to start over`,
+      {
+        details: { field, kind },
+      },
+    );
   };
   if (typeof cursor !== 'string' || cursor.length === 0 || cursor.length > 512) return fail('not a short string');
   let parsed: unknown;

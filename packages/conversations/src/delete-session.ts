@@ -15,16 +15,29 @@ interface Count {
  * counts). Then, with `longTermStorage`, deletes its deep-archive objects: after the rows, so a
  * failure there never loses rows, and a second call (which finds no row) still deletes them.
  */
-export async function deleteSession(ctx: StoreContext, sessionId: string, options: DeleteSessionOptions = {}): Promise<DeleteSessionResult> {
+export async function deleteSession(
+  ctx: StoreContext,
+  sessionId: string,
+  options: DeleteSessionOptions = {},
+): Promise<DeleteSessionResult> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
   const result = await ctx.sql.transaction(async (tx, em) => {
-    const locked = await tx.query<{ user_id: string | null; status: number }>('SELECT user_id, status FROM sessions WHERE id = $1::uuid FOR UPDATE', [id]);
+    const locked = await tx.query<{ user_id: string | null; status: number }>(
+      'SELECT user_id, status FROM sessions WHERE id = $1::uuid FOR UPDATE',
+      [id],
+    );
     if (locked.length === 0) return { deleted: false, messages: 0, summaries: 0, archivedMessages: 0 };
     const count = async (sql: string) => (await tx.query<Count>(sql, [id]))[0]?.n ?? 0;
-    const archivedMessages = await count('WITH d AS (DELETE FROM messages_archive WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d');
-    const summaries = await count('WITH d AS (DELETE FROM session_summaries WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d');
-    const messages = await count('WITH d AS (DELETE FROM messages WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d');
+    const archivedMessages = await count(
+      'WITH d AS (DELETE FROM messages_archive WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d',
+    );
+    const summaries = await count(
+      'WITH d AS (DELETE FROM session_summaries WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d',
+    );
+    const messages = await count(
+      'WITH d AS (DELETE FROM messages WHERE session_id = $1::uuid RETURNING 1) SELECT count(*)::int AS n FROM d',
+    );
     await tx.query('DELETE FROM sessions WHERE id = $1::uuid', [id]);
     ctx.db.logAudit(em, {
       action: 'delete_session',

@@ -10,7 +10,14 @@ describe('ids', () => {
   });
 
   it('refuses anything else with an error naming the field', () => {
-    for (const bad of ['', 'abc', '9f1c2d3e00007000800000000000abcd', 42, null, '9f1c2d3e-0000-7000-8000-00000000abcg']) {
+    for (const bad of [
+      '',
+      'abc',
+      '9f1c2d3e00007000800000000000abcd',
+      42,
+      null,
+      '9f1c2d3e-0000-7000-8000-00000000abcg',
+    ]) {
       expect(() => normalizeUuid(bad, 'sessionId')).toThrow(InvalidInputError);
     }
     expect(() => normalizeUuid('x', 'sessionId')).toThrow(/sessionId must be a UUID/);

@@ -44,4 +44,9 @@ export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
 export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';
 export { DEFAULT_TOP_K, MAX_TOP_K } from './search.js';
-export { DEFAULT_EF_SEARCH, MAX_EF_SEARCH, DEFAULT_EXACT_SEARCH_THRESHOLD, MAX_EXACT_SEARCH_THRESHOLD } from './search-sql.js';
+export {
+  DEFAULT_EF_SEARCH,
+  MAX_EF_SEARCH,
+  DEFAULT_EXACT_SEARCH_THRESHOLD,
+  MAX_EXACT_SEARCH_THRESHOLD,
+} from './search-sql.js';

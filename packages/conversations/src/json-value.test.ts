@@ -4,7 +4,9 @@ import { assertJsonValue, isPlainObject } from './json-value.js';
 
 describe('assertJsonValue', () => {
   it('accepts plain JSON, non-ASCII included', () => {
-    expect(() => assertJsonValue({ a: [1, 'x', null, true, { 中文: '值' }], b: Object.create(null) }, 'metadata')).not.toThrow();
+    expect(() =>
+      assertJsonValue({ a: [1, 'x', null, true, { 中文: '值' }], b: Object.create(null) }, 'metadata'),
+    ).not.toThrow();
   });
 
   it('refuses what JSON.stringify would drop or change, naming the path', () => {

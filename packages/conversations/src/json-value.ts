@@ -12,9 +12,12 @@ const MAX_DEPTH = 64;
 export function assertJsonValue(value: unknown, field: string): void {
   const problem = findProblem(value, field, 0);
   if (problem) {
-    throw new InvalidInputError(`[memory/conversations] ${problem}: pass plain JSON (objects, arrays, strings, finite numbers, booleans, null)`, {
-      details: { field },
-    });
+    throw new InvalidInputError(
+      `[memory/conversations] ${problem}: pass plain JSON (objects, arrays, strings, finite numbers, booleans, null)`,
+      {
+        details: { field },
+      },
+    );
   }
 }
 
@@ -31,7 +34,9 @@ function findProblem(value: unknown, path: string, depth: number): string | unde
     case 'boolean':
       return undefined;
     case 'string':
-      return value.includes('\u0000') ? `${path} contains a NUL character (\\u0000), which jsonb cannot store` : undefined;
+      return value.includes('\u0000')
+        ? `${path} contains a NUL character (\\u0000), which jsonb cannot store`
+        : undefined;
     case 'number':
       return Number.isFinite(value) ? undefined : `${path} is ${value}, not a finite number`;
     case 'object': {
@@ -43,7 +48,8 @@ function findProblem(value: unknown, path: string, depth: number): string | unde
         }
         return undefined;
       }
-      if (!isPlainObject(value)) return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a plain object`;
+      if (!isPlainObject(value))
+        return `${path} is a ${value.constructor?.name ?? 'non-plain object'}, not a plain object`;
       for (const [key, item] of Object.entries(value)) {
         if (key.includes('\u0000')) return `${path} has a key containing a NUL character (\\u0000)`;
         const found = findProblem(item, `${path}.${key}`, depth + 1);

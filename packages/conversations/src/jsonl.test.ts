@@ -15,7 +15,9 @@ class SlowSink extends Writable {
 
 describe('JSONL', () => {
   it('writes one JSON value per line, non-ASCII kept', () => {
-    expect(toJsonlLine({ content: '你好 👋', at: new Date(0) })).toBe('{"content":"你好 👋","at":"1970-01-01T00:00:00.000Z"}\n');
+    expect(toJsonlLine({ content: '你好 👋', at: new Date(0) })).toBe(
+      '{"content":"你好 👋","at":"1970-01-01T00:00:00.000Z"}\n',
+    );
     expect(() => toJsonlLine(undefined)).toThrow(TypeError);
   });
 
@@ -31,14 +33,26 @@ describe('JSONL', () => {
       }
     }
     await pipeJsonl(lines(), sink);
-    expect(sink.chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l).i)).toEqual([...Array(50).keys()]);
+    expect(
+      sink.chunks
+        .join('')
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l).i),
+    ).toEqual([...Array(50).keys()]);
     expect(maxAhead).toBeLessThan(5);
     expect(sink.writableEnded).toBe(true);
   });
 
   it('leaves the destination open with end: false and rejects when the source fails', async () => {
     const sink = new SlowSink();
-    await pipeJsonl((async function* () { yield 'a\n'; })(), sink, { end: false });
+    await pipeJsonl(
+      (async function* () {
+        yield 'a\n';
+      })(),
+      sink,
+      { end: false },
+    );
     expect(sink.writableEnded).toBe(false);
     const failing = (async function* () {
       yield 'a\n';

@@ -29,6 +29,13 @@ export interface PipeJsonlOptions {
  * await pipeJsonl(store.exportUser('u123'), fs.createWriteStream('u123.jsonl'));
  * ```
  */
-export async function pipeJsonl(lines: AsyncIterable<string>, destination: Writable, options: PipeJsonlOptions = {}): Promise<void> {
-  await pipeline(lines, destination, { end: options.end ?? true, ...(options.signal ? { signal: options.signal } : {}) });
+export async function pipeJsonl(
+  lines: AsyncIterable<string>,
+  destination: Writable,
+  options: PipeJsonlOptions = {},
+): Promise<void> {
+  await pipeline(lines, destination, {
+    end: options.end ?? true,
+    ...(options.signal ? { signal: options.signal } : {}),
+  });
 }

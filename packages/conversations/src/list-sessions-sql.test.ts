@@ -15,7 +15,13 @@ describe('listSessionsSql', () => {
 
   it('binds every filter and the keyset position as parameters', () => {
     const after = { at: '2026-01-01T00:00:00.000001Z', id: '0190f5a8-2b7c-7d4e-8f00-1234567890ab' };
-    const { text, values } = listSessionsSql({ ...base, userId: "o'brien", statuses: [1, 2], metadataContains: { p: 'x' }, after });
+    const { text, values } = listSessionsSql({
+      ...base,
+      userId: "o'brien",
+      statuses: [1, 2],
+      metadataContains: { p: 'x' },
+      after,
+    });
     expect(text).toContain('user_id = $1');
     expect(text).toContain('status = ANY($2::smallint[])');
     expect(text).toContain('metadata @> $3::jsonb');

@@ -28,7 +28,8 @@ export function listSessionsSql(query: ListSessionsQuery): SqlStatement {
   const where: string[] = [];
   if (query.userId !== null) where.push(`user_id = ${params.add(query.userId)}`);
   if (query.statuses !== null) where.push(`status = ANY(${params.add(query.statuses)}::smallint[])`);
-  if (query.metadataContains !== null) where.push(`metadata @> ${params.add(JSON.stringify(query.metadataContains))}::jsonb`);
+  if (query.metadataContains !== null)
+    where.push(`metadata @> ${params.add(JSON.stringify(query.metadataContains))}::jsonb`);
   if (query.after !== null) {
     where.push(`(updated_at, id) < (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`);
   }

@@ -5,7 +5,9 @@ import { SqlParams } from './sql-params.js';
 describe('mergePatchSql', () => {
   it('keeps the value when the patch is empty', () => {
     const params = new SqlParams();
-    expect(mergePatchSql('metadata', {}, params)).toBe(`(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}'::jsonb END)`);
+    expect(mergePatchSql('metadata', {}, params)).toBe(
+      `(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}'::jsonb END)`,
+    );
     expect(params.values).toEqual([]);
   });
 

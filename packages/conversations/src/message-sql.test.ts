@@ -15,7 +15,16 @@ describe('message SQL', () => {
     expect(two.text).toContain('ON CONFLICT (id) DO NOTHING');
     expect(two.text).toContain('WITH ORDINALITY');
     expect(two.text).not.toContain("it's");
-    expect(two.values).toEqual(['s', ['a', 'b'], ['user', 'assistant'], ["it's", 'ok'], [null, 'm'], ['[1,2]', null], [null, at], 2]);
+    expect(two.values).toEqual([
+      's',
+      ['a', 'b'],
+      ['user', 'assistant'],
+      ["it's", 'ok'],
+      [null, 'm'],
+      ['[1,2]', null],
+      [null, at],
+      2,
+    ]);
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {
@@ -32,6 +41,14 @@ describe('message SQL', () => {
   });
 
   it('sets embeddings in one statement', () => {
-    expect(setEmbeddingsSql([{ id: 'a', embedding: '[1]' }, { id: 'b', embedding: null }]).values).toEqual([['a', 'b'], ['[1]', null]]);
+    expect(
+      setEmbeddingsSql([
+        { id: 'a', embedding: '[1]' },
+        { id: 'b', embedding: null },
+      ]).values,
+    ).toEqual([
+      ['a', 'b'],
+      ['[1]', null],
+    ]);
   });
 });

@@ -91,8 +91,14 @@ export function historySql(query: HistoryQuery): SqlStatement {
   const params = new SqlParams();
   const session = params.add(query.sessionId);
   const bounds: string[] = [];
-  if (query.after) bounds.push(`(m.created_at, m.id) > (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`);
-  if (query.before) bounds.push(`(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`);
+  if (query.after)
+    bounds.push(
+      `(m.created_at, m.id) > (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`,
+    );
+  if (query.before)
+    bounds.push(
+      `(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`,
+    );
   const direction = query.after ? 'ASC' : 'DESC';
   const text = `SELECT s.status AS session_status, p.*
 FROM sessions s

@@ -3,7 +3,13 @@ import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
-import { createConversationStore, isSessionArchivedError, type ConversationStore, type MessageRecord, type QueryEvent } from './index.js';
+import {
+  createConversationStore,
+  isSessionArchivedError,
+  type ConversationStore,
+  type MessageRecord,
+  type QueryEvent,
+} from './index.js';
 import { newId } from './ids.js';
 
 async function count(db: MemoryDb, sql: string, params: unknown[] = []): Promise<number> {
@@ -57,7 +63,10 @@ describeEachDatabase('messages', (ctx) => {
     const shapes: string[][] = [];
     for (const size of [1, 200]) {
       events.length = 0;
-      await counted.appendMessages(s.id, Array.from({ length: size }, (_, i) => ({ role: 'user' as const, content: `m${i}` })));
+      await counted.appendMessages(
+        s.id,
+        Array.from({ length: size }, (_, i) => ({ role: 'user' as const, content: `m${i}` })),
+      );
       shapes.push(events.map((e) => e.sql.slice(0, 40)));
       expect(events.every((e) => e.inTransaction && e.ok)).toBe(true);
     }
@@ -71,15 +80,22 @@ describeEachDatabase('messages', (ctx) => {
     const b = await store.createSession({});
     const taken = newId();
     await store.appendMessages(a.id, [{ id: taken, role: 'user', content: 'in a' }]);
-    const attempt = store.appendMessages(b.id, [{ role: 'user', content: 'new' }, { id: taken, role: 'user', content: 'in b?' }]);
+    const attempt = store.appendMessages(b.id, [
+      { role: 'user', content: 'new' },
+      { id: taken, role: 'user', content: 'in b?' },
+    ]);
     await expect(attempt).rejects.toThrow(ConflictError);
-    await expect(store.appendMessages(b.id, [{ id: taken, role: 'user', content: 'x' }])).rejects.toThrow(/already belongs to session/);
+    await expect(store.appendMessages(b.id, [{ id: taken, role: 'user', content: 'x' }])).rejects.toThrow(
+      /already belongs to session/,
+    );
     expect(await store.countMessages(b.id)).toBe(0);
   });
 
   it('keeps concurrent appends whole and in order', async () => {
     const s = await store.createSession({});
-    const batches = Array.from({ length: 8 }, (_, b) => Array.from({ length: 5 }, (_, i) => ({ role: 'user' as const, content: `b${b}m${i}` })));
+    const batches = Array.from({ length: 8 }, (_, b) =>
+      Array.from({ length: 5 }, (_, i) => ({ role: 'user' as const, content: `b${b}m${i}` })),
+    );
     await Promise.all(batches.map((batch) => store.appendMessages(s.id, batch)));
     const { messages } = await store.getHistory(s.id, { limit: 100 });
     expect(messages).toHaveLength(40);
@@ -90,14 +106,22 @@ describeEachDatabase('messages', (ctx) => {
       expect(contents.slice(start, start + 5)).toEqual([0, 1, 2, 3, 4].map((i) => `${b}m${i}`));
     }
     expect(new Set(contents).size).toBe(40);
-    const stamps = (await db.execute<{ t: string }>('select created_at::text as t from messages where session_id = ? order by created_at, id', [s.id])).map((r) => r.t);
+    const stamps = (
+      await db.execute<{ t: string }>(
+        'select created_at::text as t from messages where session_id = ? order by created_at, id',
+        [s.id],
+      )
+    ).map((r) => r.t);
     expect(new Set(stamps).size).toBe(40);
   });
 
   it('pages history with cursors, stable through equal timestamps', async () => {
     const s = await store.createSession({});
     const at = new Date('2026-03-01T12:00:00Z');
-    await store.appendMessages(s.id, Array.from({ length: 10 }, (_, i) => ({ role: 'user' as const, content: `same ${i}`, createdAt: at })));
+    await store.appendMessages(
+      s.id,
+      Array.from({ length: 10 }, (_, i) => ({ role: 'user' as const, content: `same ${i}`, createdAt: at })),
+    );
     const all = (await store.getHistory(s.id, { limit: 100 })).messages;
     expect(all).toHaveLength(10);
     expect([...all].sort(byPosition).map((m) => m.id)).toEqual(all.map((m) => m.id));
@@ -113,7 +137,12 @@ describeEachDatabase('messages', (ctx) => {
       back.push(page.messages);
     }
     expect(back.map((p) => p.length)).toEqual([3, 3, 3, 1]);
-    expect(back.reverse().flat().map((m) => m.id)).toEqual(all.map((m) => m.id));
+    expect(
+      back
+        .reverse()
+        .flat()
+        .map((m) => m.id),
+    ).toEqual(all.map((m) => m.id));
 
     // Forwards from the oldest.
     const forward: MessageRecord[] = [all[0]!];
@@ -146,7 +175,9 @@ describeEachDatabase('messages', (ctx) => {
     expect(isSessionArchivedError(error)).toBe(true);
     expect(ConflictError.isInstance(error)).toBe(true);
     expect((error as ConflictError).details).toMatchObject({ sessionId: s.id, status: SessionStatus.COLD_ARCHIVED });
-    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(ConfigurationError);
+    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(
+      ConfigurationError,
+    );
 
     const restored: string[] = [];
     const withHook = createConversationStore(db, {
@@ -162,7 +193,9 @@ describeEachDatabase('messages', (ctx) => {
 
     await db.execute('update sessions set status = ? where id = ?', [SessionStatus.DEEP_ARCHIVED, s.id]);
     const noop = createConversationStore(db, { restore: async () => undefined });
-    await expect(noop.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(/still archived/);
+    await expect(noop.appendMessages(s.id, [{ role: 'user', content: 'x' }], { restore: true })).rejects.toThrow(
+      /still archived/,
+    );
     expect(await store.countMessages(s.id)).toBe(2);
     await expect(store.appendMessages(newId(), [{ role: 'user', content: 'x' }])).rejects.toThrow(NotFoundError);
   });
@@ -221,11 +254,18 @@ describeEachDatabase('messages', (ctx) => {
 
   it('checks roles and embeddings, and sets embeddings later', async () => {
     const s = await store.createSession({});
-    await expect(store.appendMessages(s.id, [{ role: 'robot' as never, content: 'x' }])).rejects.toThrow(/role is "robot"/);
-    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'ok' }, { role: 'user', content: 'x', embedding: [1, 2] }])).rejects.toThrow(
-      /has 2 dimensions but this deployment stores 3/,
+    await expect(store.appendMessages(s.id, [{ role: 'robot' as never, content: 'x' }])).rejects.toThrow(
+      /role is "robot"/,
     );
-    await expect(store.appendMessages(s.id, [{ role: 'user', content: 'x', embedding: [1, Number.NaN, 2] }])).rejects.toThrow(InvalidInputError);
+    await expect(
+      store.appendMessages(s.id, [
+        { role: 'user', content: 'ok' },
+        { role: 'user', content: 'x', embedding: [1, 2] },
+      ]),
+    ).rejects.toThrow(/has 2 dimensions but this deployment stores 3/);
+    await expect(
+      store.appendMessages(s.id, [{ role: 'user', content: 'x', embedding: [1, Number.NaN, 2] }]),
+    ).rejects.toThrow(InvalidInputError);
     expect(await store.countMessages(s.id)).toBe(0);
 
     const { insertedIds } = await store.appendMessages(s.id, [
@@ -246,8 +286,17 @@ describeEachDatabase('messages', (ctx) => {
 
   it('stores any text, including non-ASCII and very long content', async () => {
     const s = await store.createSession({ title: 'مرحبا' });
-    const texts = ['你好，世界', '👋🏽 emoji ZWJ 👨‍👩‍👧', 'עברית RTL', 'line\nbreak\ttab "quotes" \\ back', 'x'.repeat(200_000)];
-    await store.appendMessages(s.id, texts.map((content) => ({ role: 'user' as const, content })));
+    const texts = [
+      '你好，世界',
+      '👋🏽 emoji ZWJ 👨‍👩‍👧',
+      'עברית RTL',
+      'line\nbreak\ttab "quotes" \\ back',
+      'x'.repeat(200_000),
+    ];
+    await store.appendMessages(
+      s.id,
+      texts.map((content) => ({ role: 'user' as const, content })),
+    );
     expect((await store.getHistory(s.id)).messages.map((m) => m.content)).toEqual(texts);
     await expect(store.appendMessages(s.id, [{ role: 'user', content: 'nul\u0000' }])).rejects.toThrow(/NUL/);
   });
@@ -255,7 +304,10 @@ describeEachDatabase('messages', (ctx) => {
   it('counts hot and archived messages', async () => {
     const s = await store.createSession({});
     await store.appendMessages(s.id, [{ role: 'user', content: 'a' }]);
-    await db.execute(`insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`, [s.id]);
+    await db.execute(
+      `insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`,
+      [s.id],
+    );
     expect(await store.countMessages(s.id)).toBe(1);
     expect(await store.countMessages(s.id, { includeArchived: true })).toBe(2);
     expect(await count(db, 'messages where session_id = ?', [s.id])).toBe(1);
@@ -271,14 +323,25 @@ describeEachDatabase('messages', (ctx) => {
       code_snippets: [{ language: 'sql', code: 'select 1', purpose: 'probe' }],
       custom: { kept: true },
     };
-    const first = await store.saveSummary(s.id, { strategy: 'context_compression_v2', strategyVersion: '2', text: 'first', json });
+    const first = await store.saveSummary(s.id, {
+      strategy: 'context_compression_v2',
+      strategyVersion: '2',
+      text: 'first',
+      json,
+    });
     expect(first.json).toEqual(json);
     const second = await store.saveSummary(s.id, { strategy: 'context_compression_v2', text: null, json: {} });
     expect(await store.latestSummary(s.id)).toEqual(second);
     expect((await store.listSummaries(s.id)).map((x) => x.id)).toEqual([second.id, first.id]);
-    await expect(store.saveSummary(s.id, { strategy: 'x', json: { todos: 'ship' } as never })).rejects.toThrow(/todos: .*expected array/i);
-    await expect(store.saveSummary(s.id, { strategy: 'x', json: { code_snippets: [{ language: 'ts' }] } as never })).rejects.toThrow(/code_snippets\[0\]\.code/);
-    await expect(store.saveSummary(s.id, { strategy: 'x'.repeat(65), json: {} })).rejects.toThrow(/strategy is 65 characters/);
+    await expect(store.saveSummary(s.id, { strategy: 'x', json: { todos: 'ship' } as never })).rejects.toThrow(
+      /todos: .*expected array/i,
+    );
+    await expect(
+      store.saveSummary(s.id, { strategy: 'x', json: { code_snippets: [{ language: 'ts' }] } as never }),
+    ).rejects.toThrow(/code_snippets\[0\]\.code/);
+    await expect(store.saveSummary(s.id, { strategy: 'x'.repeat(65), json: {} })).rejects.toThrow(
+      /strategy is 65 characters/,
+    );
     await expect(store.saveSummary(newId(), { strategy: 'x', json: {} })).rejects.toThrow(NotFoundError);
     expect((await store.listSummaries(s.id)).length).toBe(2);
     const empty = await store.createSession({});

@@ -36,7 +36,12 @@ interface StoredRow {
 
 type Attempt = { kind: 'done'; messages: AppendedMessage[] } | { kind: 'archived'; status: number };
 
-export async function appendMessages(ctx: StoreContext, sessionId: string, messages: readonly NewMessage[], options: AppendOptions = {}): Promise<AppendResult> {
+export async function appendMessages(
+  ctx: StoreContext,
+  sessionId: string,
+  messages: readonly NewMessage[],
+  options: AppendOptions = {},
+): Promise<AppendResult> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkNewMessages(messages, ctx.dimensions);
   let outcome = await appendOnce(ctx, id, checked);
@@ -84,9 +89,12 @@ function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessa
       messages: messages.map((m) => {
         const row = byId.get(m.id);
         if (!row) {
-          throw new ConflictError(`[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`, {
-            details: { messageId: m.id, sessionId },
-          });
+          throw new ConflictError(
+            `[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`,
+            {
+              details: { messageId: m.id, sessionId },
+            },
+          );
         }
         if (!row.inserted && row.session_id !== sessionId) {
           throw new ConflictError(
@@ -94,19 +102,33 @@ function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessa
             { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
           );
         }
-        return { id: m.id, inserted: row.inserted, createdAt: toDate(row.created_at), cursor: encodeCursor('message', { at: row.created_at, id: m.id }) };
+        return {
+          id: m.id,
+          inserted: row.inserted,
+          createdAt: toDate(row.created_at),
+          cursor: encodeCursor('message', { at: row.created_at, id: m.id }),
+        };
       }),
     };
   });
 }
 
-export async function getHistory(ctx: StoreContext, sessionId: string, options: HistoryOptions = {}): Promise<HistoryPage> {
+export async function getHistory(
+  ctx: StoreContext,
+  sessionId: string,
+  options: HistoryOptions = {},
+): Promise<HistoryPage> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const limit = checkLimit(options.limit, 'limit', DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE);
-  const before = options.before === undefined || options.before === null ? null : decodeCursor('message', options.before, 'before');
-  const after = options.after === undefined || options.after === null ? null : decodeCursor('message', options.after, 'after');
+  const before =
+    options.before === undefined || options.before === null ? null : decodeCursor('message', options.before, 'before');
+  const after =
+    options.after === undefined || options.after === null ? null : decodeCursor('message', options.after, 'after');
   const statement = historySql({ sessionId: id, before, after, fetch: limit + 1 });
-  const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(statement.text, statement.values);
+  const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
+    statement.text,
+    statement.values,
+  );
   if (rows.length === 0) throw sessionNotFound(id);
   const sessionStatus = Number(rows[0]!.session_status) as SessionStatus;
   const found = rows.filter((row) => row.id !== null);
@@ -123,9 +145,15 @@ export async function getHistory(ctx: StoreContext, sessionId: string, options: 
   };
 }
 
-export async function countMessages(ctx: StoreContext, sessionId: string, options: { includeArchived?: boolean } = {}): Promise<number> {
+export async function countMessages(
+  ctx: StoreContext,
+  sessionId: string,
+  options: { includeArchived?: boolean } = {},
+): Promise<number> {
   const id = normalizeUuid(sessionId, 'sessionId');
-  const archived = options.includeArchived ? ' + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)' : '';
+  const archived = options.includeArchived
+    ? ' + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)'
+    : '';
   const rows = await ctx.sql.query<{ n: number }>(
     `SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id)${archived})::int AS n FROM sessions s WHERE s.id = $1::uuid`,
     [id],
@@ -134,15 +162,22 @@ export async function countMessages(ctx: StoreContext, sessionId: string, option
   return Number(rows[0]!.n);
 }
 
-export async function setEmbeddings(ctx: StoreContext, entries: readonly EmbeddingEntry[]): Promise<SetEmbeddingsResult> {
-  if (!Array.isArray(entries)) throw new InvalidInputError('[memory/conversations] setEmbeddings takes an array of { messageId, embedding }');
+export async function setEmbeddings(
+  ctx: StoreContext,
+  entries: readonly EmbeddingEntry[],
+): Promise<SetEmbeddingsResult> {
+  if (!Array.isArray(entries))
+    throw new InvalidInputError('[memory/conversations] setEmbeddings takes an array of { messageId, embedding }');
   if (entries.length === 0) return { updatedIds: [], missingIds: [] };
   if (entries.length > MAX_EMBEDDING_BATCH) {
-    throw new InvalidInputError(`[memory/conversations] ${entries.length} embeddings in one call, over the limit of ${MAX_EMBEDDING_BATCH}: split them`);
+    throw new InvalidInputError(
+      `[memory/conversations] ${entries.length} embeddings in one call, over the limit of ${MAX_EMBEDDING_BATCH}: split them`,
+    );
   }
   const seen = new Set<string>();
   const checked = entries.map((entry: unknown, i) => {
-    if (!isPlainObject(entry)) throw new InvalidInputError(`[memory/conversations] entries[${i}] must be an object { messageId, embedding }`);
+    if (!isPlainObject(entry))
+      throw new InvalidInputError(`[memory/conversations] entries[${i}] must be an object { messageId, embedding }`);
     const id = normalizeUuid(entry.messageId, `entries[${i}].messageId`);
     if (seen.has(id)) throw new InvalidInputError(`[memory/conversations] entries[${i}].messageId ${id} appears twice`);
     seen.add(id);

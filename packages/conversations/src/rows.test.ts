@@ -10,14 +10,36 @@ describe('row mapping', () => {
 
   it('maps a session row, status as a number and metadata parsed', () => {
     const s = toSession({
-      id: 'a', user_id: 'u', title: null, status: '2', metadata: '{"k":1}', created_at: null, updated_at: '2026-01-01T00:00:00.000000Z',
+      id: 'a',
+      user_id: 'u',
+      title: null,
+      status: '2',
+      metadata: '{"k":1}',
+      created_at: null,
+      updated_at: '2026-01-01T00:00:00.000000Z',
     });
-    expect(s).toEqual({ id: 'a', userId: 'u', title: null, status: 2, metadata: { k: 1 }, createdAt: null, updatedAt: new Date('2026-01-01T00:00:00Z') });
+    expect(s).toEqual({
+      id: 'a',
+      userId: 'u',
+      title: null,
+      status: 2,
+      metadata: { k: 1 },
+      createdAt: null,
+      updatedAt: new Date('2026-01-01T00:00:00Z'),
+    });
   });
 
   it('gives every message a cursor at its exact (microsecond) position', () => {
     const id = '0190f5a8-2b7c-7d4e-8f00-1234567890ab';
-    const m = toMessage({ id, session_id: 's', role: 'user', content: 'x', model: null, has_embedding: false, created_at: '2026-01-01T00:00:00.000007Z' });
+    const m = toMessage({
+      id,
+      session_id: 's',
+      role: 'user',
+      content: 'x',
+      model: null,
+      has_embedding: false,
+      created_at: '2026-01-01T00:00:00.000007Z',
+    });
     expect(decodeCursor('message', m.cursor)).toEqual({ at: '2026-01-01T00:00:00.000007Z', id });
   });
 
@@ -28,8 +50,15 @@ describe('row mapping', () => {
 
   it('builds previews from prefixed list columns, null when the join found nothing', () => {
     const row = {
-      first_id: 'm1', first_role: 'user', first_content: 'abcdef', first_created_at: '2026-01-01T00:00:00.000000Z',
-      last_id: null, summary_id: 's1', summary_strategy: 'context_compression_v2', summary_text: null, summary_created_at: '2026-01-01T00:00:00.000000Z',
+      first_id: 'm1',
+      first_role: 'user',
+      first_content: 'abcdef',
+      first_created_at: '2026-01-01T00:00:00.000000Z',
+      last_id: null,
+      summary_id: 's1',
+      summary_strategy: 'context_compression_v2',
+      summary_text: null,
+      summary_created_at: '2026-01-01T00:00:00.000000Z',
     };
     expect(toMessagePreview(row, 'first', 5)).toMatchObject({ id: 'm1', content: 'abcde', truncated: true });
     expect(toMessagePreview(row, 'last', 5)).toBeNull();

@@ -93,7 +93,8 @@ export function toSession(row: SessionRow): SessionRecord {
     userId: row.user_id,
     title: row.title,
     status: Number(row.status) as SessionStatus,
-    metadata: row.metadata === null || row.metadata === undefined ? null : toJson<Record<string, unknown>>(row.metadata),
+    metadata:
+      row.metadata === null || row.metadata === undefined ? null : toJson<Record<string, unknown>>(row.metadata),
     createdAt: toDate(row.created_at),
     updatedAt: toDate(row.updated_at),
   };
@@ -130,7 +131,9 @@ export function toSummary(row: SummaryRow): SummaryRecord {
  */
 export function cutPreview(text: string, length: number): { text: string; truncated: boolean } {
   const chars = Array.from(text);
-  return chars.length > length ? { text: chars.slice(0, length).join(''), truncated: true } : { text, truncated: false };
+  return chars.length > length
+    ? { text: chars.slice(0, length).join(''), truncated: true }
+    : { text, truncated: false };
 }
 
 /** A message preview from the `<prefix>_id`, `_role`, `_content`, `_created_at` columns of a list row. */

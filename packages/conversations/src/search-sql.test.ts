@@ -3,7 +3,15 @@ import { exactSearchSql, searchSetupSql, searchSql, supportsIterativeScan, type 
 
 describe('search SQL', () => {
   it('orders by cosine distance on the index, then re-sorts the materialized hits', () => {
-    const { text, values } = searchSql({ vector: '[1,0]', sessionId: null, userId: 'u', roles: ['user'], since: null, until: null, topK: 7 });
+    const { text, values } = searchSql({
+      vector: '[1,0]',
+      sessionId: null,
+      userId: 'u',
+      roles: ['user'],
+      since: null,
+      until: null,
+      topK: 7,
+    });
     expect(text).toContain('ORDER BY m.embedding <=> $1::vector\n  LIMIT $4');
     expect(text).toContain('AS MATERIALIZED');
     expect(text).toContain('SELECT id FROM sessions WHERE user_id = $2');
@@ -14,7 +22,15 @@ describe('search SQL', () => {
   it('binds the session and time filters', () => {
     const since = new Date(0);
     const until = new Date(1);
-    const { text, values } = searchSql({ vector: '[1]', sessionId: 's', userId: null, roles: null, since, until, topK: 1 });
+    const { text, values } = searchSql({
+      vector: '[1]',
+      sessionId: 's',
+      userId: null,
+      roles: null,
+      since,
+      until,
+      topK: 1,
+    });
     expect(text).toContain('m.session_id = $2::uuid');
     expect(text).toContain('m.created_at >= $3::timestamptz');
     expect(text).toContain('m.created_at < $4::timestamptz');
@@ -22,12 +38,22 @@ describe('search SQL', () => {
   });
 
   it('sets ef_search, turns on iterative scans only when asked, and counts the scope only when asked', () => {
-    const query: SearchQuery = { vector: '[1]', sessionId: null, userId: 'u', roles: ['user'], since: new Date(0), until: null, topK: 5 };
+    const query: SearchQuery = {
+      vector: '[1]',
+      sessionId: null,
+      userId: 'u',
+      roles: ['user'],
+      since: new Date(0),
+      until: null,
+      topK: 5,
+    };
     const setup = searchSetupSql(query, { efSearch: 200, iterativeScan: true, countUpTo: 3001 });
     expect(setup.text).toContain(`set_config('hnsw.ef_search', $1, true)`);
     expect(setup.text).toContain(`set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     // The count reads the index-only filters (scope and time), not roles or embeddings.
-    expect(setup.text).toContain('SELECT 1 FROM messages m WHERE m.session_id IN (SELECT id FROM sessions WHERE user_id = $2) AND m.created_at >= $3::timestamptz LIMIT $4');
+    expect(setup.text).toContain(
+      'SELECT 1 FROM messages m WHERE m.session_id IN (SELECT id FROM sessions WHERE user_id = $2) AND m.created_at >= $3::timestamptz LIMIT $4',
+    );
     expect(setup.text).not.toContain('role');
     expect(setup.text).not.toContain('embedding');
     expect(setup.values).toEqual(['200', 'u', new Date(0), 3001]);
@@ -38,7 +64,15 @@ describe('search SQL', () => {
   });
 
   it('builds an exact search the HNSW index cannot serve: a fenced subquery, then a top-N sort', () => {
-    const { text, values } = exactSearchSql({ vector: '[1,0]', sessionId: 's', userId: null, roles: ['assistant'], since: null, until: null, topK: 3 });
+    const { text, values } = exactSearchSql({
+      vector: '[1,0]',
+      sessionId: 's',
+      userId: null,
+      roles: ['assistant'],
+      since: null,
+      until: null,
+      topK: 3,
+    });
     expect(text).toContain('m.embedding IS NOT NULL');
     expect(text).toContain('m.session_id = $2::uuid');
     expect(text).toContain('m.role = ANY($3::text[])');

@@ -75,7 +75,9 @@ export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlState
   if (setup.iterativeScan) columns.push(`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
   if (setup.countUpTo > 0) {
     const where = scopeConditions(params, query, false);
-    columns.push(`(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${where.join(' AND ')} LIMIT ${params.add(setup.countUpTo)}) scope)::int AS scoped`);
+    columns.push(
+      `(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${where.join(' AND ')} LIMIT ${params.add(setup.countUpTo)}) scope)::int AS scoped`,
+    );
   }
   return { text: `SELECT ${columns.join(',\n  ')}`, values: params.values };
 }
@@ -129,7 +131,8 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   const where: string[] = [];
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null) where.push(`m.session_id IN (SELECT id FROM sessions WHERE user_id = ${params.add(query.userId)})`);
+  if (query.userId !== null)
+    where.push(`m.session_id IN (SELECT id FROM sessions WHERE user_id = ${params.add(query.userId)})`);
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);

@@ -3,7 +3,14 @@ import { CompiledQuery } from 'kysely';
 import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InvalidInputError } from '@memory/errors';
-import { createConversationStore, DEFAULT_EF_SEARCH, type ConversationStore, type EmbeddingProvider, type QueryEvent, type SearchHit } from './index.js';
+import {
+  createConversationStore,
+  DEFAULT_EF_SEARCH,
+  type ConversationStore,
+  type EmbeddingProvider,
+  type QueryEvent,
+  type SearchHit,
+} from './index.js';
 import { exactSearchSql, searchSetupSql, searchSql } from './search-sql.js';
 
 /** Deterministic noise in [0, scale): distinct vectors keep the HNSW graph well connected. */
@@ -29,7 +36,15 @@ function cosineDistance(a: readonly number[], b: readonly number[]): number {
 
 /** Which search statements a store sent: the setup, the HNSW query, the exact query. */
 function statementKinds(events: readonly QueryEvent[]): string[] {
-  return events.flatMap((e) => (e.sql.includes('set_config') ? ['setup'] : e.sql.includes('AS MATERIALIZED') ? ['hnsw'] : e.sql.includes('OFFSET 0') ? ['exact'] : []));
+  return events.flatMap((e) =>
+    e.sql.includes('set_config')
+      ? ['setup']
+      : e.sql.includes('AS MATERIALIZED')
+        ? ['hnsw']
+        : e.sql.includes('OFFSET 0')
+          ? ['exact']
+          : [],
+  );
 }
 
 describeEachDatabase('searchMessages', (ctx) => {
@@ -78,7 +93,11 @@ describeEachDatabase('searchMessages', (ctx) => {
     db = await ctx.createDb({ embeddingDimensions: 3 });
     store = createConversationStore(db, { onQuery: (e) => events.push(e) });
     // ef_search 40, so that on these 3,000 rows the planner prefers the index to a sort.
-    indexed = createConversationStore(db, { exactSearchThreshold: 0, efSearch: 40, onQuery: (e) => indexedEvents.push(e) });
+    indexed = createConversationStore(db, {
+      exactSearchThreshold: 0,
+      efSearch: 40,
+      onQuery: (e) => indexedEvents.push(e),
+    });
     busyUser = `busy-${ctx.kind}`;
     quietUser = `quiet-${ctx.kind}`;
     rareUser = `rare-${ctx.kind}`;
@@ -91,33 +110,58 @@ describeEachDatabase('searchMessages', (ctx) => {
     quietSessions = [];
     for (let s = 0; s < 3; s++) {
       const busy = await store.createSession({ userId: busyUser });
-      await store.appendMessages(busy.id, Array.from({ length: 500 }, (_, i) => message(`busy ${s}-${i}`, [1, noise(s * 1000 + i, 0.05), noise(s * 1000 + i + 0.5, 0.05)])));
+      await store.appendMessages(
+        busy.id,
+        Array.from({ length: 500 }, (_, i) =>
+          message(`busy ${s}-${i}`, [1, noise(s * 1000 + i, 0.05), noise(s * 1000 + i + 0.5, 0.05)]),
+        ),
+      );
       const quiet = await store.createSession({ userId: quietUser });
       quietSessions.push(quiet.id);
-      await store.appendMessages(quiet.id, Array.from({ length: 500 }, (_, i) => message(`quiet ${s}-${i}`, [0.2 + noise(s * 1000 + i + 7000, 0.1), 1, noise(s * 1000 + i + 9000, 1)])));
+      await store.appendMessages(
+        quiet.id,
+        Array.from({ length: 500 }, (_, i) =>
+          message(`quiet ${s}-${i}`, [0.2 + noise(s * 1000 + i + 7000, 0.1), 1, noise(s * 1000 + i + 9000, 1)]),
+        ),
+      );
     }
     rareSessions = [];
     for (let s = 0; s < 2; s++) {
       const session = await store.createSession({ userId: rareUser });
       rareSessions.push(session.id);
-      await store.appendMessages(session.id, Array.from({ length: 6 }, (_, i) => ({
-        ...message(`rare ${s}-${i} 你好`, [0.5, 1, (s * 6 + i) / 10]),
-        role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',
-      })));
+      await store.appendMessages(
+        session.id,
+        Array.from({ length: 6 }, (_, i) => ({
+          ...message(`rare ${s}-${i} 你好`, [0.5, 1, (s * 6 + i) / 10]),
+          role: (i % 2 === 0 ? 'user' : 'assistant') as 'user' | 'assistant',
+        })),
+      );
     }
     await db.execute('analyze');
   });
 
   it('is served by the HNSW cosine index, which alone would find none of the quiet user’s messages', async () => {
-    const indexes = await db.execute<{ indexdef: string }>(`select indexdef from pg_indexes where tablename = 'messages' and indexdef like '%hnsw%'`);
+    const indexes = await db.execute<{ indexdef: string }>(
+      `select indexdef from pg_indexes where tablename = 'messages' and indexdef like '%hnsw%'`,
+    );
     expect(indexes.map((i) => i.indexdef).join()).toContain('vector_cosine_ops');
-    const query = { vector: '[1,0,0]', sessionId: null, userId: quietUser, roles: null, since: null, until: null, topK: 10 };
+    const query = {
+      vector: '[1,0,0]',
+      sessionId: null,
+      userId: quietUser,
+      roles: null,
+      since: null,
+      until: null,
+      topK: 10,
+    };
     const plain = searchSetupSql(query, { efSearch: 40, iterativeScan: false, countUpTo: 0 });
     const { plan, rows } = await db.scope(async (em) => {
       const k = em.getKysely();
       await k.executeQuery(CompiledQuery.raw(plain.text, plain.values));
       const statement = searchSql(query);
-      const explained = await k.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${statement.text}`, statement.values));
+      const explained = await k.executeQuery<{ 'QUERY PLAN': string }>(
+        CompiledQuery.raw(`EXPLAIN ${statement.text}`, statement.values),
+      );
       const found = await k.executeQuery(CompiledQuery.raw(statement.text, statement.values));
       return { plan: explained.rows.map((r) => r['QUERY PLAN']).join('\n'), rows: found.rows };
     });
@@ -127,12 +171,22 @@ describeEachDatabase('searchMessages', (ctx) => {
   });
 
   it('never hands the exact search to the HNSW index, even where the planner would pick it', async () => {
-    const query = { vector: '[1,0,0]', sessionId: null, userId: busyUser, roles: null, since: null, until: null, topK: 10 };
+    const query = {
+      vector: '[1,0,0]',
+      sessionId: null,
+      userId: busyUser,
+      roles: null,
+      since: null,
+      until: null,
+      topK: 10,
+    };
     const statement = exactSearchSql(query);
     const plan = await db.scope(async (em) => {
       const k = em.getKysely();
       const explain = async (text: string) =>
-        (await k.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${text}`, statement.values))).rows.map((r) => r['QUERY PLAN']).join('\n');
+        (await k.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${text}`, statement.values))).rows
+          .map((r) => r['QUERY PLAN'])
+          .join('\n');
       // The same filter and order without the fence: the planner uses the index.
       expect(await explain(searchSql(query).text)).toContain('ix_messages_embedding_hnsw');
       return explain(statement.text);
@@ -154,7 +208,12 @@ describeEachDatabase('searchMessages', (ctx) => {
   it('completes a short HNSW answer with an exact scan when iterative scans are off (as on pgvector before 0.8)', async () => {
     const seen: QueryEvent[] = [];
     // ef_search 40: the planner takes the index (see the first test), which returns 40 busy rows.
-    const plain = createConversationStore(db, { iterativeScan: false, exactSearchThreshold: 0, efSearch: 40, onQuery: (e) => seen.push(e) });
+    const plain = createConversationStore(db, {
+      iterativeScan: false,
+      exactSearchThreshold: 0,
+      efSearch: 40,
+      onQuery: (e) => seen.push(e),
+    });
     const hits = await plain.searchMessages({ vector: [1, 0, 0], userId: quietUser, topK: 10 });
     expect(statementKinds(seen)).toEqual(['setup', 'hnsw', 'exact']);
     expect(seen.map((e) => e.sql).join('\n')).not.toContain('iterative_scan');
@@ -162,7 +221,11 @@ describeEachDatabase('searchMessages', (ctx) => {
   });
 
   it('searches a user with few messages exactly: the same ranking as brute force, without the index', async () => {
-    for (const vector of [[1, 0, 0], [0.3, 1, 0.5], [0, 0.2, -1]]) {
+    for (const vector of [
+      [1, 0, 0],
+      [0.3, 1, 0.5],
+      [0, 0.2, -1],
+    ]) {
       events = [];
       const hits = await store.searchMessages({ vector, userId: quietUser, topK: 10 });
       // 1500 messages: under the default threshold, so one setup statement (with the count) and the exact scan.
@@ -183,7 +246,11 @@ describeEachDatabase('searchMessages', (ctx) => {
     expect(viaIndex).toHaveLength(5);
     expect(viaIndex.every((h) => h.message.sessionId === quietSessions[1])).toBe(true);
     seen.length = 0;
-    await createConversationStore(db, { exactSearchThreshold: 500, onQuery: (e) => seen.push(e) }).searchMessages({ vector, sessionId: quietSessions[1], topK: 5 });
+    await createConversationStore(db, { exactSearchThreshold: 500, onQuery: (e) => seen.push(e) }).searchMessages({
+      vector,
+      sessionId: quietSessions[1],
+      topK: 5,
+    });
     expect(statementKinds(seen)).toEqual(['setup', 'exact']);
   });
 
@@ -199,18 +266,33 @@ describeEachDatabase('searchMessages', (ctx) => {
       db.scope(async (em) => {
         // The store joins this transaction, so its transaction-local settings are visible here.
         await search(s);
-        const rows = await em.getKysely().executeQuery<{ hnsw_ef_search: string; hnsw_iterative_scan: string }>(
-          CompiledQuery.raw(`SELECT current_setting('hnsw.ef_search') AS hnsw_ef_search, current_setting('hnsw.iterative_scan') AS hnsw_iterative_scan`),
-        );
+        const rows = await em
+          .getKysely()
+          .executeQuery<{ hnsw_ef_search: string; hnsw_iterative_scan: string }>(
+            CompiledQuery.raw(
+              `SELECT current_setting('hnsw.ef_search') AS hnsw_ef_search, current_setting('hnsw.iterative_scan') AS hnsw_iterative_scan`,
+            ),
+          );
         return rows.rows[0]!;
       });
     const byDefault = await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser }));
     expect(byDefault).toEqual({ hnsw_ef_search: String(DEFAULT_EF_SEARCH), hnsw_iterative_scan: 'relaxed_order' });
-    expect((await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 123 }))).hnsw_ef_search).toBe('123');
-    expect((await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 20, topK: 300 }))).hnsw_ef_search).toBe('300');
+    expect(
+      (await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 123 })))
+        .hnsw_ef_search,
+    ).toBe('123');
+    expect(
+      (await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 20, topK: 300 })))
+        .hnsw_ef_search,
+    ).toBe('300');
     const tuned = createConversationStore(db, { efSearch: 77, exactSearchThreshold: 0 });
-    expect((await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser }), tuned)).hnsw_ef_search).toBe('77');
-    expect((await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 1000 }), tuned)).hnsw_ef_search).toBe('1000');
+    expect(
+      (await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser }), tuned)).hnsw_ef_search,
+    ).toBe('77');
+    expect(
+      (await efSearchAfter((s) => s.searchMessages({ vector: [1, 0, 0], userId: busyUser, efSearch: 1000 }), tuned))
+        .hnsw_ef_search,
+    ).toBe('1000');
     // Outside the search's transaction the server's own default is back.
     // (null on a pooled connection that has not loaded pgvector's library yet).
     const [after] = await db.execute<{ ef: string | null }>(`SELECT current_setting('hnsw.ef_search', true) AS ef`);
@@ -219,14 +301,24 @@ describeEachDatabase('searchMessages', (ctx) => {
 
   it('refuses an efSearch or exactSearchThreshold out of range', async () => {
     for (const efSearch of [0, 1001, 1.5, -1, Number.NaN, '100']) {
-      await expect(store.searchMessages({ vector: [1, 0, 0], userId: rareUser, efSearch: efSearch as number })).rejects.toThrow(InvalidInputError);
-      expect(() => createConversationStore(db, { efSearch: efSearch as number })).toThrow(/efSearch must be an integer from 1 to 1000/);
+      await expect(
+        store.searchMessages({ vector: [1, 0, 0], userId: rareUser, efSearch: efSearch as number }),
+      ).rejects.toThrow(InvalidInputError);
+      expect(() => createConversationStore(db, { efSearch: efSearch as number })).toThrow(
+        /efSearch must be an integer from 1 to 1000/,
+      );
     }
-    await expect(store.searchMessages({ vector: [1, 0, 0], userId: rareUser, efSearch: 0 })).rejects.toThrow(/efSearch must be an integer from 1 to 1000, got 0/);
+    await expect(store.searchMessages({ vector: [1, 0, 0], userId: rareUser, efSearch: 0 })).rejects.toThrow(
+      /efSearch must be an integer from 1 to 1000, got 0/,
+    );
     for (const exactSearchThreshold of [-1, 100_001, 2.5, '10']) {
-      expect(() => createConversationStore(db, { exactSearchThreshold: exactSearchThreshold as number })).toThrow(InvalidInputError);
+      expect(() => createConversationStore(db, { exactSearchThreshold: exactSearchThreshold as number })).toThrow(
+        InvalidInputError,
+      );
     }
-    expect(() => createConversationStore(db, { exactSearchThreshold: -1 })).toThrow(/exactSearchThreshold must be an integer from 0 to 100000/);
+    expect(() => createConversationStore(db, { exactSearchThreshold: -1 })).toThrow(
+      /exactSearchThreshold must be an integer from 0 to 100000/,
+    );
     expect(await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, efSearch: 1 })).toHaveLength(10);
   });
 
@@ -242,7 +334,12 @@ describeEachDatabase('searchMessages', (ctx) => {
   it('filters by session, role and time', async () => {
     const inSession = await store.searchMessages({ vector: [1, 0, 0], sessionId: rareSessions[1], topK: 100 });
     expect(inSession.map((h) => h.message.sessionId)).toEqual(Array(6).fill(rareSessions[1]));
-    const assistants = await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, roles: ['assistant'], topK: 100 });
+    const assistants = await store.searchMessages({
+      vector: [1, 0, 0],
+      userId: rareUser,
+      roles: ['assistant'],
+      topK: 100,
+    });
     expect(assistants).toHaveLength(6);
     expect(assistants.every((h) => h.message.role === 'assistant')).toBe(true);
     const all = await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, topK: 100 });
@@ -252,7 +349,12 @@ describeEachDatabase('searchMessages', (ctx) => {
     const until = await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, until: cut, topK: 100 });
     expect(since.length + until.length).toBe(12);
     expect(since.every((h) => h.message.createdAt >= cut)).toBe(true);
-    const both = await store.searchMessages({ vector: [1, 0, 0], userId: rareUser, sessionId: rareSessions[0], topK: 100 });
+    const both = await store.searchMessages({
+      vector: [1, 0, 0],
+      userId: rareUser,
+      sessionId: rareSessions[0],
+      topK: 100,
+    });
     expect(both).toHaveLength(6);
     expect(await store.searchMessages({ vector: [1, 0, 0], userId: busyUser, sessionId: rareSessions[0] })).toEqual([]);
   });
@@ -269,7 +371,9 @@ describeEachDatabase('searchMessages', (ctx) => {
     expect(seen).toEqual([['你好']]);
     expect(hits.map((h) => h.message.content)).toEqual(['rare 0-0 你好', 'rare 0-1 你好', 'rare 0-2 你好']);
     const wrong: EmbeddingProvider = { embed: async () => [[1, 2]] };
-    await expect(store.searchMessages({ text: 'x', provider: wrong, userId: rareUser })).rejects.toThrow(/has 2 dimensions/);
+    await expect(store.searchMessages({ text: 'x', provider: wrong, userId: rareUser })).rejects.toThrow(
+      /has 2 dimensions/,
+    );
   });
 
   it('refuses a search without scope or query', async () => {

@@ -20,11 +20,17 @@ export const MAX_TOP_K = 1000;
  * HNSW index (completed by an exact scan when it comes back short of `topK`).
  */
 export async function searchMessages(ctx: StoreContext, options: SearchOptions): Promise<SearchHit[]> {
-  if (!isPlainObject(options)) throw new InvalidInputError('[memory/conversations] searchMessages takes an options object');
-  const sessionId = options.sessionId === undefined || options.sessionId === null ? null : normalizeUuid(options.sessionId, 'sessionId');
+  if (!isPlainObject(options))
+    throw new InvalidInputError('[memory/conversations] searchMessages takes an options object');
+  const sessionId =
+    options.sessionId === undefined || options.sessionId === null
+      ? null
+      : normalizeUuid(options.sessionId, 'sessionId');
   const userId = options.userId === undefined || options.userId === null ? null : checkUserId(options.userId);
   if (sessionId === null && userId === null) {
-    throw new InvalidInputError('[memory/conversations] searchMessages needs sessionId or userId: a search never spans every user');
+    throw new InvalidInputError(
+      '[memory/conversations] searchMessages needs sessionId or userId: a search never spans every user',
+    );
   }
   const topK = checkLimit(options.topK, 'topK', DEFAULT_TOP_K, MAX_TOP_K);
   const roles = options.roles === undefined || options.roles === null ? null : checkRoles(options.roles);
@@ -36,9 +42,14 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
   const threshold = ctx.exactSearchThreshold;
   return ctx.sql.sqlTransaction(async (tx) => {
     // One round trip sets the HNSW parameters and counts the scope (up to threshold + 1).
-    const setup = searchSetupSql(query, { efSearch: Math.max(efSearch, topK), iterativeScan, countUpTo: threshold > 0 ? threshold + 1 : 0 });
+    const setup = searchSetupSql(query, {
+      efSearch: Math.max(efSearch, topK),
+      iterativeScan,
+      countUpTo: threshold > 0 ? threshold + 1 : 0,
+    });
     const [state] = await tx.query<{ scoped?: number | string | null }>(setup.text, setup.values);
-    const scoped = state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
+    const scoped =
+      state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
     if (scoped <= threshold) return exactSearch(tx, query);
     const statement = searchSql(query);
     const rows = await tx.query<HitRow>(statement.text, statement.values);
@@ -62,26 +73,34 @@ function toHit(row: HitRow): SearchHit {
 }
 
 function checkRoles(roles: unknown): string[] {
-  if (!Array.isArray(roles) || roles.length === 0) throw new InvalidInputError('[memory/conversations] roles must be a non-empty array of MessageRole');
+  if (!Array.isArray(roles) || roles.length === 0)
+    throw new InvalidInputError('[memory/conversations] roles must be a non-empty array of MessageRole');
   return roles.map((role, i) => checkRole(role, `roles[${i}]`));
 }
 
 async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<string> {
   if (options.vector !== undefined && options.vector !== null) {
-    if (options.text !== undefined) throw new InvalidInputError('[memory/conversations] give searchMessages either vector or text, not both');
+    if (options.text !== undefined)
+      throw new InvalidInputError('[memory/conversations] give searchMessages either vector or text, not both');
     return `[${nonZero(validateEmbedding(options.vector, ctx.dimensions, 'vector'), 'vector').join(',')}]`;
   }
   if (options.text === undefined || options.text === null) {
-    throw new InvalidInputError('[memory/conversations] searchMessages needs vector, or text with an embedding provider');
+    throw new InvalidInputError(
+      '[memory/conversations] searchMessages needs vector, or text with an embedding provider',
+    );
   }
   const text = checkText(options.text, 'text');
   const provider = options.provider;
   if (!provider || typeof provider.embed !== 'function') {
-    throw new InvalidInputError('[memory/conversations] searchMessages({ text }) needs provider: an object with embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)');
+    throw new InvalidInputError(
+      '[memory/conversations] searchMessages({ text }) needs provider: an object with embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)',
+    );
   }
   const vectors = await provider.embed([text]);
   if (!Array.isArray(vectors) || vectors.length !== 1) {
-    throw new InvalidInputError(`[memory/conversations] the embedding provider returned ${Array.isArray(vectors) ? vectors.length : typeof vectors} vectors for 1 text`);
+    throw new InvalidInputError(
+      `[memory/conversations] the embedding provider returned ${Array.isArray(vectors) ? vectors.length : typeof vectors} vectors for 1 text`,
+    );
   }
   return `[${nonZero(validateEmbedding(vectors[0], ctx.dimensions, 'provider embedding'), 'the embedding of the search text').join(',')}]`;
 }
@@ -93,7 +112,9 @@ async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<s
  */
 function nonZero(vector: number[], what: string): number[] {
   if (vector.every((x) => x === 0)) {
-    throw new InvalidInputError(`[memory/conversations] ${what} is all zeros, so cosine similarity is undefined: search with text that has words in it, or another vector`);
+    throw new InvalidInputError(
+      `[memory/conversations] ${what} is all zeros, so cosine similarity is undefined: search with text that has words in it, or another vector`,
+    );
   }
   return vector;
 }

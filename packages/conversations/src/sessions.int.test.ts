@@ -28,7 +28,12 @@ describeEachDatabase('sessions', (ctx) => {
   it('creates, reads and renames a session, non-ASCII kept; a rename is not activity', async () => {
     const userId = '中文用户';
     const created = await store.createSession({ userId, title: '旅行计划 👋', metadata: { 渠道: 'web' } });
-    expect(created).toMatchObject({ userId, title: '旅行计划 👋', status: SessionStatus.ACTIVE, metadata: { 渠道: 'web' } });
+    expect(created).toMatchObject({
+      userId,
+      title: '旅行计划 👋',
+      status: SessionStatus.ACTIVE,
+      metadata: { 渠道: 'web' },
+    });
     expect(created.createdAt).toEqual(created.updatedAt);
     expect(await store.getSession(created.id.toUpperCase())).toEqual(created);
     const renamed = await store.renameSession(created.id, 'Trip');
@@ -44,16 +49,32 @@ describeEachDatabase('sessions', (ctx) => {
     await expect(store.createSession({ metadata: { when: new Date() } as never })).rejects.toThrow(InvalidInputError);
     const missing = '00000000-0000-4000-8000-000000000000';
     await expect(store.getSession(missing)).rejects.toThrow(NotFoundError);
-    await expect(store.getSession(missing)).rejects.toThrow(/session 00000000-0000-4000-8000-000000000000 not found: create it first/);
+    await expect(store.getSession(missing)).rejects.toThrow(
+      /session 00000000-0000-4000-8000-000000000000 not found: create it first/,
+    );
     await expect(store.renameSession(missing, 't')).rejects.toThrow(NotFoundError);
     await expect(store.patchSessionMetadata(missing, { a: 1 })).rejects.toThrow(NotFoundError);
     await expect(store.getSession('nope')).rejects.toThrow(InvalidInputError);
   });
 
   it('applies JSON merge patches recursively', async () => {
-    const s = await store.createSession({ metadata: { keep: 1, drop: 2, ui: { theme: 'light', font: 'mono' }, list: [1, 2], scalar: 'x' } });
-    const patched = await store.patchSessionMetadata(s.id, { drop: null, ui: { theme: 'dark', font: null, size: { w: 1 } }, list: [3], scalar: { now: 'object' }, added: "it's" });
-    expect(patched.metadata).toEqual({ keep: 1, ui: { theme: 'dark', size: { w: 1 } }, list: [3], scalar: { now: 'object' }, added: "it's" });
+    const s = await store.createSession({
+      metadata: { keep: 1, drop: 2, ui: { theme: 'light', font: 'mono' }, list: [1, 2], scalar: 'x' },
+    });
+    const patched = await store.patchSessionMetadata(s.id, {
+      drop: null,
+      ui: { theme: 'dark', font: null, size: { w: 1 } },
+      list: [3],
+      scalar: { now: 'object' },
+      added: "it's",
+    });
+    expect(patched.metadata).toEqual({
+      keep: 1,
+      ui: { theme: 'dark', size: { w: 1 } },
+      list: [3],
+      scalar: { now: 'object' },
+      added: "it's",
+    });
     const fromNull = await store.createSession({});
     expect((await store.patchSessionMetadata(fromNull.id, { a: { b: null } })).metadata).toEqual({ a: {} });
     expect((await store.patchSessionMetadata(fromNull.id, {})).metadata).toEqual({ a: {} });
@@ -61,9 +82,15 @@ describeEachDatabase('sessions', (ctx) => {
 
   it('keeps every key when many patches of different keys run at once', async () => {
     const s = await store.createSession({ metadata: { base: true } });
-    await Promise.all(Array.from({ length: 20 }, (_, i) => store.patchSessionMetadata(s.id, { [`k${i}`]: i, nested: { [`n${i}`]: i } })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        store.patchSessionMetadata(s.id, { [`k${i}`]: i, nested: { [`n${i}`]: i } }),
+      ),
+    );
     const { metadata } = await store.getSession(s.id);
-    expect(Object.keys(metadata!).sort()).toEqual(['base', 'nested', ...Array.from({ length: 20 }, (_, i) => `k${i}`)].sort());
+    expect(Object.keys(metadata!).sort()).toEqual(
+      ['base', 'nested', ...Array.from({ length: 20 }, (_, i) => `k${i}`)].sort(),
+    );
     expect(Object.keys(metadata!.nested as object)).toHaveLength(20);
   });
 
@@ -75,7 +102,12 @@ describeEachDatabase('sessions', (ctx) => {
         { role: 'user', content: `first message of ${i}` },
         { role: 'assistant', content: `last 回复 of ${i}` },
       ]);
-      if (i % 3 === 0) await store.saveSummary(s.id, { strategy: 'context_compression_v2', text: `summary ${i}`, json: { todos: [] } });
+      if (i % 3 === 0)
+        await store.saveSummary(s.id, {
+          strategy: 'context_compression_v2',
+          text: `summary ${i}`,
+          json: { todos: [] },
+        });
       ids.push(s.id);
     }
     return ids;
@@ -111,7 +143,11 @@ describeEachDatabase('sessions', (ctx) => {
     let cursor: string | null = null;
     let pages = 0;
     do {
-      const page: Awaited<ReturnType<ConversationStore['listSessions']>> = await store.listSessions({ userId, limit: 3, cursor });
+      const page: Awaited<ReturnType<ConversationStore['listSessions']>> = await store.listSessions({
+        userId,
+        limit: 3,
+        cursor,
+      });
       seen.push(...page.sessions.map((s) => s.id));
       cursor = page.nextCursor;
       pages++;
@@ -133,7 +169,11 @@ describeEachDatabase('sessions', (ctx) => {
     expect(active.sessions.map((s) => s.id).sort()).toEqual(ids.slice(1).sort());
     const even = await store.listSessions({ userId, metadataContains: { even: true } });
     expect(even.sessions.map((s) => s.id).sort()).toEqual([ids[0], ids[2]].sort());
-    const both = await store.listSessions({ userId, status: [SessionStatus.COLD_ARCHIVED], metadataContains: { even: true } });
+    const both = await store.listSessions({
+      userId,
+      status: [SessionStatus.COLD_ARCHIVED],
+      metadataContains: { even: true },
+    });
     expect(both.sessions.map((s) => s.id)).toEqual([ids[0]]);
     await expect(store.listSessions({ cursor: 'garbage' })).rejects.toThrow(InvalidInputError);
   });
@@ -142,24 +182,40 @@ describeEachDatabase('sessions', (ctx) => {
     it('removes the session, its rows and archive objects, and writes the audit row', async () => {
       const userId = newUser();
       const [id] = await seedSessions(userId, 1);
-      await db.execute(`insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`, [id]);
+      await db.execute(
+        `insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`,
+        [id],
+      );
       const storage = new InMemoryLongTermStorage();
       await storage.putObject(`${archivePrefix(id!)}manifest.json`, '{}');
       await storage.putObject('archive/other/manifest.json', '{}');
       const result = await store.deleteSession(id!, { longTermStorage: storage });
       expect(result).toEqual({ deleted: true, messages: 2, summaries: 1, archivedMessages: 1, archiveObjects: 1 });
-      for (const table of ['sessions where id = ?', 'messages where session_id = ?', 'session_summaries where session_id = ?', 'messages_archive where session_id = ?']) {
+      for (const table of [
+        'sessions where id = ?',
+        'messages where session_id = ?',
+        'session_summaries where session_id = ?',
+        'messages_archive where session_id = ?',
+      ]) {
         expect(await count(db, table, [id])).toBe(0);
       }
       expect(await storage.listPrefix('archive/')).toEqual(['archive/other/manifest.json']);
-      const audit = await db.execute<{ action: string; resource_type: string; actor: string; details: Record<string, unknown> }>(
-        'select action, resource_type, actor, details from audit_logs where resource_id = ?',
-        [id],
-      );
+      const audit = await db.execute<{
+        action: string;
+        resource_type: string;
+        actor: string;
+        details: Record<string, unknown>;
+      }>('select action, resource_type, actor, details from audit_logs where resource_id = ?', [id]);
       expect(audit).toHaveLength(1);
       expect(audit[0]).toMatchObject({ action: 'delete_session', resource_type: 'session', actor: 'test-suite' });
       expect(audit[0]!.details).toMatchObject({ userId, messages: 2, summaries: 1, archivedMessages: 1 });
-      expect(await store.deleteSession(id!)).toEqual({ deleted: false, messages: 0, summaries: 0, archivedMessages: 0, archiveObjects: 0 });
+      expect(await store.deleteSession(id!)).toEqual({
+        deleted: false,
+        messages: 0,
+        summaries: 0,
+        archivedMessages: 0,
+        archiveObjects: 0,
+      });
       expect(await count(db, 'audit_logs where resource_id = ?', [id])).toBe(1);
     });
   });

@@ -18,17 +18,24 @@ export const DEFAULT_SESSION_PAGE = 20;
 export const MAX_SESSION_PAGE = 200;
 
 export function sessionNotFound(sessionId: string): NotFoundError {
-  return new NotFoundError(`[memory/conversations] session ${sessionId} not found: create it first (createSession) or check the id`, {
-    details: { sessionId },
-  });
+  return new NotFoundError(
+    `[memory/conversations] session ${sessionId} not found: create it first (createSession) or check the id`,
+    {
+      details: { sessionId },
+    },
+  );
 }
 
 export async function createSession(ctx: StoreContext, input: NewSession): Promise<SessionRecord> {
-  if (!isPlainObject(input)) throw new InvalidInputError('[memory/conversations] createSession takes an object { id?, userId?, title?, metadata? }');
+  if (!isPlainObject(input))
+    throw new InvalidInputError(
+      '[memory/conversations] createSession takes an object { id?, userId?, title?, metadata? }',
+    );
   const id = input.id === undefined || input.id === null ? newId() : normalizeUuid(input.id, 'id');
   const userId = input.userId === undefined || input.userId === null ? null : checkUserId(input.userId);
   const title = checkOptionalText(input.title, 'title', { max: 512, allowEmpty: true });
-  const metadata = input.metadata === undefined || input.metadata === null ? null : checkJsonObject(input.metadata, 'metadata');
+  const metadata =
+    input.metadata === undefined || input.metadata === null ? null : checkJsonObject(input.metadata, 'metadata');
   const rows = await ctx.sql.query<SessionRow>(
     `WITH t AS (SELECT clock_timestamp() AS at)
 INSERT INTO sessions AS s (id, user_id, title, status, metadata, created_at, updated_at)
@@ -41,7 +48,9 @@ RETURNING ${sessionColumns('s')}`,
 
 export async function getSession(ctx: StoreContext, sessionId: string): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
-  const rows = await ctx.sql.query<SessionRow>(`SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid`, [id]);
+  const rows = await ctx.sql.query<SessionRow>(`SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid`, [
+    id,
+  ]);
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
 }
@@ -52,7 +61,9 @@ export async function listSessions(ctx: StoreContext, options: ListSessionsOptio
     userId: options.userId === undefined || options.userId === null ? null : checkUserId(options.userId),
     statuses: checkStatuses(options.status),
     metadataContains:
-      options.metadataContains === undefined || options.metadataContains === null ? null : checkJsonObject(options.metadataContains, 'metadataContains'),
+      options.metadataContains === undefined || options.metadataContains === null
+        ? null
+        : checkJsonObject(options.metadataContains, 'metadataContains'),
     after: options.cursor === undefined || options.cursor === null ? null : decodeCursor('session', options.cursor),
     fetch: limit + 1,
     previewLength: ctx.previewLength,
@@ -71,15 +82,26 @@ export async function listSessions(ctx: StoreContext, options: ListSessionsOptio
   };
 }
 
-export async function renameSession(ctx: StoreContext, sessionId: string, title: string | null): Promise<SessionRecord> {
+export async function renameSession(
+  ctx: StoreContext,
+  sessionId: string,
+  title: string | null,
+): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkOptionalText(title, 'title', { max: 512, allowEmpty: true });
-  const rows = await ctx.sql.query<SessionRow>(`UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid RETURNING ${sessionColumns('s')}`, [id, checked]);
+  const rows = await ctx.sql.query<SessionRow>(
+    `UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid RETURNING ${sessionColumns('s')}`,
+    [id, checked],
+  );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
 }
 
-export async function patchSessionMetadata(ctx: StoreContext, sessionId: string, patch: Record<string, unknown>): Promise<SessionRecord> {
+export async function patchSessionMetadata(
+  ctx: StoreContext,
+  sessionId: string,
+  patch: Record<string, unknown>,
+): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkJsonObject(patch, 'patch');
   const params = new SqlParams();

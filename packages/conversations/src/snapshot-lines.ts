@@ -82,10 +82,12 @@ async function* handedOver(run: (emit: EmitLine) => Promise<void>): AsyncGenerat
     while (queue.length >= QUEUE_LINES && !gone) await new Promise<void>((resolve) => (wakeProducer = resolve));
     if (gone) throw new ConsumerGone();
   };
-  const running = run(emit).then(
-    () => void (finished = true),
-    (error: unknown) => void (failure = { error }),
-  ).finally(() => wake('consumer'));
+  const running = run(emit)
+    .then(
+      () => void (finished = true),
+      (error: unknown) => void (failure = { error }),
+    )
+    .finally(() => wake('consumer'));
 
   try {
     for (;;) {

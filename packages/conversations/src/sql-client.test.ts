@@ -6,7 +6,9 @@ const driverError = (code: string, message = 'boom') => Object.assign(new Error(
 
 describe('toStoreError', () => {
   it('maps SQLSTATEs to what a caller handles differently', () => {
-    expect(toStoreError(driverError('23505', 'duplicate key value violates unique constraint "sessions_pkey"'))).toBeInstanceOf(ConflictError);
+    expect(
+      toStoreError(driverError('23505', 'duplicate key value violates unique constraint "sessions_pkey"')),
+    ).toBeInstanceOf(ConflictError);
     expect(toStoreError(driverError('40P01'))).toBeInstanceOf(ConflictError);
     expect(toStoreError(driverError('40001'))).toBeInstanceOf(ConflictError);
     expect(toStoreError(driverError('22021'))).toBeInstanceOf(InvalidInputError);

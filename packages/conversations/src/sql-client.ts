@@ -47,7 +47,12 @@ export interface SqlRunner extends SqlClient {
  * transaction would wait for it for ever.
  */
 export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => void): SqlRunner {
-  const run = async <T>(send: () => Promise<T[]>, text: string, paramCount: number, inTransaction: boolean): Promise<T[]> => {
+  const run = async <T>(
+    send: () => Promise<T[]>,
+    text: string,
+    paramCount: number,
+    inTransaction: boolean,
+  ): Promise<T[]> => {
     const started = performance.now();
     let ok = false;
     try {
@@ -60,8 +65,11 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
       onQuery?.({ sql: text, paramCount, durationMs: performance.now() - started, inTransaction, ok });
     }
   };
-  const clientOf = (send: (text: string, values: readonly unknown[]) => Promise<Record<string, unknown>[]>): SqlClient => ({
-    query: <T>(text: string, values: readonly unknown[] = []) => run(() => send(text, values) as Promise<T[]>, text, values.length, true),
+  const clientOf = (
+    send: (text: string, values: readonly unknown[]) => Promise<Record<string, unknown>[]>,
+  ): SqlClient => ({
+    query: <T>(text: string, values: readonly unknown[] = []) =>
+      run(() => send(text, values) as Promise<T[]>, text, values.length, true),
   });
   const mapped = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -81,7 +89,14 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
       return mapped(() => db.transaction((tx) => fn(clientOf((text, values) => tx.query(text, values)))));
     },
     transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
-      return mapped(() => db.scope((em) => fn(clientOf((text, values) => db.query(text, values, em)), em)));
+      return mapped(() =>
+        db.scope((em) =>
+          fn(
+            clientOf((text, values) => db.query(text, values, em)),
+            em,
+          ),
+        ),
+      );
     },
   };
 }
@@ -99,24 +114,40 @@ export function toStoreError(error: unknown): unknown {
   const code = sqlState(error);
   // `@memory/db` reports driver errors as DatabaseError with the SQLSTATE in details; the ones a
   // store caller handles differently (a conflict, a refused value) get the store's own type.
-  if (MemoryError.isInstance(error) && !(DatabaseError.isInstance(error) && code && STORE_STATES.has(code))) return error;
+  if (MemoryError.isInstance(error) && !(DatabaseError.isInstance(error) && code && STORE_STATES.has(code)))
+    return error;
   const source = MemoryError.isInstance(error) && error.cause instanceof Error ? error.cause : error;
   const reason = source instanceof Error ? source.message.replace(/\s+/g, ' ').trim() : String(source);
   const cause = error instanceof Error ? new Error(reason) : undefined;
   const details = code ? { code } : {};
   if (code === '23505') {
-    return new ConflictError(`[memory/conversations] a row with this id already exists (${reason}): use another id`, { details, cause });
+    return new ConflictError(`[memory/conversations] a row with this id already exists (${reason}): use another id`, {
+      details,
+      cause,
+    });
   }
   if (code === '40P01' || code === '40001') {
-    return new ConflictError(`[memory/conversations] a concurrent transaction won (${reason}): retry the call`, { details, cause });
+    return new ConflictError(`[memory/conversations] a concurrent transaction won (${reason}): retry the call`, {
+      details,
+      cause,
+    });
   }
   if (code && NUL_STATES.has(code)) {
-    return new InvalidInputError(`[memory/conversations] a value holds a NUL character (\\u0000), which PostgreSQL cannot store: strip it (${reason})`, { details, cause });
+    return new InvalidInputError(
+      `[memory/conversations] a value holds a NUL character (\\u0000), which PostgreSQL cannot store: strip it (${reason})`,
+      { details, cause },
+    );
   }
   if (code && INVALID_VALUE_STATES.has(code)) {
-    return new InvalidInputError(`[memory/conversations] PostgreSQL refused a value: ${reason} (${code})`, { details, cause });
+    return new InvalidInputError(`[memory/conversations] PostgreSQL refused a value: ${reason} (${code})`, {
+      details,
+      cause,
+    });
   }
-  return new DatabaseError(`[memory/conversations] statement failed: ${reason}${code ? ` (${code})` : ''}`, { details, cause });
+  return new DatabaseError(`[memory/conversations] statement failed: ${reason}${code ? ` (${code})` : ''}`, {
+    details,
+    cause,
+  });
 }
 
 function sqlState(error: unknown): string | undefined {

@@ -16,7 +16,10 @@ export const MAX_SUMMARY_PAGE = 200;
 
 export async function saveSummary(ctx: StoreContext, sessionId: string, input: NewSummary): Promise<SummaryRecord> {
   const session = normalizeUuid(sessionId, 'sessionId');
-  if (!isPlainObject(input)) throw new InvalidInputError('[memory/conversations] saveSummary takes an object { strategy, strategyVersion?, text?, json }');
+  if (!isPlainObject(input))
+    throw new InvalidInputError(
+      '[memory/conversations] saveSummary takes an object { strategy, strategyVersion?, text?, json }',
+    );
   const id = input.id === undefined || input.id === null ? newId() : normalizeUuid(input.id, 'id');
   const strategy = checkText(input.strategy, 'strategy', { max: 64 });
   const strategyVersion = checkOptionalText(input.strategyVersion, 'strategyVersion', { max: 32, allowEmpty: true });
@@ -34,7 +37,11 @@ RETURNING ${summaryColumns('ss')}`,
   return toSummary(rows[0]!);
 }
 
-export async function listSummaries(ctx: StoreContext, sessionId: string, options: { limit?: number } = {}): Promise<SummaryRecord[]> {
+export async function listSummaries(
+  ctx: StoreContext,
+  sessionId: string,
+  options: { limit?: number } = {},
+): Promise<SummaryRecord[]> {
   const session = normalizeUuid(sessionId, 'sessionId');
   const limit = checkLimit(options.limit, 'limit', DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE);
   const rows = await ctx.sql.query<SummaryRow & { id: string | null }>(

@@ -11,7 +11,8 @@ const TABLES = ['sessions', 'messages', 'session_summaries', 'messages_archive',
 
 async function tableCounts(db: MemoryDb): Promise<Record<string, number>> {
   const counts: Record<string, number> = {};
-  for (const table of TABLES) counts[table] = Number((await db.execute<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n);
+  for (const table of TABLES)
+    counts[table] = Number((await db.execute<{ n: number }>(`select count(*)::int as n from ${table}`))[0]!.n);
   return counts;
 }
 
@@ -79,16 +80,31 @@ describeEachDatabase('user export and purge', (ctx) => {
     const lines = await collect(paged.exportUser(userId, { pageSize: 2, includeEmbeddings: true }));
 
     expect(lines[0]).toMatchObject({ type: 'export', version: 1, userId });
-    expect(lines.at(-1)).toEqual({ type: 'end', counts: { sessions: 2, messages: 3, summaries: 1, archivedMessages: 2, auditLogs: 3 } });
+    expect(lines.at(-1)).toEqual({
+      type: 'end',
+      counts: { sessions: 2, messages: 3, summaries: 1, archivedMessages: 2, auditLogs: 3 },
+    });
     const of = (type: string) => lines.filter((l) => l.type === type);
-    expect(of('session').map((s) => s.id).sort()).toEqual([active, cold].sort());
+    expect(
+      of('session')
+        .map((s) => s.id)
+        .sort(),
+    ).toEqual([active, cold].sort());
     expect(of('message').map((m) => m.content)).toEqual(['你好 👋', 'Hello!', 'third']);
     expect(of('message')[0]).toMatchObject({ sessionId: active, role: 'user', embedding: [1, 0, 0] });
     expect(of('message')[1]).toMatchObject({ model: 'gpt-x', embedding: null });
     expect(of('summary')[0]).toMatchObject({ sessionId: active, text: '摘要', json: { todos: ['买票'] } });
-    expect(of('archived_message').map((m) => m.content).sort()).toEqual(['archived one', 'archived 二'].sort());
+    expect(
+      of('archived_message')
+        .map((m) => m.content)
+        .sort(),
+    ).toEqual(['archived one', 'archived 二'].sort());
     expect(of('archived_message')[0]).toMatchObject({ sessionId: cold, embedding: [0, 1, 0] });
-    expect(of('audit_log').map((a) => a.action).sort()).toEqual(['delete_session', 'login', 'rename_session']);
+    expect(
+      of('audit_log')
+        .map((a) => a.action)
+        .sort(),
+    ).toEqual(['delete_session', 'login', 'rename_session']);
     // Each session's messages come right after it.
     const activeAt = lines.findIndex((l) => l.type === 'session' && l.id === active);
     expect(lines.slice(activeAt + 1, activeAt + 4).map((l) => l.type)).toEqual(['message', 'message', 'message']);
@@ -103,7 +119,11 @@ describeEachDatabase('user export and purge', (ctx) => {
       },
     });
     await store.exportUserTo(userId, sink);
-    const written = chunks.join('').split('\n').filter(Boolean).map((l) => JSON.parse(l) as Line);
+    const written = chunks
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as Line);
     expect(written.at(-1)).toMatchObject({ type: 'end', counts: { sessions: 2, messages: 3 } });
     expect(written.find((l) => l.type === 'message')).not.toHaveProperty('embedding');
   });
@@ -118,7 +138,15 @@ describeEachDatabase('user export and purge', (ctx) => {
     const objectsBefore = (await storage.listPrefix('')).length;
 
     const counts = await store.purgeUser(userId, { longTermStorage: storage });
-    expect(counts).toEqual({ sessions: 2, messages: 3, summaries: 1, archivedMessages: 2, auditLogs: 3, archiveObjects: 2, longTermObjects: 3 });
+    expect(counts).toEqual({
+      sessions: 2,
+      messages: 3,
+      summaries: 1,
+      archivedMessages: 2,
+      auditLogs: 3,
+      archiveObjects: 2,
+      longTermObjects: 3,
+    });
 
     // Every table lost exactly the user's rows (the purge record is the one row added).
     const after = await tableCounts(db);
@@ -130,9 +158,18 @@ describeEachDatabase('user export and purge', (ctx) => {
       audit_logs: before.audit_logs! - 3 + 1,
     });
     const lines = await collect(store.exportUser(userId));
-    expect(lines.at(-1)).toEqual({ type: 'end', counts: { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 1 } });
+    expect(lines.at(-1)).toEqual({
+      type: 'end',
+      counts: { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 1 },
+    });
     const record = lines.find((l) => l.type === 'audit_log');
-    expect(record).toMatchObject({ action: PURGE_USER_ACTION, resourceType: 'user', resourceId: userId, actor: 'gdpr-job', details: counts });
+    expect(record).toMatchObject({
+      action: PURGE_USER_ACTION,
+      resourceType: 'user',
+      resourceId: userId,
+      actor: 'gdpr-job',
+      details: counts,
+    });
     for (const [sql, id] of [
       ['messages where session_id = ?', active],
       ['session_summaries where session_id = ?', active],
@@ -148,10 +185,20 @@ describeEachDatabase('user export and purge', (ctx) => {
     expect((await storage.listPrefix('')).length).toBe(objectsBefore - 5);
     expect(await storage.listPrefix(archivePrefix(kept.cold))).toHaveLength(2);
     expect((await store.exportUser(other)[Symbol.asyncIterator]().next()).value).toContain('"type":"export"');
-    expect((await collect(store.exportUser(other))).at(-1)).toMatchObject({ counts: { sessions: 2, messages: 3, archivedMessages: 2 } });
+    expect((await collect(store.exportUser(other))).at(-1)).toMatchObject({
+      counts: { sessions: 2, messages: 3, archivedMessages: 2 },
+    });
 
     const again = await store.purgeUser(userId, { longTermStorage: storage });
-    expect(again).toEqual({ sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0, archiveObjects: 0, longTermObjects: 0 });
+    expect(again).toEqual({
+      sessions: 0,
+      messages: 0,
+      summaries: 0,
+      archivedMessages: 0,
+      auditLogs: 0,
+      archiveObjects: 0,
+      longTermObjects: 0,
+    });
     const afterAgain = await tableCounts(db);
     expect(afterAgain).toEqual({ ...after, audit_logs: after.audit_logs! + 1 });
   });
@@ -161,7 +208,11 @@ describeEachDatabase('user export and purge', (ctx) => {
     for (let i = 0; i < 230; i++) await store.createSession({ userId });
     const counts = await store.purgeUser(userId, { longTermStorage: null });
     expect(counts.sessions).toBe(230);
-    expect(Number((await db.execute<{ n: number }>('select count(*)::int as n from sessions where user_id = ?', [userId]))[0]!.n)).toBe(0);
+    expect(
+      Number(
+        (await db.execute<{ n: number }>('select count(*)::int as n from sessions where user_id = ?', [userId]))[0]!.n,
+      ),
+    ).toBe(0);
   });
 
   it('refuses a purge without an explicit storage decision', async () => {

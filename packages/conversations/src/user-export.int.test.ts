@@ -30,11 +30,21 @@ describeEachDatabase('user export snapshot', (ctx) => {
   });
 
   /** A hot session with `hot` messages and a cold one whose `cold` messages are archived. */
-  async function seed(userId: string, hot: number, cold: number): Promise<{ hotId: string; coldId: string; ids: string[] }> {
+  async function seed(
+    userId: string,
+    hot: number,
+    cold: number,
+  ): Promise<{ hotId: string; coldId: string; ids: string[] }> {
     const a = await store.createSession({ userId, title: 'hot' });
     const b = await store.createSession({ userId, title: 'cold' });
-    const appended = await store.appendMessages(a.id, Array.from({ length: hot }, (_, i) => ({ role: 'user' as const, content: `hot ${i}` })));
-    const archived = await store.appendMessages(b.id, Array.from({ length: cold }, (_, i) => ({ role: 'user' as const, content: `cold ${i}` })));
+    const appended = await store.appendMessages(
+      a.id,
+      Array.from({ length: hot }, (_, i) => ({ role: 'user' as const, content: `hot ${i}` })),
+    );
+    const archived = await store.appendMessages(
+      b.id,
+      Array.from({ length: cold }, (_, i) => ({ role: 'user' as const, content: `cold ${i}` })),
+    );
     await db.query(ARCHIVE_MOVE, [b.id]);
     await db.query('UPDATE sessions SET status = $1 WHERE id = $2', [SessionStatus.COLD_ARCHIVED, b.id]);
     return { hotId: a.id, coldId: b.id, ids: [...appended.messages, ...archived.messages].map((m) => m.id) };
@@ -63,7 +73,10 @@ describeEachDatabase('user export snapshot', (ctx) => {
     const exported = lines.filter((l) => l.type === 'message' || l.type === 'archived_message').map((l) => l.id!);
     expect([...exported].sort()).toEqual([...ids].sort());
     // Counted as of the moment the export began.
-    expect(lines.at(-1)).toEqual({ type: 'end', counts: { sessions: 2, messages: 7, summaries: 0, archivedMessages: 5, auditLogs: 0 } });
+    expect(lines.at(-1)).toEqual({
+      type: 'end',
+      counts: { sessions: 2, messages: 7, summaries: 0, archivedMessages: 5, auditLogs: 0 },
+    });
     // Every statement ran in the one transaction the export opened, the snapshot first.
     expect(events[0]?.sql).toMatch(/^SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY$/);
     expect(events.filter((e) => e.sql.includes('FROM messages m WHERE m.session_id')).length).toBeGreaterThanOrEqual(4);
@@ -78,7 +91,9 @@ describeEachDatabase('user export snapshot', (ctx) => {
     const userId = `slow-reader-${ctx.kind}`;
     await seed(userId, 300, 1);
     let pagesRead = 0;
-    const counted = createConversationStore(db, { onQuery: (e) => void (e.sql.includes('FROM messages m WHERE m.session_id') && pagesRead++) });
+    const counted = createConversationStore(db, {
+      onQuery: (e) => void (e.sql.includes('FROM messages m WHERE m.session_id') && pagesRead++),
+    });
     const lines = counted.exportUser(userId, { pageSize: 10 })[Symbol.asyncIterator]();
     let messages = 0;
     const take = async () => {
@@ -89,7 +104,7 @@ describeEachDatabase('user export snapshot', (ctx) => {
     while (messages === 0) await take();
     // The reader dawdles over other queries until the export stops reading (or has read it all):
     // it must wait for the reader, not read all 30 pages ahead.
-    for (let still = 0, seen = -1; still < 200 && pagesRead < 32; ) {
+    for (let still = 0, seen = -1; still < 200 && pagesRead < 32;) {
       await db.query('SELECT 1');
       still = pagesRead === seen ? still + 1 : 0;
       seen = pagesRead;
@@ -107,7 +122,10 @@ describeEachDatabase('user export snapshot', (ctx) => {
     // About 3.6 MB of UTF-8: on PGlite several spool flushes and many 64 KiB read chunks, with
     // three-byte characters cut at chunk boundaries.
     const contents = Array.from({ length: 30 }, (_, i) => `${i}:${'你好🙂'.repeat(13_000)}\n"end ${i}"`);
-    await store.appendMessages(session.id, contents.map((content) => ({ role: 'user' as const, content })));
+    await store.appendMessages(
+      session.id,
+      contents.map((content) => ({ role: 'user' as const, content })),
+    );
     const lines: string[] = [];
     for await (const text of store.exportUser(userId, { pageSize: 7 })) lines.push(text);
     expect(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n'))).toBe(true);

@@ -1,6 +1,18 @@
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { toJsonlLine } from './jsonl.js';
-import { messageColumns, sessionColumns, summaryColumns, toDate, toJson, toMessage, toSession, toSummary, type MessageRow, type SessionRow, type SummaryRow } from './rows.js';
+import {
+  messageColumns,
+  sessionColumns,
+  summaryColumns,
+  toDate,
+  toJson,
+  toMessage,
+  toSession,
+  toSummary,
+  type MessageRow,
+  type SessionRow,
+  type SummaryRow,
+} from './rows.js';
 import { snapshotLines, type EmitLine } from './snapshot-lines.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
@@ -56,7 +68,11 @@ interface AuditRow {
  * Reads a keyset-paged query page by page: `fetch(after)` returns at most `pageSize` rows after
  * the position; the next page starts after the last row's position.
  */
-async function* pages<T>(fetch: (after: CursorPosition | null) => Promise<T[]>, position: (row: T) => CursorPosition, pageSize: number): AsyncGenerator<T> {
+async function* pages<T>(
+  fetch: (after: CursorPosition | null) => Promise<T[]>,
+  position: (row: T) => CursorPosition,
+  pageSize: number,
+): AsyncGenerator<T> {
   let after: CursorPosition | null = null;
   for (;;) {
     const rows = await fetch(after);
@@ -86,7 +102,11 @@ function parseVector(text: string | null | undefined): number[] | null {
  * one pooled connection) is held until the iteration ends: read it to the end, or stop with
  * `break`/`return()`. On PGlite the lines are spooled to a temp file first.
  */
-export async function* exportUser(ctx: StoreContext, userId: string, options: ExportUserOptions = {}): AsyncGenerator<string> {
+export async function* exportUser(
+  ctx: StoreContext,
+  userId: string,
+  options: ExportUserOptions = {},
+): AsyncGenerator<string> {
   // Checked before the transaction opens: bad input fails the first next() and holds nothing.
   const user = checkUserId(userId);
   const pageSize = checkLimit(options.pageSize, 'pageSize', 500, 10_000);
@@ -94,9 +114,17 @@ export async function* exportUser(ctx: StoreContext, userId: string, options: Ex
   yield* snapshotLines(ctx, (sql, emit) => produceExport(sql, emit, user, pageSize, embeddings));
 }
 
-async function produceExport(sql: SqlClient, emit: EmitLine, user: string, pageSize: number, embeddings: boolean): Promise<void> {
+async function produceExport(
+  sql: SqlClient,
+  emit: EmitLine,
+  user: string,
+  pageSize: number,
+  embeddings: boolean,
+): Promise<void> {
   const counts: ExportCounts = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0 };
-  await emit(toJsonlLine({ type: 'export', version: USER_EXPORT_VERSION, userId: user, exportedAt: new Date().toISOString() }));
+  await emit(
+    toJsonlLine({ type: 'export', version: USER_EXPORT_VERSION, userId: user, exportedAt: new Date().toISOString() }),
+  );
 
   let afterSession: string | null = null;
   for (;;) {
@@ -108,13 +136,27 @@ async function produceExport(sql: SqlClient, emit: EmitLine, user: string, pageS
       counts.sessions++;
       await emit(toJsonlLine({ type: 'session', ...toSession(row) }));
       for await (const message of pages(
-        (after) => sessionRows<MessageRow & { embedding?: string | null }>(sql, 'messages', `${messageColumns('m')}${embeddings ? ', m.embedding::text AS embedding' : ''}`, row.id, after, pageSize),
+        (after) =>
+          sessionRows<MessageRow & { embedding?: string | null }>(
+            sql,
+            'messages',
+            `${messageColumns('m')}${embeddings ? ', m.embedding::text AS embedding' : ''}`,
+            row.id,
+            after,
+            pageSize,
+          ),
         (m) => ({ at: m.created_at, id: m.id }),
         pageSize,
       )) {
         counts.messages++;
         const { cursor: _cursor, ...record } = toMessage(message);
-        await emit(toJsonlLine({ type: 'message', ...record, ...(embeddings ? { embedding: parseVector(message.embedding) } : {}) }));
+        await emit(
+          toJsonlLine({
+            type: 'message',
+            ...record,
+            ...(embeddings ? { embedding: parseVector(message.embedding) } : {}),
+          }),
+        );
       }
       for await (const summary of pages(
         (after) => sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize),
@@ -131,17 +173,19 @@ async function produceExport(sql: SqlClient, emit: EmitLine, user: string, pageS
         pageSize,
       )) {
         counts.archivedMessages++;
-        await emit(toJsonlLine({
-          type: 'archived_message',
-          id: archived.id,
-          sessionId: archived.session_id,
-          role: archived.role,
-          content: archived.content,
-          model: archived.model,
-          createdAt: toDate(archived.created_at),
-          archivedAt: toDate(archived.archived_at),
-          ...(embeddings ? { embedding: parseVector(archived.embedding) } : {}),
-        }));
+        await emit(
+          toJsonlLine({
+            type: 'archived_message',
+            id: archived.id,
+            sessionId: archived.session_id,
+            role: archived.role,
+            content: archived.content,
+            model: archived.model,
+            createdAt: toDate(archived.created_at),
+            archivedAt: toDate(archived.archived_at),
+            ...(embeddings ? { embedding: parseVector(archived.embedding) } : {}),
+          }),
+        );
       }
     }
     if (sessions.length < pageSize) break;
@@ -157,16 +201,18 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
     );
     for (const audit of audits) {
       counts.auditLogs++;
-      await emit(toJsonlLine({
-        type: 'audit_log',
-        id: audit.id,
-        action: audit.action,
-        resourceType: audit.resource_type,
-        resourceId: audit.resource_id,
-        details: audit.details === null || audit.details === undefined ? null : toJson(audit.details),
-        actor: audit.actor,
-        createdAt: toDate(audit.created_at),
-      }));
+      await emit(
+        toJsonlLine({
+          type: 'audit_log',
+          id: audit.id,
+          action: audit.action,
+          resourceType: audit.resource_type,
+          resourceId: audit.resource_id,
+          details: audit.details === null || audit.details === undefined ? null : toJson(audit.details),
+          actor: audit.actor,
+          createdAt: toDate(audit.created_at),
+        }),
+      );
     }
     if (audits.length < pageSize) break;
     afterAudit = audits.at(-1)!.id;
@@ -175,7 +221,14 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
 }
 
 /** One page of a per-session table, keyset on `(created_at, id)` through its `(session_id, created_at, id)` index. */
-function sessionRows<T>(sql: SqlClient, table: string, columns: string, sessionId: string, after: CursorPosition | null, pageSize: number): Promise<T[]> {
+function sessionRows<T>(
+  sql: SqlClient,
+  table: string,
+  columns: string,
+  sessionId: string,
+  after: CursorPosition | null,
+  pageSize: number,
+): Promise<T[]> {
   const bound = after ? ' AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : '';
   return sql.query<T>(
     `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${bound} ORDER BY m.created_at, m.id LIMIT $2`,

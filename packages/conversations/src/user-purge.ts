@@ -41,7 +41,11 @@ interface Count {
  * archiver removes what it wrote when the session no longer exists; only if that archiver also
  * dies (or loses the database for good) before that check can its objects remain.
  */
-export async function purgeUser(ctx: StoreContext, userId: string, options: PurgeUserOptions): Promise<PurgeUserResult> {
+export async function purgeUser(
+  ctx: StoreContext,
+  userId: string,
+  options: PurgeUserOptions,
+): Promise<PurgeUserResult> {
   const user = checkUserId(userId);
   if (!isPlainObject(options) || !('longTermStorage' in options) || options.longTermStorage === undefined) {
     throw new InvalidInputError(
@@ -50,7 +54,15 @@ export async function purgeUser(ctx: StoreContext, userId: string, options: Purg
   }
   const storage = options.longTermStorage;
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
-  const counts: PurgeUserResult = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0, archiveObjects: 0, longTermObjects: 0 };
+  const counts: PurgeUserResult = {
+    sessions: 0,
+    messages: 0,
+    summaries: 0,
+    archivedMessages: 0,
+    auditLogs: 0,
+    archiveObjects: 0,
+    longTermObjects: 0,
+  };
 
   // Keyset on the id, so sessions created for the user while the purge runs cannot keep it going.
   let after: string | null = null;
@@ -72,14 +84,26 @@ export async function purgeUser(ctx: StoreContext, userId: string, options: Purg
       return {
         last: mine.at(-1)!,
         archiveObjects,
-        archivedMessages: await count('WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
-        summaries: await count('WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
-        messages: await count('WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+        archivedMessages: await count(
+          'WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [mine],
+        ),
+        summaries: await count(
+          'WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [mine],
+        ),
+        messages: await count(
+          'WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [mine],
+        ),
         auditLogs: await count(
           `WITH d AS (DELETE FROM audit_logs WHERE resource_type = 'session' AND resource_id = ANY($1::text[]) AND action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
           [mine, PURGE_USER_ACTION],
         ),
-        sessions: await count('WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d', [mine]),
+        sessions: await count(
+          'WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
+          [mine],
+        ),
       };
     });
     if (!removed) break;
@@ -100,7 +124,13 @@ export async function purgeUser(ctx: StoreContext, userId: string, options: Purg
       [user, PURGE_USER_ACTION],
     );
     counts.auditLogs += Number(rows[0]?.n ?? 0);
-    ctx.db.logAudit(em, { action: PURGE_USER_ACTION, resourceType: 'user', resourceId: user, actor, details: { ...counts } });
+    ctx.db.logAudit(em, {
+      action: PURGE_USER_ACTION,
+      resourceType: 'user',
+      resourceId: user,
+      actor,
+      details: { ...counts },
+    });
     return { ...counts };
   });
 }

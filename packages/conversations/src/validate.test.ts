@@ -23,7 +23,8 @@ describe('input checks', () => {
 
   it('check limits, dates and statuses', () => {
     expect(checkLimit(undefined, 'limit', 20, 200)).toBe(20);
-    for (const bad of [0, 201, 1.5, '10', Number.NaN]) expect(() => checkLimit(bad, 'limit', 20, 200)).toThrow(/limit must be an integer from 1 to 200/);
+    for (const bad of [0, 201, 1.5, '10', Number.NaN])
+      expect(() => checkLimit(bad, 'limit', 20, 200)).toThrow(/limit must be an integer from 1 to 200/);
     expect(() => checkOptionalDate(new Date('nope'), 'since')).toThrow(/since must be a valid Date/);
     expect(checkOptionalDate(undefined, 'since')).toBeNull();
     expect(checkStatuses(1)).toEqual([1]);
@@ -44,24 +45,47 @@ describe('input checks', () => {
     const [a, b] = checkNewMessages(
       [
         { role: 'user', content: '你好' },
-        { id: 'AAAAAAAA-0000-4000-8000-000000000001', role: 'assistant', content: '', model: 'gpt-x', embedding: [1, 2] },
+        {
+          id: 'AAAAAAAA-0000-4000-8000-000000000001',
+          role: 'assistant',
+          content: '',
+          model: 'gpt-x',
+          embedding: [1, 2],
+        },
       ],
       2,
     );
     expect(a?.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(a).toMatchObject({ role: 'user', content: '你好', model: null, embedding: null, createdAt: null });
-    expect(b).toMatchObject({ id: 'aaaaaaaa-0000-4000-8000-000000000001', content: '', model: 'gpt-x', embedding: '[1,2]' });
+    expect(b).toMatchObject({
+      id: 'aaaaaaaa-0000-4000-8000-000000000001',
+      content: '',
+      model: 'gpt-x',
+      embedding: '[1,2]',
+    });
   });
 
   it('refuse bad roles, duplicate ids, empty and oversized batches', () => {
     expect(() => checkNewMessages([{ role: 'bot', content: 'x' }], 2)).toThrow(/messages\[0\]\.role is "bot"/);
     const id = 'aaaaaaaa-0000-4000-8000-000000000001';
-    expect(() => checkNewMessages([{ id, role: 'user', content: 'x' }, { id: id.toUpperCase(), role: 'user', content: 'y' }], 2)).toThrow(/appears twice/);
+    expect(() =>
+      checkNewMessages(
+        [
+          { id, role: 'user', content: 'x' },
+          { id: id.toUpperCase(), role: 'user', content: 'y' },
+        ],
+        2,
+      ),
+    ).toThrow(/appears twice/);
     expect(() => checkNewMessages([], 2)).toThrow(/must not be empty/);
     expect(() => checkNewMessages('x', 2)).toThrow(/must be an array/);
     const many = Array.from({ length: MAX_APPEND_BATCH + 1 }, () => ({ role: 'user', content: 'x' }));
     expect(() => checkNewMessages(many, 2)).toThrow(/split them/);
-    expect(() => checkNewMessages([{ role: 'user', content: 'x', model: 'm'.repeat(129) }], 2)).toThrow(/model is 129 characters/);
-    expect(() => checkNewMessages([{ role: 'user', content: 'x', createdAt: 'yesterday' }], 2)).toThrow(/createdAt must be a valid Date/);
+    expect(() => checkNewMessages([{ role: 'user', content: 'x', model: 'm'.repeat(129) }], 2)).toThrow(
+      /model is 129 characters/,
+    );
+    expect(() => checkNewMessages([{ role: 'user', content: 'x', createdAt: 'yesterday' }], 2)).toThrow(
+      /createdAt must be a valid Date/,
+    );
   });
 });

@@ -1,5 +1,11 @@
 import { InvalidInputError } from '@memory/errors';
-import { isMessageRole, isSessionStatus, validateEmbedding, type MessageRole, type SessionStatus } from '@memory/models';
+import {
+  isMessageRole,
+  isSessionStatus,
+  validateEmbedding,
+  type MessageRole,
+  type SessionStatus,
+} from '@memory/models';
 import { newId, normalizeUuid } from './ids.js';
 import { assertJsonValue, isPlainObject } from './json-value.js';
 
@@ -14,9 +20,11 @@ function invalid(message: string, field: string): never {
  * (PostgreSQL counts characters, i.e. code points, not bytes).
  */
 export function checkText(value: unknown, field: string, options: { max?: number; allowEmpty?: boolean } = {}): string {
-  if (typeof value !== 'string') invalid(`${field} must be a string, got ${value === null ? 'null' : typeof value}`, field);
+  if (typeof value !== 'string')
+    invalid(`${field} must be a string, got ${value === null ? 'null' : typeof value}`, field);
   if (!options.allowEmpty && value.length === 0) invalid(`${field} must not be empty`, field);
-  if (value.includes('\u0000')) invalid(`${field} contains a NUL character (\\u0000), which PostgreSQL cannot store: strip it`, field);
+  if (value.includes('\u0000'))
+    invalid(`${field} contains a NUL character (\\u0000), which PostgreSQL cannot store: strip it`, field);
   if (options.max !== undefined) {
     const length = codePointLength(value);
     if (length > options.max) invalid(`${field} is ${length} characters long, over the limit of ${options.max}`, field);
@@ -25,7 +33,11 @@ export function checkText(value: unknown, field: string, options: { max?: number
 }
 
 /** Like {@link checkText}, but `null` and `undefined` give `null`. */
-export function checkOptionalText(value: unknown, field: string, options: { max?: number; allowEmpty?: boolean } = {}): string | null {
+export function checkOptionalText(
+  value: unknown,
+  field: string,
+  options: { max?: number; allowEmpty?: boolean } = {},
+): string | null {
   return value === null || value === undefined ? null : checkText(value, field, options);
 }
 
@@ -125,7 +137,10 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
   if (!Array.isArray(messages)) invalid('messages must be an array', 'messages');
   if (messages.length === 0) invalid('messages must not be empty', 'messages');
   if (messages.length > MAX_APPEND_BATCH) {
-    invalid(`${messages.length} messages in one append, over the limit of ${MAX_APPEND_BATCH}: split them into several calls`, 'messages');
+    invalid(
+      `${messages.length} messages in one append, over the limit of ${MAX_APPEND_BATCH}: split them into several calls`,
+      'messages',
+    );
   }
   const seen = new Set<string>();
   return messages.map((raw: unknown, i) => {
@@ -139,11 +154,25 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
     return {
       id,
       role: isMessageRole(role) ? role : checkRole(role, messageField(i, '.role')),
-      content: typeof content === 'string' && !content.includes('\u0000') ? content : checkText(content, messageField(i, '.content'), { allowEmpty: true }),
+      content:
+        typeof content === 'string' && !content.includes('\u0000')
+          ? content
+          : checkText(content, messageField(i, '.content'), { allowEmpty: true }),
       // 128 UTF-16 units are at most 128 code points.
-      model: model === undefined || model === null ? null : typeof model === 'string' && model.length <= 128 && model.length > 0 && !model.includes('\u0000') ? model : checkText(model, messageField(i, '.model'), { max: 128 }),
-      embedding: raw.embedding === undefined || raw.embedding === null ? null : embeddingLiteral(raw.embedding, dimensions, messageField(i, '.embedding')),
-      createdAt: raw.createdAt === undefined || raw.createdAt === null ? null : checkOptionalDate(raw.createdAt, messageField(i, '.createdAt')),
+      model:
+        model === undefined || model === null
+          ? null
+          : typeof model === 'string' && model.length <= 128 && model.length > 0 && !model.includes('\u0000')
+            ? model
+            : checkText(model, messageField(i, '.model'), { max: 128 }),
+      embedding:
+        raw.embedding === undefined || raw.embedding === null
+          ? null
+          : embeddingLiteral(raw.embedding, dimensions, messageField(i, '.embedding')),
+      createdAt:
+        raw.createdAt === undefined || raw.createdAt === null
+          ? null
+          : checkOptionalDate(raw.createdAt, messageField(i, '.createdAt')),
     };
   });
 }

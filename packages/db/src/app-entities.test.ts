@@ -10,7 +10,10 @@ const CodeReviewSchema = defineEntity({
   name: 'CodeReview',
   tableName: 'code_reviews',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     session: () => p.manyToOne(Session).ref().nullable().deleteRule('set null'),
     repo: p.text(),
     verdict: p.json<{ ok: boolean; notes?: string[] }>().nullable(),
@@ -27,7 +30,12 @@ describeEachDatabase('application entities', (ctx) => {
     const db = await ctx.createDb({ entities: [CodeReviewSchema] });
     const ids = await db.scope(async (em) => {
       const session = em.create(Session, { title: 'review' });
-      const review = em.create(CodeReview, { session, repo: 'org/仓库', verdict: { ok: true, notes: ['好'] }, embedding: [1, 2, 3] });
+      const review = em.create(CodeReview, {
+        session,
+        repo: 'org/仓库',
+        verdict: { ok: true, notes: ['好'] },
+        embedding: [1, 2, 3],
+      });
       db.logAudit(em, { action: 'create_code_review', resourceType: 'code_review', resourceId: review.id });
       return { session: session.id, review: review.id };
     });
@@ -57,7 +65,12 @@ describeEachDatabase('application entities', (ctx) => {
       'create table code_reviews (id uuid primary key, session_id uuid null references sessions (id) on delete set null, repo text not null, verdict jsonb null, embedding vector(3) null, created_at timestamptz not null)',
     );
     const id = randomUUID();
-    await db.execute('insert into code_reviews (id, repo, verdict, created_at) values (?, ?, ?, ?)', [id, 'old/repo', '{"ok":false}', '2025-01-01T00:00:00Z']);
+    await db.execute('insert into code_reviews (id, repo, verdict, created_at) values (?, ?, ?, ?)', [
+      id,
+      'old/repo',
+      '{"ok":false}',
+      '2025-01-01T00:00:00Z',
+    ]);
     await db.initDb();
     expect(await db.execute('select id::text, repo, verdict::text, created_at::text from code_reviews')).toEqual([
       { id, repo: 'old/repo', verdict: '{"ok": false}', created_at: expect.stringMatching(/^2025-01-01/) },

@@ -37,10 +37,17 @@ describe('connection errors', () => {
 
   it('names host and port, never the password, when the server is unreachable', async () => {
     const port = await closedPort();
-    const db = createMemoryDb({ url: `postgresql+asyncpg://app:${SECRET}@127.0.0.1:${port}/memory`, connectTimeoutMs: 2000 });
+    const db = createMemoryDb({
+      url: `postgresql+asyncpg://app:${SECRET}@127.0.0.1:${port}/memory`,
+      connectTimeoutMs: 2000,
+    });
     try {
       expect(db.url).toBe(`postgresql+asyncpg://app:***@127.0.0.1:${port}/memory`);
-      for (const attempt of [() => db.initDb(), () => db.scope((em) => em.find(Session, {})), () => db.execute('select 1')]) {
+      for (const attempt of [
+        () => db.initDb(),
+        () => db.scope((em) => em.find(Session, {})),
+        () => db.execute('select 1'),
+      ]) {
         const error = await attempt().then(
           () => undefined,
           (e: unknown) => e,
@@ -57,7 +64,9 @@ describe('connection errors', () => {
   });
 
   it('rejects a bad embedding dimension up front', () => {
-    expect(() => createMemoryDb({ url: 'pglite://memory', embeddingDimensions: 0 })).toThrow(/embeddingDimensions must be an integer/);
+    expect(() => createMemoryDb({ url: 'pglite://memory', embeddingDimensions: 0 })).toThrow(
+      /embeddingDimensions must be an integer/,
+    );
     expect(() => createMemoryDb({ url: 'pglite://memory', embeddingDimensions: 1.5 })).toThrow(/embeddingDimensions/);
   });
 });
@@ -74,7 +83,9 @@ describe.skipIf(!process.env.MEMORY_TEST_PG_URL)('connection errors [postgres]',
         (e: unknown) => e,
       );
       expect(DatabaseError.isInstance(error)).toBe(true);
-      expect((error as Error).message).toMatch(new RegExp(`database "${name}" does not exist .*create the database or fix its name`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`database "${name}" does not exist .*create the database or fix its name`),
+      );
       expect((error as DatabaseError).details).toMatchObject({ code: '3D000' });
     } finally {
       await db.close();

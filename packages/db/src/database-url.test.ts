@@ -19,20 +19,41 @@ describe('parseDatabaseUrl', () => {
   });
 
   it('defaults the port, the database and TLS sensibly', () => {
-    expect(parseDatabaseUrl('postgres://u@h')).toMatchObject({ host: 'h', port: 5432, database: 'u', password: undefined });
-    expect(parseDatabaseUrl('postgres://h/db?sslmode=require')).toMatchObject({ database: 'db', ssl: { rejectUnauthorized: false } });
-    expect(parseDatabaseUrl('postgres://h/db?sslmode=verify-full')).toMatchObject({ ssl: { rejectUnauthorized: true } });
+    expect(parseDatabaseUrl('postgres://u@h')).toMatchObject({
+      host: 'h',
+      port: 5432,
+      database: 'u',
+      password: undefined,
+    });
+    expect(parseDatabaseUrl('postgres://h/db?sslmode=require')).toMatchObject({
+      database: 'db',
+      ssl: { rejectUnauthorized: false },
+    });
+    expect(parseDatabaseUrl('postgres://h/db?sslmode=verify-full')).toMatchObject({
+      ssl: { rejectUnauthorized: true },
+    });
     expect(parseDatabaseUrl('postgres://[::1]:5433/db')).toMatchObject({ host: '::1', port: 5433 });
   });
 
   it('reads pglite URLs: memory, relative and absolute directories', () => {
-    expect(parseDatabaseUrl('pglite://memory')).toEqual({ kind: 'pglite', dataDir: undefined, display: 'pglite://memory' });
+    expect(parseDatabaseUrl('pglite://memory')).toEqual({
+      kind: 'pglite',
+      dataDir: undefined,
+      display: 'pglite://memory',
+    });
     expect(parseDatabaseUrl('pglite://./.data/mem')).toMatchObject({ kind: 'pglite', dataDir: './.data/mem' });
     expect(parseDatabaseUrl('pglite:///var/lib/memory')).toMatchObject({ kind: 'pglite', dataDir: '/var/lib/memory' });
   });
 
   it('refuses unknown schemes, garbage and empty input with a ConfigurationError that hides the password', () => {
-    const cases = ['mysql://root:hunter2@db/x', 'not a url', '', 'postgres://u:hunter2@host:notaport/db', 'pglite://', 'sqlite:///tmp/x.db'];
+    const cases = [
+      'mysql://root:hunter2@db/x',
+      'not a url',
+      '',
+      'postgres://u:hunter2@host:notaport/db',
+      'pglite://',
+      'sqlite:///tmp/x.db',
+    ];
     for (const url of cases) {
       let error: unknown;
       try {

@@ -69,17 +69,23 @@ export function parseDatabaseUrl(url: string): DatabaseTarget {
   const scheme = schemeMatch[1]!.toLowerCase();
   if (scheme === 'pglite') return parsePglite(trimmed.slice(schemeMatch[0].length), trimmed);
   if (POSTGRES_SCHEMES.has(scheme)) return parsePostgres(trimmed, scheme);
-  throw new ConfigurationError(`[memory/db] unsupported database URL scheme "${scheme}:" in "${redactUrl(trimmed)}": ${HINT}`, {
-    details: { url: redactUrl(trimmed), scheme },
-  });
+  throw new ConfigurationError(
+    `[memory/db] unsupported database URL scheme "${scheme}:" in "${redactUrl(trimmed)}": ${HINT}`,
+    {
+      details: { url: redactUrl(trimmed), scheme },
+    },
+  );
 }
 
 function parsePglite(rest: string, original: string): PgliteTarget {
   const path = decodeURIComponent(rest.split('?')[0] ?? '');
-  if (path === '' ) {
-    throw new ConfigurationError(`[memory/db] "${original}" names no PGlite location: use pglite://memory or pglite://<dir>`, {
-      details: { url: original },
-    });
+  if (path === '') {
+    throw new ConfigurationError(
+      `[memory/db] "${original}" names no PGlite location: use pglite://memory or pglite://<dir>`,
+      {
+        details: { url: original },
+      },
+    );
   }
   if (path === 'memory' || path === 'memory/' || path === ':memory:') {
     return { kind: 'pglite', dataDir: undefined, display: 'pglite://memory' };
@@ -98,10 +104,13 @@ function parsePostgres(url: string, scheme: string): PostgresTarget {
       cause: scrubCause(cause),
     });
   }
-  const host = decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1') || parsed.searchParams.get('host') || 'localhost';
+  const host =
+    decodeURIComponent(parsed.hostname).replace(/^\[(.*)\]$/, '$1') || parsed.searchParams.get('host') || 'localhost';
   const port = parsed.port ? Number(parsed.port) : Number(parsed.searchParams.get('port') ?? 5432);
   if (!Number.isInteger(port) || port <= 0 || port > 65535) {
-    throw new ConfigurationError(`[memory/db] invalid port in "${redactUrl(url)}": ${HINT}`, { details: { url: redactUrl(url) } });
+    throw new ConfigurationError(`[memory/db] invalid port in "${redactUrl(url)}": ${HINT}`, {
+      details: { url: redactUrl(url) },
+    });
   }
   const user = parsed.username ? decodeURIComponent(parsed.username) : undefined;
   const password = parsed.password ? decodeURIComponent(parsed.password) : undefined;

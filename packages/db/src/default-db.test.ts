@@ -30,7 +30,9 @@ describe('module-level API without a URL', () => {
   it('says how to configure one', async () => {
     for (const call of [() => getDefaultDb(), () => getEngine(), () => getSessionFactory()]) {
       expect(call).toThrowError(ConfigurationError);
-      expect(call).toThrow(/no database URL configured: call setDatabaseUrl\('postgres:\/\/.*or set the DATABASE_URL environment variable/);
+      expect(call).toThrow(
+        /no database URL configured: call setDatabaseUrl\('postgres:\/\/.*or set the DATABASE_URL environment variable/,
+      );
     }
     await expect(initDb()).rejects.toSatisfy(ConfigurationError.isInstance.bind(ConfigurationError));
     await expect(sessionScope(() => 1)).rejects.toThrow(/DATABASE_URL/);

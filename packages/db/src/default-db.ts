@@ -89,7 +89,11 @@ export async function sessionScope<T>(fn: (em: MemoryEntityManager) => Promise<T
  * for the life of the process (closed by {@link resetDefaultDb}); the default instance is reused
  * when `url` is its URL. It does not run migrations: the application's `initDb()` does.
  */
-export async function workerScope<T>(url: string, fn: (em: MemoryEntityManager) => Promise<T> | T, options: DefaultDbOptions = {}): Promise<T> {
+export async function workerScope<T>(
+  url: string,
+  fn: (em: MemoryEntityManager) => Promise<T> | T,
+  options: DefaultDbOptions = {},
+): Promise<T> {
   if (configured?.url === url) return getDefaultDb().scope(fn);
   let db = workerDbs.get(url);
   if (!db) {

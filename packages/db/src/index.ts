@@ -19,7 +19,13 @@ export {
   DATABASE_URL_ENV,
   type DefaultDbOptions,
 } from './default-db.js';
-export { parseDatabaseUrl, type DatabaseKind, type DatabaseTarget, type PostgresTarget, type PgliteTarget } from './database-url.js';
+export {
+  parseDatabaseUrl,
+  type DatabaseKind,
+  type DatabaseTarget,
+  type PostgresTarget,
+  type PgliteTarget,
+} from './database-url.js';
 export { toMemoryError } from './to-memory-error.js';
 export { reconcileEmbeddingColumns, EMBEDDING_COLUMNS, type EmbeddingColumnState } from './embedding-columns.js';
 export { memoryMigrations, MEMORY_MIGRATIONS_TABLE } from './migrations/index.js';

@@ -12,7 +12,14 @@ import {
   validateEmbeddingDimensions,
 } from '@memory/models';
 import { InvalidInputError } from '@memory/errors';
-import { RequestContext, type AnyEntity, type EntityClass, type EntitySchema, type LoggerNamespace, type MikroORM } from '@mikro-orm/core';
+import {
+  RequestContext,
+  type AnyEntity,
+  type EntityClass,
+  type EntitySchema,
+  type LoggerNamespace,
+  type MikroORM,
+} from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { CompiledQuery } from 'kysely';
 import { MikroORM as PgliteMikroORM } from '@mikro-orm/pglite';
@@ -119,7 +126,11 @@ export interface MemoryDb {
    * const rows = await db.execute<{ n: number }>('select count(*)::int as n from messages where session_id = ?', [id]);
    * ```
    */
-  execute<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
+  execute<T extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    em?: MemoryEntityManager,
+  ): Promise<T[]>;
   /**
    * Runs one SQL statement with `$1`, `$2`… placeholders whose values are bound by the driver
    * (never spliced into the SQL), and returns the rows. Prefer it to {@link MemoryDb.execute} for
@@ -131,7 +142,11 @@ export interface MemoryDb {
    * const rows = await db.query<{ id: string }>('select id from sessions where user_id = $1 order by updated_at desc limit $2', [userId, 20]);
    * ```
    */
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], em?: MemoryEntityManager): Promise<T[]>;
+  query<T extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    em?: MemoryEntityManager,
+  ): Promise<T[]>;
   /**
    * Runs `fn` in one transaction of plain SQL statements, sent through `tx.query` (`$1`, `$2`…
    * placeholders, as in {@link MemoryDb.query}): committed when `fn` resolves, rolled back when it
@@ -351,7 +366,9 @@ class MikroMemoryDb implements MemoryDb {
       // The pool is watched from its first use, so close() can find connections a failed scope
       // left behind; after that, a scope costs no extra await.
       if (this.kind === 'postgres' && !this.#pool && !this.#closed) await this.#nativePool();
-      return await em.transactional((tx) => this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)));
+      return await em.transactional((tx) =>
+        this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)),
+      );
     } catch (error) {
       throw toMemoryError(error, this.#target, 'scope');
     }
@@ -371,7 +388,11 @@ class MikroMemoryDb implements MemoryDb {
     return logAudit(em, entry);
   }
 
-  async execute<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {
+  async execute<T extends object = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    em?: MemoryEntityManager,
+  ): Promise<T[]> {
     // A NUL in a text parameter breaks the wire protocol (08P01) instead of a clear refusal.
     assertNoNul(sql, 'execute: sql', 'memory/db');
     params.forEach((param, i) => assertNoNul(param, `execute: parameter ${i + 1}`, 'memory/db'));
@@ -382,7 +403,11 @@ class MikroMemoryDb implements MemoryDb {
     }
   }
 
-  async query<T extends object = Record<string, unknown>>(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<T[]> {
+  async query<T extends object = Record<string, unknown>>(
+    sql: string,
+    params: readonly unknown[] = [],
+    em?: MemoryEntityManager,
+  ): Promise<T[]> {
     params.forEach((param, i) => assertNoNul(param, `query: parameter $${i + 1}`, 'memory/db'));
     const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
     try {
@@ -430,11 +455,17 @@ class MikroMemoryDb implements MemoryDb {
   }
 
   /** Runs `fn` with a {@link SqlTransaction} over `send` that refuses statements once `fn` has settled. */
-  async #runTransaction<T>(fn: (tx: SqlTransaction) => Promise<T>, send: (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>): Promise<T> {
+  async #runTransaction<T>(
+    fn: (tx: SqlTransaction) => Promise<T>,
+    send: (sql: string, params: readonly unknown[]) => Promise<Record<string, unknown>[]>,
+  ): Promise<T> {
     let open = true;
     const tx: SqlTransaction = {
       query: async <R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
-        if (!open) throw new InvalidInputError('[memory/db] transaction: this transaction has ended; send statements only while its function runs');
+        if (!open)
+          throw new InvalidInputError(
+            '[memory/db] transaction: this transaction has ended; send statements only while its function runs',
+          );
         return (await send(sql, params)) as R[];
       },
     };
@@ -481,7 +512,11 @@ class MikroMemoryDb implements MemoryDb {
     pool.on('release', (_error, client) => this.#checkedOut.delete(client));
   }
 
-  async #raw(sql: string, params: readonly unknown[] = [], em?: MemoryEntityManager): Promise<Record<string, unknown>[]> {
+  async #raw(
+    sql: string,
+    params: readonly unknown[] = [],
+    em?: MemoryEntityManager,
+  ): Promise<Record<string, unknown>[]> {
     // Inside a scope, run in its transaction: on PGlite (one connection) a statement outside it
     // would wait for the transaction to end, forever.
     const manager = (em ?? this.#current() ?? this.fork()) as unknown as SqlEntityManager;
@@ -492,10 +527,12 @@ class MikroMemoryDb implements MemoryDb {
   /** MikroORM's `pg` pool (PostgreSQL only). */
   #nativePool(): Promise<NativePool> {
     if (!this.#pool) {
-      const pending = (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }).getNativeClient().then((pool) => {
-        this.#watch(pool);
-        return pool;
-      });
+      const pending = (this.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> })
+        .getNativeClient()
+        .then((pool) => {
+          this.#watch(pool);
+          return pool;
+        });
       this.#pool = pending;
       // A failed connect is not remembered: the next call tries again.
       pending.catch(() => {
@@ -533,7 +570,8 @@ class MikroMemoryDb implements MemoryDb {
     const code = driverCode(error);
     // 58P01: no control file (pgvector not installed); 42501: not allowed to create it.
     if (this.kind === 'postgres' && (code === '58P01' || code === '42501') && mapped instanceof Error) {
-      mapped.message += ': install pgvector on the server (https://github.com/pgvector/pgvector), or have a superuser run CREATE EXTENSION vector in this database';
+      mapped.message +=
+        ': install pgvector on the server (https://github.com/pgvector/pgvector), or have a superuser run CREATE EXTENSION vector in this database';
     }
     return mapped;
   }

@@ -6,7 +6,11 @@ describeEachDatabase('versioned migrations', (ctx) => {
   it('brings a database created by an earlier version up to date, running only what is pending', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 4 });
     const names = memoryMigrations(4).map((m) => m.name);
-    expect((await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map((r) => r.name)).toEqual(names);
+    expect(
+      (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
+        (r) => r.name,
+      ),
+    ).toEqual(names);
 
     // Put the database back where the first version of this library left it.
     await db.query('drop index ix_sessions_user_id_updated_at_id');
@@ -18,32 +22,61 @@ describeEachDatabase('versioned migrations', (ctx) => {
 
     await db.initDb();
 
-    const indexes = (await db.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = current_schema()`)).map((r) => r.indexname);
-    expect(indexes).toEqual(expect.arrayContaining(['ix_sessions_user_id_updated_at_id', 'ix_audit_logs_actor', 'ix_audit_logs_details_user_id']));
+    const indexes = (
+      await db.query<{ indexname: string }>(`select indexname from pg_indexes where schemaname = current_schema()`)
+    ).map((r) => r.indexname);
+    expect(indexes).toEqual(
+      expect.arrayContaining([
+        'ix_sessions_user_id_updated_at_id',
+        'ix_audit_logs_actor',
+        'ix_audit_logs_details_user_id',
+      ]),
+    );
     expect(indexes).not.toContain('ix_sessions_user_id_updated_at');
-    expect((await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map((r) => r.name)).toEqual(names);
-    expect(await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = 'u1'`)).toEqual([{ n: 1 }]);
+    expect(
+      (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
+        (r) => r.name,
+      ),
+    ).toEqual(names);
+    expect(await db.query<{ n: number }>(`select count(*)::int as n from sessions where user_id = 'u1'`)).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('rebuilds an HNSW index made with pgvector defaults with ef_construction 128, keeps the embeddings, and leaves a tuned one alone', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 4 });
     const names = memoryMigrations(4).map((m) => m.name);
     const hnswOptions = async () =>
-      (await db.query<{ options: string | null }>(`select array_to_string(reloptions, ',') as options from pg_class where oid = to_regclass('ix_messages_embedding_hnsw')`))[0]?.options;
+      (
+        await db.query<{ options: string | null }>(
+          `select array_to_string(reloptions, ',') as options from pg_class where oid = to_regclass('ix_messages_embedding_hnsw')`,
+        )
+      )[0]?.options;
     expect(await hnswOptions()).toBe('m=16,ef_construction=128');
 
     // A database migrated by an earlier build: the index with pgvector's defaults, the rebuild pending.
     await db.query('drop index ix_messages_embedding_hnsw');
     await db.query('create index ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops)');
     await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[2]]);
-    const session = (await db.query<{ id: string }>(`insert into sessions (id, updated_at, status) values (gen_random_uuid(), now(), 1) returning id`))[0]!.id;
-    await db.query(`insert into messages (id, session_id, role, content, embedding, created_at) values (gen_random_uuid(), $1, 'user', 'a', '[1,0,0,0]', now()), (gen_random_uuid(), $1, 'user', 'b', '[0,1,0,0]', now())`, [session]);
+    const session = (
+      await db.query<{ id: string }>(
+        `insert into sessions (id, updated_at, status) values (gen_random_uuid(), now(), 1) returning id`,
+      )
+    )[0]!.id;
+    await db.query(
+      `insert into messages (id, session_id, role, content, embedding, created_at) values (gen_random_uuid(), $1, 'user', 'a', '[1,0,0,0]', now()), (gen_random_uuid(), $1, 'user', 'b', '[0,1,0,0]', now())`,
+      [session],
+    );
     expect(await hnswOptions()).toBeNull();
 
     await db.initDb();
 
     expect(await hnswOptions()).toBe('m=16,ef_construction=128');
-    expect((await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map((r) => r.name)).toEqual(names);
+    expect(
+      (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
+        (r) => r.name,
+      ),
+    ).toEqual(names);
     const nearest = await db.transaction(async (tx) => {
       await tx.query('set local enable_seqscan = off');
       return tx.query<{ content: string }>(`select content from messages order by embedding <=> '[0.1,1,0,0]' limit 1`);
@@ -52,7 +85,9 @@ describeEachDatabase('versioned migrations', (ctx) => {
 
     // An index an operator built with options of their own is theirs: left as it is.
     await db.query('drop index ix_messages_embedding_hnsw');
-    await db.query('create index ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops) with (m = 24, ef_construction = 200)');
+    await db.query(
+      'create index ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops) with (m = 24, ef_construction = 200)',
+    );
     await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[2]]);
     await db.initDb();
     expect(await hnswOptions()).toBe('m=24,ef_construction=200');

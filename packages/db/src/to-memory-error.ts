@@ -27,7 +27,10 @@ interface DriverLikeError {
 /** Facts about a database, safe to put in messages and error details. */
 export function describeTarget(target: DatabaseTarget): { where: string; details: Record<string, unknown> } {
   if (target.kind === 'pglite') {
-    return { where: `PGlite ${target.dataDir ?? 'in memory'}`, details: { engine: 'pglite', dataDir: target.dataDir ?? 'memory' } };
+    return {
+      where: `PGlite ${target.dataDir ?? 'in memory'}`,
+      details: { engine: 'pglite', dataDir: target.dataDir ?? 'memory' },
+    };
   }
   return {
     where: `PostgreSQL at ${formatHost(target.host)}:${target.port} (database "${target.database}")`,
@@ -104,10 +107,10 @@ export function toMemoryError(error: unknown, target: DatabaseTarget, operation:
     code === '08P01'
       ? ': a NUL character (\\u0000) in a text value causes this; strip it before saving'
       : code === '28P01' || code === '28000'
-      ? ': check the user name and password in the URL'
-      : code === '3D000'
-        ? ': create the database or fix its name in the URL'
-        : '';
+        ? ': check the user name and password in the URL'
+        : code === '3D000'
+          ? ': create the database or fix its name in the URL'
+          : '';
   return new DatabaseError(`[memory/db] ${operation} failed on ${where}: ${reason}${code ? ` (${code})` : ''}${hint}`, {
     details: { ...details, ...(code ? { code } : {}) },
     cause: safeCause,

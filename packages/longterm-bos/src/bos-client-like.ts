@@ -7,7 +7,12 @@ export interface BosClientLike {
   /** The configuration the client was built with; the SDK merges per-call `config` into it. */
   config: BosClientConfig;
   putObject(bucket: string, key: string, data: Buffer, options?: Record<string, unknown>): PromiseLike<BosResponse>;
-  getObject(bucket: string, key: string, range?: string, options?: Record<string, unknown>): PromiseLike<BosResponse<Buffer>>;
+  getObject(
+    bucket: string,
+    key: string,
+    range?: string,
+    options?: Record<string, unknown>,
+  ): PromiseLike<BosResponse<Buffer>>;
   getObjectMetadata(bucket: string, key: string, options?: Record<string, unknown>): PromiseLike<BosResponse>;
   deleteObject(bucket: string, key: string, options?: Record<string, unknown>): PromiseLike<BosResponse>;
   listObjects(bucket: string, options?: Record<string, unknown>): PromiseLike<BosResponse<BosListObjectsBody>>;

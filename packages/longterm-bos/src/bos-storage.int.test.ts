@@ -20,7 +20,13 @@ afterEach(() => {
 });
 
 function storage(options: Partial<BosStorageOptions> = {}): BosStorage {
-  return new BosStorage({ bucket: BUCKET, accessKey: ACCESS_KEY, secretKey: SECRET_KEY, endpoint: fixture.endpoint, ...options });
+  return new BosStorage({
+    bucket: BUCKET,
+    accessKey: ACCESS_KEY,
+    secretKey: SECRET_KEY,
+    endpoint: fixture.endpoint,
+    ...options,
+  });
 }
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
@@ -60,7 +66,10 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
     const b = storage({ prefix: 'tenant-b/' });
     await a.putObject('profiles/u1.json', 'A');
     await b.putObject('profiles/u1.json', 'B');
-    expect([...(fixture.buckets.get(BUCKET)?.keys() ?? [])].sort()).toEqual(['tenant-a/profiles/u1.json', 'tenant-b/profiles/u1.json']);
+    expect([...(fixture.buckets.get(BUCKET)?.keys() ?? [])].sort()).toEqual([
+      'tenant-a/profiles/u1.json',
+      'tenant-b/profiles/u1.json',
+    ]);
     expect(text(await a.getObject('profiles/u1.json'))).toBe('A');
     expect(await a.listPrefix('')).toEqual(['profiles/u1.json']);
     expect(await b.listPrefix('profiles/')).toEqual(['profiles/u1.json']);
@@ -102,8 +111,16 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
       (e: unknown) => e as StorageError,
     );
     expect(error).toBeInstanceOf(StorageError);
-    expect(error.details).toMatchObject({ bucket: BUCKET, key: 'profiles/u1.json', status: 403, code: 'SignatureDoesNotMatch', attempts: 1 });
-    expect(error.message).toMatch(/^\[memory\/bos\] reading "profiles\/u1\.json" in bucket "memory-test" at http:\/\/127\.0\.0\.1:\d+ was refused \(HTTP 403 SignatureDoesNotMatch\)/);
+    expect(error.details).toMatchObject({
+      bucket: BUCKET,
+      key: 'profiles/u1.json',
+      status: 403,
+      code: 'SignatureDoesNotMatch',
+      attempts: 1,
+    });
+    expect(error.message).toMatch(
+      /^\[memory\/bos\] reading "profiles\/u1\.json" in bucket "memory-test" at http:\/\/127\.0\.0\.1:\d+ was refused \(HTTP 403 SignatureDoesNotMatch\)/,
+    );
     const visible = JSON.stringify({ message: error.message, details: error.details, stack: error.stack });
     for (const secret of [wrong, SECRET_KEY, 'bce-auth-v1']) expect(visible).not.toContain(secret);
     await expect(store.putObject('k', 'v')).rejects.toMatchObject({ details: { status: 403 } });
@@ -181,7 +198,10 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
     await expect(store.putObject('k', 'v')).rejects.toThrow(message);
     await expect(store.deleteObject('k')).rejects.toThrow(message);
     await expect(store.listPrefix('')).rejects.toThrow(message);
-    await expect(store.headObject('k')).rejects.toMatchObject({ name: 'StorageError', details: { bucket: 'no-such-bucket', status: 404 } });
+    await expect(store.headObject('k')).rejects.toMatchObject({
+      name: 'StorageError',
+      details: { bucket: 'no-such-bucket', status: 404 },
+    });
   });
 
   it('checks the bucket once when a HEAD 404 cannot tell a missing object from a missing bucket', async () => {
@@ -196,7 +216,9 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
     const closed = await startBosFixture({ credentials: {} });
     await closed.close();
     const store = storage({ endpoint: closed.endpoint, maxAttempts: 1 });
-    await expect(store.getObject('k')).rejects.toThrow(new RegExp(`at ${closed.endpoint} failed: ECONNREFUSED: check endpoint and network`));
+    await expect(store.getObject('k')).rejects.toThrow(
+      new RegExp(`at ${closed.endpoint} failed: ECONNREFUSED: check endpoint and network`),
+    );
   });
 
   it('addresses the bucket in the path for a non-IP, non-BOS host', async () => {
@@ -226,16 +248,24 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
       );
       const winners = results.flatMap((result, i) => (result.status === 'fulfilled' ? [i] : []));
       expect(winners).toHaveLength(1);
-      for (const result of results) if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
+      for (const result of results)
+        if (result.status === 'rejected') expect(result.reason).toBeInstanceOf(ConflictError);
       expect(text(await store.getObject('profiles/new.json'))).toBe(`creator ${winners[0]}`);
     });
 
     it('maps a 409 answer to forbid-overwrite to ConflictError too', async () => {
-      const other = await startBosFixture({ credentials: { [ACCESS_KEY]: SECRET_KEY }, buckets: [BUCKET], forbidOverwriteStatus: 409 });
+      const other = await startBosFixture({
+        credentials: { [ACCESS_KEY]: SECRET_KEY },
+        buckets: [BUCKET],
+        forbidOverwriteStatus: 409,
+      });
       try {
         const store = storage({ endpoint: other.endpoint });
         await store.putObject('k', 'a', { ifNoneMatch: '*' });
-        await expect(store.putObject('k', 'b', { ifNoneMatch: '*' })).rejects.toMatchObject({ name: 'ConflictError', details: { status: 409 } });
+        await expect(store.putObject('k', 'b', { ifNoneMatch: '*' })).rejects.toMatchObject({
+          name: 'ConflictError',
+          details: { status: 409 },
+        });
       } finally {
         await other.close();
       }
@@ -254,7 +284,9 @@ describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => 
       const store = storage();
       await store.putObject('k', 'v');
       const before = fixture.requests.length;
-      await expect(store.putObject('k', 'w', { ifMatch: (await store.headObject('k'))!.etag })).rejects.toBeInstanceOf(UnsupportedError);
+      await expect(store.putObject('k', 'w', { ifMatch: (await store.headObject('k'))!.etag })).rejects.toBeInstanceOf(
+        UnsupportedError,
+      );
       expect(fixture.requests.length).toBe(before + 1); // only the head above
       expect(text(await store.getObject('k'))).toBe('v');
     });

@@ -42,13 +42,17 @@ if (missing.length > 0) {
 
     it("does create-only writes with ifNoneMatch: '*' and refuses ifMatch", async () => {
       await storage.putObject('specifics/once.json', 'first', { ifNoneMatch: '*' });
-      const conflict = await storage.putObject('specifics/once.json', 'second', { ifNoneMatch: '*' }).catch((e: unknown) => e);
+      const conflict = await storage
+        .putObject('specifics/once.json', 'second', { ifNoneMatch: '*' })
+        .catch((e: unknown) => e);
       // Also records which status BOS uses for x-bce-forbid-overwrite (409 or 412) in the output.
       console.log(`[memory/bos] live forbid-overwrite answer: ${JSON.stringify((conflict as ConflictError).details)}`);
       expect(conflict).toBeInstanceOf(ConflictError);
       expect(Buffer.from((await storage.getObject('specifics/once.json'))!).toString()).toBe('first');
       const head = await storage.headObject('specifics/once.json');
-      await expect(storage.putObject('specifics/once.json', 'x', { ifMatch: head!.etag })).rejects.toBeInstanceOf(UnsupportedError);
+      await expect(storage.putObject('specifics/once.json', 'x', { ifMatch: head!.etag })).rejects.toBeInstanceOf(
+        UnsupportedError,
+      );
     });
 
     it('finds BOS ignoring If-Match on PutObject (why ifMatch is refused; fails if BOS starts honouring it)', async () => {
@@ -69,7 +73,9 @@ if (missing.length > 0) {
         (failure: unknown) => `refused: ${JSON.stringify(failure)}`,
       );
       console.log(`[memory/bos] live PutObject with a wrong If-Match: ${outcome}`);
-      expect(outcome, 'BOS now honours If-Match on PutObject: ifMatch could be supported').toBe('written despite a wrong If-Match');
+      expect(outcome, 'BOS now honours If-Match on PutObject: ifMatch could be supported').toBe(
+        'written despite a wrong If-Match',
+      );
     });
 
     it('answers a wrong secret key with a 403 StorageError', async () => {

@@ -29,10 +29,18 @@ describe('BosStorage (no network)', () => {
   it('checks its options up front and names what is missing', () => {
     expect(() => new BosStorage({ bucket: '' })).toThrow(ConfigurationError);
     expect(() => new BosStorage({ bucket: 'b' })).toThrow(/accessKey and secretKey are required for bucket "b"/);
-    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', endpoint: 'bj.bcebos.com' })).toThrow(/not a URL/);
-    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', maxAttempts: 0 })).toThrow(/maxAttempts/);
-    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', requestTimeoutMs: -1 })).toThrow(/requestTimeoutMs/);
-    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', prefix: 'a//b' })).toThrow(InvalidInputError);
+    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', endpoint: 'bj.bcebos.com' })).toThrow(
+      /not a URL/,
+    );
+    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', maxAttempts: 0 })).toThrow(
+      /maxAttempts/,
+    );
+    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', requestTimeoutMs: -1 })).toThrow(
+      /requestTimeoutMs/,
+    );
+    expect(() => new BosStorage({ bucket: 'b', accessKey: 'a', secretKey: 's', prefix: 'a//b' })).toThrow(
+      InvalidInputError,
+    );
   });
 
   it('never puts the secret key in a configuration error', () => {
@@ -40,7 +48,9 @@ describe('BosStorage (no network)', () => {
       new BosStorage({ bucket: 'b', accessKey: 'AKID', secretKey: 'S3CR3T', endpoint: 'nope' });
       expect.unreachable();
     } catch (error) {
-      expect(JSON.stringify({ message: (error as Error).message, details: (error as ConfigurationError).details })).not.toContain('S3CR3T');
+      expect(
+        JSON.stringify({ message: (error as Error).message, details: (error as ConfigurationError).details }),
+      ).not.toContain('S3CR3T');
     }
   });
 
@@ -73,7 +83,9 @@ describe('BosStorage (no network)', () => {
     const storage = new BosStorage({ bucket: 'b', client });
     await expect(storage.putObject('k', 'v', { ifMatch: '"abc"' })).rejects.toBeInstanceOf(UnsupportedError);
     await expect(storage.putObject('k', 'v', { ifMatch: '"abc"' })).rejects.toThrow(/BOS cannot compare-and-swap/);
-    await expect(storage.putObject('k', 'v', { ifMatch: '"a"', ifNoneMatch: '*' })).rejects.toBeInstanceOf(InvalidInputError);
+    await expect(storage.putObject('k', 'v', { ifMatch: '"a"', ifNoneMatch: '*' })).rejects.toBeInstanceOf(
+      InvalidInputError,
+    );
     await expect(storage.putObject('k', 'v', { ifNoneMatch: 'x' as '*' })).rejects.toBeInstanceOf(InvalidInputError);
     expect(client.calls).toEqual([]);
   });

@@ -1,11 +1,31 @@
 import { createHash } from 'node:crypto';
-import { ConfigurationError, ConflictError, InvalidInputError, StorageError, UnsupportedError, redactUrl } from '@memory/errors';
-import { compareKeys, type LongTermStorage, type ObjectBody, type ObjectHead, type PutObjectOptions, type PutObjectResult, type StorageCapabilities } from '@memory/longterm-core';
+import {
+  ConfigurationError,
+  ConflictError,
+  InvalidInputError,
+  StorageError,
+  UnsupportedError,
+  redactUrl,
+} from '@memory/errors';
+import {
+  compareKeys,
+  type LongTermStorage,
+  type ObjectBody,
+  type ObjectHead,
+  type PutObjectOptions,
+  type PutObjectResult,
+  type StorageCapabilities,
+} from '@memory/longterm-core';
 import type { BosClientLike, BosFailure, BosListObjectsBody, BosResponse } from './bos-client-like.js';
 import { BosCallFailure, callWithRetry, isBosFailure } from './call-with-retry.js';
 import { checkEndpoint, createBosClient } from './create-bos-client.js';
 import { normalizePrefix, toBosKey } from './object-key.js';
-import { DEFAULT_BOS_ENDPOINT, DEFAULT_MAX_ATTEMPTS, DEFAULT_REQUEST_TIMEOUT_MS, type BosStorageOptions } from './bos-storage-options.js';
+import {
+  DEFAULT_BOS_ENDPOINT,
+  DEFAULT_MAX_ATTEMPTS,
+  DEFAULT_REQUEST_TIMEOUT_MS,
+  type BosStorageOptions,
+} from './bos-storage-options.js';
 import { toStorageError, type CallContext } from './to-storage-error.js';
 
 /**
@@ -30,7 +50,10 @@ function toBuffer(body: ObjectBody): Buffer {
 }
 
 function quoteEtag(etag: string): string {
-  const bare = etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  const bare = etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
   return `"${bare}"`;
 }
 
@@ -145,7 +168,9 @@ export class BosStorage implements LongTermStorage {
     const context = this.#context(`reading metadata of "${bosKey}"`, bosKey);
     let response: BosResponse;
     try {
-      ({ value: response } = await this.#call((config) => this.client.getObjectMetadata(this.bucket, bosKey, { config })));
+      ({ value: response } = await this.#call((config) =>
+        this.client.getObjectMetadata(this.bucket, bosKey, { config }),
+      ));
     } catch (error) {
       await this.#notFoundOrThrow(error, context);
       return null;
@@ -177,7 +202,9 @@ export class BosStorage implements LongTermStorage {
     if (createOnly) headers['x-bce-forbid-overwrite'] = 'true';
     const context = this.#context(`writing "${bosKey}"`, bosKey);
     try {
-      const { value } = await this.#call((config) => this.client.putObject(this.bucket, bosKey, bytes, { ...headers, config }));
+      const { value } = await this.#call((config) =>
+        this.client.putObject(this.bucket, bosKey, bytes, { ...headers, config }),
+      );
       return { etag: quoteEtag(value.http_headers.etag ?? md5.toString('hex')) };
     } catch (error) {
       if (createOnly && error instanceof BosCallFailure && isExistsConflict(error.failure)) {
@@ -186,10 +213,18 @@ export class BosStorage implements LongTermStorage {
           const head = await this.headObject(key);
           if (head && head.etag === quoteEtag(md5.toString('hex'))) return { etag: head.etag };
         }
-        throw new ConflictError(`[memory/bos] "${bosKey}" already exists in bucket "${this.bucket}" (ifNoneMatch: '*'): read it, or write without ifNoneMatch`, {
-          cause: error.failure,
-          details: { bucket: this.bucket, key: bosKey, status: (error.failure as BosFailure).status_code, code: (error.failure as BosFailure).code },
-        });
+        throw new ConflictError(
+          `[memory/bos] "${bosKey}" already exists in bucket "${this.bucket}" (ifNoneMatch: '*'): read it, or write without ifNoneMatch`,
+          {
+            cause: error.failure,
+            details: {
+              bucket: this.bucket,
+              key: bosKey,
+              status: (error.failure as BosFailure).status_code,
+              code: (error.failure as BosFailure).code,
+            },
+          },
+        );
       }
       throw toStorageError(error, context);
     }
@@ -227,7 +262,9 @@ export class BosStorage implements LongTermStorage {
       if (marker !== undefined) params.marker = marker;
       let page: BosListObjectsBody;
       try {
-        ({ value: { body: page } } = await this.#call((config) => this.client.listObjects(this.bucket, { ...params, config })));
+        ({
+          value: { body: page },
+        } = await this.#call((config) => this.client.listObjects(this.bucket, { ...params, config })));
       } catch (error) {
         throw toStorageError(error, context);
       }
@@ -238,9 +275,12 @@ export class BosStorage implements LongTermStorage {
       if (!page.isTruncated) return;
       const next = page.nextMarker || contents.at(-1)?.key;
       if (!next || next === marker) {
-        throw new StorageError(`[memory/bos] ${context.action} in bucket "${this.bucket}" at ${this.endpoint}: BOS said the listing is truncated but gave no next marker`, {
-          details: { bucket: this.bucket, prefix: fullPrefix, marker },
-        });
+        throw new StorageError(
+          `[memory/bos] ${context.action} in bucket "${this.bucket}" at ${this.endpoint}: BOS said the listing is truncated but gave no next marker`,
+          {
+            details: { bucket: this.bucket, prefix: fullPrefix, marker },
+          },
+        );
       }
       marker = next;
     }

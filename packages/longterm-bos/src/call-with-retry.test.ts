@@ -32,20 +32,28 @@ describe('isRetryable', () => {
 describe('callWithRetry', () => {
   it('retries a retryable failure and reports the attempts', async () => {
     let calls = 0;
-    const result = await callWithRetry(client, async () => {
-      calls += 1;
-      if (calls < 3) throw { status_code: 503, code: 'ServiceUnavailable' };
-      return 'ok';
-    }, policy);
+    const result = await callWithRetry(
+      client,
+      async () => {
+        calls += 1;
+        if (calls < 3) throw { status_code: 503, code: 'ServiceUnavailable' };
+        return 'ok';
+      },
+      policy,
+    );
     expect(result).toEqual({ value: 'ok', attempts: 3 });
   });
 
   it('gives up after maxAttempts with the last failure', async () => {
     let calls = 0;
-    const failing = callWithRetry(client, async () => {
-      calls += 1;
-      throw { status_code: 500, code: 'InternalError' };
-    }, policy);
+    const failing = callWithRetry(
+      client,
+      async () => {
+        calls += 1;
+        throw { status_code: 500, code: 'InternalError' };
+      },
+      policy,
+    );
     await expect(failing).rejects.toBeInstanceOf(BosCallFailure);
     await expect(failing).rejects.toMatchObject({ attempts: 3, timedOut: false, failure: { status_code: 500 } });
     expect(calls).toBe(3);
@@ -53,34 +61,54 @@ describe('callWithRetry', () => {
 
   it('does not retry a failure that would repeat, nor a synchronous SDK throw', async () => {
     let calls = 0;
-    await expect(callWithRetry(client, async () => {
-      calls += 1;
-      throw { status_code: 403, code: 'AccessDenied' };
-    }, policy)).rejects.toMatchObject({ attempts: 1 });
-    await expect(callWithRetry(client, () => {
-      calls += 1;
-      throw new TypeError('key should not be empty.');
-    }, policy)).rejects.toMatchObject({ attempts: 1, failure: expect.any(TypeError) });
+    await expect(
+      callWithRetry(
+        client,
+        async () => {
+          calls += 1;
+          throw { status_code: 403, code: 'AccessDenied' };
+        },
+        policy,
+      ),
+    ).rejects.toMatchObject({ attempts: 1 });
+    await expect(
+      callWithRetry(
+        client,
+        () => {
+          calls += 1;
+          throw new TypeError('key should not be empty.');
+        },
+        policy,
+      ),
+    ).rejects.toMatchObject({ attempts: 1, failure: expect.any(TypeError) });
     expect(calls).toBe(2);
   });
 
   it('times out an attempt that never settles and retries it', async () => {
     let calls = 0;
     const started = Date.now();
-    const failing = callWithRetry(client, () => {
-      calls += 1;
-      return new Promise<never>(() => undefined);
-    }, { timeoutMs: 50, maxAttempts: 2, baseDelayMs: 1 });
+    const failing = callWithRetry(
+      client,
+      () => {
+        calls += 1;
+        return new Promise<never>(() => undefined);
+      },
+      { timeoutMs: 50, maxAttempts: 2, baseDelayMs: 1 },
+    );
     await expect(failing).rejects.toMatchObject({ attempts: 2, timedOut: true });
     expect(calls).toBe(2);
     expect(Date.now() - started).toBeLessThan(1_000);
   });
 
   it('passes a per-call config whose signer delegates to the client', async () => {
-    const signed = await callWithRetry(client, (config) => {
-      const hook = (config as { createSignature: (...args: unknown[]) => unknown }).createSignature;
-      return Promise.resolve(hook({ ak: 'a', sk: 's' }, 'GET', '/b/k', {}, {}, {}));
-    }, policy);
+    const signed = await callWithRetry(
+      client,
+      (config) => {
+        const hook = (config as { createSignature: (...args: unknown[]) => unknown }).createSignature;
+        return Promise.resolve(hook({ ak: 'a', sk: 's' }, 'GET', '/b/k', {}, {}, {}));
+      },
+      policy,
+    );
     expect(signed.value).toBe('signed');
   });
 });

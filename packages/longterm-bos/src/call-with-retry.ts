@@ -22,8 +22,23 @@ export class BosCallFailure extends Error {
   }
 }
 
-const RETRYABLE_CODES = new Set(['InternalError', 'ServiceUnavailable', 'SlowDown', 'RequestRateLimitExceeded', 'TooManyRequests', 'Throttling']);
-const RETRYABLE_NETWORK = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'EAI_AGAIN', 'ENETUNREACH', 'EHOSTUNREACH']);
+const RETRYABLE_CODES = new Set([
+  'InternalError',
+  'ServiceUnavailable',
+  'SlowDown',
+  'RequestRateLimitExceeded',
+  'TooManyRequests',
+  'Throttling',
+]);
+const RETRYABLE_NETWORK = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EAI_AGAIN',
+  'ENETUNREACH',
+  'EHOSTUNREACH',
+]);
 
 /** True for an SDK rejection that carries an HTTP answer. */
 export function isBosFailure(value: unknown): value is BosFailure {
@@ -50,7 +65,11 @@ function backoff(retry: number, baseDelayMs: number): number {
   return ceiling / 2 + Math.random() * (ceiling / 2);
 }
 
-async function attemptOnce<T>(client: BosClientLike, run: (config: object) => PromiseLike<T>, timeoutMs: number): Promise<T> {
+async function attemptOnce<T>(
+  client: BosClientLike,
+  run: (config: object) => PromiseLike<T>,
+  timeoutMs: number,
+): Promise<T> {
   const control = createRequestControl(client);
   let timer: NodeJS.Timeout | undefined;
   // The SDK answers with Q promises and may throw synchronously; adopt both into one native promise.

@@ -14,7 +14,11 @@ describe('createBosClient', () => {
   it('builds an SDK BosClient with the credentials and addressing style', () => {
     const client = createBosClient({ endpoint: 'http://localhost:9000/', accessKey: 'ak', secretKey: 'sk' });
     expect(client.constructor.name).toBe('BosClient');
-    expect(client.config).toMatchObject({ endpoint: 'http://localhost:9000', credentials: { ak: 'ak', sk: 'sk' }, pathStyleEnable: true });
+    expect(client.config).toMatchObject({
+      endpoint: 'http://localhost:9000',
+      credentials: { ak: 'ak', sk: 'sk' },
+      pathStyleEnable: true,
+    });
   });
 
   it('refuses endpoints that are not a bare http(s) origin', () => {

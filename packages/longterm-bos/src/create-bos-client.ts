@@ -26,13 +26,19 @@ export function checkEndpoint(endpoint: string): void {
   try {
     url = new URL(endpoint);
   } catch {
-    throw new ConfigurationError(`[memory/bos] endpoint ${JSON.stringify(endpoint)} is not a URL: use e.g. https://bj.bcebos.com`);
+    throw new ConfigurationError(
+      `[memory/bos] endpoint ${JSON.stringify(endpoint)} is not a URL: use e.g. https://bj.bcebos.com`,
+    );
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    throw new ConfigurationError(`[memory/bos] endpoint must be http or https, got ${url.protocol}: use e.g. https://bj.bcebos.com`);
+    throw new ConfigurationError(
+      `[memory/bos] endpoint must be http or https, got ${url.protocol}: use e.g. https://bj.bcebos.com`,
+    );
   }
   if (url.pathname !== '/' || url.search || url.hash) {
-    throw new ConfigurationError(`[memory/bos] endpoint must be a bare origin like https://bj.bcebos.com, without a path or query`);
+    throw new ConfigurationError(
+      `[memory/bos] endpoint must be a bare origin like https://bj.bcebos.com, without a path or query`,
+    );
   }
 }
 

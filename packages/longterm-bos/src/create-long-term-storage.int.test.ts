@@ -13,10 +13,13 @@ afterAll(() => fixture.close());
 
 describe("createLongTermStorage('bos://...')", () => {
   it('builds a working BosStorage from a URL and environment credentials', async () => {
-    const storage = await createLongTermStorage(`bos://from-url?endpoint=${encodeURIComponent(fixture.endpoint)}&prefix=long_term/`, {
-      env: { BOS_ACCESS_KEY: 'url-ak', BOS_SECRET_KEY: 'url-sk' },
-      importModule: (specifier) => (specifier === '@memory/longterm-bos' ? import('./index.js') : import(specifier)),
-    });
+    const storage = await createLongTermStorage(
+      `bos://from-url?endpoint=${encodeURIComponent(fixture.endpoint)}&prefix=long_term/`,
+      {
+        env: { BOS_ACCESS_KEY: 'url-ak', BOS_SECRET_KEY: 'url-sk' },
+        importModule: (specifier) => (specifier === '@memory/longterm-bos' ? import('./index.js') : import(specifier)),
+      },
+    );
     expect(storage).toBeInstanceOf(BosStorage);
     expect((storage as BosStorage).prefix).toBe('long_term/');
     await storage.putObject('profiles/u1.json', '{}');

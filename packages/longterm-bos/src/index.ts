@@ -6,4 +6,11 @@ export {
   DEFAULT_REQUEST_TIMEOUT_MS,
   type BosStorageOptions,
 } from './bos-storage-options.js';
-export type { BosClientLike, BosClientConfig, BosCredentials, BosResponse, BosListObjectsBody, BosFailure } from './bos-client-like.js';
+export type {
+  BosClientLike,
+  BosClientConfig,
+  BosCredentials,
+  BosResponse,
+  BosListObjectsBody,
+  BosFailure,
+} from './bos-client-like.js';

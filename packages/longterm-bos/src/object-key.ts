@@ -20,7 +20,8 @@ export function bosKeyProblem(key: string): string | undefined {
   if (segments.slice(0, -1).some((segment) => segment.length === 0)) return 'it contains "//"';
   if (segments.some((segment) => segment === '.' || segment === '..')) return 'it contains a "." or ".." segment';
   const bytes = Buffer.byteLength(key, 'utf8');
-  if (bytes > MAX_BOS_KEY_BYTES) return `it is ${bytes} bytes long in UTF-8, over the BOS limit of ${MAX_BOS_KEY_BYTES}`;
+  if (bytes > MAX_BOS_KEY_BYTES)
+    return `it is ${bytes} bytes long in UTF-8, over the BOS limit of ${MAX_BOS_KEY_BYTES}`;
   return undefined;
 }
 
@@ -35,9 +36,12 @@ export function normalizePrefix(prefix: string | undefined): string {
   const trimmed = shared.replace(/\/+$/, '');
   const problem = bosKeyProblem(trimmed);
   if (problem) {
-    throw new InvalidInputError(`[memory/bos] prefix ${JSON.stringify(String(prefix).slice(0, 64))} is not usable: ${problem}`, {
-      details: { prefix },
-    });
+    throw new InvalidInputError(
+      `[memory/bos] prefix ${JSON.stringify(String(prefix).slice(0, 64))} is not usable: ${problem}`,
+      {
+        details: { prefix },
+      },
+    );
   }
   return `${trimmed}/`;
 }

@@ -50,7 +50,9 @@ export function createRequestControl(client: BosClientLike): RequestControl {
         if (!request) return;
         guardTls(request);
         request.once('response', (response) => {
-          response.once('aborted', () => breakOff(Object.assign(new Error('response body cut off'), { code: 'ECONNRESET' })));
+          response.once('aborted', () =>
+            breakOff(Object.assign(new Error('response body cut off'), { code: 'ECONNRESET' })),
+          );
           response.once('error', (error) => breakOff(error));
         });
         if (aborted) request.destroy();

@@ -39,9 +39,13 @@ const storage = () => new BosStorage({ bucket: 'b', accessKey: 'ak', secretKey: 
 
 describe('TLS certificate checks', () => {
   it('refuses an endpoint whose certificate does not verify, before sending anything', async () => {
-    const error = await storage().putObject('profiles/u1.json', 'private profile').catch((e: unknown) => e);
+    const error = await storage()
+      .putObject('profiles/u1.json', 'private profile')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StorageError);
-    expect((error as StorageError).message).toMatch(/TLS certificate of https:\/\/127\.0\.0\.1:\d+ did not verify \(DEPTH_ZERO_SELF_SIGNED_CERT\)/);
+    expect((error as StorageError).message).toMatch(
+      /TLS certificate of https:\/\/127\.0\.0\.1:\d+ did not verify \(DEPTH_ZERO_SELF_SIGNED_CERT\)/,
+    );
     expect((error as StorageError).details.code).toBe('ERR_TLS_CERT_UNTRUSTED');
     await expect(storage().getObject('profiles/u1.json')).rejects.toBeInstanceOf(StorageError);
     expect(requestsReceived).toBe(0);

@@ -14,7 +14,12 @@ export function guardTls(request: ClientRequest): void {
     const check = () => {
       if (socket.authorized) return;
       const reason = String(socket.authorizationError ?? 'certificate not trusted');
-      request.destroy(Object.assign(new Error(`TLS certificate of the endpoint did not verify (${reason})`), { code: 'ERR_TLS_CERT_UNTRUSTED', reason }));
+      request.destroy(
+        Object.assign(new Error(`TLS certificate of the endpoint did not verify (${reason})`), {
+          code: 'ERR_TLS_CERT_UNTRUSTED',
+          reason,
+        }),
+      );
     };
     // A reused connection finished its handshake already; a new one is still connecting.
     if (socket.getProtocol() !== null && !socket.connecting) check();

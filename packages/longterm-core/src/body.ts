@@ -26,7 +26,10 @@ export function sameEtag(a: string, b: string): boolean {
 }
 
 function normalizeEtag(etag: string): string {
-  return etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 /**
@@ -34,7 +37,11 @@ function normalizeEtag(etag: string): string {
  * refused (ambiguous), and a backend without conditional writes refuses either with
  * `UnsupportedError` rather than silently ignoring it.
  */
-export function checkPutOptions(options: PutObjectOptions | undefined, conditionalWrites: boolean, source: string): void {
+export function checkPutOptions(
+  options: PutObjectOptions | undefined,
+  conditionalWrites: boolean,
+  source: string,
+): void {
   if (!options) return;
   const { ifMatch, ifNoneMatch } = options;
   if (ifMatch !== undefined && ifNoneMatch !== undefined) {

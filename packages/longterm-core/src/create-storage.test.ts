@@ -15,11 +15,20 @@ const isConfigError = (e: unknown) => ConfigurationError.isInstance(e);
 let app: string;
 beforeAll(async () => {
   app = await mkdtemp(join(tmpdir(), 'memory-app-'));
-  for (const [pkg, cls] of [['longterm-s3', 'S3CompatibleStorage'], ['longterm-bos', 'BosStorage']] as const) {
+  for (const [pkg, cls] of [
+    ['longterm-s3', 'S3CompatibleStorage'],
+    ['longterm-bos', 'BosStorage'],
+  ] as const) {
     const dir = join(app, 'node_modules', '@memory', pkg);
     await mkdir(dir, { recursive: true });
-    await writeFile(join(dir, 'package.json'), JSON.stringify({ name: `@memory/${pkg}`, type: 'module', exports: './index.js' }));
-    await writeFile(join(dir, 'index.js'), `export class ${cls} { constructor(options) { this.options = options; this.capabilities = { conditionalWrites: true }; } }\n`);
+    await writeFile(
+      join(dir, 'package.json'),
+      JSON.stringify({ name: `@memory/${pkg}`, type: 'module', exports: './index.js' }),
+    );
+    await writeFile(
+      join(dir, 'index.js'),
+      `export class ${cls} { constructor(options) { this.options = options; this.capabilities = { conditionalWrites: true }; } }\n`,
+    );
   }
 });
 afterAll(() => rm(app, { recursive: true, force: true }));
@@ -50,11 +59,14 @@ describe('createLongTermStorage', () => {
   });
 
   it('maps an s3:// URL to S3CompatibleStorage options, resolving the package from the app', async () => {
-    const storage = (await createLongTermStorage('s3://mem-bucket?endpoint=http://localhost:9000&region=eu-west-1&prefix=long_term/&forcePathStyle=false', {
-      cwd: app,
-      accessKey: 'AKIA',
-      secretKey: 'shh',
-    })) as unknown as { options: unknown };
+    const storage = (await createLongTermStorage(
+      's3://mem-bucket?endpoint=http://localhost:9000&region=eu-west-1&prefix=long_term/&forcePathStyle=false',
+      {
+        cwd: app,
+        accessKey: 'AKIA',
+        secretKey: 'shh',
+      },
+    )) as unknown as { options: unknown };
     expect(storage.options).toEqual({
       bucket: 'mem-bucket',
       endpointUrl: 'http://localhost:9000',
@@ -68,22 +80,49 @@ describe('createLongTermStorage', () => {
 
   it("maps the original's config dict", async () => {
     const s3 = (await createLongTermStorage(
-      { backend: 's3', bucket: 'memory-long-term', endpoint_url: 'http://minio:9000', access_key: 'minioadmin', secret_key: 'minioadmin', prefix: 'long_term/' },
+      {
+        backend: 's3',
+        bucket: 'memory-long-term',
+        endpoint_url: 'http://minio:9000',
+        access_key: 'minioadmin',
+        secret_key: 'minioadmin',
+        prefix: 'long_term/',
+      },
       { cwd: app },
     )) as unknown as { options: unknown };
-    expect(s3.options).toEqual({ bucket: 'memory-long-term', endpointUrl: 'http://minio:9000', accessKey: 'minioadmin', secretKey: 'minioadmin', prefix: 'long_term/' });
-    const bos = (await createLongTermStorage({ type: 'bos', bucket: 'ai-memory', endpoint: 'https://bj.bcebos.com', access_key: 'ak', secret_key: 'sk' }, { cwd: app })) as unknown as {
+    expect(s3.options).toEqual({
+      bucket: 'memory-long-term',
+      endpointUrl: 'http://minio:9000',
+      accessKey: 'minioadmin',
+      secretKey: 'minioadmin',
+      prefix: 'long_term/',
+    });
+    const bos = (await createLongTermStorage(
+      { type: 'bos', bucket: 'ai-memory', endpoint: 'https://bj.bcebos.com', access_key: 'ak', secret_key: 'sk' },
+      { cwd: app },
+    )) as unknown as {
       options: unknown;
     };
-    expect(bos.options).toEqual({ bucket: 'ai-memory', endpoint: 'https://bj.bcebos.com', accessKey: 'ak', secretKey: 'sk' });
-    const inferred = (await createLongTermStorage({ bucket: 'ai-memory', endpoint: 'https://gz.bcebos.com', access_key: 'ak', secret_key: 'sk' }, { cwd: app })) as unknown as {
+    expect(bos.options).toEqual({
+      bucket: 'ai-memory',
+      endpoint: 'https://bj.bcebos.com',
+      accessKey: 'ak',
+      secretKey: 'sk',
+    });
+    const inferred = (await createLongTermStorage(
+      { bucket: 'ai-memory', endpoint: 'https://gz.bcebos.com', access_key: 'ak', secret_key: 'sk' },
+      { cwd: app },
+    )) as unknown as {
       constructor: { name: string };
     };
     expect(inferred.constructor.name).toBe('BosStorage');
   });
 
   it('reads BOS credentials from options, then BOS_ACCESS_KEY / BOS_SECRET_KEY', async () => {
-    const fromEnv = (await createLongTermStorage('bos://b', { cwd: app, env: { BOS_ACCESS_KEY: 'envak', BOS_SECRET_KEY: 'envsk' } })) as unknown as { options: unknown };
+    const fromEnv = (await createLongTermStorage('bos://b', {
+      cwd: app,
+      env: { BOS_ACCESS_KEY: 'envak', BOS_SECRET_KEY: 'envsk' },
+    })) as unknown as { options: unknown };
     expect(fromEnv.options).toEqual({ bucket: 'b', accessKey: 'envak', secretKey: 'envsk' });
     await expect(createLongTermStorage('bos://b', { cwd: app, env: {} })).rejects.toSatisfy(
       (e) => isConfigError(e) && /BOS_ACCESS_KEY/.test((e as Error).message),
@@ -95,14 +134,23 @@ describe('createLongTermStorage', () => {
     // succeed here: fail the import the way Node does when the package is not installed.
     const empty = await mkdtemp(join(tmpdir(), 'memory-empty-'));
     const importModule = async (s: string) => {
-      throw Object.assign(new Error(`Cannot find package '${s}' imported from ${empty}/app.js`), { code: 'ERR_MODULE_NOT_FOUND' });
+      throw Object.assign(new Error(`Cannot find package '${s}' imported from ${empty}/app.js`), {
+        code: 'ERR_MODULE_NOT_FOUND',
+      });
     };
     try {
       await expect(createLongTermStorage('s3://b', { cwd: empty, importModule })).rejects.toSatisfy(
-        (e) => isConfigError(e) && /needs the package @memory\/longterm-s3.*pnpm add @memory\/longterm-s3/.test((e as Error).message),
+        (e) =>
+          isConfigError(e) &&
+          /needs the package @memory\/longterm-s3.*pnpm add @memory\/longterm-s3/.test((e as Error).message),
       );
-      await expect(createLongTermStorage('bos://b', { cwd: empty, importModule, accessKey: 'a', secretKey: 'supersecret' })).rejects.toSatisfy(
-        (e) => isConfigError(e) && /@memory\/longterm-bos/.test((e as Error).message) && !(e as Error).message.includes('supersecret'),
+      await expect(
+        createLongTermStorage('bos://b', { cwd: empty, importModule, accessKey: 'a', secretKey: 'supersecret' }),
+      ).rejects.toSatisfy(
+        (e) =>
+          isConfigError(e) &&
+          /@memory\/longterm-bos/.test((e as Error).message) &&
+          !(e as Error).message.includes('supersecret'),
       );
     } finally {
       await rm(empty, { recursive: true, force: true });
@@ -111,12 +159,19 @@ describe('createLongTermStorage', () => {
 
   it('does not blame the backend package when one of its own dependencies is missing', async () => {
     const importModule = async () => {
-      throw Object.assign(new Error("Cannot find package '@aws-sdk/client-s3' imported from /app/node_modules/@memory/longterm-s3/dist/index.js"), {
-        code: 'ERR_MODULE_NOT_FOUND',
-      });
+      throw Object.assign(
+        new Error(
+          "Cannot find package '@aws-sdk/client-s3' imported from /app/node_modules/@memory/longterm-s3/dist/index.js",
+        ),
+        {
+          code: 'ERR_MODULE_NOT_FOUND',
+        },
+      );
     };
     await expect(createLongTermStorage('s3://b', { importModule })).rejects.toSatisfy(
-      (e) => isConfigError(e) && /loading @memory\/longterm-s3 failed: Cannot find package '@aws-sdk\/client-s3'/.test((e as Error).message),
+      (e) =>
+        isConfigError(e) &&
+        /loading @memory\/longterm-s3 failed: Cannot find package '@aws-sdk\/client-s3'/.test((e as Error).message),
     );
   });
 
@@ -125,7 +180,12 @@ describe('createLongTermStorage', () => {
     const storage = await createLongTermStorage('s3://b', {
       importModule: async (s) => {
         seen.push(s);
-        return { S3CompatibleStorage: class { capabilities = { conditionalWrites: true }; constructor(readonly options: unknown) {} } };
+        return {
+          S3CompatibleStorage: class {
+            capabilities = { conditionalWrites: true };
+            constructor(readonly options: unknown) {}
+          },
+        };
       },
     });
     expect(seen).toEqual(['@memory/longterm-s3']);
@@ -149,7 +209,10 @@ describe('createLongTermStorage', () => {
   });
 
   it('parses forcePathStyle and endpoint spellings', () => {
-    expect(parseStorageUrl('s3://b?endpoint_url=http://h:1&force_path_style=true')).toMatchObject({ endpoint: 'http://h:1', forcePathStyle: true });
+    expect(parseStorageUrl('s3://b?endpoint_url=http://h:1&force_path_style=true')).toMatchObject({
+      endpoint: 'http://h:1',
+      forcePathStyle: true,
+    });
     expect(parseStorageUrl('s3://b?forcePathStyle=0')).toMatchObject({ forcePathStyle: false });
     expect(parseStorageUrl('s3://b')).toMatchObject({ backend: 's3', bucket: 'b', forcePathStyle: undefined });
   });

@@ -114,7 +114,8 @@ export async function createLongTermStorage(
   urlOrConfig?: string | LongTermStorageConfig | null,
   options: CreateLongTermStorageOptions = {},
 ): Promise<LongTermStorage> {
-  const config = typeof urlOrConfig === 'string' ? parseStorageUrl(urlOrConfig, options) : normalizeConfig(urlOrConfig ?? {});
+  const config =
+    typeof urlOrConfig === 'string' ? parseStorageUrl(urlOrConfig, options) : normalizeConfig(urlOrConfig ?? {});
   return build(config, options);
 }
 
@@ -140,7 +141,9 @@ export function parseStorageUrl(url: string, options: Pick<CreateLongTermStorage
   if (trimmed === '') return { backend: 'memory' };
   const scheme = /^([a-z][a-z0-9+.-]*):\/\//i.exec(trimmed)?.[1]?.toLowerCase();
   if (!scheme) {
-    throw new ConfigurationError(`[memory/longterm] storage URL "${redactUrl(trimmed)}" has no scheme: use memory://, file://, s3:// or bos://`);
+    throw new ConfigurationError(
+      `[memory/longterm] storage URL "${redactUrl(trimmed)}" has no scheme: use memory://, file://, s3:// or bos://`,
+    );
   }
   const rest = trimmed.slice(scheme.length + 3);
   const queryAt = rest.indexOf('?');
@@ -158,7 +161,10 @@ export function parseStorageUrl(url: string, options: Pick<CreateLongTermStorage
     case 'memory':
       return { backend: 'memory', prefix };
     case 'file': {
-      if (location === '') throw new ConfigurationError('[memory/longterm] file:// URL needs a directory: file:///abs/dir or file://./rel/dir');
+      if (location === '')
+        throw new ConfigurationError(
+          '[memory/longterm] file:// URL needs a directory: file:///abs/dir or file://./rel/dir',
+        );
       const rootDir = location.startsWith('/')
         ? fileURLToPath(`file://${location}`)
         : resolve(options.cwd ?? process.cwd(), decodeURIComponent(location));
@@ -168,7 +174,9 @@ export function parseStorageUrl(url: string, options: Pick<CreateLongTermStorage
     case 'bos': {
       const bucket = decodeURIComponent(location.replace(/\/+$/, ''));
       if (!bucket || bucket.includes('/')) {
-        throw new ConfigurationError(`[memory/longterm] ${scheme}:// URL needs a bucket name: ${scheme}://my-bucket?endpoint=...`);
+        throw new ConfigurationError(
+          `[memory/longterm] ${scheme}:// URL needs a bucket name: ${scheme}://my-bucket?endpoint=...`,
+        );
       }
       const forcePathStyle = query.get('forcePathStyle') ?? query.get('force_path_style');
       return {
@@ -181,12 +189,15 @@ export function parseStorageUrl(url: string, options: Pick<CreateLongTermStorage
       };
     }
     default:
-      throw new ConfigurationError(`[memory/longterm] unknown storage scheme "${scheme}://": use memory://, file://, s3:// or bos://`);
+      throw new ConfigurationError(
+        `[memory/longterm] unknown storage scheme "${scheme}://": use memory://, file://, s3:// or bos://`,
+      );
   }
 }
 
 function normalizeConfig(config: LongTermStorageConfig): Normalized {
-  if (typeof config !== 'object') throw new ConfigurationError('[memory/longterm] storage config must be a URL string or an object');
+  if (typeof config !== 'object')
+    throw new ConfigurationError('[memory/longterm] storage config must be a URL string or an object');
   const endpoint = config.endpoint_url ?? config.endpointUrl ?? config.endpoint;
   const rootDir = config.root_dir ?? config.rootDir ?? config.path;
   const declared = (config.backend ?? config.type)?.toLowerCase();
@@ -199,9 +210,13 @@ function normalizeConfig(config: LongTermStorageConfig): Normalized {
     else backend = 'memory';
   } else if (declared === 'memory' || declared === 'in_memory' || declared === 'inmemory') backend = 'memory';
   else if (declared === 'file' || declared === 'fs' || declared === 'filesystem') backend = 'file';
-  else if (declared === 's3' || declared === 'minio' || declared === 's3compatible' || declared === 's3_compatible') backend = 's3';
+  else if (declared === 's3' || declared === 'minio' || declared === 's3compatible' || declared === 's3_compatible')
+    backend = 's3';
   else if (declared === 'bos') backend = 'bos';
-  else throw new ConfigurationError(`[memory/longterm] unknown storage backend "${declared}": use memory, file, s3 or bos`);
+  else
+    throw new ConfigurationError(
+      `[memory/longterm] unknown storage backend "${declared}": use memory, file, s3 or bos`,
+    );
   return {
     backend,
     bucket: config.bucket,
@@ -222,11 +237,20 @@ async function build(config: Normalized, options: CreateLongTermStorageOptions):
     case 'memory':
       return prefixed(new InMemoryLongTermStorage());
     case 'file':
-      if (!config.rootDir) throw new ConfigurationError('[memory/longterm] the file backend needs a directory (path / rootDir, or file:///dir)');
-      return prefixed(new FileSystemLongTermStorage(isAbsolute(config.rootDir) ? config.rootDir : resolve(options.cwd ?? process.cwd(), config.rootDir)));
+      if (!config.rootDir)
+        throw new ConfigurationError(
+          '[memory/longterm] the file backend needs a directory (path / rootDir, or file:///dir)',
+        );
+      return prefixed(
+        new FileSystemLongTermStorage(
+          isAbsolute(config.rootDir) ? config.rootDir : resolve(options.cwd ?? process.cwd(), config.rootDir),
+        ),
+      );
     case 's3': {
       if (!config.bucket) throw new ConfigurationError('[memory/longterm] the s3 backend needs a bucket');
-      const mod = (await loadBackend(S3_PACKAGE, 's3', options)) as { S3CompatibleStorage?: new (c: S3BackendConfig) => LongTermStorage };
+      const mod = (await loadBackend(S3_PACKAGE, 's3', options)) as {
+        S3CompatibleStorage?: new (c: S3BackendConfig) => LongTermStorage;
+      };
       if (typeof mod.S3CompatibleStorage !== 'function') throw notABackend(S3_PACKAGE, 'S3CompatibleStorage');
       const s3: S3BackendConfig = { bucket: config.bucket };
       assign(s3, 'endpointUrl', config.endpoint);
@@ -244,9 +268,13 @@ async function build(config: Normalized, options: CreateLongTermStorageOptions):
       const accessKey = options.accessKey ?? config.accessKey ?? env.BOS_ACCESS_KEY;
       const secretKey = options.secretKey ?? config.secretKey ?? env.BOS_SECRET_KEY;
       if (!accessKey || !secretKey) {
-        throw new ConfigurationError('[memory/longterm] the bos backend needs credentials: pass accessKey/secretKey or set BOS_ACCESS_KEY and BOS_SECRET_KEY');
+        throw new ConfigurationError(
+          '[memory/longterm] the bos backend needs credentials: pass accessKey/secretKey or set BOS_ACCESS_KEY and BOS_SECRET_KEY',
+        );
       }
-      const mod = (await loadBackend(BOS_PACKAGE, 'bos', options)) as { BosStorage?: new (c: BosBackendConfig) => LongTermStorage };
+      const mod = (await loadBackend(BOS_PACKAGE, 'bos', options)) as {
+        BosStorage?: new (c: BosBackendConfig) => LongTermStorage;
+      };
       if (typeof mod.BosStorage !== 'function') throw notABackend(BOS_PACKAGE, 'BosStorage');
       const bos: BosBackendConfig = { bucket: config.bucket, accessKey, secretKey };
       assign(bos, 'endpoint', config.endpoint);
@@ -261,7 +289,9 @@ function assign<T extends object, K extends keyof T>(target: T, key: K, value: T
 }
 
 function notABackend(pkg: string, name: string): ConfigurationError {
-  return new ConfigurationError(`[memory/longterm] ${pkg} does not export ${name}: install a version that matches @memory/longterm-core`);
+  return new ConfigurationError(
+    `[memory/longterm] ${pkg} does not export ${name}: install a version that matches @memory/longterm-core`,
+  );
 }
 
 async function loadBackend(pkg: string, scheme: string, options: CreateLongTermStorageOptions): Promise<unknown> {
@@ -296,20 +326,29 @@ function isModuleNotFound(error: unknown, pkg: string): boolean {
   const code = (error as { code?: string } | null)?.code;
   const message = error instanceof Error ? error.message : String(error);
   // Only when the backend package itself is missing, not one of its own dependencies.
-  const notFound = code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND' || /cannot find|failed to (load|resolve)/i.test(message);
+  const notFound =
+    code === 'ERR_MODULE_NOT_FOUND' ||
+    code === 'MODULE_NOT_FOUND' ||
+    /cannot find|failed to (load|resolve)/i.test(message);
   return notFound && (message.includes(`'${pkg}'`) || message.includes(`"${pkg}"`));
 }
 
 function missingOr(pkg: string, scheme: string, error: unknown): Error {
   if (MemoryError.isInstance(error)) return error;
   if (isModuleNotFound(error, pkg)) {
-    return new ConfigurationError(`[memory/longterm] ${scheme}:// storage needs the package ${pkg}: install it (pnpm add ${pkg})`, {
+    return new ConfigurationError(
+      `[memory/longterm] ${scheme}:// storage needs the package ${pkg}: install it (pnpm add ${pkg})`,
+      {
+        cause: error,
+        details: { package: pkg },
+      },
+    );
+  }
+  return new ConfigurationError(
+    `[memory/longterm] loading ${pkg} failed: ${error instanceof Error ? error.message : String(error)}`,
+    {
       cause: error,
       details: { package: pkg },
-    });
-  }
-  return new ConfigurationError(`[memory/longterm] loading ${pkg} failed: ${error instanceof Error ? error.message : String(error)}`, {
-    cause: error,
-    details: { package: pkg },
-  });
+    },
+  );
 }

@@ -31,7 +31,9 @@ export async function withFileLock<T>(lockPath: string, options: FileLockOptions
     try {
       const handle = await open(lockPath, 'wx');
       try {
-        await handle.writeFile(JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() } satisfies LockInfo));
+        await handle.writeFile(
+          JSON.stringify({ pid: process.pid, host: hostname(), at: Date.now() } satisfies LockInfo),
+        );
       } finally {
         await handle.close();
       }

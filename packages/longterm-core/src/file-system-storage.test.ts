@@ -54,7 +54,11 @@ describe('FileSystemLongTermStorage', () => {
   it('never lists its metadata or temp files', async () => {
     await storage.putObject('a/b.json', '{}', { contentType: 'application/json' });
     await writeFile(join(dir, 'a', '.memory-tmp-leftover'), 'crash debris');
-    expect((await readdir(join(dir, 'a'))).sort()).toEqual(['.memory-meta.b.json.json', '.memory-tmp-leftover', 'b.json']);
+    expect((await readdir(join(dir, 'a'))).sort()).toEqual([
+      '.memory-meta.b.json.json',
+      '.memory-tmp-leftover',
+      'b.json',
+    ]);
     expect(await storage.listPrefix('')).toEqual(['a/b.json']);
     expect(await storage.listPrefix('a/.memory')).toEqual([]);
   });
@@ -63,7 +67,11 @@ describe('FileSystemLongTermStorage', () => {
     await mkdir(join(dir, 'knowledge'), { recursive: true });
     await writeFile(join(dir, 'knowledge', 'u1.jsonl'), '["a","b","c"]');
     const head = await storage.headObject('knowledge/u1.jsonl');
-    expect(head).toMatchObject({ etag: '"c29a5747d698b2f95cdfd5ed6502f19d"', size: 13, contentType: 'application/octet-stream' }); // md5sum
+    expect(head).toMatchObject({
+      etag: '"c29a5747d698b2f95cdfd5ed6502f19d"',
+      size: 13,
+      contentType: 'application/octet-stream',
+    }); // md5sum
     const rewritten = await storage.putObject('knowledge/u1.jsonl', '["a","b","c"]');
     expect(rewritten.etag).toBe(head!.etag);
     expect(await storage.listPrefix('knowledge/')).toEqual(['knowledge/u1.jsonl']);
@@ -115,18 +123,27 @@ describe('FileSystemLongTermStorage', () => {
     const worker = join(import.meta.dirname, '..', 'test', 'fs-cas-worker.ts');
     const increments = 25;
     const runs = await Promise.all(
-      ['a', 'b', 'c'].map((id) => promisify(execFile)(tsx, ['--conditions=@memory/source', worker, dir, 'counter.json', id, String(increments)], { timeout: 60_000 })),
+      ['a', 'b', 'c'].map((id) =>
+        promisify(execFile)(tsx, ['--conditions=@memory/source', worker, dir, 'counter.json', id, String(increments)], {
+          timeout: 60_000,
+        }),
+      ),
     );
     const conflicts = runs.map((r) => (JSON.parse(r.stdout) as { conflicts: number }).conflicts);
-    const final = JSON.parse((await readFile(join(dir, 'counter.json'), 'utf8'))) as { n: number };
+    const final = JSON.parse(await readFile(join(dir, 'counter.json'), 'utf8')) as { n: number };
     expect(final.n).toBe(3 * increments);
-    console.log(`[fs] cross-process CAS: ${3 * increments} increments, ${conflicts.reduce((a, b) => a + b, 0)} conflicts retried`);
+    console.log(
+      `[fs] cross-process CAS: ${3 * increments} increments, ${conflicts.reduce((a, b) => a + b, 0)} conflicts retried`,
+    );
     expect((await readdir(dir)).filter((n) => n.startsWith('.memory-lock'))).toEqual([]);
   }, 90_000);
 
   it('takes over a lock left by a crashed process', async () => {
     await storage.putObject('k', 'v1');
-    await writeFile(join(dir, '.memory-lock.k'), JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), at: Date.now() }));
+    await writeFile(
+      join(dir, '.memory-lock.k'),
+      JSON.stringify({ pid: 2 ** 22 + 12345, host: (await import('node:os')).hostname(), at: Date.now() }),
+    );
     await storage.putObject('k', 'v2');
     expect(await readFile(join(dir, 'k'), 'utf8')).toBe('v2');
   });
@@ -134,8 +151,13 @@ describe('FileSystemLongTermStorage', () => {
   it('waits for a live lock and gives up with a StorageError naming it', async () => {
     const slow = new FileSystemLongTermStorage(dir, { lockTimeoutMs: 200 });
     await slow.putObject('k', 'v1');
-    await writeFile(join(dir, '.memory-lock.k'), JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), at: Date.now() }));
-    await expect(slow.putObject('k', 'v2')).rejects.toThrow(/timed out after 200 ms waiting for the lock of "k".*\.memory-lock\.k/);
+    await writeFile(
+      join(dir, '.memory-lock.k'),
+      JSON.stringify({ pid: process.pid, host: (await import('node:os')).hostname(), at: Date.now() }),
+    );
+    await expect(slow.putObject('k', 'v2')).rejects.toThrow(
+      /timed out after 200 ms waiting for the lock of "k".*\.memory-lock\.k/,
+    );
     await rm(join(dir, '.memory-lock.k'));
     await slow.putObject('k', 'v2');
     expect(await readFile(join(dir, 'k'), 'utf8')).toBe('v2');

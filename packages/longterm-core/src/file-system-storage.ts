@@ -8,7 +8,14 @@ import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } fro
 import { withFileLock } from './file-lock.js';
 import { withKeyLock } from './key-lock.js';
 import { compareKeys, validateObjectKey } from './keys.js';
-import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from './types.js';
+import type {
+  LongTermStorage,
+  ObjectBody,
+  ObjectHead,
+  PutObjectOptions,
+  PutObjectResult,
+  StorageCapabilities,
+} from './types.js';
 
 /** Names starting with this are the backend's own files (metadata, temp files), never keys. */
 export const RESERVED_NAME_PREFIX = '.memory-';
@@ -302,7 +309,9 @@ export class FileSystemLongTermStorage implements LongTermStorage {
   #pathOf(key: string): string {
     validateObjectKey(key);
     if (isAbsolute(key) || key.startsWith('/')) {
-      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} is absolute: keys are relative to the root`, { details: { key } });
+      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} is absolute: keys are relative to the root`, {
+        details: { key },
+      });
     }
     if (!isSafeRelative(key)) {
       throw new InvalidInputError(
@@ -312,17 +321,22 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     }
     const path = join(this.rootDir, ...key.split('/'));
     if (!path.startsWith(this.rootDir + sep)) {
-      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} escapes the root directory`, { details: { key } });
+      throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} escapes the root directory`, {
+        details: { key },
+      });
     }
     return path;
   }
 
   #fail(action: string, key: string, error: unknown): StorageError {
     const code = (error as { code?: string } | null)?.code;
-    return new StorageError(`[memory/fs] ${action} of "${key}" under ${this.rootDir} failed${code ? ` (${code})` : ''}: check the directory and its permissions`, {
-      cause: error,
-      details: { key, rootDir: this.rootDir, code },
-    });
+    return new StorageError(
+      `[memory/fs] ${action} of "${key}" under ${this.rootDir} failed${code ? ` (${code})` : ''}: check the directory and its permissions`,
+      {
+        cause: error,
+        details: { key, rootDir: this.rootDir, code },
+      },
+    );
   }
 }
 
@@ -344,8 +358,14 @@ function sidecarPath(path: string): string {
 async function readSidecar(path: string): Promise<Sidecar | null> {
   try {
     const parsed = JSON.parse(await readFile(sidecarPath(path), 'utf8')) as Partial<Sidecar>;
-    if (typeof parsed.etag !== 'string' || typeof parsed.size !== 'number' || typeof parsed.mtimeMs !== 'number') return null;
-    return { etag: parsed.etag, size: parsed.size, mtimeMs: parsed.mtimeMs, contentType: parsed.contentType ?? DEFAULT_CONTENT_TYPE };
+    if (typeof parsed.etag !== 'string' || typeof parsed.size !== 'number' || typeof parsed.mtimeMs !== 'number')
+      return null;
+    return {
+      etag: parsed.etag,
+      size: parsed.size,
+      mtimeMs: parsed.mtimeMs,
+      contentType: parsed.contentType ?? DEFAULT_CONTENT_TYPE,
+    };
   } catch {
     return null;
   }

@@ -2,11 +2,17 @@ import { describe, expect, it } from 'vitest';
 import { InMemoryLongTermStorage } from './in-memory-storage.js';
 import { runStorageConformance } from './testing/index.js';
 
-runStorageConformance('InMemoryLongTermStorage', () => ({ storage: new InMemoryLongTermStorage() }), { conditionalWrites: true });
+runStorageConformance('InMemoryLongTermStorage', () => ({ storage: new InMemoryLongTermStorage() }), {
+  conditionalWrites: true,
+});
 
-runStorageConformance('InMemoryLongTermStorage without conditional writes', () => ({
-  storage: new InMemoryLongTermStorage({ conditionalWrites: false }),
-}), { conditionalWrites: false });
+runStorageConformance(
+  'InMemoryLongTermStorage without conditional writes',
+  () => ({
+    storage: new InMemoryLongTermStorage({ conditionalWrites: false }),
+  }),
+  { conditionalWrites: false },
+);
 
 describe('InMemoryLongTermStorage', () => {
   it('hands out copies, so mutating a read buffer does not change the stored object', async () => {
@@ -34,7 +40,9 @@ describe('InMemoryLongTermStorage', () => {
 
   it('refuses ifMatch together with ifNoneMatch', async () => {
     const storage = new InMemoryLongTermStorage();
-    await expect(storage.putObject('k', 'v', { ifMatch: '"x"', ifNoneMatch: '*' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    await expect(storage.putObject('k', 'v', { ifMatch: '"x"', ifNoneMatch: '*' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+    });
   });
 
   it('counts and clears', async () => {

@@ -1,7 +1,14 @@
 import { ConflictError } from '@memory/errors';
 import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } from './body.js';
 import { compareKeys, validateObjectKey } from './keys.js';
-import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from './types.js';
+import type {
+  LongTermStorage,
+  ObjectBody,
+  ObjectHead,
+  PutObjectOptions,
+  PutObjectResult,
+  StorageCapabilities,
+} from './types.js';
 
 /** Options of {@link InMemoryLongTermStorage}. */
 export interface InMemoryLongTermStorageOptions {
@@ -67,7 +74,12 @@ export class InMemoryLongTermStorage implements LongTermStorage {
       );
     }
     const etag = md5Etag(bytes);
-    this.#objects.set(key, { bytes, etag, contentType: options.contentType ?? DEFAULT_CONTENT_TYPE, lastModified: new Date() });
+    this.#objects.set(key, {
+      bytes,
+      etag,
+      contentType: options.contentType ?? DEFAULT_CONTENT_TYPE,
+      lastModified: new Date(),
+    });
     return { etag };
   }
 
@@ -80,7 +92,12 @@ export class InMemoryLongTermStorage implements LongTermStorage {
     validateObjectKey(key);
     const found = this.#objects.get(key);
     if (!found) return null;
-    return { etag: found.etag, size: found.bytes.byteLength, lastModified: new Date(found.lastModified), contentType: found.contentType };
+    return {
+      etag: found.etag,
+      size: found.bytes.byteLength,
+      lastModified: new Date(found.lastModified),
+      contentType: found.contentType,
+    };
   }
 
   async listPrefix(prefix: string): Promise<string[]> {

@@ -12,7 +12,16 @@ describe('profileKey / knowledgeKey', () => {
   });
 
   it('keeps every id the original could store safely', () => {
-    for (const id of ['a b', 'user@example.com', 'sess-0b6f4f1e-8a3c-4c1e-9a77-6f2f3a8f9b10', '...x', 'a..b', 'émoji🎉', ' padded ', 'x'.repeat(512)]) {
+    for (const id of [
+      'a b',
+      'user@example.com',
+      'sess-0b6f4f1e-8a3c-4c1e-9a77-6f2f3a8f9b10',
+      '...x',
+      'a..b',
+      'émoji🎉',
+      ' padded ',
+      'x'.repeat(512),
+    ]) {
       expect(profileKey(id)).toBe(`profiles/${id}.json`);
     }
     expect(profileKey('é'.repeat(256))).toBe(`profiles/${'é'.repeat(256)}.json`); // 512 bytes exactly

@@ -95,7 +95,9 @@ export function validateObjectKey(key: string): void {
     throw new InvalidInputError(`[memory/longterm] object key ${JSON.stringify(key.slice(0, 64))} contains NUL`);
   }
   if (Buffer.byteLength(key, 'utf8') > 1024) {
-    throw new InvalidInputError(`[memory/longterm] object key ${JSON.stringify(key.slice(0, 64))}... is over 1024 bytes in UTF-8`);
+    throw new InvalidInputError(
+      `[memory/longterm] object key ${JSON.stringify(key.slice(0, 64))}... is over 1024 bytes in UTF-8`,
+    );
   }
 }
 

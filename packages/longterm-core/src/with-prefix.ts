@@ -1,5 +1,12 @@
 import { InvalidInputError } from '@memory/errors';
-import type { LongTermStorage, ObjectBody, ObjectHead, PutObjectOptions, PutObjectResult, StorageCapabilities } from './types.js';
+import type {
+  LongTermStorage,
+  ObjectBody,
+  ObjectHead,
+  PutObjectOptions,
+  PutObjectResult,
+  StorageCapabilities,
+} from './types.js';
 
 /**
  * Normalizes a key prefix the way every backend does: leading `/` removed, a trailing `/` added

@@ -9,7 +9,9 @@ let conflicts = 0;
 for (let i = 0; i < Number(count); i++) {
   for (;;) {
     const head = await storage.headObject(key);
-    const body = head ? (JSON.parse(new TextDecoder().decode((await storage.getObject(key))!)) as { n: number; last: string }) : { n: 0, last: '' };
+    const body = head
+      ? (JSON.parse(new TextDecoder().decode((await storage.getObject(key))!)) as { n: number; last: string })
+      : { n: 0, last: '' };
     const next = JSON.stringify({ n: body.n + 1, last: `${id}-${i}` });
     try {
       await storage.putObject(key, next, head ? { ifMatch: head.etag } : { ifNoneMatch: '*' });

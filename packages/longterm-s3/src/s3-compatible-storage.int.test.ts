@@ -20,15 +20,29 @@ afterAll(() => server.close());
 function freshStorage(extra: Partial<ConstructorParameters<typeof S3CompatibleStorage>[0]> = {}): S3CompatibleStorage {
   const bucket = `bucket-${++buckets}`;
   server.createBucket(bucket);
-  return new S3CompatibleStorage({ bucket, endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey, ...extra });
+  return new S3CompatibleStorage({
+    bucket,
+    endpointUrl: server.endpoint,
+    accessKey: server.accessKey,
+    secretKey: server.secretKey,
+    ...extra,
+  });
 }
 
-runStorageConformance('S3CompatibleStorage (SigV4 test server with conditional writes)', () => ({ storage: freshStorage() }), { conditionalWrites: true });
+runStorageConformance(
+  'S3CompatibleStorage (SigV4 test server with conditional writes)',
+  () => ({ storage: freshStorage() }),
+  { conditionalWrites: true },
+);
 
-runStorageConformance('S3CompatibleStorage with prefix "long_term/"', () => ({ storage: freshStorage({ prefix: 'long_term' }) }), {
-  conditionalWrites: true,
-  largeObjectBytes: 1024 * 1024,
-});
+runStorageConformance(
+  'S3CompatibleStorage with prefix "long_term/"',
+  () => ({ storage: freshStorage({ prefix: 'long_term' }) }),
+  {
+    conditionalWrites: true,
+    largeObjectBytes: 1024 * 1024,
+  },
+);
 
 // A second, independent S3 implementation guards against the test server sharing the adapter's
 // misreadings of the protocol. s3rver ignores If-Match/If-None-Match on PUT, so the cases that
@@ -42,11 +56,24 @@ runStorageConformance(
   async () => {
     if (!s3rver) {
       s3rverDir = await mkdtemp(join(tmpdir(), 'memory-s3rver-'));
-      s3rver = new S3rver({ address: '127.0.0.1', port: 0, silent: true, directory: s3rverDir, configureBuckets: [{ name: 'conformance' }] });
+      s3rver = new S3rver({
+        address: '127.0.0.1',
+        port: 0,
+        silent: true,
+        directory: s3rverDir,
+        configureBuckets: [{ name: 'conformance' }],
+      });
       const { port } = await s3rver.run();
       s3rverEndpoint = `http://127.0.0.1:${port}`;
     }
-    return { storage: new S3CompatibleStorage({ bucket: 'conformance', endpointUrl: s3rverEndpoint, accessKey: 'S3RVER', secretKey: 'S3RVER' }) };
+    return {
+      storage: new S3CompatibleStorage({
+        bucket: 'conformance',
+        endpointUrl: s3rverEndpoint,
+        accessKey: 'S3RVER',
+        secretKey: 'S3RVER',
+      }),
+    };
   },
   {
     skip: {
@@ -62,7 +89,8 @@ runStorageConformance(
       // concurrent put is writing into it: the put then throws ENOENT inside s3rver, uncaught,
       // which takes the test run down. The case runs against the SigV4 test server above, the
       // filesystem backend, MinIO and AWS (live suite).
-      'put-delete-race': 's3rver 3.7.1 crashes (uncaught ENOENT in its file store) on a put racing a delete in one folder',
+      'put-delete-race':
+        's3rver 3.7.1 crashes (uncaught ENOENT in its file store) on a put racing a delete in one folder',
     },
   },
 );
@@ -86,8 +114,15 @@ describe('S3CompatibleStorage over HTTP', () => {
     server.failNext(2, 500, 'InternalError');
     const error = await storage.putObject('profiles/u1.json', '{}').catch((e: unknown) => e);
     expect(StorageError.isInstance(error)).toBe(true);
-    expect((error as StorageError).message).toMatch(/putObject of "profiles\/u1\.json" in bucket "bucket-\d+" at http:\/\/127\.0\.0\.1:\d+ failed \(500 InternalError, 2 attempts\)/);
-    expect((error as StorageError).details).toMatchObject({ key: 'profiles/u1.json', status: 500, code: 'InternalError', attempts: 2 });
+    expect((error as StorageError).message).toMatch(
+      /putObject of "profiles\/u1\.json" in bucket "bucket-\d+" at http:\/\/127\.0\.0\.1:\d+ failed \(500 InternalError, 2 attempts\)/,
+    );
+    expect((error as StorageError).details).toMatchObject({
+      key: 'profiles/u1.json',
+      status: 500,
+      code: 'InternalError',
+      attempts: 2,
+    });
   });
 
   it('times out a stalled server within the configured time', async () => {
@@ -111,8 +146,15 @@ describe('S3CompatibleStorage over HTTP', () => {
   });
 
   it('names bucket and endpoint when the bucket does not exist, for every operation', async () => {
-    const storage = new S3CompatibleStorage({ bucket: 'no-such-bucket', endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
-    const expected = new RegExp(`\\[memory/s3\\] bucket "no-such-bucket" not found at ${server.endpoint.replaceAll('.', '\\.')}: create it or check endpoint`);
+    const storage = new S3CompatibleStorage({
+      bucket: 'no-such-bucket',
+      endpointUrl: server.endpoint,
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+    });
+    const expected = new RegExp(
+      `\\[memory/s3\\] bucket "no-such-bucket" not found at ${server.endpoint.replaceAll('.', '\\.')}: create it or check endpoint`,
+    );
     for (const call of [
       () => storage.getObject('k'),
       () => storage.headObject('k'),
@@ -132,7 +174,9 @@ describe('S3CompatibleStorage over HTTP', () => {
     const error = await storage.getObject('k').catch((e: unknown) => e);
     expect(StorageError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/refused \(403 SignatureDoesNotMatch\): check the access key/);
-    expect(JSON.stringify({ m: (error as Error).message, d: (error as StorageError).details })).not.toContain('wrong-secret-value');
+    expect(JSON.stringify({ m: (error as Error).message, d: (error as StorageError).details })).not.toContain(
+      'wrong-secret-value',
+    );
   });
 
   it("maps AWS's 404 for If-Match on a missing key to ConflictError", async () => {
@@ -160,15 +204,23 @@ describe('S3CompatibleStorage over HTTP', () => {
   it('is what createLongTermStorage builds for an s3:// URL', async () => {
     const bucket = `bucket-${++buckets}`;
     server.createBucket(bucket);
-    const storage = await createLongTermStorage(`s3://${bucket}?endpoint=${encodeURIComponent(server.endpoint)}&prefix=long_term/`, {
-      accessKey: server.accessKey,
-      secretKey: server.secretKey,
-    });
+    const storage = await createLongTermStorage(
+      `s3://${bucket}?endpoint=${encodeURIComponent(server.endpoint)}&prefix=long_term/`,
+      {
+        accessKey: server.accessKey,
+        secretKey: server.secretKey,
+      },
+    );
     expect(storage).toBeInstanceOf(S3CompatibleStorage);
     await storage.putObject('profiles/u1.json', '{"user_id":"u1"}');
     const direct = freshStorage();
     expect(direct.bucket).not.toBe(bucket);
-    const raw = new S3CompatibleStorage({ bucket, endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
+    const raw = new S3CompatibleStorage({
+      bucket,
+      endpointUrl: server.endpoint,
+      accessKey: server.accessKey,
+      secretKey: server.secretKey,
+    });
     expect(await raw.listPrefix('')).toEqual(['long_term/profiles/u1.json']);
   });
 });

@@ -6,10 +6,18 @@ import { S3CompatibleStorage } from './s3-compatible-storage.js';
 // Unit tests: no network. The client is replaced by an object answering `send` the way the SDK
 // does (resolved outputs, S3ServiceException failures).
 function sdkError(name: string, status: number): S3ServiceException {
-  return new S3ServiceException({ name, $fault: status >= 500 ? 'server' : 'client', $metadata: { httpStatusCode: status, attempts: 1 }, message: name });
+  return new S3ServiceException({
+    name,
+    $fault: status >= 500 ? 'server' : 'client',
+    $metadata: { httpStatusCode: status, attempts: 1 },
+    message: name,
+  });
 }
 
-function withClient(send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => Promise<unknown>, extra = {}) {
+function withClient(
+  send: (command: { constructor: { name: string }; input: Record<string, unknown> }) => Promise<unknown>,
+  extra = {},
+) {
   return new S3CompatibleStorage({ bucket: 'b', client: { send } as unknown as S3Client, ...extra });
 }
 
@@ -22,7 +30,12 @@ describe('S3CompatibleStorage options', () => {
   });
 
   it('builds a path-style client for an endpoint, with the given credentials, on first use', async () => {
-    const storage = new S3CompatibleStorage({ bucket: 'b', endpointUrl: 'http://localhost:9000', accessKey: 'ak', secretKey: 'sk' });
+    const storage = new S3CompatibleStorage({
+      bucket: 'b',
+      endpointUrl: 'http://localhost:9000',
+      accessKey: 'ak',
+      secretKey: 'sk',
+    });
     const client = storage.client;
     expect(storage.client).toBe(client);
     expect(client.config.forcePathStyle).toBe(true);
@@ -63,9 +76,13 @@ describe('S3CompatibleStorage calls', () => {
       if (answer) throw answer;
       return { ETag: '"new"' };
     });
-    await expect(storage.putObject('k', 'v', { ifMatch: '"old"' })).rejects.toSatisfy((e) => ConflictError.isInstance(e));
+    await expect(storage.putObject('k', 'v', { ifMatch: '"old"' })).rejects.toSatisfy((e) =>
+      ConflictError.isInstance(e),
+    );
     answer = sdkError('ConditionalRequestConflict', 409);
-    await expect(storage.putObject('k', 'v', { ifNoneMatch: '*' })).rejects.toSatisfy((e) => ConflictError.isInstance(e));
+    await expect(storage.putObject('k', 'v', { ifNoneMatch: '*' })).rejects.toSatisfy((e) =>
+      ConflictError.isInstance(e),
+    );
     answer = undefined;
     expect(await storage.putObject('k', 'v', { contentType: 'application/json' })).toEqual({ etag: '"new"' });
     expect(seen.map((i) => [i.IfMatch, i.IfNoneMatch, i.ContentType])).toEqual([
@@ -83,7 +100,11 @@ describe('S3CompatibleStorage calls', () => {
         calls.push(input);
         return input.ContinuationToken
           ? { Contents: [{ Key: 'long_term/profiles/u3.json' }], IsTruncated: false }
-          : { Contents: [{ Key: 'long_term/profiles/u1.json' }, { Key: 'long_term/profiles/u2.json' }], IsTruncated: true, NextContinuationToken: 't1' };
+          : {
+              Contents: [{ Key: 'long_term/profiles/u1.json' }, { Key: 'long_term/profiles/u2.json' }],
+              IsTruncated: true,
+              NextContinuationToken: 't1',
+            };
       },
       { prefix: 'long_term' },
     );
@@ -116,7 +137,9 @@ describe('S3CompatibleStorage calls', () => {
       names.push(command.constructor.name);
       throw sdkError('NotFound', 404);
     });
-    await expect(storage.headObject('k')).rejects.toThrow(/bucket "b" not found at AWS \(us-east-1\): create it or check endpoint/);
+    await expect(storage.headObject('k')).rejects.toThrow(
+      /bucket "b" not found at AWS \(us-east-1\): create it or check endpoint/,
+    );
     expect(names).toEqual(['HeadObjectCommand', 'HeadBucketCommand']);
   });
 

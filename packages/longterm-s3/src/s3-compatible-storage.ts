@@ -76,19 +76,27 @@ export class S3CompatibleStorage implements LongTermStorage {
     if (!options || typeof options.bucket !== 'string' || options.bucket.length === 0) {
       throw new InvalidInputError('[memory/s3] a bucket name is required: new S3CompatibleStorage({ bucket, ... })');
     }
-    for (const [name, value] of [['requestTimeoutMs', options.requestTimeoutMs], ['connectionTimeoutMs', options.connectionTimeoutMs], ['maxAttempts', options.maxAttempts]] as const) {
+    for (const [name, value] of [
+      ['requestTimeoutMs', options.requestTimeoutMs],
+      ['connectionTimeoutMs', options.connectionTimeoutMs],
+      ['maxAttempts', options.maxAttempts],
+    ] as const) {
       if (value !== undefined && !(Number.isInteger(value) && value > 0)) {
         throw new InvalidInputError(`[memory/s3] ${name} must be a positive integer, got ${String(value)}`);
       }
     }
     if (!options.client && Boolean(options.accessKey) !== Boolean(options.secretKey)) {
-      throw new InvalidInputError('[memory/s3] pass both accessKey and secretKey, or neither (to use the AWS default credential chain)');
+      throw new InvalidInputError(
+        '[memory/s3] pass both accessKey and secretKey, or neither (to use the AWS default credential chain)',
+      );
     }
     this.#options = { ...options };
     this.bucket = options.bucket;
     this.prefix = normalizePrefix(options.prefix);
     this.capabilities = { conditionalWrites: options.conditionalWrites ?? true };
-    this.#endpointLabel = options.endpointUrl ? endpointLabel(options.endpointUrl) : `AWS (${options.region ?? DEFAULT_S3_REGION})`;
+    this.#endpointLabel = options.endpointUrl
+      ? endpointLabel(options.endpointUrl)
+      : `AWS (${options.region ?? DEFAULT_S3_REGION})`;
     this.#requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_S3_REQUEST_TIMEOUT_MS;
     this.#client = options.client;
   }
@@ -123,7 +131,11 @@ export class S3CompatibleStorage implements LongTermStorage {
       config.forcePathStyle = o.forcePathStyle;
     }
     if (o.accessKey && o.secretKey) {
-      config.credentials = { accessKeyId: o.accessKey, secretAccessKey: o.secretKey, ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}) };
+      config.credentials = {
+        accessKeyId: o.accessKey,
+        secretAccessKey: o.secretKey,
+        ...(o.sessionToken ? { sessionToken: o.sessionToken } : {}),
+      };
     }
     return config;
   }
@@ -162,19 +174,25 @@ export class S3CompatibleStorage implements LongTermStorage {
       );
       this.#bucketSeen = true;
       if (!out.ETag) {
-        throw new StorageError(`[memory/s3] putObject of "${full}" in bucket "${this.bucket}" at ${this.#endpointLabel} returned no ETag: the store is not S3-compatible enough`, {
-          details: { bucket: this.bucket, key: full, endpoint: this.#endpointLabel },
-        });
+        throw new StorageError(
+          `[memory/s3] putObject of "${full}" in bucket "${this.bucket}" at ${this.#endpointLabel} returned no ETag: the store is not S3-compatible enough`,
+          {
+            details: { bucket: this.bucket, key: full, endpoint: this.#endpointLabel },
+          },
+        );
       }
       return { etag: out.ETag };
     } catch (error) {
       // AWS answers If-Match on a missing key with 404 NoSuchKey: the precondition failed.
       if (options.ifMatch !== undefined && describeS3Error(error).code === 'NoSuchKey') {
         this.#bucketSeen = true;
-        throw new ConflictError(`[memory/s3] putObject of "${full}" in bucket "${this.bucket}": the object does not exist (ifMatch ${options.ifMatch}): re-read and retry`, {
-          cause: error,
-          details: { bucket: this.bucket, key: full, status: 404, code: 'NoSuchKey', ifMatch: options.ifMatch },
-        });
+        throw new ConflictError(
+          `[memory/s3] putObject of "${full}" in bucket "${this.bucket}": the object does not exist (ifMatch ${options.ifMatch}): re-read and retry`,
+          {
+            cause: error,
+            details: { bucket: this.bucket, key: full, status: 404, code: 'NoSuchKey', ifMatch: options.ifMatch },
+          },
+        );
       }
       throw await this.#fail(error, 'putObject', full);
     }
@@ -227,7 +245,9 @@ export class S3CompatibleStorage implements LongTermStorage {
     do {
       let page;
       try {
-        page = await this.client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }));
+        page = await this.client.send(
+          new ListObjectsV2Command({ Bucket: this.bucket, Prefix: full, ContinuationToken: token }),
+        );
         this.#bucketSeen = true;
       } catch (error) {
         throw await this.#fail(error, 'listPrefix', full);
@@ -250,7 +270,13 @@ export class S3CompatibleStorage implements LongTermStorage {
   }
 
   #context(operation: S3CallContext['operation'], key?: string): S3CallContext {
-    return { operation, bucket: this.bucket, key, endpoint: this.#endpointLabel, requestTimeoutMs: this.#requestTimeoutMs };
+    return {
+      operation,
+      bucket: this.bucket,
+      key,
+      endpoint: this.#endpointLabel,
+      requestTimeoutMs: this.#requestTimeoutMs,
+    };
   }
 
   async #fail(error: unknown, operation: S3CallContext['operation'], key: string) {

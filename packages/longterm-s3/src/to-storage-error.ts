@@ -35,17 +35,34 @@ export function describeS3Error(error: unknown): { status?: number; code?: strin
 export function toStorageError(error: unknown, ctx: S3CallContext): MemoryError {
   if (MemoryError.isInstance(error)) return error;
   const { status, code, attempts } = describeS3Error(error);
-  const details = { bucket: ctx.bucket, key: ctx.key, endpoint: ctx.endpoint, status, code, attempts, operation: ctx.operation };
+  const details = {
+    bucket: ctx.bucket,
+    key: ctx.key,
+    endpoint: ctx.endpoint,
+    status,
+    code,
+    attempts,
+    operation: ctx.operation,
+  };
   const where = `${ctx.key !== undefined ? `"${ctx.key}" in ` : ''}bucket "${ctx.bucket}" at ${ctx.endpoint}`;
   if (status === 412 || code === 'PreconditionFailed' || code === 'ConditionalRequestConflict') {
-    return new ConflictError(`[memory/s3] ${ctx.operation} of ${where} lost a race (${status ?? '?'} ${code ?? ''}): re-read and retry`.replace(' )', ')'), {
-      cause: error,
-      details,
-    });
+    return new ConflictError(
+      `[memory/s3] ${ctx.operation} of ${where} lost a race (${status ?? '?'} ${code ?? ''}): re-read and retry`.replace(
+        ' )',
+        ')',
+      ),
+      {
+        cause: error,
+        details,
+      },
+    );
   }
   const attemptsText = attempts && attempts > 1 ? `, ${attempts} attempts` : '';
   if (code === 'NoSuchBucket') {
-    return new StorageError(`[memory/s3] bucket "${ctx.bucket}" not found at ${ctx.endpoint}: create it or check endpoint`, { cause: error, details });
+    return new StorageError(
+      `[memory/s3] bucket "${ctx.bucket}" not found at ${ctx.endpoint}: create it or check endpoint`,
+      { cause: error, details },
+    );
   }
   if (code === 'TimeoutError' || code === 'RequestTimeout' || code === 'ETIMEDOUT' || code === 'AbortError') {
     return new StorageError(
@@ -53,15 +70,28 @@ export function toStorageError(error: unknown, ctx: S3CallContext): MemoryError 
       { cause: error, details },
     );
   }
-  if (status === 403 || status === 401 || code === 'InvalidAccessKeyId' || code === 'SignatureDoesNotMatch' || code === 'AccessDenied' || code === 'CredentialsProviderError') {
+  if (
+    status === 403 ||
+    status === 401 ||
+    code === 'InvalidAccessKeyId' ||
+    code === 'SignatureDoesNotMatch' ||
+    code === 'AccessDenied' ||
+    code === 'CredentialsProviderError'
+  ) {
     return new StorageError(
-      `[memory/s3] ${ctx.operation} of ${where} was refused (${status ?? ''} ${code ?? ''}): check the access key, secret key and region, and the bucket policy`.replace('( ', '('),
+      `[memory/s3] ${ctx.operation} of ${where} was refused (${status ?? ''} ${code ?? ''}): check the access key, secret key and region, and the bucket policy`.replace(
+        '( ',
+        '(',
+      ),
       { cause: error, details },
     );
   }
   const netCode = (error as { code?: string } | null)?.code;
   if (status === undefined && netCode && /^E[A-Z]+$/.test(netCode)) {
-    return new StorageError(`[memory/s3] ${ctx.operation} of ${where} could not connect (${netCode}${attemptsText}): check the endpoint`, { cause: error, details: { ...details, code: netCode } });
+    return new StorageError(
+      `[memory/s3] ${ctx.operation} of ${where} could not connect (${netCode}${attemptsText}): check the endpoint`,
+      { cause: error, details: { ...details, code: netCode } },
+    );
   }
   const reason = error instanceof Error ? error.message : String(error);
   return new StorageError(

@@ -7,8 +7,15 @@ export const AuditLogSchema = defineEntity({
   name: 'AuditLog',
   tableName: 'audit_logs',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    createdAt: p.datetime().columnType('timestamptz').nullable().onCreate(() => new Date()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .nullable()
+      .onCreate(() => new Date()),
     action: p.string().length(64),
     resourceType: p.string().length(64),
     resourceId: p.text().nullable(),
@@ -35,4 +42,3 @@ export const AuditLogSchema = defineEntity({
  */
 export class AuditLog extends AuditLogSchema.class {}
 AuditLogSchema.setClass(AuditLog);
-

@@ -11,7 +11,12 @@ export const MAX_EMBEDDING_DIMENSIONS = 16_000;
  * returns it. Throws {@link InvalidInputError} otherwise.
  */
 export function validateEmbeddingDimensions(dimensions: unknown, where = 'embeddingDimensions'): number {
-  if (typeof dimensions !== 'number' || !Number.isInteger(dimensions) || dimensions < 1 || dimensions > MAX_EMBEDDING_DIMENSIONS) {
+  if (
+    typeof dimensions !== 'number' ||
+    !Number.isInteger(dimensions) ||
+    dimensions < 1 ||
+    dimensions > MAX_EMBEDDING_DIMENSIONS
+  ) {
     throw new InvalidInputError(
       `[memory/models] ${where} must be an integer from 1 to ${MAX_EMBEDDING_DIMENSIONS}, got ${String(dimensions)}: pass the dimension of your embedding model (e.g. 1536 or 1024)`,
       { details: { dimensions } },

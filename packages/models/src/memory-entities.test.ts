@@ -7,7 +7,13 @@ import { VectorType } from './vector-type.js';
 describe('memory entities', () => {
   it('map to the original tables', () => {
     expect(memoryEntities.map((e) => e.meta.tableName)).toEqual([...MEMORY_TABLES]);
-    expect(memoryEntities.map((e) => e.meta.className)).toEqual(['Session', 'Message', 'SessionSummary', 'MessageArchive', 'AuditLog']);
+    expect(memoryEntities.map((e) => e.meta.className)).toEqual([
+      'Session',
+      'Message',
+      'SessionSummary',
+      'MessageArchive',
+      'AuditLog',
+    ]);
   });
 
   it('keeps the original index names', () => {
@@ -20,7 +26,10 @@ describe('memory entities', () => {
   it('sets the vector dimension per ORM instance, leaving the shared schema and other entities alone', () => {
     const set = defineMemoryEntities({ embeddingDimensions: 1024 });
     expect(set.embeddingDimensions).toBe(1024);
-    const copy = structuredClone({ className: 'Message', properties: { embedding: { name: 'embedding', type: new VectorType() } } });
+    const copy = structuredClone({
+      className: 'Message',
+      properties: { embedding: { name: 'embedding', type: new VectorType() } },
+    });
     Object.setPrototypeOf(copy.properties.embedding.type, VectorType.prototype);
     set.discovery.onMetadata(copy as unknown as EntityMetadata);
     const prop = copy.properties.embedding as unknown as { customType: VectorType; columnTypes: string[] };

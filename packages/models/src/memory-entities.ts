@@ -12,7 +12,13 @@ import { VectorType } from './vector-type.js';
  * with the default embedding dimension (1536). For another dimension use
  * {@link defineMemoryEntities}.
  */
-export const memoryEntities = [SessionSchema, MessageSchema, SessionSummarySchema, MessageArchiveSchema, AuditLogSchema] as const;
+export const memoryEntities = [
+  SessionSchema,
+  MessageSchema,
+  SessionSummarySchema,
+  MessageArchiveSchema,
+  AuditLogSchema,
+] as const;
 
 /** The entity classes, for `em.create(Message, …)` and friends. */
 export const memoryEntityClasses = [Session, Message, SessionSummary, MessageArchive, AuditLog] as const;

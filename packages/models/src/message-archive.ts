@@ -9,7 +9,10 @@ export const MessageArchiveSchema = defineEntity({
   name: 'MessageArchive',
   tableName: 'messages_archive',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** No foreign key: archived rows outlive their session's hot rows. */
     sessionId: p.uuid(),
     role: p.text().$type<MessageRole>(),
@@ -20,7 +23,11 @@ export const MessageArchiveSchema = defineEntity({
     /** New: kept from the hot row so a restore loses nothing. */
     embedding: p.type(new VectorType()).nullable(),
     /** New: when the row was archived. */
-    archivedAt: p.datetime().columnType('timestamptz').nullable().onCreate(() => new Date()),
+    archivedAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .nullable()
+      .onCreate(() => new Date()),
   },
   indexes: [{ name: 'ix_messages_archive_session_id_created_at_id', properties: ['sessionId', 'createdAt', 'id'] }],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
@@ -32,4 +39,3 @@ export const MessageArchiveSchema = defineEntity({
  */
 export class MessageArchive extends MessageArchiveSchema.class {}
 MessageArchiveSchema.setClass(MessageArchive);
-

@@ -10,13 +10,19 @@ export const MessageSchema = defineEntity({
   name: 'Message',
   tableName: 'messages',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     session: () => p.manyToOne(Session).ref().fieldName('session_id').deleteRule('cascade'),
     role: p.string().length(32).$type<MessageRole>(),
     content: p.text(),
     model: p.string().length(128).nullable(),
     embedding: p.type(new VectorType()).nullable(),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
   },
   indexes: [
     { name: 'ix_messages_session_id', properties: ['session'] },
@@ -39,4 +45,3 @@ export const MessageSchema = defineEntity({
  */
 export class Message extends MessageSchema.class {}
 MessageSchema.setClass(Message);
-

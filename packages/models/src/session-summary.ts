@@ -21,13 +21,19 @@ export const SessionSummarySchema = defineEntity({
   name: 'SessionSummary',
   tableName: 'session_summaries',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     session: () => p.manyToOne(Session).ref().fieldName('session_id').deleteRule('cascade'),
     strategy: p.string().length(64),
     strategyVersion: p.string().length(32).nullable(),
     summaryText: p.text().nullable(),
     summaryJson: p.json<SummaryJson>().columnType('jsonb'),
-    createdAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date()),
   },
   indexes: [
     { name: 'ix_session_summaries_session_id', properties: ['session'] },
@@ -50,4 +56,3 @@ export const SessionSummarySchema = defineEntity({
  */
 export class SessionSummary extends SessionSummarySchema.class {}
 SessionSummarySchema.setClass(SessionSummary);
-

@@ -8,21 +8,36 @@ export const SessionSchema = defineEntity({
   name: 'Session',
   tableName: 'sessions',
   properties: {
-    id: p.uuid().primary().onCreate(() => randomUUID()),
-    updatedAt: p.datetime().columnType('timestamptz').onCreate(() => new Date()).onUpdate(() => new Date()),
-    status: p.smallint().$type<SessionStatus>().onCreate(() => SessionStatus.ACTIVE),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
+    updatedAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
+    status: p
+      .smallint()
+      .$type<SessionStatus>()
+      .onCreate(() => SessionStatus.ACTIVE),
     title: p.string().length(512).nullable(),
     metadata: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
     /** New: the owner, so long-term memory no longer falls back to the session id. */
     userId: p.text().nullable(),
     /** New: when the session was created (the original only kept `updated_at`). */
-    createdAt: p.datetime().columnType('timestamptz').nullable().onCreate(() => new Date()),
+    createdAt: p
+      .datetime()
+      .columnType('timestamptz')
+      .nullable()
+      .onCreate(() => new Date()),
   },
   indexes: [
     // Session pages by activity walk this index without a sort (second memory migration).
     {
       name: 'ix_sessions_user_id_updated_at_id',
-      expression: 'create index if not exists ix_sessions_user_id_updated_at_id on sessions (user_id, updated_at desc, id desc)',
+      expression:
+        'create index if not exists ix_sessions_user_id_updated_at_id on sessions (user_id, updated_at desc, id desc)',
     },
     { name: 'ix_sessions_status_updated_at', properties: ['status', 'updatedAt'] },
   ],
@@ -45,4 +60,3 @@ export const SessionSchema = defineEntity({
  */
 export class Session extends SessionSchema.class {}
 SessionSchema.setClass(Session);
-

@@ -35,14 +35,18 @@ describe('assertStorable', () => {
   } as unknown as EntityMetadata<object>;
 
   it('passes clean entities', () => {
-    expect(() => assertStorable({ title: 't', data: { a: 1 }, vec: [1, 2], owner: { title: '\u0000' } }, meta)).not.toThrow();
+    expect(() =>
+      assertStorable({ title: 't', data: { a: 1 }, vec: [1, 2], owner: { title: '\u0000' } }, meta),
+    ).not.toThrow();
     expect(() => assertStorable({ title: null, data: undefined, vec: null }, meta)).not.toThrow();
   });
 
   it('refuses NUL in text and JSON, and bad vectors, naming Entity.property', () => {
     expect(() => assertStorable({ title: 'a\u0000' }, meta)).toThrow(/Thing\.title contains a NUL/);
     expect(() => assertStorable({ data: { k: '\u0000' } }, meta)).toThrow(/Thing\.data\.k contains a NUL/);
-    expect(() => assertStorable({ vec: [1] }, meta)).toThrow(/Thing\.vec has 1 dimensions but this deployment stores 2/);
+    expect(() => assertStorable({ vec: [1] }, meta)).toThrow(
+      /Thing\.vec has 1 dimensions but this deployment stores 2/,
+    );
     expect(() => assertStorable({ vec: [1, Number.NaN] }, meta)).toThrow(/Thing\.vec\[1\] is NaN/);
   });
 });

@@ -27,7 +27,8 @@ function nulAt(value: unknown): string | undefined {
     for (let i = 0; i < value.length; i++) {
       const item: unknown = value[i];
       // Most array items are strings, numbers or null: no call needed to rule them out.
-      if (item === null || (typeof item !== 'object' && (typeof item !== 'string' || !item.includes('\u0000')))) continue;
+      if (item === null || (typeof item !== 'object' && (typeof item !== 'string' || !item.includes('\u0000'))))
+        continue;
       const found = nulAt(item);
       if (found !== undefined) return `[${i}]${found}`;
     }

@@ -63,7 +63,9 @@ export class VectorType extends Type<number[] | null | undefined, string | null 
 function parseVector(text: string, field: string): number[] {
   const trimmed = text.trim();
   if (!trimmed.startsWith('[') || !trimmed.endsWith(']')) {
-    throw new InvalidInputError(`[memory/models] ${field}: not a vector literal (expected "[1,2,3]")`, { details: { field } });
+    throw new InvalidInputError(`[memory/models] ${field}: not a vector literal (expected "[1,2,3]")`, {
+      details: { field },
+    });
   }
   const body = trimmed.slice(1, -1).trim();
   return body === '' ? [] : body.split(',').map((part) => Number(part));

@@ -1,6 +1,14 @@
 import { createMemoryDb } from '@memory/db';
 import { createKnowledgeIndex, retrieveRelevantKnowledge, type EmbeddingProvider, type Triple } from '../src/index.js';
-import { QUESTION_SETS, idOf, loadEvalKnowledge, loadQuestions, recallAtK, type EvalQuestion, type QuestionSet } from './evaluate.js';
+import {
+  QUESTION_SETS,
+  idOf,
+  loadEvalKnowledge,
+  loadQuestions,
+  recallAtK,
+  type EvalQuestion,
+  type QuestionSet,
+} from './evaluate.js';
 
 /** The script a text is written in: Chinese characters only, Latin letters only, or both. */
 export type Script = 'zh' | 'en' | 'mixed';
@@ -77,7 +85,10 @@ function group(outcomes: readonly HybridEvalOutcome[]): HybridEvalGroup {
   return { questions: outcomes.length, lexical: mean((o) => o.lexical.recall), hybrid: mean((o) => o.hybrid.recall) };
 }
 
-function groupBy(outcomes: readonly HybridEvalOutcome[], key: (o: HybridEvalOutcome) => string): Record<string, HybridEvalGroup> {
+function groupBy(
+  outcomes: readonly HybridEvalOutcome[],
+  key: (o: HybridEvalOutcome) => string,
+): Record<string, HybridEvalGroup> {
   const groups = new Map<string, HybridEvalOutcome[]>();
   for (const o of outcomes) groups.set(key(o), [...(groups.get(key(o)) ?? []), o]);
   return Object.fromEntries([...groups].sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, list]) => [k, group(list)]));
@@ -119,8 +130,12 @@ export async function evaluateHybrid(options: HybridEvalOptions): Promise<Hybrid
     for (const set of options.sets ?? QUESTION_SETS) {
       const outcomes: HybridEvalOutcome[] = [];
       for (const question of await loadQuestions(set)) {
-        const lexical = (await retrieveRelevantKnowledge(storage, question.user, question.question, { topK: k })).map(idOf);
-        const hybrid = (await retrieveRelevantKnowledge(storage, question.user, question.question, { topK: k, knowledgeIndex })).map(idOf);
+        const lexical = (await retrieveRelevantKnowledge(storage, question.user, question.question, { topK: k })).map(
+          idOf,
+        );
+        const hybrid = (
+          await retrieveRelevantKnowledge(storage, question.user, question.question, { topK: k, knowledgeIndex })
+        ).map(idOf);
         outcomes.push({
           question,
           questionScript: questionScript(question.question),

@@ -41,7 +41,13 @@ export function recallAtK(retrieved: readonly string[], relevant: readonly strin
 export const idOf = (t: Triple): string => String(t[3]?.id);
 
 /** The labeled question sets in eval/: tuning, held out, and four test sets written blind (the first three used in development since). */
-export type QuestionSet = 'questions.json' | 'questions-heldout.json' | 'questions-test.json' | 'questions-test2.json' | 'questions-test3.json' | 'questions-test4.json';
+export type QuestionSet =
+  | 'questions.json'
+  | 'questions-heldout.json'
+  | 'questions-test.json'
+  | 'questions-test2.json'
+  | 'questions-test3.json'
+  | 'questions-test4.json';
 
 /** Every question set, in the order they were written. */
 export const QUESTION_SETS: readonly QuestionSet[] = [
@@ -95,5 +101,13 @@ export async function evaluate(options: { k?: number; questions?: QuestionSet } 
     substringOutcomes.push({ question: q, retrieved: sub, recall: recallAtK(sub, q.relevant, k) });
   }
   const mean = (o: EvalOutcome[]) => o.reduce((s, x) => s + x.recall, 0) / o.length;
-  return { k, questions: questions.length, triples, ours: mean(oursOutcomes), substring: mean(substringOutcomes), oursOutcomes, substringOutcomes };
+  return {
+    k,
+    questions: questions.length,
+    triples,
+    ours: mean(oursOutcomes),
+    substring: mean(substringOutcomes),
+    oursOutcomes,
+    substringOutcomes,
+  };
 }

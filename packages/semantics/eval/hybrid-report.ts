@@ -7,9 +7,19 @@
 // or, offline, the lexical hashing embedder (a smoke run, not a measurement of meaning):
 //   tsx --conditions=@memory/source eval/hybrid-report.ts --provider hashing
 import { ConfigurationError } from '@memory/errors';
-import { createHashingEmbedder, createOpenAICompatibleEmbeddingProvider, type EmbeddingProvider } from '../src/index.js';
+import {
+  createHashingEmbedder,
+  createOpenAICompatibleEmbeddingProvider,
+  type EmbeddingProvider,
+} from '../src/index.js';
 import { QUESTION_SETS, type QuestionSet } from './evaluate.js';
-import { evaluateHybrid, summarizeHybridEval, type HybridEvalGroup, type HybridEvalSummary, type Script } from './evaluate-hybrid.js';
+import {
+  evaluateHybrid,
+  summarizeHybridEval,
+  type HybridEvalGroup,
+  type HybridEvalSummary,
+  type Script,
+} from './evaluate-hybrid.js';
 
 const USAGE = `Hybrid evaluation: recall@5 of lexical vs hybrid (BM25 + vectors) retrieval on eval/ question sets.
 Set an OpenAI-compatible embeddings endpoint (OpenAI, DashScope compatible mode, Ollama, vLLM...):
@@ -31,7 +41,9 @@ function positiveInteger(name: string): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
-    throw new ConfigurationError(`[memory/semantics eval] ${name} must be a positive integer, got ${JSON.stringify(raw)}`);
+    throw new ConfigurationError(
+      `[memory/semantics eval] ${name} must be a positive integer, got ${JSON.stringify(raw)}`,
+    );
   }
   return value;
 }
@@ -40,14 +52,18 @@ function positiveInteger(name: string): number | undefined {
 function providerFromArgs(name: string | undefined): EmbeddingProvider | undefined {
   if (name === 'hashing') return createHashingEmbedder();
   if (name !== undefined && name !== 'openai-compatible') {
-    throw new ConfigurationError(`[memory/semantics eval] unknown --provider ${JSON.stringify(name)}: use openai-compatible (the default, from MEMORY_EVAL_EMBEDDINGS_*) or hashing`);
+    throw new ConfigurationError(
+      `[memory/semantics eval] unknown --provider ${JSON.stringify(name)}: use openai-compatible (the default, from MEMORY_EVAL_EMBEDDINGS_*) or hashing`,
+    );
   }
   const baseURL = env.MEMORY_EVAL_EMBEDDINGS_URL;
   if (!baseURL) return undefined;
   const model = env.MEMORY_EVAL_EMBEDDINGS_MODEL;
   const dimensions = positiveInteger('MEMORY_EVAL_EMBEDDINGS_DIMENSIONS');
   if (!model || dimensions === undefined) {
-    throw new ConfigurationError('[memory/semantics eval] MEMORY_EVAL_EMBEDDINGS_URL is set: set MEMORY_EVAL_EMBEDDINGS_MODEL and MEMORY_EVAL_EMBEDDINGS_DIMENSIONS too');
+    throw new ConfigurationError(
+      '[memory/semantics eval] MEMORY_EVAL_EMBEDDINGS_URL is set: set MEMORY_EVAL_EMBEDDINGS_MODEL and MEMORY_EVAL_EMBEDDINGS_DIMENSIONS too',
+    );
   }
   return createOpenAICompatibleEmbeddingProvider({
     baseURL,
@@ -69,7 +85,9 @@ if (!provider) {
 const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--provider');
 const unknown = named.filter((a) => !(QUESTION_SETS as readonly string[]).includes(a));
 if (unknown.length > 0) {
-  throw new ConfigurationError(`[memory/semantics eval] unknown question set ${unknown.join(', ')}: use ${QUESTION_SETS.join(', ')}`);
+  throw new ConfigurationError(
+    `[memory/semantics eval] unknown question set ${unknown.join(', ')}: use ${QUESTION_SETS.join(', ')}`,
+  );
 }
 const sets = named.length > 0 ? (named as QuestionSet[]) : QUESTION_SETS;
 
@@ -77,7 +95,8 @@ const started = Date.now();
 const reports = await evaluateHybrid({
   provider,
   sets,
-  onIndexed: (user, triples) => process.stderr.write(`indexed ${user}: ${triples} triples (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
+  onIndexed: (user, triples) =>
+    process.stderr.write(`indexed ${user}: ${triples} triples (${((Date.now() - started) / 1000).toFixed(1)} s)\n`),
 });
 
 const LANGUAGE: Record<Script, string> = { zh: 'Chinese', en: 'English', mixed: 'mixed' };
@@ -87,7 +106,8 @@ const row = (set: string, label: string, g: HybridEvalGroup) => {
 };
 const rows = (set: string, s: HybridEvalSummary) => {
   let out = row(set, 'all', s.all);
-  for (const [script, g] of Object.entries(s.byQuestionScript)) out += row('', `${LANGUAGE[script as Script]} questions`, g);
+  for (const [script, g] of Object.entries(s.byQuestionScript))
+    out += row('', `${LANGUAGE[script as Script]} questions`, g);
   for (const [pair, g] of Object.entries(s.byScriptPair)) {
     const [q, t] = pair.split('/') as [Script, Script];
     out += row('', `${LANGUAGE[q]} questions, ${LANGUAGE[t]} triples`, g);
@@ -95,7 +115,9 @@ const rows = (set: string, s: HybridEvalSummary) => {
   return out;
 };
 
-process.stdout.write(`recall@5, model ${provider.modelId ?? 'unknown'}, ${((Date.now() - started) / 1000).toFixed(0)} s\n\n`);
+process.stdout.write(
+  `recall@5, model ${provider.modelId ?? 'unknown'}, ${((Date.now() - started) / 1000).toFixed(0)} s\n\n`,
+);
 process.stdout.write('| question set | questions | n | lexical | hybrid | change |\n|---|---|---:|---:|---:|---:|\n');
 for (const r of reports) process.stdout.write(rows(r.set, r));
 if (reports.length > 1) process.stdout.write(rows('all sets', summarizeHybridEval(reports.flatMap((r) => r.outcomes))));

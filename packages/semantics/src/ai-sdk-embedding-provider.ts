@@ -48,7 +48,8 @@ export function createAiSdkEmbeddingProvider(options: AiSdkEmbeddingProviderOpti
   let embedMany: EmbedMany | undefined = options.embedMany;
   const model = options.model as { provider?: string; modelId?: string };
   const modelId =
-    options.modelId ?? (typeof options.model === 'string' ? options.model : `${model.provider ?? 'ai-sdk'}:${model.modelId ?? 'unknown'}`);
+    options.modelId ??
+    (typeof options.model === 'string' ? options.model : `${model.provider ?? 'ai-sdk'}:${model.modelId ?? 'unknown'}`);
   return {
     dimensions: options.dimensions,
     modelId,
@@ -58,7 +59,10 @@ export function createAiSdkEmbeddingProvider(options: AiSdkEmbeddingProviderOpti
         try {
           embedMany = (await import('ai')).embedMany as unknown as EmbedMany;
         } catch (cause) {
-          throw new ConfigurationError('[memory/semantics] the AI SDK embedding provider needs the "ai" package: pnpm add ai', { cause });
+          throw new ConfigurationError(
+            '[memory/semantics] the AI SDK embedding provider needs the "ai" package: pnpm add ai',
+            { cause },
+          );
         }
       }
       const { embeddings } = await embedMany({

@@ -28,7 +28,10 @@ export function answerTypes(object: string): string[] {
 // Question forms asking for each type, on the folded query.
 const ASKS: readonly (readonly [RegExp, string])[] = [
   [/\bhow (?:many|much|long|often|old|far)\b|多少|几[个位口次岁年天岁号点]|多大|多久|多长|多远|几个/u, NUMBER_TOKEN],
-  [/\bwhen\b|\bwhat (?:time|day|date|year|month)\b|\bhow (?:long|often)\b|什么时候|几时|哪天|哪年|几月|几号|几点|多久|何时|日期/u, DATE_TOKEN],
+  [
+    /\bwhen\b|\bwhat (?:time|day|date|year|month)\b|\bhow (?:long|often)\b|什么时候|几时|哪天|哪年|几月|几号|几点|多久|何时|日期/u,
+    DATE_TOKEN,
+  ],
 ];
 
 /** The answer-type tokens a (folded) question asks for. */

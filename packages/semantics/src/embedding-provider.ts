@@ -42,7 +42,9 @@ export function checkEmbeddings(vectors: unknown, count: number, dimensions: num
       );
     }
     if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new InvalidInputError(`[memory/semantics] ${source} returned a non-finite number in embedding ${i}`, { details: { index: i } });
+      throw new InvalidInputError(`[memory/semantics] ${source} returned a non-finite number in embedding ${i}`, {
+        details: { index: i },
+      });
     }
   }
   return vectors as number[][];

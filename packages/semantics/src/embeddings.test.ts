@@ -3,7 +3,11 @@ import type { AddressInfo } from 'node:net';
 import { ConfigurationError, InvalidInputError, MemoryError } from '@memory/errors';
 import { MockEmbeddingModelV4 } from 'ai/test';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createAiSdkEmbeddingProvider, createHashingEmbedder, createOpenAICompatibleEmbeddingProvider } from './index.js';
+import {
+  createAiSdkEmbeddingProvider,
+  createHashingEmbedder,
+  createOpenAICompatibleEmbeddingProvider,
+} from './index.js';
 
 const cosine = (a: number[], b: number[]) => a.reduce((s, x, i) => s + x * b[i]!, 0);
 
@@ -68,7 +72,8 @@ const json = (res: ServerResponse, status: number, body: unknown, headers: Recor
 
 describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)', () => {
   it('batches, sends model, dimensions and the key, and orders vectors by index', async () => {
-    const requests: Array<{ auth: string | undefined; body: { model: string; input: string[]; dimensions?: number } }> = [];
+    const requests: Array<{ auth: string | undefined; body: { model: string; input: string[]; dimensions?: number } }> =
+      [];
     const baseURL = await serve((req, body, res) => {
       const parsed = JSON.parse(body) as { model: string; input: string[]; dimensions?: number };
       requests.push({ auth: req.headers.authorization, body: parsed });
@@ -77,7 +82,13 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
       const data = parsed.input.map((t, index) => ({ index, embedding: [t.length, index] })).reverse();
       json(res, 200, { object: 'list', data });
     });
-    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL: `${baseURL}/`, apiKey: 'sk-test', model: 'm', dimensions: 2, batchSize: 2 });
+    const provider = createOpenAICompatibleEmbeddingProvider({
+      baseURL: `${baseURL}/`,
+      apiKey: 'sk-test',
+      model: 'm',
+      dimensions: 2,
+      batchSize: 2,
+    });
     expect(await provider.embed(['a', 'bb', 'ccc'])).toEqual([
       [1, 0],
       [2, 1],
@@ -93,7 +104,9 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
       calls++;
       if (calls === 1) return json(res, 429, { error: 'slow down' }, { 'retry-after': '0' });
       if (calls === 2) return json(res, 500, { error: 'oops' });
-      json(res, 200, { data: (JSON.parse(body) as { input: string[] }).input.map((_, index) => ({ index, embedding: [1] })) });
+      json(res, 200, {
+        data: (JSON.parse(body) as { input: string[] }).input.map((_, index) => ({ index, embedding: [1] })),
+      });
     });
     const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, model: 'm', dimensions: 1, retryDelayMs: 1 });
     expect(await provider.embed(['x'])).toEqual([[1]]);
@@ -105,7 +118,15 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
     const baseURL = await serve(() => {
       calls++; // never answers
     });
-    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, apiKey: 'sk-secret-123', model: 'm', dimensions: 1, timeoutMs: 300, maxRetries: 1, retryDelayMs: 1 });
+    const provider = createOpenAICompatibleEmbeddingProvider({
+      baseURL,
+      apiKey: 'sk-secret-123',
+      model: 'm',
+      dimensions: 1,
+      timeoutMs: 300,
+      maxRetries: 1,
+      retryDelayMs: 1,
+    });
     const error = await provider.embed(['x']).catch((e: unknown) => e);
     expect(MemoryError.isInstance(error)).toBe(true);
     // The message counts the attempts. The server runs in this process, so on a busy machine a
@@ -116,8 +137,15 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
   });
 
   it('maps 401 to ConfigurationError and scrubs a key echoed by the server', async () => {
-    const baseURL = await serve((req, _body, res) => json(res, 401, { error: `Incorrect API key: ${req.headers.authorization}` }));
-    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, apiKey: 'sk-secret-123', model: 'm', dimensions: 1 });
+    const baseURL = await serve((req, _body, res) =>
+      json(res, 401, { error: `Incorrect API key: ${req.headers.authorization}` }),
+    );
+    const provider = createOpenAICompatibleEmbeddingProvider({
+      baseURL,
+      apiKey: 'sk-secret-123',
+      model: 'm',
+      dimensions: 1,
+    });
     const error = await provider.embed(['x']).catch((e: unknown) => e);
     expect(ConfigurationError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/answered 401 .*check the API key/);
@@ -128,10 +156,16 @@ describe('createOpenAICompatibleEmbeddingProvider (against a local HTTP server)'
     let calls = 0;
     const baseURL = await serve((_req, body, res) => {
       calls++;
-      if ((JSON.parse(body) as { input: string[] }).input[0] === 'bad') return json(res, 400, { error: 'input too long' });
+      if ((JSON.parse(body) as { input: string[] }).input[0] === 'bad')
+        return json(res, 400, { error: 'input too long' });
       json(res, 200, { data: [{ index: 0, embedding: [1, 2, 3] }] });
     });
-    const provider = createOpenAICompatibleEmbeddingProvider({ baseURL, model: 'm', dimensions: 2, sendDimensions: false });
+    const provider = createOpenAICompatibleEmbeddingProvider({
+      baseURL,
+      model: 'm',
+      dimensions: 2,
+      sendDimensions: false,
+    });
     await expect(provider.embed(['x'])).rejects.toThrow(/3 dimensions at 0, expected 2/);
     await expect(provider.embed(['bad'])).rejects.toThrow(InvalidInputError);
     expect(calls).toBe(2);

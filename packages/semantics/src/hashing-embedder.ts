@@ -37,7 +37,9 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   const dimensions = options.dimensions ?? 256;
   const seed = options.seed ?? 0;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
-    throw new InvalidInputError(`[memory/semantics] hashing embedder dimensions must be a positive integer, got ${dimensions}`);
+    throw new InvalidInputError(
+      `[memory/semantics] hashing embedder dimensions must be a positive integer, got ${dimensions}`,
+    );
   }
   const embedOne = (text: string): number[] => {
     const counts = new Map<string, number>();

@@ -99,7 +99,9 @@ export class KnowledgeIndexCache {
     this.loads++;
     // The object may have changed since the head; indexing newer bytes under the older etag
     // is harmless: the next head shows a different etag and loads again.
-    const index = new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }));
+    const index = new TripleIndex(
+      bytes === null ? [] : parseTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }),
+    );
     this.#delete(id);
     const size = bytes?.byteLength ?? 0;
     if (size <= this.maxBytes && this.maxEntries > 0) {

@@ -31,15 +31,28 @@ export {
   type AddTriplesResult,
   type TriplesSink,
 } from './knowledge-store.js';
-export { mergeTriples, tripleIdentity, tripleIdentityHash, type MergeTriplesOptions, type MergeTriplesResult } from './merge-triples.js';
+export {
+  mergeTriples,
+  tripleIdentity,
+  tripleIdentityHash,
+  type MergeTriplesOptions,
+  type MergeTriplesResult,
+} from './merge-triples.js';
 export { clearTokenizerCaches, tokenize, stem, type TokenizeOptions } from './tokenize.js';
 export { TripleIndex, type ScoredTriple, type Bm25Params } from './triple-index.js';
 export { KnowledgeIndexCache, defaultKnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
 export { retrieveRelevantKnowledge, loadTripleIndex, substringRetrieve, type RetrieveOptions } from './retrieve.js';
 export { checkEmbeddings, type EmbeddingProvider } from './embedding-provider.js';
 export { createHashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.js';
-export { createAiSdkEmbeddingProvider, type AiSdkEmbeddingProviderOptions, type AiSdkEmbeddingModel } from './ai-sdk-embedding-provider.js';
-export { createOpenAICompatibleEmbeddingProvider, type OpenAICompatibleEmbeddingOptions } from './openai-compatible-embedding-provider.js';
+export {
+  createAiSdkEmbeddingProvider,
+  type AiSdkEmbeddingProviderOptions,
+  type AiSdkEmbeddingModel,
+} from './ai-sdk-embedding-provider.js';
+export {
+  createOpenAICompatibleEmbeddingProvider,
+  type OpenAICompatibleEmbeddingOptions,
+} from './openai-compatible-embedding-provider.js';
 export {
   ensureKnowledgeIndex,
   createKnowledgeIndex,

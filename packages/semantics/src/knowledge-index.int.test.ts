@@ -49,7 +49,9 @@ describeEachDatabase('knowledge_index', (ctx) => {
     const db = await ctx.sharedDb();
     await ensureKnowledgeIndex(db, { dimensions: 8, table: 'kx_dims' });
     await ensureKnowledgeIndex(db, { dimensions: 8, table: 'kx_dims' });
-    const indexes = await db.execute<{ indexname: string }>(`select indexname from pg_indexes where tablename = 'kx_dims' order by 1`);
+    const indexes = await db.execute<{ indexname: string }>(
+      `select indexname from pg_indexes where tablename = 'kx_dims' order by 1`,
+    );
     expect(indexes.map((i) => i.indexname)).toEqual(['ix_kx_dims_embedding', 'kx_dims_pkey']);
     await expect(ensureKnowledgeIndex(db, { dimensions: 16, table: 'kx_dims' })).rejects.toThrow(ConfigurationError);
   });
@@ -60,9 +62,16 @@ describeEachDatabase('knowledge_index', (ctx) => {
     const index = createKnowledgeIndex({ db, provider, table: 'kx_sync' });
     expect(await index.sync('u-sync', triples)).toEqual({ embedded: 4, updated: 0, deleted: 0, unchanged: 0 });
     expect(await index.sync('u-sync', triples)).toEqual({ embedded: 0, updated: 0, deleted: 0, unchanged: 4 });
-    const changed: Triple[] = [['user', 'works at', 'Shopify', { endTime: '2026-01-01T00:00:00.000Z' }], triples[2]!, triples[3]!, ['user', 'works at', 'Stripe']];
+    const changed: Triple[] = [
+      ['user', 'works at', 'Shopify', { endTime: '2026-01-01T00:00:00.000Z' }],
+      triples[2]!,
+      triples[3]!,
+      ['user', 'works at', 'Stripe'],
+    ];
     expect(await index.sync('u-sync', changed)).toEqual({ embedded: 1, updated: 3, deleted: 1, unchanged: 0 });
-    const rows = await db.execute<{ object: string; position: number; metadata: unknown }>(`select object, position, metadata from kx_sync where user_id = 'u-sync' order by position`);
+    const rows = await db.execute<{ object: string; position: number; metadata: unknown }>(
+      `select object, position, metadata from kx_sync where user_id = 'u-sync' order by position`,
+    );
     expect(rows.map((r) => [r.object, Number(r.position)])).toEqual([
       ['Shopify', 0],
       ['oat milk lattes', 1],
@@ -75,7 +84,7 @@ describeEachDatabase('knowledge_index', (ctx) => {
     expect(await newer.deleteUser('u-sync')).toBe(4);
   });
 
-  it('finds triples by vector similarity, only among the user\'s own', async () => {
+  it("finds triples by vector similarity, only among the user's own", async () => {
     const db = await ctx.sharedDb();
     const index = createKnowledgeIndex({ db, provider: conceptProvider(), table: 'kx_search' });
     await index.sync('u-a', triples);
@@ -95,17 +104,31 @@ describeEachDatabase('knowledge_index', (ctx) => {
 
     const lexical = await retrieveRelevantKnowledge(storage, 'u-h', 'four-legged friend', { topK: 1 });
     expect(lexical[0]?.[2]).not.toBe('a corgi named Biscuit');
-    const hybrid = await retrieveRelevantKnowledge(storage, 'u-h', 'four-legged friend', { topK: 1, knowledgeIndex: index });
+    const hybrid = await retrieveRelevantKnowledge(storage, 'u-h', 'four-legged friend', {
+      topK: 1,
+      knowledgeIndex: index,
+    });
     expect(hybrid[0]?.[2]).toBe('a corgi named Biscuit');
 
     // The original's substring rule still wins, in file order.
-    const exact = await retrieveRelevantKnowledge(storage, 'u-h', 'toronto', { topK: 2, knowledgeIndex: index, withScores: true });
+    const exact = await retrieveRelevantKnowledge(storage, 'u-h', 'toronto', {
+      topK: 2,
+      knowledgeIndex: index,
+      withScores: true,
+    });
     expect(exact[0]?.exact).toBe(true);
     expect(exact[0]?.triple.slice(0, 3)).toEqual(['user', 'lives in', 'Toronto']);
 
     // A superseded job ranks after the current one, even when the vector side prefers it.
-    await addKnowledgeTriples(storage, 'u-h', [['user', 'works at', 'Stripe']], { singleValued: ['works at'], sink: index });
-    const jobs = await retrieveRelevantKnowledge(storage, 'u-h', 'employer', { topK: 10, knowledgeIndex: index, withScores: true });
+    await addKnowledgeTriples(storage, 'u-h', [['user', 'works at', 'Stripe']], {
+      singleValued: ['works at'],
+      sink: index,
+    });
+    const jobs = await retrieveRelevantKnowledge(storage, 'u-h', 'employer', {
+      topK: 10,
+      knowledgeIndex: index,
+      withScores: true,
+    });
     expect(jobs[0]?.triple[2]).toBe('Stripe');
     expect(jobs.map((j) => [j.triple[2], j.ended]).at(-1)).toEqual(['Shopify', true]);
     expect(jobs.filter((j) => j.ended)).toHaveLength(1);
@@ -119,12 +142,20 @@ describeEachDatabase('knowledge_index', (ctx) => {
     const storage = new InMemoryLongTermStorage();
     const question = 'latte with oat milk'; // not a substring of any triple: no exact match
     const fillers: Triple[] = Array.from({ length: 20 }, (_, i) => ['user', 'noted', `unrelated fact number ${i}`]);
-    const stored: Triple[] = [['user', 'drinks', 'oat milk lattes'], ['user', 'buys', 'milk at the market'], ...fillers];
+    const stored: Triple[] = [
+      ['user', 'drinks', 'oat milk lattes'],
+      ['user', 'buys', 'milk at the market'],
+      ...fillers,
+    ];
     // Every similarity between 0.49 and 0.51, the weak lexical match highest and the clear one
     // lowest: what a model that does not understand the text gives (reciprocal rank fusion put
     // the weak match first).
     const similarity = (text: string) =>
-      text.includes('market') ? 0.51 : text.includes('lattes') ? 0.49 : 0.49 + (0.02 * (1 + Number(/number (\d+)/.exec(text)?.[1] ?? 0))) / 22;
+      text.includes('market')
+        ? 0.51
+        : text.includes('lattes')
+          ? 0.49
+          : 0.49 + (0.02 * (1 + Number(/number (\d+)/.exec(text)?.[1] ?? 0))) / 22;
     const provider: EmbeddingProvider = {
       dimensions: 2,
       modelId: 'flat-v1',
@@ -143,7 +174,11 @@ describeEachDatabase('knowledge_index', (ctx) => {
 
   it('works with the hashing embedder end to end', async () => {
     const db = await ctx.sharedDb();
-    const index = createKnowledgeIndex({ db, provider: createHashingEmbedder({ dimensions: 64 }), table: 'kx_hashing' });
+    const index = createKnowledgeIndex({
+      db,
+      provider: createHashingEmbedder({ dimensions: 64 }),
+      table: 'kx_hashing',
+    });
     await index.sync('u-x', [
       ['用户', '喜欢喝', '手冲咖啡'],
       ['用户', '住在', '杭州'],

@@ -20,7 +20,9 @@ export interface EnsureKnowledgeIndexOptions {
 function tableName(table: string | undefined): string {
   const name = table ?? 'knowledge_index';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
-    throw new InvalidInputError(`[memory/semantics] knowledge index table name ${JSON.stringify(name)} must be a lower-case SQL identifier`);
+    throw new InvalidInputError(
+      `[memory/semantics] knowledge index table name ${JSON.stringify(name)} must be a lower-case SQL identifier`,
+    );
   }
   return name;
 }
@@ -43,7 +45,9 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
   const table = tableName(options.table);
   const dims = options.dimensions;
   if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) {
-    throw new InvalidInputError(`[memory/semantics] knowledge index dimensions must be an integer from 1 to 16000, got ${dims}`);
+    throw new InvalidInputError(
+      `[memory/semantics] knowledge index dimensions must be an integer from 1 to 16000, got ${dims}`,
+    );
   }
   await db.execute('create extension if not exists vector');
   const existing = await db.execute<{ dims: number }>(
@@ -70,7 +74,9 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
     primary key (user_id, identity)
   )`);
   if (dims <= HNSW_MAX_DIMENSIONS) {
-    await db.execute(`create index if not exists ix_${table}_embedding on ${table} using hnsw (embedding vector_cosine_ops)`);
+    await db.execute(
+      `create index if not exists ix_${table}_embedding on ${table} using hnsw (embedding vector_cosine_ops)`,
+    );
   }
 }
 
@@ -170,10 +176,12 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
       const id = tripleIdentityHash(triple);
       if (!desired.has(id)) desired.set(id, { triple, position });
     });
-    const rows = await db.execute<{ identity: string; position: number; metadata: string | null; model: string | null }>(
-      `select identity, position, metadata::text as metadata, model from ${table} where user_id = ?`,
-      [userId],
-    );
+    const rows = await db.execute<{
+      identity: string;
+      position: number;
+      metadata: string | null;
+      model: string | null;
+    }>(`select identity, position, metadata::text as metadata, model from ${table} where user_id = ?`, [userId]);
     const existing = new Map(rows.map((r) => [r.identity, r]));
     const toDelete = rows.filter((r) => !desired.has(r.identity)).map((r) => r.identity);
     const toEmbed: Array<{ id: string; triple: Triple; position: number }> = [];
@@ -182,22 +190,43 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
     for (const [id, { triple, position }] of desired) {
       const row = existing.get(id);
       if (!row || row.model !== model) toEmbed.push({ id, triple, position });
-      else if (Number(row.position) !== position || canonical(row.metadata === null ? null : JSON.parse(row.metadata)) !== canonical(triple[3] && Object.keys(triple[3]).length > 0 ? triple[3] : null)) {
+      else if (
+        Number(row.position) !== position ||
+        canonical(row.metadata === null ? null : JSON.parse(row.metadata)) !==
+          canonical(triple[3] && Object.keys(triple[3]).length > 0 ? triple[3] : null)
+      ) {
         toUpdate.push({ id, triple, position });
       } else unchanged++;
     }
     // Embed before opening the transaction: it is a network call.
-    const vectors = toEmbed.length > 0 ? await provider.embed(toEmbed.map((r) => `${r.triple[0]} ${r.triple[1]} ${r.triple[2]}`)) : [];
+    const vectors =
+      toEmbed.length > 0
+        ? await provider.embed(toEmbed.map((r) => `${r.triple[0]} ${r.triple[1]} ${r.triple[2]}`))
+        : [];
     await db.scope(async (em) => {
       for (let i = 0; i < toDelete.length; i += CHUNK) {
         const ids = toDelete.slice(i, i + CHUNK);
-        await db.execute(`delete from ${table} where user_id = ? and identity in (${ids.map(() => '?').join(', ')})`, [userId, ...ids], em);
+        await db.execute(
+          `delete from ${table} where user_id = ? and identity in (${ids.map(() => '?').join(', ')})`,
+          [userId, ...ids],
+          em,
+        );
       }
       for (let i = 0; i < toEmbed.length; i += CHUNK) {
         const chunk = toEmbed.slice(i, i + CHUNK);
         const params: unknown[] = [];
         const values = chunk.map((r, k) => {
-          params.push(userId, r.id, r.triple[0], r.triple[1], r.triple[2], metadataJson(r.triple), r.position, model, vectorLiteral(vectors[i + k]!));
+          params.push(
+            userId,
+            r.id,
+            r.triple[0],
+            r.triple[1],
+            r.triple[2],
+            metadataJson(r.triple),
+            r.position,
+            model,
+            vectorLiteral(vectors[i + k]!),
+          );
           return '(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::vector, now())';
         });
         await db.execute(
@@ -237,8 +266,20 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
     const rows = await db.scope(async (em) => {
       // Iterative scans (pgvector 0.8+) keep filtering by user from starving the HNSW result;
       // older versions ignore the unknown setting.
-      await db.execute(`select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`, [String(efSearch)], em);
-      return db.execute<{ identity: string; subject: string; predicate: string; object: string; metadata: string | null; position: number; similarity: number }>(
+      await db.execute(
+        `select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+        [String(efSearch)],
+        em,
+      );
+      return db.execute<{
+        identity: string;
+        subject: string;
+        predicate: string;
+        object: string;
+        metadata: string | null;
+        position: number;
+        similarity: number;
+      }>(
         `select identity, subject, predicate, object, metadata::text as metadata, position, 1 - (embedding <=> ?::vector) as similarity
          from ${table} where user_id = ? and model = ? and embedding is not null
          order by embedding <=> ?::vector limit ?`,
@@ -255,7 +296,10 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
 
   async function deleteUser(userId: string): Promise<number> {
     await ensure();
-    const rows = await db.execute<{ n: number }>(`with d as (delete from ${table} where user_id = ? returning 1) select count(*)::int as n from d`, [userId]);
+    const rows = await db.execute<{ n: number }>(
+      `with d as (delete from ${table} where user_id = ? returning 1) select count(*)::int as n from d`,
+      [userId],
+    );
     return Number(rows[0]?.n ?? 0);
   }
 

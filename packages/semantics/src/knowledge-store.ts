@@ -34,7 +34,11 @@ export interface TriplesSink {
  * const triples = await loadKnowledgeTriples(storage, 'u1'); // [['用户', '使用', 'BOS'], ...]
  * ```
  */
-export async function loadKnowledgeTriples(storage: LongTermStorage, userId: string, options: LoadTriplesOptions = {}): Promise<Triple[]> {
+export async function loadKnowledgeTriples(
+  storage: LongTermStorage,
+  userId: string,
+  options: LoadTriplesOptions = {},
+): Promise<Triple[]> {
   const key = knowledgeKey(userId);
   const bytes = await storage.getObject(key);
   return bytes === null ? [] : parseTriples(bytes, { key, ...options });
@@ -65,7 +69,10 @@ export async function saveKnowledgeTriples(
 ): Promise<PutObjectResult> {
   const key = knowledgeKey(userId);
   const { sink, ...conditions } = options;
-  const result = await storage.putObject(key, serializeTriples(triples), { contentType: TRIPLES_CONTENT_TYPE, ...conditions });
+  const result = await storage.putObject(key, serializeTriples(triples), {
+    contentType: TRIPLES_CONTENT_TYPE,
+    ...conditions,
+  });
   await sink?.sync(userId, triples);
   return result;
 }

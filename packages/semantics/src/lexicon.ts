@@ -894,7 +894,13 @@ export function parseLexiconSections(text: string = LEXICON): { section: string;
   for (const line of text.split('\n')) {
     if (line.startsWith('#')) section = line.slice(1).trim();
     if (line.length === 0 || line.startsWith('#')) continue;
-    out.push({ section, entry: line.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' ')) });
+    out.push({
+      section,
+      entry: line
+        .split(' ')
+        .filter(Boolean)
+        .map((w) => w.replaceAll('_', ' ')),
+    });
   }
   return out;
 }
@@ -924,7 +930,13 @@ export function parseCategories(text: string = CATEGORIES): [string, string[]][]
   for (const line of text.split('\n')) {
     const [head, rest] = line.split(' > ');
     if (!head || rest === undefined) continue;
-    out.push([head.replaceAll('_', ' '), rest.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' '))]);
+    out.push([
+      head.replaceAll('_', ' '),
+      rest
+        .split(' ')
+        .filter(Boolean)
+        .map((w) => w.replaceAll('_', ' ')),
+    ]);
   }
   return out;
 }

@@ -7,7 +7,10 @@ const now = new Date('2026-06-01T00:00:00Z');
 describe('mergeTriples', () => {
   it('stores an incoming value older than the current one as already ended', () => {
     const existing: Triple[] = [['u', 'works at', 'Acme', { time: '2026-01-01T00:00:00.000Z' }]];
-    const r = mergeTriples(existing, [['u', 'works at', 'Initech', { time: '2024-01-01T00:00:00.000Z' }]], { singleValued: ['Works At'], now });
+    const r = mergeTriples(existing, [['u', 'works at', 'Initech', { time: '2024-01-01T00:00:00.000Z' }]], {
+      singleValued: ['Works At'],
+      now,
+    });
     expect(r.triples).toEqual([
       ['u', 'works at', 'Acme', { time: '2026-01-01T00:00:00.000Z' }],
       ['u', 'works at', 'Initech', { time: '2024-01-01T00:00:00.000Z', endTime: '2026-01-01T00:00:00.000Z' }],
@@ -17,10 +20,14 @@ describe('mergeTriples', () => {
   });
 
   it('lets the later of two values in one batch win, and a returning value become current again', () => {
-    const r1 = mergeTriples([], [
-      ['u', 'lives in', 'Berlin'],
-      ['u', 'lives in', 'Paris'],
-    ], { singleValued: (p) => p === 'lives in', now });
+    const r1 = mergeTriples(
+      [],
+      [
+        ['u', 'lives in', 'Berlin'],
+        ['u', 'lives in', 'Paris'],
+      ],
+      { singleValued: (p) => p === 'lives in', now },
+    );
     expect(r1.triples.map((t) => [t[2], t[3]?.endTime])).toEqual([
       ['Berlin', now.toISOString()],
       ['Paris', undefined],

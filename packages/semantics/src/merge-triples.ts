@@ -41,7 +41,9 @@ export function tripleIdentityHash(t: Triple): string {
 
 function validate(t: Triple, i: number): void {
   if (!Array.isArray(t) || typeof t[0] !== 'string' || typeof t[1] !== 'string' || typeof t[2] !== 'string') {
-    throw new InvalidInputError(`[memory/semantics] triple ${i} must be [subject, predicate, object] strings`, { details: { index: i } });
+    throw new InvalidInputError(`[memory/semantics] triple ${i} must be [subject, predicate, object] strings`, {
+      details: { index: i },
+    });
   }
 }
 
@@ -64,7 +66,11 @@ const timeOf = (t: Triple): number => {
  * // Berlin now has endTime; Paris is current
  * ```
  */
-export function mergeTriples(existing: readonly Triple[], incoming: readonly Triple[], options: MergeTriplesOptions = {}): MergeTriplesResult {
+export function mergeTriples(
+  existing: readonly Triple[],
+  incoming: readonly Triple[],
+  options: MergeTriplesOptions = {},
+): MergeTriplesResult {
   const nowIso = (options.now ?? new Date()).toISOString();
   const sv = options.singleValued;
   const svSet = Array.isArray(sv) ? new Set(sv.map(foldText)) : undefined;

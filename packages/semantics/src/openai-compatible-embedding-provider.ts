@@ -109,12 +109,18 @@ export function createOpenAICompatibleEmbeddingProvider(options: OpenAICompatibl
         const status = res.status;
         if (status === 401 || status === 403 || status === 404) {
           const what = status === 404 ? 'the URL or the model' : 'the API key or its permissions';
-          throw new ConfigurationError(`[memory/semantics] embeddings at ${where} answered ${status} for model ${options.model}: check ${what}. ${text}`, {
-            details: { status, url: where },
-          });
+          throw new ConfigurationError(
+            `[memory/semantics] embeddings at ${where} answered ${status} for model ${options.model}: check ${what}. ${text}`,
+            {
+              details: { status, url: where },
+            },
+          );
         }
         if (!RETRYABLE.has(status)) {
-          throw new InvalidInputError(`[memory/semantics] embeddings at ${where} refused the request (${status}): ${text}`, { details: { status, url: where } });
+          throw new InvalidInputError(
+            `[memory/semantics] embeddings at ${where} refused the request (${status}): ${text}`,
+            { details: { status, url: where } },
+          );
         }
         lastProblem = `${status} ${text}`;
         wait = retryAfterMs(res.headers.get('retry-after'));
@@ -124,9 +130,12 @@ export function createOpenAICompatibleEmbeddingProvider(options: OpenAICompatibl
         lastProblem = e instanceof Error ? `${e.name}: ${scrub(e.message)}` : 'network error';
       }
       if (attempt >= maxRetries) {
-        throw new MemoryError(`[memory/semantics] embeddings at ${where} failed after ${attempt + 1} attempts: ${lastProblem}`, {
-          details: { url: where, attempts: attempt + 1 },
-        });
+        throw new MemoryError(
+          `[memory/semantics] embeddings at ${where} failed after ${attempt + 1} attempts: ${lastProblem}`,
+          {
+            details: { url: where, attempts: attempt + 1 },
+          },
+        );
       }
       await sleep(wait ?? retryDelayMs * 2 ** attempt * (0.5 + Math.random() / 2));
     }

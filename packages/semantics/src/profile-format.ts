@@ -31,7 +31,9 @@ export function parseProfile(data: Uint8Array | string, options: ProfileFormatOp
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     const kind = value === null ? 'null' : Array.isArray(value) ? 'an array' : `a ${typeof value}`;
-    throw new InvalidInputError(`[memory/semantics] ${key} must hold a JSON object, found ${kind}`, { details: { key } });
+    throw new InvalidInputError(`[memory/semantics] ${key} must hold a JSON object, found ${kind}`, {
+      details: { key },
+    });
   }
   return value as UserProfile;
 }
@@ -62,6 +64,8 @@ export function serializeProfile(profile: UserProfile): string {
   try {
     return pythonJson(profile);
   } catch (cause) {
-    throw new InvalidInputError(`[memory/semantics] profile cannot be serialized: ${(cause as Error).message}`, { cause });
+    throw new InvalidInputError(`[memory/semantics] profile cannot be serialized: ${(cause as Error).message}`, {
+      cause,
+    });
   }
 }

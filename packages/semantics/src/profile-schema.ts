@@ -8,7 +8,12 @@ import { z } from 'zod';
  * for (const k of PROFILE_TRAIT_KEYS) console.log(k, profile.traits?.[k]);
  * ```
  */
-export const PROFILE_TRAIT_KEYS = ['communication_style', 'emotional_tone', 'preferred_topics', 'decision_making'] as const;
+export const PROFILE_TRAIT_KEYS = [
+  'communication_style',
+  'emotional_tone',
+  'preferred_topics',
+  'decision_making',
+] as const;
 
 /** One of {@link PROFILE_TRAIT_KEYS}. */
 export type ProfileTraitKey = (typeof PROFILE_TRAIT_KEYS)[number];
@@ -20,7 +25,9 @@ export type ProfileTraitKey = (typeof PROFILE_TRAIT_KEYS)[number];
 export const profileTraitsSchema = z.looseObject({
   communication_style: z.string().optional(),
   emotional_tone: z.string().optional(),
-  preferred_topics: z.union([z.array(z.string()), z.string()], { error: 'expected a list of strings or one string' }).optional(),
+  preferred_topics: z
+    .union([z.array(z.string()), z.string()], { error: 'expected a list of strings or one string' })
+    .optional(),
   decision_making: z.string().optional(),
 });
 

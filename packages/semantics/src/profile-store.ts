@@ -51,12 +51,20 @@ export interface VersionedProfile {
  * await saveUserProfile(storage, 'u1', edited, etag ? { ifMatch: etag } : { ifNoneMatch: '*' });
  * ```
  */
-export async function loadUserProfileVersioned(storage: LongTermStorage, userId: string, retry: RetryOptions = {}): Promise<VersionedProfile> {
+export async function loadUserProfileVersioned(
+  storage: LongTermStorage,
+  userId: string,
+  retry: RetryOptions = {},
+): Promise<VersionedProfile> {
   const key = profileKey(userId);
-  return withConflictRetry(`read ${key}`, async () => {
-    const { bytes, etag } = await readVersioned(storage, key);
-    return { profile: bytes === null ? null : parseProfile(bytes, { key }), etag };
-  }, retry);
+  return withConflictRetry(
+    `read ${key}`,
+    async () => {
+      const { bytes, etag } = await readVersioned(storage, key);
+      return { profile: bytes === null ? null : parseProfile(bytes, { key }), etag };
+    },
+    retry,
+  );
 }
 
 /**

@@ -91,7 +91,8 @@ export function pythonStr(value: unknown, numberSource?: WeakMap<object, string>
   if (value === null || value === undefined) return 'None';
   if (typeof value === 'string') return value;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
-  if (typeof value === 'number') return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : pythonFloat(value);
+  if (typeof value === 'number')
+    return Number.isInteger(value) && Math.abs(value) < 2 ** 53 ? String(value) : pythonFloat(value);
   if (value instanceof Number) {
     const src = numberSource?.get(value);
     if (src !== undefined && /^-?\d+$/.test(src)) return src === '-0' ? '0' : src;

@@ -53,4 +53,3 @@ describe('expandQuery', () => {
     expect(expanded('她白天睡不着怎么办')).toContain('melatonin');
   });
 });
-

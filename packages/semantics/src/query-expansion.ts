@@ -165,7 +165,8 @@ function build(): Lexicon {
       }
     }
   });
-  for (const group of [...questions, ...narrower]) for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
+  for (const group of [...questions, ...narrower])
+    for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
   const categories = new Map<number, Group[]>();
   const addCategory = (i: number, group: Group) => {
     let list = categories.get(i);
@@ -173,10 +174,13 @@ function build(): Lexicon {
     list.push(group);
   };
   for (const [i, group] of toolLinks) addCategory(i, group);
-  for (const word of ALL_TOOLS_WORDS) for (const i of entriesOf.get(foldText(word)) ?? []) addCategory(i, { terms: allTools });
+  for (const word of ALL_TOOLS_WORDS)
+    for (const i of entriesOf.get(foldText(word)) ?? []) addCategory(i, { terms: allTools });
   for (const [head, words] of parseCategories()) {
     // A narrower word brings its lexicon entries along: "coffee" is also "咖啡".
-    const terms = words.flatMap((w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined));
+    const terms = words.flatMap(
+      (w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined),
+    );
     const group: Group = { terms };
     for (const i of entriesOf.get(foldText(head)) ?? []) addCategory(i, group);
   }
@@ -222,7 +226,12 @@ function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>)
 }
 
 /** Adds a group's tokens that are not the query's own to `into`, keeping the larger weight. */
-function addTokens(into: Map<string, number>, tokens: readonly string[], weight: number, own: Map<string, number>): void {
+function addTokens(
+  into: Map<string, number>,
+  tokens: readonly string[],
+  weight: number,
+  own: Map<string, number>,
+): void {
   for (const tok of tokens) {
     if (own.has(tok)) continue;
     const w = weight * (isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
@@ -249,8 +258,10 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
   const variant = (tok: string, weight: number) => {
     if (!own.has(tok)) own.set(tok, weight);
   };
-  for (const [tok, weight] of [...own]) for (const form of derivedForms(tok, has)) variant(form, weight * DERIVED_WEIGHT);
-  for (const word of foldText(query).match(/[a-z]+/g) ?? []) for (const tok of typoNeighbours(word, has)) variant(tok, TYPO_WEIGHT);
+  for (const [tok, weight] of [...own])
+    for (const form of derivedForms(tok, has)) variant(form, weight * DERIVED_WEIGHT);
+  for (const word of foldText(query).match(/[a-z]+/g) ?? [])
+    for (const tok of typoNeighbours(word, has)) variant(tok, TYPO_WEIGHT);
   const folded = foldText(query);
   const touched: Group[] = [];
   const translations = new Map<string, number>();

@@ -59,8 +59,12 @@ describe('retrieveRelevantKnowledge', () => {
 
   it('finds triples for natural questions in Chinese, English and both', async () => {
     const storage = await setup();
-    expect((await retrieveRelevantKnowledge(storage, 'u1', '用户平时喝什么咖啡？', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
-    expect((await retrieveRelevantKnowledge(storage, 'u1', 'Which database does the user prefer?', 1))[0]?.[2]).toBe('PostgreSQL for vector search');
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '用户平时喝什么咖啡？', 1))[0]?.[2]).toBe(
+      '手冲咖啡，不加糖',
+    );
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'Which database does the user prefer?', 1))[0]?.[2]).toBe(
+      'PostgreSQL for vector search',
+    );
     expect((await retrieveRelevantKnowledge(storage, 'u1', '他对什么药过敏', 1))[0]?.[2]).toBe('青霉素过敏');
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what is he learning these days', 1))[0]?.[2]).toBe('Rust');
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he drink', 1))[0]?.[2]).toBe('手冲咖啡，不加糖');
@@ -73,15 +77,20 @@ describe('retrieveRelevantKnowledge', () => {
     expect((await retrieveRelevantKnowledge(storage, 'u1', 'what does he teach', 1))[0]?.[2]).toBe('a maths teacher');
   });
 
-  it('maps substring matches to the right triple when lower-casing changes a text\'s length', async () => {
+  it("maps substring matches to the right triple when lower-casing changes a text's length", async () => {
     const list: Triple[] = [
       ['user', 'visited', 'İstanbul'],
       ['user', 'likes', 'tea'],
       ['user', 'likes', 'coffee'],
     ];
     const storage = await setup(list);
-    expect((await retrieveRelevantKnowledge(storage, 'u1', 'likes coffee', { cache: false })).slice(0, 2)).toEqual([list[2], list[1]]);
-    expect((await retrieveRelevantKnowledge(storage, 'u1', 'İSTANBUL', { cache: false, withScores: true }))[0]).toMatchObject({ exact: true, position: 0 });
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'likes coffee', { cache: false })).slice(0, 2)).toEqual([
+      list[2],
+      list[1],
+    ]);
+    expect(
+      (await retrieveRelevantKnowledge(storage, 'u1', 'İSTANBUL', { cache: false, withScores: true }))[0],
+    ).toMatchObject({ exact: true, position: 0 });
   });
 
   it('folds width and case (NFKC) when matching tokens', async () => {
@@ -92,7 +101,10 @@ describe('retrieveRelevantKnowledge', () => {
 
   it('returns scores on request, best first, and nothing for a query that matches nothing', async () => {
     const storage = await setup();
-    const scored = await retrieveRelevantKnowledge(storage, 'u1', 'coffee without sugar 咖啡', { withScores: true, topK: 3 });
+    const scored = await retrieveRelevantKnowledge(storage, 'u1', 'coffee without sugar 咖啡', {
+      withScores: true,
+      topK: 3,
+    });
     expect(scored[0]).toMatchObject({ triple: triples[2], exact: false, ended: false, position: 2 });
     for (let i = 1; i < scored.length; i++) expect(scored[i]!.score).toBeLessThanOrEqual(scored[i - 1]!.score);
     expect(await retrieveRelevantKnowledge(storage, 'u1', 'zzzz qqqq', 5)).toEqual([]);
@@ -101,8 +113,13 @@ describe('retrieveRelevantKnowledge', () => {
 
   it('never ranks a superseded triple above a current one, and can leave them out', async () => {
     const storage = new InMemoryLongTermStorage();
-    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京市朝阳区']], { now: new Date('2024-01-01T00:00:00Z') });
-    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], { singleValued: ['住在'], now: new Date('2025-01-01T00:00:00Z') });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京市朝阳区']], {
+      now: new Date('2024-01-01T00:00:00Z'),
+    });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], {
+      singleValued: ['住在'],
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
     // "北京" is an exact substring of the old value only, and still the current one comes first.
     const scored = await retrieveRelevantKnowledge(storage, 'u1', '用户住在北京', { withScores: true });
     expect(scored.map((s) => [s.triple[2], s.ended])).toEqual([
@@ -114,8 +131,19 @@ describe('retrieveRelevantKnowledge', () => {
 
   it('ranks superseded triples with current ones, by score, when the question asks about the past', async () => {
     const storage = new InMemoryLongTermStorage();
-    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京'], ['用户', '喜欢', '爬山']], { now: new Date('2024-01-01T00:00:00Z') });
-    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], { singleValued: ['住在'], now: new Date('2025-01-01T00:00:00Z') });
+    await addKnowledgeTriples(
+      storage,
+      'u1',
+      [
+        ['用户', '住在', '北京'],
+        ['用户', '喜欢', '爬山'],
+      ],
+      { now: new Date('2024-01-01T00:00:00Z') },
+    );
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '杭州']], {
+      singleValued: ['住在'],
+      now: new Date('2025-01-01T00:00:00Z'),
+    });
     const past = await retrieveRelevantKnowledge(storage, 'u1', '他以前住在哪', { withScores: true, topK: 2 });
     expect(past.map((s) => [s.triple[2], s.ended])).toEqual([
       ['北京', true],
@@ -131,9 +159,15 @@ describe('retrieval over a stored list with a line that is not JSON', () => {
     const storage = new InMemoryLongTermStorage();
     await storage.putObject('knowledge/u1.jsonl', '["u", "likes", "tea"]\n{broken\n["u", "likes", "coffee"]');
     const cache = new KnowledgeIndexCache();
-    await expect(retrieveRelevantKnowledge(storage, 'u1', 'likes', { cache })).rejects.toThrow(/knowledge\/u1\.jsonl line 2 is not JSON/);
+    await expect(retrieveRelevantKnowledge(storage, 'u1', 'likes', { cache })).rejects.toThrow(
+      /knowledge\/u1\.jsonl line 2 is not JSON/,
+    );
     const skipped: number[] = [];
-    const found = await retrieveRelevantKnowledge(storage, 'u1', 'coffee', { cache, tolerant: true, onSkip: (s) => skipped.push(s.line) });
+    const found = await retrieveRelevantKnowledge(storage, 'u1', 'coffee', {
+      cache,
+      tolerant: true,
+      onSkip: (s) => skipped.push(s.line),
+    });
     expect(found[0]).toEqual(['u', 'likes', 'coffee']);
     expect(found).toHaveLength(2);
     expect(skipped).toEqual([2]);
@@ -240,9 +274,19 @@ describe('retrieval mechanisms', () => {
     ];
     const storage = await setup(family);
     const health = await retrieveRelevantKnowledge(storage, 'u1', '她女儿有什么健康问题', 3);
-    expect(health).toEqual(expect.arrayContaining([['王可欣', '过敏', '尘螨'], ['王可欣', '有', '轻度哮喘']]));
+    expect(health).toEqual(
+      expect.arrayContaining([
+        ['王可欣', '过敏', '尘螨'],
+        ['王可欣', '有', '轻度哮喘'],
+      ]),
+    );
     const grade = await retrieveRelevantKnowledge(storage, 'u1', 'what grade is her daughter in', 2);
-    expect(grade).toEqual(expect.arrayContaining([['用户', '女儿', '王可欣'], ['王可欣', '在读', '小学三年级']]));
+    expect(grade).toEqual(
+      expect.arrayContaining([
+        ['用户', '女儿', '王可欣'],
+        ['王可欣', '在读', '小学三年级'],
+      ]),
+    );
   });
 
   it('prefers what is true now to what a predicate puts in the past, unless the question asks about the past', async () => {
@@ -257,4 +301,3 @@ describe('retrieval mechanisms', () => {
     expect(await retrieveRelevantKnowledge(storage, 'u1', 'where did he work before', 2)).toContainEqual(work[0]);
   });
 });
-

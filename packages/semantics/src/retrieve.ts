@@ -154,7 +154,12 @@ async function hybridSearch(
   // Superseded triples after every current one, the rest included.
   const current = (r: ScoredTriple) => !r.ended;
   const superseded = (r: ScoredTriple) => r.ended;
-  return [...ranked.filter(current), ...rest.filter(current), ...ranked.filter(superseded), ...rest.filter(superseded)].slice(0, topK);
+  return [
+    ...ranked.filter(current),
+    ...rest.filter(current),
+    ...ranked.filter(superseded),
+    ...rest.filter(superseded),
+  ].slice(0, topK);
 }
 
 /**

@@ -33,7 +33,11 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
  * of colliding again in lockstep. After `maxAttempts` conflicts it throws a `ConflictError`
  * naming `what` and the number of attempts. Other errors pass through at once.
  */
-export async function withConflictRetry<T>(what: string, attempt: (n: number) => Promise<T>, options: RetryOptions = {}): Promise<T> {
+export async function withConflictRetry<T>(
+  what: string,
+  attempt: (n: number) => Promise<T>,
+  options: RetryOptions = {},
+): Promise<T> {
   const max = Math.max(1, options.maxAttempts ?? 25);
   const base = options.baseDelayMs ?? 5;
   const cap = options.maxDelayMs ?? 500;

@@ -2,7 +2,13 @@ import { S3CompatibleStorage } from '@memory/longterm-s3';
 import { startS3TestServer, type S3TestServer } from '@memory/longterm-s3/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLostUpdates } from '../test/concurrency.js';
-import { loadKnowledgeTriples, loadUserProfile, retrieveRelevantKnowledge, saveKnowledgeTriples, saveUserProfile } from './index.js';
+import {
+  loadKnowledgeTriples,
+  loadUserProfile,
+  retrieveRelevantKnowledge,
+  saveKnowledgeTriples,
+  saveUserProfile,
+} from './index.js';
 
 // The S3 backend over real HTTP, against the in-process SigV4 test server of @memory/longterm-s3,
 // which honours If-Match / If-None-Match like S3 does.
@@ -16,7 +22,12 @@ afterAll(() => server.close());
 function freshStorage(): S3CompatibleStorage {
   const bucket = `semantics-${++buckets}`;
   server.createBucket(bucket);
-  return new S3CompatibleStorage({ bucket, endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
+  return new S3CompatibleStorage({
+    bucket,
+    endpointUrl: server.endpoint,
+    accessKey: server.accessKey,
+    secretKey: server.secretKey,
+  });
 }
 
 describe('semantics on S3 (test server)', () => {
@@ -27,8 +38,13 @@ describe('semantics on S3 (test server)', () => {
       ['用户', '使用', 'BOS'],
       ['用户', '部署', 'AI服务'],
     ]);
-    expect(new TextDecoder().decode((await storage.getObject('knowledge/中文用户.jsonl'))!)).toBe('["用户", "使用", "BOS"]\n["用户", "部署", "AI服务"]');
-    expect(await loadUserProfile(storage, '中文用户')).toEqual({ user_id: '中文用户', traits: { communication_style: '简洁' } });
+    expect(new TextDecoder().decode((await storage.getObject('knowledge/中文用户.jsonl'))!)).toBe(
+      '["用户", "使用", "BOS"]\n["用户", "部署", "AI服务"]',
+    );
+    expect(await loadUserProfile(storage, '中文用户')).toEqual({
+      user_id: '中文用户',
+      traits: { communication_style: '简洁' },
+    });
     expect(await loadKnowledgeTriples(storage, '中文用户')).toHaveLength(2);
     expect(await retrieveRelevantKnowledge(storage, '中文用户', 'BOS')).toEqual([['用户', '使用', 'BOS']]);
   });

@@ -2,7 +2,13 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConflictError, InvalidInputError, UnsupportedError } from '@memory/errors';
-import { FileSystemLongTermStorage, InMemoryLongTermStorage, knowledgeKey, profileKey, type LongTermStorage } from '@memory/longterm-core';
+import {
+  FileSystemLongTermStorage,
+  InMemoryLongTermStorage,
+  knowledgeKey,
+  profileKey,
+  type LongTermStorage,
+} from '@memory/longterm-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { expectNoLostUpdates } from '../test/concurrency.js';
 import {
@@ -45,8 +51,13 @@ describe.each(backends)('load and save on %s', (_name, make) => {
     expect(new TextDecoder().decode((await storage.getObject('profiles/中文用户.json'))!)).toBe(
       '{"user_id": "中文用户", "traits": {"communication_style": "简洁"}}',
     );
-    expect(new TextDecoder().decode((await storage.getObject('knowledge/中文用户.jsonl'))!)).toBe('["用户", "使用", "BOS"]\n["用户", "部署", "AI服务"]');
-    expect(await loadUserProfile(storage, '中文用户')).toEqual({ user_id: '中文用户', traits: { communication_style: '简洁' } });
+    expect(new TextDecoder().decode((await storage.getObject('knowledge/中文用户.jsonl'))!)).toBe(
+      '["用户", "使用", "BOS"]\n["用户", "部署", "AI服务"]',
+    );
+    expect(await loadUserProfile(storage, '中文用户')).toEqual({
+      user_id: '中文用户',
+      traits: { communication_style: '简洁' },
+    });
     expect(await loadKnowledgeTriples(storage, '中文用户')).toEqual([
       ['用户', '使用', 'BOS'],
       ['用户', '部署', 'AI服务'],
@@ -56,7 +67,9 @@ describe.each(backends)('load and save on %s', (_name, make) => {
   it('honours save preconditions', async () => {
     const storage = await make();
     const { etag } = await saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifNoneMatch: '*' });
-    await expect(saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifNoneMatch: '*' })).rejects.toThrow(ConflictError);
+    await expect(saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifNoneMatch: '*' })).rejects.toThrow(
+      ConflictError,
+    );
     await saveUserProfile(storage, 'u1', { user_id: 'u1', traits: {} }, { ifMatch: etag });
     await expect(saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifMatch: etag })).rejects.toThrow(ConflictError);
   });
@@ -69,7 +82,9 @@ describe.each(backends)('load and save on %s', (_name, make) => {
     expect(read).toEqual({ profile: { user_id: 'u9', traits: { emotional_tone: '平和' } }, etag });
     await saveUserProfile(storage, 'u9', { user_id: 'u9', traits: {} }, { ifMatch: read.etag! });
     // The version read before that save is stale now.
-    await expect(saveUserProfile(storage, 'u9', { user_id: 'u9' }, { ifMatch: read.etag! })).rejects.toThrow(ConflictError);
+    await expect(saveUserProfile(storage, 'u9', { user_id: 'u9' }, { ifMatch: read.etag! })).rejects.toThrow(
+      ConflictError,
+    );
   });
 
   it('loses no update when twenty writers change one user at once', async () => {
@@ -85,8 +100,15 @@ describe('updateUserProfile', () => {
     });
     expect(first.profile).toEqual({ user_id: 'u1', traits: { emotional_tone: 'calm' } });
     await storage.putObject(profileKey('u1'), '{"user_id":"u1","plan":"pro","traits":{"x":1}}');
-    const second = await updateUserProfile(storage, 'u1', (p) => ({ ...p, traits: { ...p.traits, decision_making: 'fast' } }));
-    expect(await loadUserProfile(storage, 'u1')).toEqual({ user_id: 'u1', plan: 'pro', traits: { x: 1, decision_making: 'fast' } });
+    const second = await updateUserProfile(storage, 'u1', (p) => ({
+      ...p,
+      traits: { ...p.traits, decision_making: 'fast' },
+    }));
+    expect(await loadUserProfile(storage, 'u1')).toEqual({
+      user_id: 'u1',
+      plan: 'pro',
+      traits: { x: 1, decision_making: 'fast' },
+    });
     expect(second.attempts).toBe(1);
   });
 
@@ -106,7 +128,9 @@ describe('updateUserProfile', () => {
         return inner.putObject(key, body, options);
       },
     };
-    const error = await updateUserProfile(racing, 'u1', () => {}, { maxAttempts: 4, baseDelayMs: 1 }).catch((e: unknown) => e);
+    const error = await updateUserProfile(racing, 'u1', () => {}, { maxAttempts: 4, baseDelayMs: 1 }).catch(
+      (e: unknown) => e,
+    );
     expect(ConflictError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/profiles\/u1\.json was changed by another writer on each of 4 attempts/);
     expect(n).toBe(4);
@@ -120,7 +144,9 @@ describe('updateUserProfile', () => {
 
   it('refuses a result the profile schema rejects, writing nothing', async () => {
     const storage = new InMemoryLongTermStorage();
-    await expect(updateUserProfile(storage, 'u1', (p) => ({ ...p, traits: { preferred_topics: 3 } as never }))).rejects.toThrow(InvalidInputError);
+    await expect(
+      updateUserProfile(storage, 'u1', (p) => ({ ...p, traits: { preferred_topics: 3 } as never })),
+    ).rejects.toThrow(InvalidInputError);
     expect(await storage.getObject(profileKey('u1'))).toBeNull();
   });
 });
@@ -147,7 +173,10 @@ describe('addKnowledgeTriples', () => {
 
   it('keeps a superseded single-valued fact with an end time, and stamps time and source', async () => {
     const storage = new InMemoryLongTermStorage();
-    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京']], { now: new Date('2025-01-01T00:00:00Z'), metadata: { sessionId: 's1' } });
+    await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '北京']], {
+      now: new Date('2025-01-01T00:00:00Z'),
+      metadata: { sessionId: 's1' },
+    });
     const r = await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '上海']], {
       singleValued: ['住在'],
       now: new Date('2026-03-01T00:00:00Z'),
@@ -155,7 +184,12 @@ describe('addKnowledgeTriples', () => {
     });
     expect(r).toMatchObject({ added: 1, superseded: 1 });
     expect(await loadKnowledgeTriples(storage, 'u1')).toEqual([
-      ['用户', '住在', '北京', { sessionId: 's1', time: '2025-01-01T00:00:00.000Z', endTime: '2026-03-01T00:00:00.000Z' }],
+      [
+        '用户',
+        '住在',
+        '北京',
+        { sessionId: 's1', time: '2025-01-01T00:00:00.000Z', endTime: '2026-03-01T00:00:00.000Z' },
+      ],
       ['用户', '住在', '上海', { sessionId: 's2', messageId: 'm9', time: '2026-03-01T00:00:00.000Z' }],
     ]);
     // The original reader still sees plain triples: the first three elements of each line.

@@ -33,7 +33,8 @@ describe('tokenize', () => {
     const tokens = tokenize('𠮷野家');
     expect(tokens).toContain('𠮷');
     expect(tokens).toContain('𠮷野');
-    for (const t of tokens) expect(t).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
+    for (const t of tokens)
+      expect(t).not.toMatch(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/);
   });
 });
 

@@ -19,26 +19,119 @@ const CJK_PARTICLES = new Set('的了吗呢吧啊呀么嘛哪哦呗是什我你�
 // the next word, not a word of its own.
 const CJK_PRONOUNS = new Set('我你您他她它'.split(''));
 const CJK_STOPWORDS = new Set([
-  '是', '在', '有', '和', '与', '及', '或', '我', '你', '他', '她', '它', '们', '这', '那', '都', '也', '就', '还', '被', '把',
-  '对', '从', '给', '让', '会', '要', '想', '请', '问', '吗', '么', '什么', '哪', '哪些', '哪里', '哪个', '怎么', '怎样', '如何', '为什么',
-  '这个', '那个', '一个', '一下', '请问', '知道', '告诉', '多少', '几', '个', '些', '之', '其', '该', '用户', '他的', '她的', '我的',
-  '最近', '现在', '目前', '平时', '主要', '经常', '一般', '通常', '一直', '有没有', '是不是', '情况', '方面', '问题',
-  '怎么样', '什么样', '是否', '会不会', '能不能', '可以', '一些', '他们', '她们', '我们', '你们', '咱们', '您', '自己', '平常', '大概', '了解', '关于', '的话', '东西', '事情',
+  '是',
+  '在',
+  '有',
+  '和',
+  '与',
+  '及',
+  '或',
+  '我',
+  '你',
+  '他',
+  '她',
+  '它',
+  '们',
+  '这',
+  '那',
+  '都',
+  '也',
+  '就',
+  '还',
+  '被',
+  '把',
+  '对',
+  '从',
+  '给',
+  '让',
+  '会',
+  '要',
+  '想',
+  '请',
+  '问',
+  '吗',
+  '么',
+  '什么',
+  '哪',
+  '哪些',
+  '哪里',
+  '哪个',
+  '怎么',
+  '怎样',
+  '如何',
+  '为什么',
+  '这个',
+  '那个',
+  '一个',
+  '一下',
+  '请问',
+  '知道',
+  '告诉',
+  '多少',
+  '几',
+  '个',
+  '些',
+  '之',
+  '其',
+  '该',
+  '用户',
+  '他的',
+  '她的',
+  '我的',
+  '最近',
+  '现在',
+  '目前',
+  '平时',
+  '主要',
+  '经常',
+  '一般',
+  '通常',
+  '一直',
+  '有没有',
+  '是不是',
+  '情况',
+  '方面',
+  '问题',
+  '怎么样',
+  '什么样',
+  '是否',
+  '会不会',
+  '能不能',
+  '可以',
+  '一些',
+  '他们',
+  '她们',
+  '我们',
+  '你们',
+  '咱们',
+  '您',
+  '自己',
+  '平常',
+  '大概',
+  '了解',
+  '关于',
+  '的话',
+  '东西',
+  '事情',
 ]);
 const EN_STOPWORDS = new Set(
-  ('a an the is are was were be been being am do does did doing what which who whom whose where when why how ' +
+  (
+    'a an the is are was were be been being am do does did doing what which who whom whose where when why how ' +
     'i me my mine myself you your yours he him his she her hers it its they them their theirs we us our ours ' +
     'of in on at to for with by from about as into onto over under and or but not no nor so than too very ' +
     'any some all this that these those has have had having there here can could would should will shall may might must ' +
     'tell know please user users s t also just ever currently now then anything something kind sort ' +
-    'recently lately usually mainly mostly often really')
-    .split(' '),
+    'recently lately usually mainly mostly often really'
+  ).split(' '),
 );
 
 // Stop words of two or more characters wherever they occur in a run, longest first: the
 // segmenter cuts question scaffolding inconsistently ("怎么样" comes out as "怎么" + "样").
 const CJK_STOP_PHRASES = new RegExp(
-  [...CJK_STOPWORDS].filter((w) => w.length >= 2).sort((a, b) => b.length - a.length).join('|'),
+  [...CJK_STOPWORDS]
+    .filter((w) => w.length >= 2)
+    .sort((a, b) => b.length - a.length)
+    .join('|'),
   'gu',
 );
 
@@ -46,8 +139,18 @@ const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
 
 // Porter's step 2/3 style rules, so "collaborator", "collaborates" and "collaboration" meet.
 const DERIVATIONAL: readonly (readonly [string, string])[] = [
-  ['ational', 'ate'], ['tional', 'tion'], ['ization', 'ize'], ['isation', 'ize'], ['ation', 'ate'], ['ator', 'ate'],
-  ['iveness', 'ive'], ['fulness', 'ful'], ['ousness', 'ous'], ['ement', ''], ['ness', ''], ['ities', 'ity'],
+  ['ational', 'ate'],
+  ['tional', 'tion'],
+  ['ization', 'ize'],
+  ['isation', 'ize'],
+  ['ation', 'ate'],
+  ['ator', 'ate'],
+  ['iveness', 'ive'],
+  ['fulness', 'ful'],
+  ['ousness', 'ous'],
+  ['ement', ''],
+  ['ness', ''],
+  ['ities', 'ity'],
 ];
 
 /**
@@ -64,7 +167,8 @@ export function stem(word: string): string {
   else if (w.endsWith('s') && !/(ss|us|is)$/.test(w)) w = w.slice(0, -1);
   // Porter's condition: what remains must hold a vowel ("thing", "bring", "red" stay whole).
   if (w.endsWith('ing') && w.length >= 5 && /[aeiouy]/.test(w.slice(0, -3))) w = w.slice(0, -3);
-  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4 && /[aeiouy]/.test(w.slice(0, -2))) w = w.slice(0, -2);
+  else if (w.endsWith('ed') && !w.endsWith('eed') && w.length >= 4 && /[aeiouy]/.test(w.slice(0, -2)))
+    w = w.slice(0, -2);
   if (/([b-df-hj-km-np-tv-z])\1$/.test(w) && !/(ll|ss|zz)$/.test(w)) w = w.slice(0, -1);
   for (const [suffix, replacement] of DERIVATIONAL) {
     if (w.endsWith(suffix) && w.length - suffix.length >= 3) {
@@ -109,11 +213,12 @@ function cjkTokens(run: string, out: string[]): void {
       if (!s.isWordLike) continue;
       if (CJK_STOPWORDS.has(s.segment)) {
         for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
-      } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!)) cached.push(s.segment);
+      } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!))
+        cached.push(s.segment);
     }
     // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
     const chars: Array<[string, number]> = [];
-    for (let i = 0; i < run.length; ) {
+    for (let i = 0; i < run.length;) {
       const c = String.fromCodePoint(run.codePointAt(i)!);
       chars.push([c, i]);
       i += c.length;

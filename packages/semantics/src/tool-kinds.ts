@@ -50,7 +50,11 @@ export const ALL_TOOLS_WORDS: readonly string[] = ['tool', 'software', 'app', 'å
  */
 export function parseToolKinds(text: string = TOOL_KINDS): [string[], string[]][] {
   const out: [string[], string[]][] = [];
-  const words = (part: string) => part.split(' ').filter(Boolean).map((w) => w.replaceAll('_', ' '));
+  const words = (part: string) =>
+    part
+      .split(' ')
+      .filter(Boolean)
+      .map((w) => w.replaceAll('_', ' '));
   for (const line of text.split('\n')) {
     const [kind, tools] = line.split(' > ');
     if (!kind || tools === undefined) continue;

@@ -355,7 +355,13 @@ export class TripleIndex {
    * first (the position it had at the last index sync); undefined when it is not stored.
    */
   positionOf(identity: string, hint?: number): number | undefined {
-    if (hint !== undefined && hint >= 0 && hint < this.triples.length && tripleIdentityHash(this.triples[hint]!) === identity) return hint;
+    if (
+      hint !== undefined &&
+      hint >= 0 &&
+      hint < this.triples.length &&
+      tripleIdentityHash(this.triples[hint]!) === identity
+    )
+      return hint;
     if (!this.#byIdentity) {
       this.#byIdentity = new Map();
       this.triples.forEach((t, i) => {
@@ -415,7 +421,8 @@ export class TripleIndex {
         // An answer type counts like a term occurring once in the object.
         const docs = this.#typedDocs(tok);
         const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));
-        for (const d of docs) add(d, (weight * idf * (k1 + 1)) / (1 + k1 * (1 - b + (b * this.#docLength[d]!) / this.#avgLength)));
+        for (const d of docs)
+          add(d, (weight * idf * (k1 + 1)) / (1 + k1 * (1 - b + (b * this.#docLength[d]!) / this.#avgLength)));
         return;
       }
       const id = this.#tokenIds.get(tok);
@@ -498,7 +505,12 @@ export class TripleIndex {
       if (sameSubject) pass(sameSubject, seed, SAME_SUBJECT_SHARE);
       // Who the entity is: ["王可欣", "年龄", "9 岁"] → ["用户", "女儿", "王可欣"].
       const namers = this.#namers.get(subject);
-      if (namers) pass(namers.filter((d) => scores[d]! > 0), seed, NAMER_SHARE);
+      if (namers)
+        pass(
+          namers.filter((d) => scores[d]! > 0),
+          seed,
+          NAMER_SHARE,
+        );
       for (const name of this.#linked.get(seed) ?? []) pass(this.#entities.get(name)!, seed, ENTITY_HOP_SHARE);
     }
     for (const [d, boost] of boosts) {

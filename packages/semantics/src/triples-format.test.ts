@@ -71,11 +71,14 @@ describe('parseTriples', () => {
   });
 
   it('does not take two arrays on one line for two lines', () => {
-    expect(() => parseTriples('["a","b","c"],["d","e","f"]\n["g","h","i"]', { key: 'k' })).toThrow(/k line 1 is not JSON/);
+    expect(() => parseTriples('["a","b","c"],["d","e","f"]\n["g","h","i"]', { key: 'k' })).toThrow(
+      /k line 1 is not JSON/,
+    );
   });
 
   it('converts non-strings the way Python str() does', () => {
-    const text = '[1, 1.0, true]\n[null, false, 12345678901234567890]\n[1e16, 0.00001, [1, "a", {"k": 2.5}]]\n["s", "p", {"a": "it\'s"}]';
+    const text =
+      '[1, 1.0, true]\n[null, false, 12345678901234567890]\n[1e16, 0.00001, [1, "a", {"k": 2.5}]]\n["s", "p", {"a": "it\'s"}]';
     expect(parseTriples(text)).toEqual([
       ['1', '1.0', 'True'],
       ['None', 'False', '12345678901234567890'],
@@ -85,7 +88,9 @@ describe('parseTriples', () => {
   });
 
   it('reads an object in the fourth element as metadata, and ignores other fourth elements', () => {
-    expect(parseTriples('["u","p","o",{"time":"2026-01-01T00:00:00Z","confidence":"high","x":1}]\n["u","p","q","note"]')).toEqual([
+    expect(
+      parseTriples('["u","p","o",{"time":"2026-01-01T00:00:00Z","confidence":"high","x":1}]\n["u","p","q","note"]'),
+    ).toEqual([
       ['u', 'p', 'o', { time: '2026-01-01T00:00:00Z', x: 1 }],
       ['u', 'p', 'q'],
     ]);
@@ -106,7 +111,10 @@ describe('parseTriples', () => {
 
   it('in tolerant mode skips lines that are not JSON and reports them', () => {
     const skipped: SkippedLine[] = [];
-    const triples = parseTriples('["a","b","c"]\n{oops\n["d","e","f"]', { tolerant: true, onSkip: (s) => skipped.push(s) });
+    const triples = parseTriples('["a","b","c"]\n{oops\n["d","e","f"]', {
+      tolerant: true,
+      onSkip: (s) => skipped.push(s),
+    });
     expect(triples).toEqual([
       ['a', 'b', 'c'],
       ['d', 'e', 'f'],
@@ -115,13 +123,20 @@ describe('parseTriples', () => {
   });
 
   it('refuses bytes that are not UTF-8, naming the key', () => {
-    expect(() => parseTriples(new Uint8Array([0x5b, 0xff, 0x5d]), { key: 'knowledge/u9.jsonl' })).toThrow(/knowledge\/u9\.jsonl is not valid UTF-8/);
+    expect(() => parseTriples(new Uint8Array([0x5b, 0xff, 0x5d]), { key: 'knowledge/u9.jsonl' })).toThrow(
+      /knowledge\/u9\.jsonl is not valid UTF-8/,
+    );
   });
 
   it('round-trips arbitrary strings and metadata', () => {
     const triples: Parameters<typeof serializeTriples>[0] = [
       ['中文用户', '喜欢', '"引号" \\ 反斜杠 \t tab 😀'],
-      ['u', 'p', '', { messageId: 'm1', time: '2026-11-25T00:00:00.000Z', endTime: '2026-11-26T00:00:00.000Z', custom: [1, 2] }],
+      [
+        'u',
+        'p',
+        '',
+        { messageId: 'm1', time: '2026-11-25T00:00:00.000Z', endTime: '2026-11-26T00:00:00.000Z', custom: [1, 2] },
+      ],
     ];
     expect(parseTriples(serializeTriples(triples))).toEqual(triples);
   });

@@ -38,37 +38,56 @@ function runPython(input: unknown): Record<string, unknown> {
   return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
-describe.skipIf(!python)(`compatibility with Python's json module and the original reader (${python ?? 'python3 not installed: skipped'})`, () => {
-  const plain: Triple[] = [
-    ['用户', '使用', 'BOS'],
-    ['中文用户', '喜欢', '"引号" \\ 反斜杠\t制表 😀 émoji'],
-    ['u', 'p', 'line\nbreak and \u0001 control'],
-    ['', ' ', 'ＦＵＬＬ width'],
-  ];
-
-  it('writes the bytes Python json.dumps(ensure_ascii=False) writes', () => {
-    const profile = { user_id: '中文用户', traits: { communication_style: '简洁', preferred_topics: ['AI', '部署'], score: 0.25, n: 3, ok: true, none: null } };
-    const py = runPython({ triples: plain, profile, ours: '', odd: '' });
-    expect(serializeTriples(plain)).toBe(py.written);
-    expect(serializeProfile(profile)).toBe(py.profile);
-  });
-
-  it('writes triples (with metadata, and line separators inside strings) that the original reads back to the same data', () => {
-    const ours: Triple[] = [
-      ...plain,
-      ['用户', '住在', '北京', { sessionId: 's1', time: '2025-01-01T00:00:00.000Z', endTime: '2026-01-01T00:00:00.000Z', confidence: 0.9 }],
-      ['a\u2028b', 'c\u2029d', 'e\u0085f'],
+describe.skipIf(!python)(
+  `compatibility with Python's json module and the original reader (${python ?? 'python3 not installed: skipped'})`,
+  () => {
+    const plain: Triple[] = [
+      ['用户', '使用', 'BOS'],
+      ['中文用户', '喜欢', '"引号" \\ 反斜杠\t制表 😀 émoji'],
+      ['u', 'p', 'line\nbreak and \u0001 control'],
+      ['', ' ', 'ＦＵＬＬ width'],
     ];
-    const text = serializeTriples(ours);
-    const py = runPython({ triples: [], profile: {}, ours: text, odd: '' });
-    const expected = ours.map((t) => t.slice(0, 3));
-    expect(py.read_split).toEqual(expected);
-    expect(py.read_splitlines).toEqual(expected);
-  });
 
-  it('reads what the original reads, the same way, including non-string elements', () => {
-    const odd = '\n["a", "b", "c", "d"]\n["short", "x"]\n[1, 1.5, true]\n[null, false, 12345678901234567890]\n[1.0, 1e16, 0.00001]\n[[1, "a"], {"k": "v"}, "s"]\n  \n';
-    const py = runPython({ triples: [], profile: {}, ours: '', odd });
-    expect(parseTriples(odd).map((t) => t.slice(0, 3))).toEqual(py.read_odd);
-  });
-});
+    it('writes the bytes Python json.dumps(ensure_ascii=False) writes', () => {
+      const profile = {
+        user_id: '中文用户',
+        traits: {
+          communication_style: '简洁',
+          preferred_topics: ['AI', '部署'],
+          score: 0.25,
+          n: 3,
+          ok: true,
+          none: null,
+        },
+      };
+      const py = runPython({ triples: plain, profile, ours: '', odd: '' });
+      expect(serializeTriples(plain)).toBe(py.written);
+      expect(serializeProfile(profile)).toBe(py.profile);
+    });
+
+    it('writes triples (with metadata, and line separators inside strings) that the original reads back to the same data', () => {
+      const ours: Triple[] = [
+        ...plain,
+        [
+          '用户',
+          '住在',
+          '北京',
+          { sessionId: 's1', time: '2025-01-01T00:00:00.000Z', endTime: '2026-01-01T00:00:00.000Z', confidence: 0.9 },
+        ],
+        ['a\u2028b', 'c\u2029d', 'e\u0085f'],
+      ];
+      const text = serializeTriples(ours);
+      const py = runPython({ triples: [], profile: {}, ours: text, odd: '' });
+      const expected = ours.map((t) => t.slice(0, 3));
+      expect(py.read_split).toEqual(expected);
+      expect(py.read_splitlines).toEqual(expected);
+    });
+
+    it('reads what the original reads, the same way, including non-string elements', () => {
+      const odd =
+        '\n["a", "b", "c", "d"]\n["short", "x"]\n[1, 1.5, true]\n[null, false, 12345678901234567890]\n[1.0, 1e16, 0.00001]\n[[1, "a"], {"k": "v"}, "s"]\n  \n';
+      const py = runPython({ triples: [], profile: {}, ours: '', odd });
+      expect(parseTriples(odd).map((t) => t.slice(0, 3))).toEqual(py.read_odd);
+    });
+  },
+);

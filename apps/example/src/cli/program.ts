@@ -22,7 +22,8 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 function parseDate(value: string): Date {
   const d = new Date(value);
-  if (Number.isNaN(d.getTime())) throw new InvalidArgumentError(`not a date: ${value} (use ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
+  if (Number.isNaN(d.getTime()))
+    throw new InvalidArgumentError(`not a date: ${value} (use ISO 8601, e.g. 2026-01-31T00:00:00Z)`);
   return d;
 }
 
@@ -75,7 +76,11 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
     };
   };
 
-  const withServices = async <T>(cmd: Command, init: boolean, fn: (services: MemoryServices, json: boolean) => Promise<T>): Promise<T> => {
+  const withServices = async <T>(
+    cmd: Command,
+    init: boolean,
+    fn: (services: MemoryServices, json: boolean) => Promise<T>,
+  ): Promise<T> => {
     const { config, json } = configOf(cmd);
     const services = await openMemoryServices(config, { init, actor: 'memory-cli' });
     try {
@@ -98,7 +103,10 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
           if (json) printJson(io, { database: services.db.url, applied, migrations: after });
           else {
             printLine(io, `database ${services.db.url}: schema ready`);
-            printLine(io, applied.length > 0 ? `applied: ${applied.join(', ')}` : `up to date (${after.length} migrations)`);
+            printLine(
+              io,
+              applied.length > 0 ? `applied: ${applied.join(', ')}` : `up to date (${after.length} migrations)`,
+            );
           }
         });
       });
@@ -116,7 +124,10 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
         if (json) printJson(io, { policy: archiver.policy, ...plan });
         else {
           const p = archiver.policy;
-          printLine(io, `policy: cold after ${p.coldAfterDays} days, deep after ${p.deepAfterDays}, deleted after ${p.deleteAfterDays}`);
+          printLine(
+            io,
+            `policy: cold after ${p.coldAfterDays} days, deep after ${p.deepAfterDays}, deleted after ${p.deleteAfterDays}`,
+          );
           printLine(io, `hot -> cold:  ${plan.cold.sessions} sessions, ${plan.cold.messages} messages`);
           printLine(io, `-> deep:      ${plan.deep.sessions} sessions, ${plan.deep.messages} messages`);
           printLine(io, `-> deleted:   ${plan.deleted.sessions} sessions, ${plan.deleted.messages} messages`);
@@ -161,21 +172,29 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
         const { cleanupError, ...result } = await archiver.restoreSession(sessionId);
         if (json) printJson(io, { ...result, cleanupFailed: cleanupError !== undefined });
         else if (result.from === 'hot') printLine(io, `session ${sessionId} is already active: nothing to do`);
-        else printLine(io, `restored ${sessionId} from ${result.from}: ${result.messages} messages, ${result.summaries} summaries`);
-        if (cleanupError) io.stderr.write(`warning: the export objects of ${sessionId} could not be removed; they are harmless\n`);
+        else
+          printLine(
+            io,
+            `restored ${sessionId} from ${result.from}: ${result.messages} messages, ${result.summaries} summaries`,
+          );
+        if (cleanupError)
+          io.stderr.write(`warning: the export objects of ${sessionId} could not be removed; they are harmless\n`);
       });
     });
 
   program
     .command('export-user')
-    .description("write everything of a user as JSONL (sessions, messages, summaries, archive, audit)")
+    .description('write everything of a user as JSONL (sessions, messages, summaries, archive, audit)')
     .argument('<id>', 'the user id', parseUserId)
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .option('--include-embeddings', 'include message embeddings (large)')
     .action(async (userId: string, opts: { output?: string; includeEmbeddings?: boolean }, cmd: Command) => {
       await withServices(cmd, true, async ({ store }, json) => {
         if (!opts.output) {
-          await store.exportUserTo(userId, io.stdout, { end: false, includeEmbeddings: Boolean(opts.includeEmbeddings) });
+          await store.exportUserTo(userId, io.stdout, {
+            end: false,
+            includeEmbeddings: Boolean(opts.includeEmbeddings),
+          });
           return;
         }
         let end: { counts?: Record<string, number> } = {};
@@ -187,24 +206,43 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
         file.end();
         await finished(file);
         if (json) printJson(io, { userId, file: opts.output, counts: end.counts ?? null });
-        else printLine(io, `exported ${userId} to ${opts.output}: ${Object.entries(end.counts ?? {}).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        else
+          printLine(
+            io,
+            `exported ${userId} to ${opts.output}: ${Object.entries(end.counts ?? {})
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}`,
+          );
       });
     });
 
   program
     .command('purge-user')
-    .description("delete everything of a user: sessions, messages, summaries, archive, audit rows naming them, profile, knowledge")
+    .description(
+      'delete everything of a user: sessions, messages, summaries, archive, audit rows naming them, profile, knowledge',
+    )
     .argument('<id>', 'the user id', parseUserId)
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (userId: string, opts: { yes?: boolean }, cmd: Command) => {
       if (!opts.yes) {
-        const ok = await confirm(io, `This deletes everything of user "${userId}" and cannot be undone.\nType the user id to confirm: `, userId);
-        if (!ok) throw new CliError('not confirmed: nothing was deleted (pass --yes to skip the question)', EXIT.FAILURE);
+        const ok = await confirm(
+          io,
+          `This deletes everything of user "${userId}" and cannot be undone.\nType the user id to confirm: `,
+          userId,
+        );
+        if (!ok)
+          throw new CliError('not confirmed: nothing was deleted (pass --yes to skip the question)', EXIT.FAILURE);
       }
       await withServices(cmd, true, async ({ store, storage }, json) => {
         const result = await store.purgeUser(userId, { longTermStorage: storage });
         if (json) printJson(io, { userId, ...result });
-        else printLine(io, `purged ${userId}: ${Object.entries(result).map(([k, v]) => `${v} ${k}`).join(', ')}`);
+        else
+          printLine(
+            io,
+            `purged ${userId}: ${Object.entries(result)
+              .map(([k, v]) => `${v} ${k}`)
+              .join(', ')}`,
+          );
       });
     });
 
@@ -218,7 +256,12 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
       try {
         services = await openMemoryServices(config, { init: false, actor: 'memory-cli' });
       } catch (error) {
-        checks.configuration = { ok: false, detail: error instanceof Error ? error.message : String(error), fix: 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*', ms: 0 };
+        checks.configuration = {
+          ok: false,
+          detail: error instanceof Error ? error.message : String(error),
+          fix: 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*',
+          ms: 0,
+        };
       }
       if (services) {
         try {
@@ -249,7 +292,12 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
 
 /** What the CLI says about an error, and the exit code it ends with. */
 export function describeFailure(error: unknown): { message: string; exitCode: number; code: string } {
-  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode, code: error.exitCode === EXIT.USAGE ? 'USAGE' : 'FAILED' };
+  if (error instanceof CliError)
+    return {
+      message: error.message,
+      exitCode: error.exitCode,
+      code: error.exitCode === EXIT.USAGE ? 'USAGE' : 'FAILED',
+    };
   if (InvalidInputError.isInstance(error) || ConfigurationError.isInstance(error)) {
     return { message: error.message, exitCode: EXIT.USAGE, code: error.code };
   }

@@ -33,7 +33,10 @@ describe('progress output', () => {
     reporter.update(progress());
     reporter.update(progress({ phase: 'deep', done: 1, total: 1, etaMs: 0 }));
     reporter.finish();
-    expect(lines).toEqual(['cold: 2/8 sessions, 200/800 messages, 50 msg/s, ETA 0:12\n', 'deep: 1/1 sessions, 200/800 messages, 50 msg/s, ETA 0:00\n']);
+    expect(lines).toEqual([
+      'cold: 2/8 sessions, 200/800 messages, 50 msg/s, ETA 0:12\n',
+      'deep: 1/1 sessions, 200/800 messages, 50 msg/s, ETA 0:00\n',
+    ]);
   });
 
   it('redraws one line on a terminal and starts a new one per phase', () => {

@@ -48,7 +48,9 @@ export function createProgressReporter(out: { write(s: string): unknown; isTTY?:
       phase = p.phase;
       open = true;
       const byMessages = p.messagesTotal > 0;
-      out.write(`\r\x1b[2K${renderBar(byMessages ? p.messagesDone : p.done, byMessages ? p.messagesTotal : p.total)} ${line}`);
+      out.write(
+        `\r\x1b[2K${renderBar(byMessages ? p.messagesDone : p.done, byMessages ? p.messagesTotal : p.total)} ${line}`,
+      );
     },
     finish() {
       if (open) out.write('\n');

@@ -3,7 +3,9 @@ import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
 import { SessionParams } from '../schemas.js';
 
-const Now = Type.Optional(Type.String({ format: 'date-time', description: 'apply the policy at this time instead of now' }));
+const Now = Type.Optional(
+  Type.String({ format: 'date-time', description: 'apply the policy at this time instead of now' }),
+);
 
 /** The archive lifecycle: plan, run (hot → cold → deep → deleted), restore a session. */
 export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): void {
@@ -28,7 +30,9 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
       schema: {
         tags: ['archive'],
         summary: 'Run the lifecycle once; stops after the current batch when the client goes away (a rerun resumes)',
-        body: Type.Optional(Type.Object({ now: Now, batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) })),
+        body: Type.Optional(
+          Type.Object({ now: Now, batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
+        ),
       },
     },
     async (request, reply) => {
@@ -44,17 +48,28 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
         ...(body.now ? { now: new Date(body.now) } : {}),
         ...(body.batchSize !== undefined ? { batchSize: body.batchSize } : {}),
       });
-      if (result.aborted) request.log.warn({ result }, 'archive run stopped: the client went away; the next run resumes');
+      if (result.aborted)
+        request.log.warn({ result }, 'archive run stopped: the client went away; the next run resumes');
       return result;
     },
   );
 
   app.post(
     '/sessions/:sessionId/restore',
-    { schema: { tags: ['archive'], summary: 'Bring a cold or deep session back to active, messages and summaries identical', params: SessionParams } },
+    {
+      schema: {
+        tags: ['archive'],
+        summary: 'Bring a cold or deep session back to active, messages and summaries identical',
+        params: SessionParams,
+      },
+    },
     async (request) => {
       const { cleanupError, ...result } = await archiver.restoreSession(request.params.sessionId);
-      if (cleanupError) request.log.warn({ err: cleanupError, sessionId: request.params.sessionId }, 'restored, but removing the export objects failed');
+      if (cleanupError)
+        request.log.warn(
+          { err: cleanupError, sessionId: request.params.sessionId },
+          'restored, but removing the export objects failed',
+        );
       return { ...result, cleanupFailed: cleanupError !== undefined };
     },
   );

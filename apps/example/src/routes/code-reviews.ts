@@ -32,7 +32,9 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         body: Type.Object({
           repo: Type.String({ minLength: 1, maxLength: 256 }),
           pullRequest: Type.Optional(Type.Integer({ minimum: 1 })),
-          verdict: Type.Optional(Type.Object({ approved: Type.Boolean(), notes: Type.Optional(Type.Array(Type.String())) })),
+          verdict: Type.Optional(
+            Type.Object({ approved: Type.Boolean(), notes: Type.Optional(Type.Array(Type.String())) }),
+          ),
         }),
       },
     },
@@ -61,24 +63,46 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
 
   app.get(
     '/sessions/:sessionId/code-reviews',
-    { schema: { tags: ['code reviews (app entity)'], summary: 'Code reviews of a conversation, oldest first', params: SessionParams } },
+    {
+      schema: {
+        tags: ['code reviews (app entity)'],
+        summary: 'Code reviews of a conversation, oldest first',
+        params: SessionParams,
+      },
+    },
     async (request) => {
       const em = db.fork();
-      if (!(await em.findOne(Session, request.params.sessionId))) throw new NotFoundError(`[memory/example] session ${request.params.sessionId} not found`);
-      const reviews = await em.find(CodeReview, { session: request.params.sessionId }, { orderBy: { createdAt: 'asc', id: 'asc' } });
+      if (!(await em.findOne(Session, request.params.sessionId)))
+        throw new NotFoundError(`[memory/example] session ${request.params.sessionId} not found`);
+      const reviews = await em.find(
+        CodeReview,
+        { session: request.params.sessionId },
+        { orderBy: { createdAt: 'asc', id: 'asc' } },
+      );
       return { reviews: reviews.map(toJson) };
     },
   );
 
   app.delete(
     '/code-reviews/:reviewId',
-    { schema: { tags: ['code reviews (app entity)'], summary: 'Delete a code review (audited)', params: Type.Object({ reviewId: Uuid }) } },
+    {
+      schema: {
+        tags: ['code reviews (app entity)'],
+        summary: 'Delete a code review (audited)',
+        params: Type.Object({ reviewId: Uuid }),
+      },
+    },
     async (request, reply) => {
       await db.scope(async (em) => {
         const review = await em.findOne(CodeReview, request.params.reviewId);
         if (!review) throw new NotFoundError(`[memory/example] code review ${request.params.reviewId} not found`);
         em.remove(review);
-        db.logAudit(em, { action: 'delete_code_review', resourceType: 'code_review', resourceId: review.id, details: { sessionId: review.session.id } });
+        db.logAudit(em, {
+          action: 'delete_code_review',
+          resourceType: 'code_review',
+          resourceId: review.id,
+          details: { sessionId: review.session.id },
+        });
       });
       return reply.code(204).send();
     },

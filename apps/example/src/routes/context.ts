@@ -27,7 +27,12 @@ export function registerContextRoutes(app: App, { store, storage }: MemoryServic
     },
     async (request) => {
       const body = request.body ?? {};
-      const budget = body.maxTokens !== undefined ? { maxTokens: body.maxTokens } : body.maxChars !== undefined ? { maxChars: body.maxChars } : undefined;
+      const budget =
+        body.maxTokens !== undefined
+          ? { maxTokens: body.maxTokens }
+          : body.maxChars !== undefined
+            ? { maxChars: body.maxChars }
+            : undefined;
       return buildMemoryContext({
         store,
         storage,

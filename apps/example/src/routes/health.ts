@@ -5,17 +5,21 @@ import type { MemoryServices } from '../memory-services.js';
 
 /** `/health`: database, pgvector and storage; 200 when all are fine, 503 otherwise. */
 export function registerHealthRoutes(app: App, { db, storage, config, embedder }: MemoryServices): void {
-  app.get('/health', { schema: { tags: ['health'], summary: 'Database, pgvector and storage checks (503 when one fails)' } }, async (_request, reply) => {
-    const [database, pgvector, storageCheck] = await Promise.all([
-      checkDatabase(db),
-      checkPgvector(db),
-      checkStorage(storage, redactUrl(config.storageUrl)),
-    ]);
-    const ok = database.ok && pgvector.ok && storageCheck.ok;
-    return reply.code(ok ? 200 : 503).send({
-      status: ok ? 'ok' : 'unhealthy',
-      checks: { database, pgvector, storage: storageCheck },
-      embedding: { provider: embedder.description, dimensions: embedder.dimensions },
-    });
-  });
+  app.get(
+    '/health',
+    { schema: { tags: ['health'], summary: 'Database, pgvector and storage checks (503 when one fails)' } },
+    async (_request, reply) => {
+      const [database, pgvector, storageCheck] = await Promise.all([
+        checkDatabase(db),
+        checkPgvector(db),
+        checkStorage(storage, redactUrl(config.storageUrl)),
+      ]);
+      const ok = database.ok && pgvector.ok && storageCheck.ok;
+      return reply.code(ok ? 200 : 503).send({
+        status: ok ? 'ok' : 'unhealthy',
+        checks: { database, pgvector, storage: storageCheck },
+        embedding: { provider: embedder.description, dimensions: embedder.dimensions },
+      });
+    },
+  );
 }

@@ -1,5 +1,10 @@
 import { validateUserId } from '@memory/longterm-core';
-import { addKnowledgeTriples, loadKnowledgeTriples, retrieveRelevantKnowledge, type Triple as TripleValue } from '@memory/semantics';
+import {
+  addKnowledgeTriples,
+  loadKnowledgeTriples,
+  retrieveRelevantKnowledge,
+  type Triple as TripleValue,
+} from '@memory/semantics';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
@@ -19,7 +24,13 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
     async (request, reply) => {
       const { profile, etag } = await readProfile(storage, request.params.userId);
       if (profile === null || etag === null) {
-        return reply.code(404).send({ error: 'NOT_FOUND', message: `user ${request.params.userId} has no profile yet: PATCH it to create one`, requestId: String(request.id) });
+        return reply
+          .code(404)
+          .send({
+            error: 'NOT_FOUND',
+            message: `user ${request.params.userId} has no profile yet: PATCH it to create one`,
+            requestId: String(request.id),
+          });
       }
       return reply.header('etag', httpEtag(etag)).send({ profile, etag });
     },
@@ -30,21 +41,33 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
     {
       schema: {
         tags: ['long-term memory'],
-        summary: 'Merge-patch the profile (RFC 7396). With If-Match, only that version is patched (409 when it is stale); without, the service retries compare-and-swap itself',
+        summary:
+          'Merge-patch the profile (RFC 7396). With If-Match, only that version is patched (409 when it is stale); without, the service retries compare-and-swap itself',
         params: UserParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         body: JsonObject,
       },
     },
     async (request, reply) => {
-      const { profile, etag } = await patchProfile(storage, request.params.userId, request.body, request.headers['if-match']);
+      const { profile, etag } = await patchProfile(
+        storage,
+        request.params.userId,
+        request.body,
+        request.headers['if-match'],
+      );
       return reply.header('etag', httpEtag(etag)).send({ profile, etag });
     },
   );
 
   app.get(
     '/users/:userId/knowledge',
-    { schema: { tags: ['long-term memory'], summary: "All the user's knowledge triples, in file order", params: UserParams } },
+    {
+      schema: {
+        tags: ['long-term memory'],
+        summary: "All the user's knowledge triples, in file order",
+        params: UserParams,
+      },
+    },
     async (request) => {
       validateUserId(request.params.userId);
       return { triples: await loadKnowledgeTriples(storage, request.params.userId) };
@@ -56,17 +79,27 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
     {
       schema: {
         tags: ['long-term memory'],
-        summary: 'Add triples [subject, predicate, object, metadata?]: duplicates dropped, single-valued predicates superseded, no lost concurrent additions',
+        summary:
+          'Add triples [subject, predicate, object, metadata?]: duplicates dropped, single-valued predicates superseded, no lost concurrent additions',
         params: UserParams,
         body: Type.Object({
           triples: Type.Array(Triple, { minItems: 1 }),
-          singleValued: Type.Optional(Type.Array(Type.String(), { description: 'predicates whose newer value supersedes the older (e.g. lives in)' })),
+          singleValued: Type.Optional(
+            Type.Array(Type.String(), {
+              description: 'predicates whose newer value supersedes the older (e.g. lives in)',
+            }),
+          ),
         }),
       },
     },
     async (request, reply) => {
       const { triples, singleValued } = request.body;
-      const result = await addKnowledgeTriples(storage, request.params.userId, triples as TripleValue[], singleValued ? { singleValued } : {});
+      const result = await addKnowledgeTriples(
+        storage,
+        request.params.userId,
+        triples as TripleValue[],
+        singleValued ? { singleValued } : {},
+      );
       return reply.code(result.added > 0 ? 201 : 200).send(result);
     },
   );
@@ -86,7 +119,11 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
     },
     async (request) => {
       validateUserId(request.params.userId);
-      return { triples: await retrieveRelevantKnowledge(storage, request.params.userId, request.query.q, { topK: request.query.topK ?? 5 }) };
+      return {
+        triples: await retrieveRelevantKnowledge(storage, request.params.userId, request.query.q, {
+          topK: request.query.topK ?? 5,
+        }),
+      };
     },
   );
 }

@@ -25,8 +25,14 @@ export function registerMessageRoutes(app: App, { store, embedder }: MemoryServi
             }),
             { minItems: 1 },
           ),
-          embed: Type.Optional(Type.Boolean({ description: 'compute the embedding of messages that have none, with the configured provider' })),
-          restore: Type.Optional(Type.Boolean({ description: 'bring an archived session back first instead of answering 409' })),
+          embed: Type.Optional(
+            Type.Boolean({
+              description: 'compute the embedding of messages that have none, with the configured provider',
+            }),
+          ),
+          restore: Type.Optional(
+            Type.Boolean({ description: 'bring an archived session back first instead of answering 409' }),
+          ),
         }),
       },
     },
@@ -36,7 +42,9 @@ export function registerMessageRoutes(app: App, { store, embedder }: MemoryServi
       const missing = messages.flatMap((m, i) => (m.embedding == null ? [i] : []));
       if (embed && missing.length > 0) vectors = await embedder.embed(missing.map((i) => messages[i]!.content));
       // A text without words embeds to the zero vector: store no embedding rather than a meaningless one.
-      const computed = new Map(missing.flatMap((i, k) => (vectors[k] && !isZeroVector(vectors[k]) ? [[i, vectors[k]] as const] : [])));
+      const computed = new Map(
+        missing.flatMap((i, k) => (vectors[k] && !isZeroVector(vectors[k]) ? [[i, vectors[k]] as const] : [])),
+      );
       const result = await store.appendMessages(
         request.params.sessionId,
         messages.map((m, i) => ({

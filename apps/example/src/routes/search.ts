@@ -25,7 +25,8 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
     let vector = body.vector;
     if (vector === undefined) {
       [vector] = await embedder.embed([body.text!]);
-      if (!vector || isZeroVector(vector)) throw new InvalidInputError(`the query ${JSON.stringify(body.text)} has no words to search by`);
+      if (!vector || isZeroVector(vector))
+        throw new InvalidInputError(`the query ${JSON.stringify(body.text)} has no words to search by`);
     }
     const options: SearchOptions = {
       ...scope,
@@ -40,7 +41,14 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
 
   app.post(
     '/sessions/:sessionId/search',
-    { schema: { tags: ['search'], summary: 'Messages of a session nearest to a text or vector (cosine)', params: SessionParams, body: SearchBody } },
+    {
+      schema: {
+        tags: ['search'],
+        summary: 'Messages of a session nearest to a text or vector (cosine)',
+        params: SessionParams,
+        body: SearchBody,
+      },
+    },
     async (request) => {
       await store.getSession(request.params.sessionId);
       return search({ sessionId: request.params.sessionId }, request.body);
@@ -49,7 +57,14 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
 
   app.post(
     '/users/:userId/search',
-    { schema: { tags: ['search'], summary: "Messages of all a user's sessions nearest to a text or vector", params: UserParams, body: SearchBody } },
+    {
+      schema: {
+        tags: ['search'],
+        summary: "Messages of all a user's sessions nearest to a text or vector",
+        params: UserParams,
+        body: SearchBody,
+      },
+    },
     async (request) => search({ userId: request.params.userId }, request.body),
   );
 }

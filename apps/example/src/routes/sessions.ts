@@ -20,7 +20,9 @@ function parseMetadataFilter(raw: string | undefined): Record<string, unknown> |
   try {
     value = JSON.parse(raw);
   } catch {
-    throw new InvalidInputError(`metadataContains must be a JSON object, e.g. {"project":"x"}, got ${JSON.stringify(raw.slice(0, 64))}`);
+    throw new InvalidInputError(
+      `metadataContains must be a JSON object, e.g. {"project":"x"}, got ${JSON.stringify(raw.slice(0, 64))}`,
+    );
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw new InvalidInputError('metadataContains must be a JSON object, e.g. {"project":"x"}');
@@ -61,7 +63,9 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
         querystring: Type.Object({
           userId: Type.Optional(UserId),
           status: Type.Optional(SessionStatusQuery),
-          metadataContains: Type.Optional(Type.String({ description: 'a JSON object the metadata must contain, e.g. {"project":"x"}' })),
+          metadataContains: Type.Optional(
+            Type.String({ description: 'a JSON object the metadata must contain, e.g. {"project":"x"}' }),
+          ),
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           cursor: Type.Optional(Type.String()),
         }),
@@ -106,7 +110,8 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
     async (request) => {
       const { sessionId } = request.params;
       let session = request.body.title !== undefined ? await store.renameSession(sessionId, request.body.title) : null;
-      if (request.body.metadata !== undefined) session = await store.patchSessionMetadata(sessionId, request.body.metadata);
+      if (request.body.metadata !== undefined)
+        session = await store.patchSessionMetadata(sessionId, request.body.metadata);
       return session;
     },
   );
@@ -123,7 +128,13 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
     async (request, reply) => {
       const result = await store.deleteSession(request.params.sessionId, { longTermStorage: storage });
       if (!result.deleted) {
-        return reply.code(404).send({ error: 'NOT_FOUND', message: `session ${request.params.sessionId} not found`, requestId: String(request.id) });
+        return reply
+          .code(404)
+          .send({
+            error: 'NOT_FOUND',
+            message: `session ${request.params.sessionId} not found`,
+            requestId: String(request.id),
+          });
       }
       return result;
     },

@@ -11,7 +11,8 @@ export function registerSummaryRoutes(app: App, { store }: MemoryServices): void
     {
       schema: {
         tags: ['summaries'],
-        summary: 'Save a summary (json: decision_points, todos, entities, context_state, code_snippets; extra fields kept)',
+        summary:
+          'Save a summary (json: decision_points, todos, entities, context_state, code_snippets; extra fields kept)',
         params: SessionParams,
         body: Type.Object({
           id: Type.Optional(Uuid),
@@ -24,13 +25,21 @@ export function registerSummaryRoutes(app: App, { store }: MemoryServices): void
     },
     async (request, reply) => {
       const { json, ...rest } = request.body;
-      return reply.code(201).send(await store.saveSummary(request.params.sessionId, { ...rest, json: json as SummaryJson }));
+      return reply
+        .code(201)
+        .send(await store.saveSummary(request.params.sessionId, { ...rest, json: json as SummaryJson }));
     },
   );
 
   app.get(
     '/sessions/:sessionId/summaries/latest',
-    { schema: { tags: ['summaries'], summary: 'The newest summary (`summary: null` when there is none)', params: SessionParams } },
+    {
+      schema: {
+        tags: ['summaries'],
+        summary: 'The newest summary (`summary: null` when there is none)',
+        params: SessionParams,
+      },
+    },
     async (request) => {
       // An unknown session is a 404, not an empty answer.
       await store.getSession(request.params.sessionId);

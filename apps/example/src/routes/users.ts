@@ -12,14 +12,17 @@ export function registerUserRoutes(app: App, { store, storage }: MemoryServices)
     {
       schema: {
         tags: ['users'],
-        summary: "Every session, message, summary, archived message and audit row of the user, streamed as JSONL (last line: {\"type\":\"end\"} with counts)",
+        summary:
+          'Every session, message, summary, archived message and audit row of the user, streamed as JSONL (last line: {"type":"end"} with counts)',
         params: UserParams,
         querystring: Type.Object({ includeEmbeddings: Type.Optional(Type.Boolean()) }),
       },
     },
     async (request, reply) => {
       validateUserId(request.params.userId);
-      const lines = store.exportUser(request.params.userId, { includeEmbeddings: request.query.includeEmbeddings ?? false });
+      const lines = store.exportUser(request.params.userId, {
+        includeEmbeddings: request.query.includeEmbeddings ?? false,
+      });
       const filename = encodeURIComponent(`${request.params.userId}.jsonl`);
       return reply
         .type('application/x-ndjson; charset=utf-8')
@@ -33,7 +36,8 @@ export function registerUserRoutes(app: App, { store, storage }: MemoryServices)
     {
       schema: {
         tags: ['users'],
-        summary: "Purge the user: sessions (any status), messages, summaries, archive, code reviews, audit rows naming them, profile and knowledge",
+        summary:
+          'Purge the user: sessions (any status), messages, summaries, archive, code reviews, audit rows naming them, profile and knowledge',
         params: UserParams,
       },
     },

@@ -21,7 +21,9 @@ export const MESSAGES_HNSW_SQL = `create index if not exists ix_messages_embeddi
  * `IF NOT EXISTS`, so existing tables, columns, indexes and rows stay as they are; columns this
  * library adds are nullable. Unknown tables (an application's own) are never mentioned.
  */
-export function memoryInitialSchema(embeddingDimensions: number): new (...args: ConstructorParameters<typeof Migration>) => Migration {
+export function memoryInitialSchema(
+  embeddingDimensions: number,
+): new (...args: ConstructorParameters<typeof Migration>) => Migration {
   const vector = `vector(${embeddingDimensions})`;
   return class MemoryInitialSchema extends Migration {
     override async up(): Promise<void> {
@@ -110,7 +112,9 @@ export function memoryInitialSchema(embeddingDimensions: number): new (...args: 
 
     override async down(): Promise<void> {
       // Dropping would lose the original library's data: refuse.
-      throw new Error('[memory/db] the initial memory migration cannot be reverted: it owns tables that hold your data');
+      throw new Error(
+        '[memory/db] the initial memory migration cannot be reverted: it owns tables that hold your data',
+      );
     }
   };
 }

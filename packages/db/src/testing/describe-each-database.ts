@@ -132,7 +132,9 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
     label: `[${kind}]`,
     get url(): string {
       if (suiteUrl === undefined) {
-        throw new Error('[memory/db/testing] ctx.url is known once the suite runs: read it inside a test or a hook, not while declaring tests');
+        throw new Error(
+          '[memory/db/testing] ctx.url is known once the suite runs: read it inside a test or a hook, not while declaring tests',
+        );
       }
       return suiteUrl;
     },

@@ -33,10 +33,16 @@ export function initializedPgliteTemplate(embeddingDimensions: number): Promise<
   return memo(`init:${embeddingDimensions}`, async () => {
     // From the empty snapshot when there is one already, else from scratch (one initdb, not two).
     const empty = templates.get('empty');
-    const db = createMemoryDb({ url: 'pglite://memory', embeddingDimensions, ...(empty ? { pglite: { loadDataDir: await empty } } : {}) });
+    const db = createMemoryDb({
+      url: 'pglite://memory',
+      embeddingDimensions,
+      ...(empty ? { pglite: { loadDataDir: await empty } } : {}),
+    });
     try {
       await db.initDb();
-      const client = (await (db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<DumpableClient> }).getNativeClient());
+      const client = await (
+        db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<DumpableClient> }
+      ).getNativeClient();
       return await client.dumpDataDir('none');
     } finally {
       await db.close();

@@ -1,7 +1,12 @@
 import pg from 'pg';
 import { describe, expect, it } from 'vitest';
 import { PG_TEST_URL_ENV } from './describe-each-database.js';
-import { createPostgresScratchDatabase, scratchDatabaseCreatedAt, scratchDatabaseName, sweepStaleScratchDatabases } from './test-databases.js';
+import {
+  createPostgresScratchDatabase,
+  scratchDatabaseCreatedAt,
+  scratchDatabaseName,
+  sweepStaleScratchDatabases,
+} from './test-databases.js';
 
 describe('scratch database names', () => {
   it('carry their creation time, to the second', () => {
@@ -28,11 +33,16 @@ describe.skipIf(!adminUrl)(`sweepStaleScratchDatabases on PostgreSQL (set ${PG_T
       await client.end();
     }
   };
-  const exists = (name: string) => admin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
+  const exists = (name: string) =>
+    admin(async (c) => (await c.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1);
 
   it('drops old scratch databases nobody uses, and keeps fresh, busy and foreign ones', async () => {
     const hourAgo = Date.now() - 60 * 60 * 1000;
-    const [stale, busy, fresh] = [scratchDatabaseName(hourAgo - 1000), scratchDatabaseName(hourAgo - 2000), scratchDatabaseName()];
+    const [stale, busy, fresh] = [
+      scratchDatabaseName(hourAgo - 1000),
+      scratchDatabaseName(hourAgo - 2000),
+      scratchDatabaseName(),
+    ];
     const legacy = `memory_test_${'ab'.repeat(6)}`;
     await admin(async (c) => {
       for (const name of [stale, busy, fresh, legacy]) await c.query(`create database ${name}`);

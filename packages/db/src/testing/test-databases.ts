@@ -40,7 +40,10 @@ export function scratchDatabaseCreatedAt(name: string): number | undefined {
  * {@link STALE_SCRATCH_AGE_MS}) that nobody is connected to. A database in use is never dropped
  * (no `FORCE`), and names of another form are left alone. Returns the names dropped.
  */
-export async function sweepStaleScratchDatabases(adminUrl: string, options: { maxAgeMs?: number; now?: number } = {}): Promise<string[]> {
+export async function sweepStaleScratchDatabases(
+  adminUrl: string,
+  options: { maxAgeMs?: number; now?: number } = {},
+): Promise<string[]> {
   const cutoff = (options.now ?? Date.now()) - (options.maxAgeMs ?? STALE_SCRATCH_AGE_MS);
   return withAdmin(adminUrl, async (client) => {
     const { rows } = await client.query<{ datname: string }>(
@@ -67,7 +70,8 @@ const swept = new Set<string>();
 
 async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise<T>): Promise<T> {
   const target = parseDatabaseUrl(adminUrl);
-  if (target.kind !== 'postgres') throw new Error(`[memory/db/testing] the admin URL must be a postgres:// URL, got ${target.display}`);
+  if (target.kind !== 'postgres')
+    throw new Error(`[memory/db/testing] the admin URL must be a postgres:// URL, got ${target.display}`);
   const client = new pg.Client({
     host: target.host,
     port: target.port,
@@ -104,7 +108,10 @@ export async function createPostgresScratchDatabase(adminUrl: string): Promise<S
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(() => undefined),
+    drop: () =>
+      withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(
+        () => undefined,
+      ),
   };
 }
 

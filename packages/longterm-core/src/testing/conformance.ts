@@ -119,7 +119,8 @@ export function runStorageConformance(
         return;
       }
       test(id, title, async (ctx) => {
-        if (supportsConditional() !== wanted) return ctx.skip(`not applicable: conditionalWrites ${supportsConditional()}`);
+        if (supportsConditional() !== wanted)
+          return ctx.skip(`not applicable: conditionalWrites ${supportsConditional()}`);
         await body(ctx);
       });
     };
@@ -136,7 +137,8 @@ export function runStorageConformance(
 
     it('declares its capabilities', () => {
       expect(typeof storage.capabilities.conditionalWrites).toBe('boolean');
-      if (options.conditionalWrites !== undefined) expect(storage.capabilities.conditionalWrites).toBe(options.conditionalWrites);
+      if (options.conditionalWrites !== undefined)
+        expect(storage.capabilities.conditionalWrites).toBe(options.conditionalWrites);
     });
 
     test('round-trip-utf8', 'round-trips a UTF-8 string', async () => {
@@ -193,18 +195,22 @@ export function runStorageConformance(
       await storage.deleteObject(`${ns}gone.json`);
     });
 
-    test('put-delete-race', 'a write racing the delete of the only other key under its prefix both take effect', async () => {
-      // Backends with real folders (the filesystem) remove a folder with its last object; a write
-      // into it at that moment must still land.
-      for (let round = 0; round < 20; round++) {
-        await storage.putObject(`${ns}race/old`, 'x');
-        await Promise.all([storage.putObject(`${ns}race/new`, `v${round}`), storage.deleteObject(`${ns}race/old`)]);
-        expect(await storage.listPrefix(`${ns}race/`)).toEqual([`${ns}race/new`]);
-        expect(text(await storage.getObject(`${ns}race/new`))).toBe(`v${round}`);
-        await storage.deleteObject(`${ns}race/new`);
-      }
-      expect(await storage.listPrefix(ns)).toEqual([]);
-    });
+    test(
+      'put-delete-race',
+      'a write racing the delete of the only other key under its prefix both take effect',
+      async () => {
+        // Backends with real folders (the filesystem) remove a folder with its last object; a write
+        // into it at that moment must still land.
+        for (let round = 0; round < 20; round++) {
+          await storage.putObject(`${ns}race/old`, 'x');
+          await Promise.all([storage.putObject(`${ns}race/new`, `v${round}`), storage.deleteObject(`${ns}race/old`)]);
+          expect(await storage.listPrefix(`${ns}race/`)).toEqual([`${ns}race/new`]);
+          expect(text(await storage.getObject(`${ns}race/new`))).toBe(`v${round}`);
+          await storage.deleteObject(`${ns}race/new`);
+        }
+        expect(await storage.listPrefix(ns)).toEqual([]);
+      },
+    );
 
     test('overwrite', 'overwrites: the last write wins', async () => {
       await storage.putObject(`${ns}k`, 'first, longer body');
@@ -213,32 +219,52 @@ export function runStorageConformance(
       expect((await storage.headObject(`${ns}k`))?.size).toBe(6);
     });
 
-    test('listing-pagination', `lists ${listingKeys} keys under a prefix, past one page, sorted, and nothing outside it`, async () => {
-      const keys = Array.from({ length: listingKeys }, (_, i) => `${ns}many/item-${String(i).padStart(5, '0')}.json`);
-      await mapLimit(keys, concurrency, (k) => storage.putObject(k, `{"i":"${k}"}`).then(() => undefined));
-      await storage.putObject(`${ns}many-sibling.json`, 'outside');
-      await storage.putObject(`${ns}other/x.json`, 'outside');
-      const listed = await storage.listPrefix(`${ns}many/`);
-      expect(listed.length).toBe(listingKeys);
-      expect(listed).toEqual(keys);
-      const iterated: string[] = [];
-      for await (const k of storage.iteratePrefix(`${ns}many/`)) iterated.push(k);
-      expect(iterated).toEqual(keys);
-      const everything = await storage.listPrefix(ns);
-      expect(everything).toEqual([...keys, `${ns}many-sibling.json`, `${ns}other/x.json`].sort(compareKeys));
-    });
+    test(
+      'listing-pagination',
+      `lists ${listingKeys} keys under a prefix, past one page, sorted, and nothing outside it`,
+      async () => {
+        const keys = Array.from({ length: listingKeys }, (_, i) => `${ns}many/item-${String(i).padStart(5, '0')}.json`);
+        await mapLimit(keys, concurrency, (k) => storage.putObject(k, `{"i":"${k}"}`).then(() => undefined));
+        await storage.putObject(`${ns}many-sibling.json`, 'outside');
+        await storage.putObject(`${ns}other/x.json`, 'outside');
+        const listed = await storage.listPrefix(`${ns}many/`);
+        expect(listed.length).toBe(listingKeys);
+        expect(listed).toEqual(keys);
+        const iterated: string[] = [];
+        for await (const k of storage.iteratePrefix(`${ns}many/`)) iterated.push(k);
+        expect(iterated).toEqual(keys);
+        const everything = await storage.listPrefix(ns);
+        expect(everything).toEqual([...keys, `${ns}many-sibling.json`, `${ns}other/x.json`].sort(compareKeys));
+      },
+    );
 
-    test('listing-prefix-semantics', 'treats the prefix as a string prefix (not a folder) and sorts by UTF-8 bytes', async () => {
-      const keys = [`${ns}p/u1.json`, `${ns}p/u10.json`, `${ns}p/u2/x.json`, `${ns}p/v.json`, `${ns}p/z-\uFF5E.json`, `${ns}p/z-\u{1F600}.json`];
-      await Promise.all(keys.map((k) => storage.putObject(k, 'x')));
-      expect(await storage.listPrefix(`${ns}p/u`)).toEqual([`${ns}p/u1.json`, `${ns}p/u10.json`, `${ns}p/u2/x.json`]);
-      expect(await storage.listPrefix(`${ns}p/u1`)).toEqual([`${ns}p/u1.json`, `${ns}p/u10.json`]);
-      // U+FF5E sorts before U+1F600 in UTF-8 (and after it in UTF-16 code units).
-      expect(await storage.listPrefix(`${ns}p/`)).toEqual(keys);
-    });
+    test(
+      'listing-prefix-semantics',
+      'treats the prefix as a string prefix (not a folder) and sorts by UTF-8 bytes',
+      async () => {
+        const keys = [
+          `${ns}p/u1.json`,
+          `${ns}p/u10.json`,
+          `${ns}p/u2/x.json`,
+          `${ns}p/v.json`,
+          `${ns}p/z-\uFF5E.json`,
+          `${ns}p/z-\u{1F600}.json`,
+        ];
+        await Promise.all(keys.map((k) => storage.putObject(k, 'x')));
+        expect(await storage.listPrefix(`${ns}p/u`)).toEqual([`${ns}p/u1.json`, `${ns}p/u10.json`, `${ns}p/u2/x.json`]);
+        expect(await storage.listPrefix(`${ns}p/u1`)).toEqual([`${ns}p/u1.json`, `${ns}p/u10.json`]);
+        // U+FF5E sorts before U+1F600 in UTF-8 (and after it in UTF-16 code units).
+        expect(await storage.listPrefix(`${ns}p/`)).toEqual(keys);
+      },
+    );
 
     test('unusual-keys', 'handles keys with spaces, non-ASCII and the original key helpers', async () => {
-      const keys = [`${ns}${profileKey('中文用户')}`, `${ns}${knowledgeKey('中文用户')}`, `${ns}with space/and more.json`, `${ns}emoji 🎉/ünï+cödé=%20&?.txt`];
+      const keys = [
+        `${ns}${profileKey('中文用户')}`,
+        `${ns}${knowledgeKey('中文用户')}`,
+        `${ns}with space/and more.json`,
+        `${ns}emoji 🎉/ünï+cödé=%20&?.txt`,
+      ];
       for (const k of keys) await storage.putObject(k, `body of ${k}`);
       for (const k of keys) expect(text(await storage.getObject(k))).toBe(`body of ${k}`);
       expect(await storage.listPrefix(ns)).toEqual([...keys].sort(compareKeys));
@@ -302,40 +328,61 @@ export function runStorageConformance(
       expect(text(await storage.getObject(`${ns}once`))).toBe('first');
     });
 
-    conditionalTest('conditional-concurrent-if-match', `of ${racers} concurrent writers with one ifMatch, exactly one wins`, async () => {
-      const { etag } = await storage.putObject(`${ns}race.json`, 'base');
-      const results = await Promise.allSettled(
-        Array.from({ length: racers }, (_, i) => storage.putObject(`${ns}race.json`, `writer ${i}`, { ifMatch: etag })),
-      );
-      const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
-      expect(winners).toHaveLength(1);
-      for (const r of results) if (r.status === 'rejected') expect(ConflictError.isInstance(r.reason), String(r.reason)).toBe(true);
-      expect(text(await storage.getObject(`${ns}race.json`))).toBe(`writer ${winners[0]}`);
-    });
+    conditionalTest(
+      'conditional-concurrent-if-match',
+      `of ${racers} concurrent writers with one ifMatch, exactly one wins`,
+      async () => {
+        const { etag } = await storage.putObject(`${ns}race.json`, 'base');
+        const results = await Promise.allSettled(
+          Array.from({ length: racers }, (_, i) =>
+            storage.putObject(`${ns}race.json`, `writer ${i}`, { ifMatch: etag }),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected') expect(ConflictError.isInstance(r.reason), String(r.reason)).toBe(true);
+        expect(text(await storage.getObject(`${ns}race.json`))).toBe(`writer ${winners[0]}`);
+      },
+    );
 
-    createOnlyTest('conditional-concurrent-create', `of ${racers} concurrent ifNoneMatch '*' creators, exactly one wins`, async () => {
-      const results = await Promise.allSettled(
-        Array.from({ length: racers }, (_, i) => storage.putObject(`${ns}new.json`, `creator ${i}`, { ifNoneMatch: '*' })),
-      );
-      const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
-      expect(winners).toHaveLength(1);
-      for (const r of results) if (r.status === 'rejected') expect(ConflictError.isInstance(r.reason), String(r.reason)).toBe(true);
-      expect(text(await storage.getObject(`${ns}new.json`))).toBe(`creator ${winners[0]}`);
-    });
+    createOnlyTest(
+      'conditional-concurrent-create',
+      `of ${racers} concurrent ifNoneMatch '*' creators, exactly one wins`,
+      async () => {
+        const results = await Promise.allSettled(
+          Array.from({ length: racers }, (_, i) =>
+            storage.putObject(`${ns}new.json`, `creator ${i}`, { ifNoneMatch: '*' }),
+          ),
+        );
+        const winners = results.flatMap((r, i) => (r.status === 'fulfilled' ? [i] : []));
+        expect(winners).toHaveLength(1);
+        for (const r of results)
+          if (r.status === 'rejected') expect(ConflictError.isInstance(r.reason), String(r.reason)).toBe(true);
+        expect(text(await storage.getObject(`${ns}new.json`))).toBe(`creator ${winners[0]}`);
+      },
+    );
 
-    unconditionalTest('unsupported-conditional', 'without conditional writes, refuses ifMatch (and ifNoneMatch unless create-only is atomic) with UnsupportedError and writes nothing', async () => {
-      const { etag } = await storage.putObject(`${ns}plain`, 'v1');
-      await expectError(storage.putObject(`${ns}plain`, 'v2', { ifMatch: etag }), UnsupportedError);
-      expect(text(await storage.getObject(`${ns}plain`))).toBe('v1');
-      if (!createOnly()) {
-        await expectError(storage.putObject(`${ns}fresh`, 'v1', { ifNoneMatch: '*' }), UnsupportedError);
-        expect(await storage.getObject(`${ns}fresh`)).toBeNull();
-      }
-    });
+    unconditionalTest(
+      'unsupported-conditional',
+      'without conditional writes, refuses ifMatch (and ifNoneMatch unless create-only is atomic) with UnsupportedError and writes nothing',
+      async () => {
+        const { etag } = await storage.putObject(`${ns}plain`, 'v1');
+        await expectError(storage.putObject(`${ns}plain`, 'v2', { ifMatch: etag }), UnsupportedError);
+        expect(text(await storage.getObject(`${ns}plain`))).toBe('v1');
+        if (!createOnly()) {
+          await expectError(storage.putObject(`${ns}fresh`, 'v1', { ifNoneMatch: '*' }), UnsupportedError);
+          expect(await storage.getObject(`${ns}fresh`)).toBeNull();
+        }
+      },
+    );
   });
 }
 
-async function expectError(promise: Promise<unknown>, type: { isInstance(value: unknown): boolean; name: string }): Promise<void> {
+async function expectError(
+  promise: Promise<unknown>,
+  type: { isInstance(value: unknown): boolean; name: string },
+): Promise<void> {
   let outcome: unknown;
   try {
     await promise;
@@ -344,7 +391,9 @@ async function expectError(promise: Promise<unknown>, type: { isInstance(value: 
     if (type.isInstance(error)) return;
     outcome = error;
   }
-  expect.fail(`expected ${type.name}, got ${outcome instanceof Error ? `${outcome.name}: ${outcome.message}` : String(outcome)}`);
+  expect.fail(
+    `expected ${type.name}, got ${outcome instanceof Error ? `${outcome.name}: ${outcome.message}` : String(outcome)}`,
+  );
 }
 
 function sha256(bytes: Uint8Array): string {
@@ -355,7 +404,11 @@ function sha256(bytes: Uint8Array): string {
  * Runs `fn` over `items` with at most `limit` calls in flight; rejects with the first failure.
  * Exported for test code that writes many keys.
  */
-export async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T, index: number) => Promise<R>): Promise<R[]> {
+export async function mapLimit<T, R>(
+  items: readonly T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<R>,
+): Promise<R[]> {
   const results = new Array<R>(items.length);
   let next = 0;
   const worker = async () => {

@@ -26,20 +26,34 @@ describe('S3 test server', () => {
     const unsigned = await fetch(`${server.endpoint}/b/k`);
     expect(unsigned.status).toBe(403);
     expect(await unsigned.text()).toContain('<Code>AccessDenied</Code>');
-    const wrong = new S3Client({ region: 'us-east-1', endpoint: server.endpoint, forcePathStyle: true, credentials: { accessKeyId: server.accessKey, secretAccessKey: 'other' }, maxAttempts: 1 });
-    await expect(wrong.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }))).rejects.toMatchObject({ name: 'SignatureDoesNotMatch' });
+    const wrong = new S3Client({
+      region: 'us-east-1',
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials: { accessKeyId: server.accessKey, secretAccessKey: 'other' },
+      maxAttempts: 1,
+    });
+    await expect(wrong.send(new PutObjectCommand({ Bucket: 'b', Key: 'k', Body: 'x' }))).rejects.toMatchObject({
+      name: 'SignatureDoesNotMatch',
+    });
     wrong.destroy();
   });
 
   it('implements If-None-Match: * and If-Match on PUT as AWS documents', async () => {
     const first = await client.send(new PutObjectCommand({ Bucket: 'b', Key: 'c', Body: 'one', IfNoneMatch: '*' }));
-    await expect(client.send(new PutObjectCommand({ Bucket: 'b', Key: 'c', Body: 'two', IfNoneMatch: '*' }))).rejects.toMatchObject({
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: 'b', Key: 'c', Body: 'two', IfNoneMatch: '*' })),
+    ).rejects.toMatchObject({
       $metadata: { httpStatusCode: 412 },
     });
-    await expect(client.send(new PutObjectCommand({ Bucket: 'b', Key: 'c', Body: 'two', IfMatch: '"stale"' }))).rejects.toMatchObject({
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: 'b', Key: 'c', Body: 'two', IfMatch: '"stale"' })),
+    ).rejects.toMatchObject({
       $metadata: { httpStatusCode: 412 },
     });
-    await expect(client.send(new PutObjectCommand({ Bucket: 'b', Key: 'missing', Body: 'x', IfMatch: first.ETag }))).rejects.toMatchObject({
+    await expect(
+      client.send(new PutObjectCommand({ Bucket: 'b', Key: 'missing', Body: 'x', IfMatch: first.ETag })),
+    ).rejects.toMatchObject({
       name: 'NoSuchKey',
       $metadata: { httpStatusCode: 404 },
     });
@@ -54,7 +68,9 @@ describe('S3 test server', () => {
     let token: string | undefined;
     let pages = 0;
     do {
-      const page = await client.send(new ListObjectsV2Command({ Bucket: 'b', Prefix: 'p/', MaxKeys: 2, ContinuationToken: token }));
+      const page = await client.send(
+        new ListObjectsV2Command({ Bucket: 'b', Prefix: 'p/', MaxKeys: 2, ContinuationToken: token }),
+      );
       seen.push(...(page.Contents ?? []).map((c) => c.Key!));
       token = page.NextContinuationToken;
       pages++;

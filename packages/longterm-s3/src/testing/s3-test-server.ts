@@ -81,7 +81,8 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
       stalled.add(res);
       return;
     }
-    if (fault) return sendError(res, fault.status ?? 503, fault.code ?? 'SlowDown', 'Injected fault', req.method === 'HEAD');
+    if (fault)
+      return sendError(res, fault.status ?? 503, fault.code ?? 'SlowDown', 'Injected fault', req.method === 'HEAD');
 
     const authError = verifySignature(req, body, accessKey, secretKey);
     if (authError) return sendError(res, 403, authError.code, authError.message, req.method === 'HEAD');
@@ -92,12 +93,22 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
     const key = keyParts.map(decodeURIComponent).join('/');
     const bucket = buckets.get(bucketDecoded);
     const isHead = req.method === 'HEAD';
-    if (!bucket) return sendError(res, 404, 'NoSuchBucket', 'The specified bucket does not exist', isHead, { BucketName: bucketDecoded });
+    if (!bucket)
+      return sendError(res, 404, 'NoSuchBucket', 'The specified bucket does not exist', isHead, {
+        BucketName: bucketDecoded,
+      });
 
     if (key === '') {
       if (req.method === 'HEAD') return send(res, 200);
-      if (req.method === 'GET' && url.searchParams.get('list-type') === '2') return listObjectsV2(res, bucket, bucketDecoded, url.searchParams, maxKeysCap);
-      return sendError(res, 501, 'NotImplemented', `${req.method} on a bucket is not implemented by the test server`, isHead);
+      if (req.method === 'GET' && url.searchParams.get('list-type') === '2')
+        return listObjectsV2(res, bucket, bucketDecoded, url.searchParams, maxKeysCap);
+      return sendError(
+        res,
+        501,
+        'NotImplemented',
+        `${req.method} on a bucket is not implemented by the test server`,
+        isHead,
+      );
     }
 
     switch (req.method) {
@@ -106,21 +117,49 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
         const ifNoneMatch = header(req, 'if-none-match');
         const ifMatch = header(req, 'if-match');
         if (ifNoneMatch !== undefined) {
-          if (ifNoneMatch !== '*') return sendError(res, 501, 'NotImplemented', 'If-None-Match on PUT accepts only *', false);
-          if (existing) return sendError(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', false, { Condition: 'If-None-Match' });
+          if (ifNoneMatch !== '*')
+            return sendError(res, 501, 'NotImplemented', 'If-None-Match on PUT accepts only *', false);
+          if (existing)
+            return sendError(
+              res,
+              412,
+              'PreconditionFailed',
+              'At least one of the pre-conditions you specified did not hold',
+              false,
+              { Condition: 'If-None-Match' },
+            );
         }
         if (ifMatch !== undefined) {
-          if (!existing) return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', false, { Key: key });
+          if (!existing)
+            return sendError(res, 404, 'NoSuchKey', 'The specified key does not exist.', false, { Key: key });
           if (ifMatch !== '*' && stripQuotes(ifMatch) !== stripQuotes(existing.etag)) {
-            return sendError(res, 412, 'PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', false, { Condition: 'If-Match' });
+            return sendError(
+              res,
+              412,
+              'PreconditionFailed',
+              'At least one of the pre-conditions you specified did not hold',
+              false,
+              { Condition: 'If-Match' },
+            );
           }
         }
         const md5 = header(req, 'content-md5');
         if (md5 !== undefined && createHash('md5').update(body).digest('base64') !== md5) {
-          return sendError(res, 400, 'BadDigest', 'The Content-MD5 you specified did not match what we received.', false);
+          return sendError(
+            res,
+            400,
+            'BadDigest',
+            'The Content-MD5 you specified did not match what we received.',
+            false,
+          );
         }
         const etag = `"${createHash('md5').update(body).digest('hex')}"`;
-        bucket.set(key, { body, etag, contentType: header(req, 'content-type') ?? 'binary/octet-stream', lastModified: new Date() });
+        bucket.set(key, {
+          body,
+          etag,
+          contentType: header(req, 'content-type') ?? 'binary/octet-stream',
+          lastModified: new Date(),
+        });
         res.setHeader('ETag', etag);
         return send(res, 200);
       }
@@ -139,7 +178,13 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
         bucket.delete(key);
         return send(res, 204);
       default:
-        return sendError(res, 405, 'MethodNotAllowed', 'The specified method is not allowed against this resource.', isHead);
+        return sendError(
+          res,
+          405,
+          'MethodNotAllowed',
+          'The specified method is not allowed against this resource.',
+          isHead,
+        );
     }
   };
 
@@ -171,7 +216,13 @@ export async function startS3TestServer(options: S3TestServerOptions = {}): Prom
   };
 }
 
-function listObjectsV2(res: ServerResponse, bucket: Map<string, StoredObject>, name: string, params: URLSearchParams, cap: number): void {
+function listObjectsV2(
+  res: ServerResponse,
+  bucket: Map<string, StoredObject>,
+  name: string,
+  params: URLSearchParams,
+  cap: number,
+): void {
   const prefix = params.get('prefix') ?? '';
   const maxKeys = Math.min(Number(params.get('max-keys') ?? cap) || cap, cap);
   const token = params.get('continuation-token');
@@ -187,7 +238,9 @@ function listObjectsV2(res: ServerResponse, bucket: Map<string, StoredObject>, n
       return `<Contents><Key>${xml(k)}</Key><LastModified>${o.lastModified.toISOString()}</LastModified><ETag>${xml(o.etag)}</ETag><Size>${o.body.length}</Size><StorageClass>STANDARD</StorageClass></Contents>`;
     })
     .join('');
-  const next = truncated ? `<NextContinuationToken>${Buffer.from(page.at(-1)!, 'utf8').toString('base64url')}</NextContinuationToken>` : '';
+  const next = truncated
+    ? `<NextContinuationToken>${Buffer.from(page.at(-1)!, 'utf8').toString('base64url')}</NextContinuationToken>`
+    : '';
   const echoedToken = token ? `<ContinuationToken>${xml(token)}</ContinuationToken>` : '';
   res.setHeader('Content-Type', 'application/xml');
   res.statusCode = 200;
@@ -197,25 +250,56 @@ function listObjectsV2(res: ServerResponse, bucket: Map<string, StoredObject>, n
 }
 
 /** Checks an `Authorization: AWS4-HMAC-SHA256 ...` header the way S3 does; returns the error to send, if any. */
-function verifySignature(req: IncomingMessage, body: Buffer, accessKey: string, secretKey: string): { code: string; message: string } | undefined {
+function verifySignature(
+  req: IncomingMessage,
+  body: Buffer,
+  accessKey: string,
+  secretKey: string,
+): { code: string; message: string } | undefined {
   const auth = header(req, 'authorization');
   if (!auth) return { code: 'AccessDenied', message: 'Anonymous access is not allowed' };
-  const match = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(auth);
+  const match =
+    /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/s3\/aws4_request, ?SignedHeaders=([^,]+), ?Signature=([0-9a-f]{64})$/.exec(
+      auth,
+    );
   if (!match) return { code: 'AuthorizationHeaderMalformed', message: 'The authorization header is malformed' };
-  const [, keyId, date, region, signedHeaderList, signature] = match as unknown as [string, string, string, string, string, string];
-  if (keyId !== accessKey) return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
+  const [, keyId, date, region, signedHeaderList, signature] = match as unknown as [
+    string,
+    string,
+    string,
+    string,
+    string,
+    string,
+  ];
+  if (keyId !== accessKey)
+    return { code: 'InvalidAccessKeyId', message: 'The AWS Access Key Id you provided does not exist in our records.' };
   const amzDate = header(req, 'x-amz-date');
-  if (!amzDate || !amzDate.startsWith(date)) return { code: 'AccessDenied', message: 'x-amz-date is missing or does not match the credential scope' };
+  if (!amzDate || !amzDate.startsWith(date))
+    return { code: 'AccessDenied', message: 'x-amz-date is missing or does not match the credential scope' };
   const when = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
-  if (!Number.isFinite(when) || Math.abs(Date.now() - when) > 15 * 60_000) return { code: 'RequestTimeTooSkewed', message: 'The difference between the request time and the current time is too large.' };
+  if (!Number.isFinite(when) || Math.abs(Date.now() - when) > 15 * 60_000)
+    return {
+      code: 'RequestTimeTooSkewed',
+      message: 'The difference between the request time and the current time is too large.',
+    };
   const payloadHash = header(req, 'x-amz-content-sha256');
-  if (!payloadHash) return { code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' };
+  if (!payloadHash)
+    return { code: 'InvalidRequest', message: 'Missing required header for this request: x-amz-content-sha256' };
   if (payloadHash !== 'UNSIGNED-PAYLOAD') {
-    if (!/^[0-9a-f]{64}$/.test(payloadHash)) return { code: 'NotImplemented', message: `x-amz-content-sha256 ${payloadHash} is not supported by the test server` };
-    if (createHash('sha256').update(body).digest('hex') !== payloadHash) return { code: 'XAmzContentSHA256Mismatch', message: 'The provided x-amz-content-sha256 header does not match what was computed.' };
+    if (!/^[0-9a-f]{64}$/.test(payloadHash))
+      return {
+        code: 'NotImplemented',
+        message: `x-amz-content-sha256 ${payloadHash} is not supported by the test server`,
+      };
+    if (createHash('sha256').update(body).digest('hex') !== payloadHash)
+      return {
+        code: 'XAmzContentSHA256Mismatch',
+        message: 'The provided x-amz-content-sha256 header does not match what was computed.',
+      };
   }
   const signedHeaders = signedHeaderList.split(';');
-  if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date')) return { code: 'AccessDenied', message: 'host and x-amz-date must be signed' };
+  if (!signedHeaders.includes('host') || !signedHeaders.includes('x-amz-date'))
+    return { code: 'AccessDenied', message: 'host and x-amz-date must be signed' };
   const rawUrl = req.url ?? '/';
   const queryAt = rawUrl.indexOf('?');
   const canonicalUri = queryAt >= 0 ? rawUrl.slice(0, queryAt) : rawUrl;
@@ -231,15 +315,33 @@ function verifySignature(req: IncomingMessage, body: Buffer, accessKey: string, 
     .sort(([a, av], [b, bv]) => (a < b ? -1 : a > b ? 1 : av < bv ? -1 : av > bv ? 1 : 0))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalHeaders = signedHeaders.map((h) => `${h}:${(header(req, h) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash].join('\n');
+  const canonicalHeaders = signedHeaders
+    .map((h) => `${h}:${(header(req, h) ?? '').trim().replace(/\s+/g, ' ')}\n`)
+    .join('');
+  const canonicalRequest = [
+    req.method,
+    canonicalUri,
+    canonicalQuery,
+    canonicalHeaders,
+    signedHeaderList,
+    payloadHash,
+  ].join('\n');
   const scope = `${date}/${region}/s3/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, createHash('sha256').update(canonicalRequest).digest('hex')].join('\n');
+  const stringToSign = [
+    'AWS4-HMAC-SHA256',
+    amzDate,
+    scope,
+    createHash('sha256').update(canonicalRequest).digest('hex'),
+  ].join('\n');
   let signingKey: Buffer = createHmac('sha256', `AWS4${secretKey}`).update(date).digest();
-  for (const part of [region, 's3', 'aws4_request']) signingKey = createHmac('sha256', signingKey).update(part).digest();
+  for (const part of [region, 's3', 'aws4_request'])
+    signingKey = createHmac('sha256', signingKey).update(part).digest();
   const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
   if (!timingSafeEqual(expected, Buffer.from(signature, 'hex'))) {
-    return { code: 'SignatureDoesNotMatch', message: 'The request signature we calculated does not match the signature you provided.' };
+    return {
+      code: 'SignatureDoesNotMatch',
+      message: 'The request signature we calculated does not match the signature you provided.',
+    };
   }
   return undefined;
 }
@@ -254,7 +356,10 @@ function header(req: IncomingMessage, name: string): string | undefined {
 }
 
 function stripQuotes(etag: string): string {
-  return etag.trim().replace(/^W\//, '').replace(/^"(.*)"$/, '$1');
+  return etag
+    .trim()
+    .replace(/^W\//, '')
+    .replace(/^"(.*)"$/, '$1');
 }
 
 function utf8Compare(a: string, b: string): number {
@@ -262,7 +367,12 @@ function utf8Compare(a: string, b: string): number {
 }
 
 function xml(value: string): string {
-  return value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return value
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -276,10 +386,21 @@ function send(res: ServerResponse, status: number): void {
   res.end();
 }
 
-function sendError(res: ServerResponse, status: number, code: string, message: string, isHead: boolean, extra: Record<string, string> = {}): void {
+function sendError(
+  res: ServerResponse,
+  status: number,
+  code: string,
+  message: string,
+  isHead: boolean,
+  extra: Record<string, string> = {},
+): void {
   res.statusCode = status;
   if (isHead) return void res.end(); // S3 answers HEAD errors without a body
   res.setHeader('Content-Type', 'application/xml');
-  const fields = Object.entries(extra).map(([k, v]) => `<${k}>${xml(v)}</${k}>`).join('');
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message>${fields}<RequestId>test</RequestId></Error>`);
+  const fields = Object.entries(extra)
+    .map(([k, v]) => `<${k}>${xml(v)}</${k}>`)
+    .join('');
+  res.end(
+    `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${code}</Code><Message>${xml(message)}</Message>${fields}<RequestId>test</RequestId></Error>`,
+  );
 }
