@@ -60,13 +60,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
 
     app.setErrorHandler(handleError);
     app.setNotFoundHandler((request, reply) =>
-      reply
-        .code(404)
-        .send({
-          error: 'NOT_FOUND',
-          message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`,
-          requestId: String(request.id),
-        }),
+      reply.code(404).send({
+        error: 'NOT_FOUND',
+        message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`,
+        requestId: String(request.id),
+      }),
     );
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', String(request.id));

@@ -11,8 +11,8 @@ import { DEMO_SESSION_ID, DEMO_USER_ID, loadDemoData } from './demo-data.js';
 const DIMS = 64;
 const USER = 'u-e2e-用户';
 
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
 interface Answer<T = any> {
-  // eslint-disable-line @typescript-eslint/no-explicit-any
   status: number;
   body: T;
   headers: Headers;

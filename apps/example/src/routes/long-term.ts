@@ -24,13 +24,11 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
     async (request, reply) => {
       const { profile, etag } = await readProfile(storage, request.params.userId);
       if (profile === null || etag === null) {
-        return reply
-          .code(404)
-          .send({
-            error: 'NOT_FOUND',
-            message: `user ${request.params.userId} has no profile yet: PATCH it to create one`,
-            requestId: String(request.id),
-          });
+        return reply.code(404).send({
+          error: 'NOT_FOUND',
+          message: `user ${request.params.userId} has no profile yet: PATCH it to create one`,
+          requestId: String(request.id),
+        });
       }
       return reply.header('etag', httpEtag(etag)).send({ profile, etag });
     },

@@ -128,13 +128,11 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
     async (request, reply) => {
       const result = await store.deleteSession(request.params.sessionId, { longTermStorage: storage });
       if (!result.deleted) {
-        return reply
-          .code(404)
-          .send({
-            error: 'NOT_FOUND',
-            message: `session ${request.params.sessionId} not found`,
-            requestId: String(request.id),
-          });
+        return reply.code(404).send({
+          error: 'NOT_FOUND',
+          message: `session ${request.params.sessionId} not found`,
+          requestId: String(request.id),
+        });
       }
       return result;
     },
