@@ -111,4 +111,59 @@ describe('callWithRetry', () => {
     );
     expect(signed.value).toBe('signed');
   });
+
+  it('backs off exponentially with jitter, never beyond 20× the base delay', async () => {
+    const delays: number[] = [];
+    const failing = callWithRetry(
+      client,
+      async () => {
+        throw { status_code: 503 };
+      },
+      { timeoutMs: 1_000, maxAttempts: 8, baseDelayMs: 2, onRetry: ({ delayMs }) => delays.push(delayMs) },
+    );
+    await expect(failing).rejects.toMatchObject({ attempts: 8 });
+    expect(delays).toHaveLength(7);
+    delays.forEach((delay, i) => {
+      const floor = Math.min(2 ** i, 40); // base/2 · 2^i
+      expect(delay).toBeGreaterThanOrEqual(floor);
+      expect(delay).toBeLessThanOrEqual(Math.min(2 * 2 ** i, 40));
+    });
+    expect(delays.at(-1)).toBe(40);
+  });
+
+  it('stops at an abort: the request in flight is dropped and no attempt follows', async () => {
+    const controller = new AbortController();
+    let calls = 0;
+    const reason = new Error('caller went away');
+    const pending = callWithRetry(
+      client,
+      () => {
+        calls += 1;
+        setTimeout(() => controller.abort(reason), 10);
+        return new Promise<never>(() => undefined);
+      },
+      { timeoutMs: 5_000, maxAttempts: 3, baseDelayMs: 1, signal: controller.signal },
+    );
+    const started = Date.now();
+    await expect(pending).rejects.toBe(reason);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(calls).toBe(1);
+  });
+
+  it('does not start a call whose signal is already aborted', async () => {
+    let calls = 0;
+    const controller = new AbortController();
+    controller.abort(new Error('too late'));
+    await expect(
+      callWithRetry(
+        client,
+        async () => {
+          calls += 1;
+          return 'never';
+        },
+        { ...policy, signal: controller.signal },
+      ),
+    ).rejects.toThrow('too late');
+    expect(calls).toBe(0);
+  });
 });

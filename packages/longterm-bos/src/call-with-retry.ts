@@ -1,3 +1,4 @@
+import pRetry from 'p-retry';
 import type { BosClientLike, BosFailure } from './bos-client-like.js';
 import { createRequestControl } from './request-control.js';
 
@@ -7,8 +8,12 @@ export interface RetryPolicy {
   timeoutMs: number;
   /** Attempts in all, the first included. */
   maxAttempts: number;
-  /** First backoff delay in ms; doubled per retry, capped at 20×, with jitter. */
+  /** Backoff base in ms (default 100): retry n waits between base/2·2^(n-1) and base·2^(n-1), never more than 20× base. */
   baseDelayMs?: number;
+  /** Stops retrying and destroys the request in flight; the call rejects with the signal's reason. */
+  signal?: AbortSignal;
+  /** Told before each retry: which attempt failed, why, and the delay before the next one. */
+  onRetry?: (info: { attempt: number; failure: unknown; timedOut: boolean; delayMs: number }) => void;
 }
 
 /** Thrown by {@link callWithRetry} when the last attempt failed: why, and how many attempts were made. */
@@ -60,15 +65,24 @@ export function isRetryable(failure: unknown): boolean {
 
 class AttemptTimeout extends Error {}
 
-function backoff(retry: number, baseDelayMs: number): number {
-  const ceiling = Math.min(baseDelayMs * 2 ** (retry - 1), baseDelayMs * 20);
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+/**
+ * One failed attempt, as an `Error` for `p-retry` (the SDK rejects with plain objects, which
+ * `p-retry` would refuse to retry); the SDK's own failure stays in `failure`.
+ */
+class AttemptFailure extends Error {
+  constructor(
+    readonly failure: unknown,
+    readonly timedOut: boolean,
+  ) {
+    super('BOS attempt failed', { cause: failure });
+  }
 }
 
 async function attemptOnce<T>(
   client: BosClientLike,
   run: (config: object) => PromiseLike<T>,
   timeoutMs: number,
+  signal: AbortSignal | undefined,
 ): Promise<T> {
   const control = createRequestControl(client);
   let timer: NodeJS.Timeout | undefined;
@@ -84,17 +98,34 @@ async function attemptOnce<T>(
       reject(new AttemptTimeout(`no answer within ${timeoutMs} ms`));
     }, timeoutMs);
   });
+  let onAbort: (() => void) | undefined;
+  const cancelled = new Promise<never>((_, reject) => {
+    if (!signal) return;
+    onAbort = () => {
+      control.abort();
+      reject(signal.reason);
+    };
+    if (signal.aborted) onAbort();
+    else signal.addEventListener('abort', onAbort, { once: true });
+  });
+  cancelled.catch(() => undefined);
   try {
-    return await Promise.race([call, deadline, control.broken]);
+    return await Promise.race([call, deadline, control.broken, cancelled]);
+  } catch (failure) {
+    if (signal?.aborted) throw signal.reason;
+    throw new AttemptFailure(failure, failure instanceof AttemptTimeout);
   } finally {
     clearTimeout(timer);
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
   }
 }
 
 /**
- * Runs one SDK call with a per-attempt timeout, retrying failures that {@link isRetryable}
- * accepts (and timeouts) with exponential backoff and jitter. `run` receives the per-call SDK
- * config to pass as `options.config`. Throws {@link BosCallFailure} with the last failure.
+ * Runs one SDK call with a per-attempt timeout (the attempt's request is destroyed when it
+ * expires), retrying with `p-retry` the failures {@link isRetryable} accepts and timeouts, with
+ * exponential backoff and jitter bounded at 20× `baseDelayMs`. `run` receives the per-call SDK
+ * config to pass as `options.config`. Throws {@link BosCallFailure} with the last failure, or the
+ * signal's reason when `policy.signal` aborts.
  */
 export async function callWithRetry<T>(
   client: BosClientLike,
@@ -102,15 +133,36 @@ export async function callWithRetry<T>(
   policy: RetryPolicy,
 ): Promise<{ value: T; attempts: number }> {
   const baseDelayMs = policy.baseDelayMs ?? 100;
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return { value: await attemptOnce(client, run, policy.timeoutMs), attempts: attempt };
-    } catch (failure) {
-      const timedOut = failure instanceof AttemptTimeout;
-      if (attempt >= policy.maxAttempts || !(timedOut || isRetryable(failure))) {
-        throw new BosCallFailure(failure, attempt, timedOut);
-      }
-      await new Promise((resolve) => setTimeout(resolve, backoff(attempt, baseDelayMs)));
-    }
+  let attempts = 0;
+  try {
+    const value = await pRetry(
+      (attempt) => {
+        attempts = attempt;
+        return attemptOnce(client, run, policy.timeoutMs, policy.signal);
+      },
+      {
+        retries: policy.maxAttempts - 1,
+        factor: 2,
+        minTimeout: baseDelayMs / 2,
+        maxTimeout: baseDelayMs * 20,
+        randomize: true,
+        signal: policy.signal,
+        shouldRetry: ({ error }) => error instanceof AttemptFailure && (error.timedOut || isRetryable(error.failure)),
+        onFailedAttempt: ({ error, attemptNumber, retriesLeft, retryDelay }) => {
+          if (!policy.onRetry || retriesLeft === 0 || !(error instanceof AttemptFailure)) return;
+          if (!(error.timedOut || isRetryable(error.failure))) return;
+          policy.onRetry({
+            attempt: attemptNumber,
+            failure: error.failure,
+            timedOut: error.timedOut,
+            delayMs: retryDelay,
+          });
+        },
+      },
+    );
+    return { value, attempts };
+  } catch (error) {
+    if (error instanceof AttemptFailure) throw new BosCallFailure(error.failure, attempts, error.timedOut);
+    throw error;
   }
 }
