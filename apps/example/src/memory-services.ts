@@ -5,6 +5,8 @@ import { createArchiver, type Archiver, type ArchivePolicy } from '@memory/archi
 import { createConversationStore, type ConversationStore } from '@memory/conversations';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { createLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
+import { bosAdapter } from '@memory/longterm-bos';
+import { s3Adapter } from '@memory/longterm-s3';
 import { CodeReviewSchema } from './code-review.js';
 import type { AppConfig } from './config.js';
 import { createEmbeddingProvider, type AppEmbeddingProvider } from './embedding-provider.js';
@@ -50,8 +52,8 @@ export async function openMemoryServices(
     cwd: config.cwd,
     env: config.env,
     ...options.storageCredentials,
-    // The backends are this app's own dependencies: import them from here.
-    importModule: (specifier) => import(specifier),
+    // The object stores this app supports; memory:// and file:// are built into the core.
+    adapters: [s3Adapter(), bosAdapter()],
   });
   const lock = await lockEmbeddedDatabase(config.databaseUrl, config.cwd);
   let db: MemoryDb | undefined;

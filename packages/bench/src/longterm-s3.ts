@@ -7,7 +7,7 @@
  * within 5 % of the bare SDK's.
  */
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { S3CompatibleStorage } from '@memory/longterm-s3';
+import { createS3Storage } from '@memory/longterm-s3';
 import { startS3TestServer } from '@memory/longterm-s3/testing';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
@@ -17,7 +17,7 @@ const MB = 1024 * 1024;
 export async function run(size: 'small' | 'full'): Promise<boolean> {
   const server = await startS3TestServer({ buckets: ['bench'] });
   try {
-    const adapter = new S3CompatibleStorage({
+    const adapter = createS3Storage({
       bucket: 'bench',
       endpointUrl: server.endpoint,
       accessKey: server.accessKey,

@@ -59,7 +59,8 @@ function quoteEtag(etag: string): string {
 
 /**
  * Long-term storage on Baidu Object Storage (BOS), through the official `@baiducloud/sdk`
- * `BosClient`. Implements `LongTermStorage` from `@memory/longterm-core`.
+ * `BosClient`. Implements `LongTermStorage` from `@memory/longterm-core`. Built by
+ * {@link createBosStorage} (the class is exported as a type only, to name what the factory returns).
  *
  * - `getObject` / `headObject` answer `null` for a missing key; a missing bucket is a
  *   `StorageError` ("bucket ... not found at ...: create it or check endpoint"), never `null`.
@@ -74,9 +75,9 @@ function quoteEtag(etag: string): string {
  *
  * @example
  * ```ts
- * import { BosStorage } from '@memory/longterm-bos';
+ * import { createBosStorage } from '@memory/longterm-bos';
  *
- * const storage = new BosStorage({
+ * const storage = createBosStorage({
  *   bucket: 'memory-prod',
  *   accessKey: process.env.BOS_ACCESS_KEY!,
  *   secretKey: process.env.BOS_SECRET_KEY!,

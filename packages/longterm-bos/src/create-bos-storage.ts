@@ -2,8 +2,9 @@ import { BosStorage } from './bos-storage.js';
 import type { BosStorageOptions } from './bos-storage-options.js';
 
 /**
- * Builds a {@link BosStorage}: the factory `createLongTermStorage('bos://...')` in
- * `@memory/longterm-core` calls after `import('@memory/longterm-bos')`. Same as `new BosStorage(options)`.
+ * Builds a long-term storage on a Baidu BOS bucket. Checks the options at once
+ * (`ConfigurationError`) without any network call; the SDK client is built on first use and
+ * reachable as `.client`.
  *
  * @example
  * ```ts

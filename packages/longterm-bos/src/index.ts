@@ -1,5 +1,6 @@
-export { BosStorage, type BosStorageCapabilities } from './bos-storage.js';
+export type { BosStorage, BosStorageCapabilities } from './bos-storage.js';
 export { createBosStorage } from './create-bos-storage.js';
+export { bosAdapter, type BosAdapterDefaults } from './bos-adapter.js';
 export {
   DEFAULT_BOS_ENDPOINT,
   DEFAULT_MAX_ATTEMPTS,

@@ -1,37 +1,35 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile } from 'node:fs/promises';
 import { ConfigurationError } from '@memory/errors';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createLongTermStorage, parseStorageUrl } from './create-storage.js';
 import { FileSystemLongTermStorage } from './file-system-storage.js';
 import { InMemoryLongTermStorage } from './in-memory-storage.js';
+import { requireBucket, type LongTermStorageAdapter, type LongTermStorageSettings } from './storage-adapter.js';
 import { PrefixedLongTermStorage } from './with-prefix.js';
 
 const isConfigError = (e: unknown) => ConfigurationError.isInstance(e);
 
-// A stand-in application directory with fake backend packages in node_modules: exercises the
-// real package resolution from `cwd` and records the options the factory passes.
-let app: string;
-beforeAll(async () => {
-  app = await mkdtemp(join(tmpdir(), 'memory-app-'));
-  for (const [pkg, cls] of [
-    ['longterm-s3', 'S3CompatibleStorage'],
-    ['longterm-bos', 'BosStorage'],
-  ] as const) {
-    const dir = join(app, 'node_modules', '@memory', pkg);
-    await mkdir(dir, { recursive: true });
-    await writeFile(
-      join(dir, 'package.json'),
-      JSON.stringify({ name: `@memory/${pkg}`, type: 'module', exports: './index.js' }),
-    );
-    await writeFile(
-      join(dir, 'index.js'),
-      `export class ${cls} { constructor(options) { this.options = options; this.capabilities = { conditionalWrites: true }; } }\n`,
-    );
-  }
-});
-afterAll(() => rm(app, { recursive: true, force: true }));
+/** An adapter that records the settings it was given and answers with an in-memory storage. */
+function recording(
+  name: string,
+  schemes: string[],
+  detect?: LongTermStorageAdapter['detect'],
+): LongTermStorageAdapter & { seen: LongTermStorageSettings[] } {
+  const seen: LongTermStorageSettings[] = [];
+  return {
+    name,
+    schemes,
+    ...(detect ? { detect } : {}),
+    seen,
+    create(settings) {
+      requireBucket(settings, name);
+      seen.push(settings);
+      return new InMemoryLongTermStorage();
+    },
+  };
+}
+
+const env = { BOS_ACCESS_KEY: 'not-read-by-the-core' };
 
 describe('createLongTermStorage', () => {
   it('is in-memory when nothing is configured, as the original', async () => {
@@ -58,162 +56,155 @@ describe('createLongTermStorage', () => {
     expect((fromConfig as FileSystemLongTermStorage).rootDir).toBe('/srv/app/store');
   });
 
-  it('maps an s3:// URL to S3CompatibleStorage options, resolving the package from the app', async () => {
-    const storage = (await createLongTermStorage(
-      's3://mem-bucket?endpoint=http://localhost:9000&region=eu-west-1&prefix=long_term/&forcePathStyle=false',
-      {
-        cwd: app,
-        accessKey: 'AKIA',
-        secretKey: 'shh',
-      },
-    )) as unknown as { options: unknown };
-    expect(storage.options).toEqual({
-      bucket: 'mem-bucket',
-      endpointUrl: 'http://localhost:9000',
-      region: 'eu-west-1',
-      prefix: 'long_term/',
-      forcePathStyle: false,
-      accessKey: 'AKIA',
-      secretKey: 'shh',
-    });
-  });
-
-  it("maps the original's config dict", async () => {
-    const s3 = (await createLongTermStorage(
+  it('hands an s3:// URL to the adapter for that scheme, with the URL parsed and the credentials of the options', async () => {
+    const s3 = recording('s3', ['s3', 'minio']);
+    const bos = recording('bos', ['bos']);
+    await createLongTermStorage(
+      's3://mem-bucket?endpoint=http://localhost:9000&region=eu-west-1&prefix=long_term/&forcePathStyle=false&tls=on',
+      { adapters: [s3, bos], cwd: '/srv/app', env, accessKey: 'AKIA', secretKey: 'shh' },
+    );
+    expect(bos.seen).toEqual([]);
+    expect(s3.seen).toEqual([
       {
         backend: 's3',
+        bucket: 'mem-bucket',
+        endpoint: 'http://localhost:9000',
+        region: 'eu-west-1',
+        prefix: 'long_term/',
+        accessKey: 'AKIA',
+        secretKey: 'shh',
+        params: {
+          endpoint: 'http://localhost:9000',
+          region: 'eu-west-1',
+          prefix: 'long_term/',
+          forcePathStyle: false,
+          tls: 'on',
+        },
+        env,
+        cwd: '/srv/app',
+      },
+    ]);
+  });
+
+  it("maps the original's config dict, and lets adapters recognize a bucket without a backend", async () => {
+    const s3 = recording('s3', ['s3', 'minio', 's3compatible'], (s) => (s.bucket ? 'fallback' : undefined));
+    const bos = recording('bos', ['bos'], (s) => (s.endpoint && /bcebos\.com/.test(s.endpoint) ? 'match' : undefined));
+    const adapters = [s3, bos];
+    await createLongTermStorage(
+      {
+        backend: 'MinIO',
         bucket: 'memory-long-term',
         endpoint_url: 'http://minio:9000',
         access_key: 'minioadmin',
         secret_key: 'minioadmin',
         prefix: 'long_term/',
+        force_path_style: true,
       },
-      { cwd: app },
-    )) as unknown as { options: unknown };
-    expect(s3.options).toEqual({
+      { adapters, env },
+    );
+    expect(s3.seen.at(-1)).toMatchObject({
+      backend: 'minio',
       bucket: 'memory-long-term',
-      endpointUrl: 'http://minio:9000',
+      endpoint: 'http://minio:9000',
       accessKey: 'minioadmin',
       secretKey: 'minioadmin',
       prefix: 'long_term/',
+      params: { forcePathStyle: true },
     });
-    const bos = (await createLongTermStorage(
+    // The options' credentials win over the dict's.
+    await createLongTermStorage(
       { type: 'bos', bucket: 'ai-memory', endpoint: 'https://bj.bcebos.com', access_key: 'ak', secret_key: 'sk' },
-      { cwd: app },
-    )) as unknown as {
-      options: unknown;
-    };
-    expect(bos.options).toEqual({
-      bucket: 'ai-memory',
-      endpoint: 'https://bj.bcebos.com',
-      accessKey: 'ak',
-      secretKey: 'sk',
-    });
-    const inferred = (await createLongTermStorage(
-      { bucket: 'ai-memory', endpoint: 'https://gz.bcebos.com', access_key: 'ak', secret_key: 'sk' },
-      { cwd: app },
-    )) as unknown as {
-      constructor: { name: string };
-    };
-    expect(inferred.constructor.name).toBe('BosStorage');
-  });
-
-  it('reads BOS credentials from options, then BOS_ACCESS_KEY / BOS_SECRET_KEY', async () => {
-    const fromEnv = (await createLongTermStorage('bos://b', {
-      cwd: app,
-      env: { BOS_ACCESS_KEY: 'envak', BOS_SECRET_KEY: 'envsk' },
-    })) as unknown as { options: unknown };
-    expect(fromEnv.options).toEqual({ bucket: 'b', accessKey: 'envak', secretKey: 'envsk' });
-    await expect(createLongTermStorage('bos://b', { cwd: app, env: {} })).rejects.toSatisfy(
-      (e) => isConfigError(e) && /BOS_ACCESS_KEY/.test((e as Error).message),
+      { adapters, accessKey: 'winner', secretKey: 'winner-sk' },
+    );
+    expect(bos.seen.at(-1)).toMatchObject({ backend: 'bos', accessKey: 'winner', secretKey: 'winner-sk' });
+    // No backend: the adapter that recognizes the endpoint wins over the one that takes any bucket,
+    // whatever the order of the adapters.
+    await createLongTermStorage({ bucket: 'ai-memory', endpoint: 'https://gz.bcebos.com' }, { adapters });
+    expect(bos.seen).toHaveLength(2);
+    expect(bos.seen.at(-1)).toMatchObject({ backend: 'bos', bucket: 'ai-memory' });
+    await createLongTermStorage({ bucket: 'plain', endpoint: 'http://minio:9000' }, { adapters: [bos, s3] });
+    expect(s3.seen.at(-1)).toMatchObject({ backend: 's3', bucket: 'plain' });
+    await expect(createLongTermStorage({ bucket: 'plain' }, { adapters: [bos] })).rejects.toSatisfy(
+      (e) => isConfigError(e) && /no backend/.test((e as Error).message),
     );
   });
 
-  it('names the package to install when a backend is missing', async () => {
-    // Under `pnpm exec`, NODE_PATH reaches every workspace package, so a real resolution would
-    // succeed here: fail the import the way Node does when the package is not installed.
-    const empty = await mkdtemp(join(tmpdir(), 'memory-empty-'));
-    const importModule = async (s: string) => {
-      throw Object.assign(new Error(`Cannot find package '${s}' imported from ${empty}/app.js`), {
-        code: 'ERR_MODULE_NOT_FOUND',
-      });
-    };
-    try {
-      await expect(createLongTermStorage('s3://b', { cwd: empty, importModule })).rejects.toSatisfy(
-        (e) =>
-          isConfigError(e) &&
-          /needs the package @memory\/longterm-s3.*pnpm add @memory\/longterm-s3/.test((e as Error).message),
-      );
-      await expect(
-        createLongTermStorage('bos://b', { cwd: empty, importModule, accessKey: 'a', secretKey: 'supersecret' }),
-      ).rejects.toSatisfy(
-        (e) =>
-          isConfigError(e) &&
-          /@memory\/longterm-bos/.test((e as Error).message) &&
-          !(e as Error).message.includes('supersecret'),
-      );
-    } finally {
-      await rm(empty, { recursive: true, force: true });
-    }
+  it('lets an application add a backend of its own', async () => {
+    const gcs = recording('gcs', ['gcs']);
+    await createLongTermStorage('gcs://b?prefix=p/', { adapters: [gcs] });
+    expect(gcs.seen[0]).toMatchObject({ backend: 'gcs', bucket: 'b', prefix: 'p/' });
   });
 
-  it('does not blame the backend package when one of its own dependencies is missing', async () => {
-    const importModule = async () => {
-      throw Object.assign(
-        new Error(
-          "Cannot find package '@aws-sdk/client-s3' imported from /app/node_modules/@memory/longterm-s3/dist/index.js",
-        ),
-        {
-          code: 'ERR_MODULE_NOT_FOUND',
-        },
-      );
-    };
-    await expect(createLongTermStorage('s3://b', { importModule })).rejects.toSatisfy(
+  it('names the adapter to pass when an object-store scheme has none', async () => {
+    await expect(createLongTermStorage('s3://b')).rejects.toSatisfy(
       (e) =>
         isConfigError(e) &&
-        /loading @memory\/longterm-s3 failed: Cannot find package '@aws-sdk\/client-s3'/.test((e as Error).message),
+        /s3:\/\/ storage needs its adapter.*adapters: \[s3Adapter\(\) from '@memory\/longterm-s3'\]/.test(
+          (e as Error).message,
+        ),
+    );
+    await expect(
+      createLongTermStorage({ backend: 'bos', bucket: 'b', secret_key: 'supersecret' }, { adapters: [] }),
+    ).rejects.toSatisfy(
+      (e) =>
+        isConfigError(e) &&
+        /bosAdapter\(\) from '@memory\/longterm-bos'/.test((e as Error).message) &&
+        !(e as Error).message.includes('supersecret'),
     );
   });
 
-  it('uses an injected importModule', async () => {
-    const seen: string[] = [];
-    const storage = await createLongTermStorage('s3://b', {
-      importModule: async (s) => {
-        seen.push(s);
-        return {
-          S3CompatibleStorage: class {
-            capabilities = { conditionalWrites: true };
-            constructor(readonly options: unknown) {}
-          },
-        };
-      },
-    });
-    expect(seen).toEqual(['@memory/longterm-s3']);
-    expect((storage as unknown as { options: unknown }).options).toEqual({ bucket: 'b' });
+  it('refuses an adapter factory passed without calling it', async () => {
+    const factory = () => recording('s3', ['s3']);
+    await expect(
+      createLongTermStorage('s3://b', { adapters: [factory as unknown as LongTermStorageAdapter] }),
+    ).rejects.toSatisfy((e) => isConfigError(e) && /not an adapter/.test((e as Error).message));
   });
 
   it('refuses credentials in a URL without echoing them', async () => {
-    await expect(createLongTermStorage('s3://b?secretKey=topsecret')).rejects.toSatisfy(
+    const s3 = recording('s3', ['s3']);
+    await expect(createLongTermStorage('s3://b?secretKey=topsecret', { adapters: [s3] })).rejects.toSatisfy(
       (e) => isConfigError(e) && !(e as Error).message.includes('topsecret'),
     );
-    await expect(createLongTermStorage('s3://b?access_key=AKIAXXXX')).rejects.toSatisfy(isConfigError);
+    await expect(createLongTermStorage('s3://b?access_key=AKIAXXXX', { adapters: [s3] })).rejects.toSatisfy(
+      isConfigError,
+    );
+    expect(s3.seen).toEqual([]);
   });
 
   it('refuses unknown schemes and backends, and buckets missing', async () => {
-    await expect(createLongTermStorage('gcs://b')).rejects.toSatisfy(isConfigError);
+    const s3 = recording('s3', ['s3']);
+    await expect(createLongTermStorage('gcs://b', { adapters: [s3] })).rejects.toSatisfy(
+      (e) =>
+        isConfigError(e) &&
+        /unknown storage scheme or backend "gcs": use s3:\/\/, memory:\/\/, file:\/\//.test((e as Error).message),
+    );
     await expect(createLongTermStorage('/just/a/path')).rejects.toSatisfy(isConfigError);
     await expect(createLongTermStorage({ backend: 'azure' })).rejects.toSatisfy(isConfigError);
-    await expect(createLongTermStorage('s3://')).rejects.toSatisfy(isConfigError);
-    await expect(createLongTermStorage({ backend: 's3' })).rejects.toSatisfy(isConfigError);
+    await expect(createLongTermStorage('s3://', { adapters: [s3] })).rejects.toSatisfy(isConfigError);
+    await expect(createLongTermStorage('s3://a/b', { adapters: [s3] })).rejects.toSatisfy(isConfigError);
+    await expect(createLongTermStorage({ backend: 's3' }, { adapters: [s3] })).rejects.toSatisfy(isConfigError);
     await expect(createLongTermStorage('file://')).rejects.toSatisfy(isConfigError);
+    expect(s3.seen).toEqual([]);
   });
 
   it('parses forcePathStyle and endpoint spellings', () => {
     expect(parseStorageUrl('s3://b?endpoint_url=http://h:1&force_path_style=true')).toMatchObject({
       endpoint: 'http://h:1',
-      forcePathStyle: true,
+      params: { forcePathStyle: true },
     });
-    expect(parseStorageUrl('s3://b?forcePathStyle=0')).toMatchObject({ forcePathStyle: false });
-    expect(parseStorageUrl('s3://b')).toMatchObject({ backend: 's3', bucket: 'b', forcePathStyle: undefined });
+    expect(parseStorageUrl('s3://b?forcePathStyle=0').params.forcePathStyle).toBe(false);
+    expect(parseStorageUrl('s3://b')).toMatchObject({ backend: 's3', bucket: 'b', params: {} });
+  });
+
+  it('imports no backend package and keeps "sideEffects": false', async () => {
+    const source = await readFile(new URL('./create-storage.ts', import.meta.url), 'utf8');
+    expect(source).not.toMatch(/^import[^;]*from '@memory\/longterm-(s3|bos)'/m);
+    expect(source).not.toMatch(/\bimport\(/);
+    const manifest = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as {
+      sideEffects: unknown;
+      dependencies: Record<string, string>;
+    };
+    expect(manifest.sideEffects).toBe(false);
+    expect(Object.keys(manifest.dependencies)).toEqual(['@memory/errors']);
   });
 });

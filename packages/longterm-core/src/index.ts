@@ -28,7 +28,5 @@ export {
   createLongTermStorage,
   type LongTermStorageConfig,
   type CreateLongTermStorageOptions,
-  type LongTermBackendName,
-  type S3BackendConfig,
-  type BosBackendConfig,
 } from './create-storage.js';
+export { requireBucket, type LongTermStorageAdapter, type LongTermStorageSettings } from './storage-adapter.js';

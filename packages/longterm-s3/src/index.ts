@@ -1,4 +1,6 @@
-export { S3CompatibleStorage } from './s3-compatible-storage.js';
+export { createS3Storage } from './create-s3-storage.js';
+export { s3Adapter, type S3AdapterDefaults } from './s3-adapter.js';
+export type { S3CompatibleStorage } from './s3-compatible-storage.js';
 export {
   DEFAULT_S3_REGION,
   DEFAULT_S3_REQUEST_TIMEOUT_MS,
@@ -6,4 +8,3 @@ export {
   DEFAULT_S3_MAX_ATTEMPTS,
   type S3CompatibleStorageOptions,
 } from './s3-storage-options.js';
-export { toStorageError, describeS3Error, type S3CallContext } from './to-storage-error.js';

@@ -7,6 +7,8 @@ import { ConflictError, StorageError } from '@memory/errors';
 import S3rver from 's3rver';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startS3TestServer, type S3TestServer } from './testing/index.js';
+import { createS3Storage } from './create-s3-storage.js';
+import { s3Adapter } from './s3-adapter.js';
 import { S3CompatibleStorage } from './s3-compatible-storage.js';
 
 // One server per file; each test gets its own bucket, so tests never see each other's objects.
@@ -20,7 +22,7 @@ afterAll(() => server.close());
 function freshStorage(extra: Partial<ConstructorParameters<typeof S3CompatibleStorage>[0]> = {}): S3CompatibleStorage {
   const bucket = `bucket-${++buckets}`;
   server.createBucket(bucket);
-  return new S3CompatibleStorage({
+  return createS3Storage({
     bucket,
     endpointUrl: server.endpoint,
     accessKey: server.accessKey,
@@ -206,12 +208,10 @@ describe('S3CompatibleStorage over HTTP', () => {
     server.createBucket(bucket);
     const storage = await createLongTermStorage(
       `s3://${bucket}?endpoint=${encodeURIComponent(server.endpoint)}&prefix=long_term/`,
-      {
-        accessKey: server.accessKey,
-        secretKey: server.secretKey,
-      },
+      { adapters: [s3Adapter({ maxAttempts: 2 })], accessKey: server.accessKey, secretKey: server.secretKey },
     );
     expect(storage).toBeInstanceOf(S3CompatibleStorage);
+    expect((storage as S3CompatibleStorage).prefix).toBe('long_term/');
     await storage.putObject('profiles/u1.json', '{"user_id":"u1"}');
     const direct = freshStorage();
     expect(direct.bucket).not.toBe(bucket);

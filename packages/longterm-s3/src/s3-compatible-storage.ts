@@ -45,11 +45,12 @@ import { describeS3Error, toStorageError, type S3CallContext } from './to-storag
  * - A missing key reads as `null`; every other failure is a `StorageError` with `details`
  *   `{ bucket, key, endpoint, status, code, attempts }`.
  *
- * The `S3Client` is built on first use; reach it as {@link S3CompatibleStorage.client}.
+ * The `S3Client` is built on first use; reach it as {@link S3CompatibleStorage.client}. Built by
+ * `createS3Storage` (the class is exported as a type only, to name what the factory returns).
  *
  * @example
  * ```ts
- * const storage = new S3CompatibleStorage({
+ * const storage = createS3Storage({
  *   bucket: 'memory-long-term',
  *   endpointUrl: 'http://localhost:9000',
  *   accessKey: 'minioadmin',
@@ -74,7 +75,7 @@ export class S3CompatibleStorage implements LongTermStorage {
 
   constructor(options: S3CompatibleStorageOptions) {
     if (!options || typeof options.bucket !== 'string' || options.bucket.length === 0) {
-      throw new InvalidInputError('[memory/s3] a bucket name is required: new S3CompatibleStorage({ bucket, ... })');
+      throw new InvalidInputError('[memory/s3] a bucket name is required: createS3Storage({ bucket, ... })');
     }
     for (const [name, value] of [
       ['requestTimeoutMs', options.requestTimeoutMs],

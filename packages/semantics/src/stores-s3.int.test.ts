@@ -1,4 +1,4 @@
-import { S3CompatibleStorage } from '@memory/longterm-s3';
+import { createS3Storage, type S3CompatibleStorage } from '@memory/longterm-s3';
 import { startS3TestServer, type S3TestServer } from '@memory/longterm-s3/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLostUpdates } from '../test/concurrency.js';
@@ -22,7 +22,7 @@ afterAll(() => server.close());
 function freshStorage(): S3CompatibleStorage {
   const bucket = `semantics-${++buckets}`;
   server.createBucket(bucket);
-  return new S3CompatibleStorage({
+  return createS3Storage({
     bucket,
     endpointUrl: server.endpoint,
     accessKey: server.accessKey,

@@ -60,7 +60,7 @@ export interface S3TestServer {
  * @example
  * ```ts
  * const server = await startS3TestServer({ buckets: ['memory'] });
- * const storage = new S3CompatibleStorage({ bucket: 'memory', endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
+ * const storage = createS3Storage({ bucket: 'memory', endpointUrl: server.endpoint, accessKey: server.accessKey, secretKey: server.secretKey });
  * ```
  */
 export async function startS3TestServer(options: S3TestServerOptions = {}): Promise<S3TestServer> {
