@@ -8,7 +8,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 export const DEFAULT_MAX_ATTEMPTS = 3;
 
 /**
- * Options of {@link BosStorage}. Only `bucket` is always required; `accessKey` and `secretKey`
+ * Options of `createBosStorage`. Only `bucket` is always required; `accessKey` and `secretKey`
  * are required unless a ready `client` is passed. Nothing is read from the environment here:
  * the application (or `createLongTermStorage`) decides where credentials come from.
  *

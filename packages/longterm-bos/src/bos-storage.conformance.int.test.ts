@@ -1,7 +1,7 @@
 import { runStorageConformance } from '@memory/longterm-core/testing';
 import { afterAll, beforeAll } from 'vitest';
 import { startBosFixture, type BosFixture } from '../test/fixture/bos-fixture-server.js';
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 
 // The shared LongTermStorage contract, through the real SDK, against the signature-checking
 // BOS fixture. BOS honours ifNoneMatch but not ifMatch (capabilities.ifNoneMatch: true), so
@@ -13,9 +13,9 @@ beforeAll(async () => {
 afterAll(() => fixture.close());
 
 runStorageConformance(
-  'BosStorage (fixture)',
+  'BosObjectStorage (fixture)',
   () => ({
-    storage: new BosStorage({
+    storage: new BosObjectStorage({
       bucket: 'conformance',
       accessKey: 'conformance-ak',
       secretKey: 'conformance-sk',

@@ -1,7 +1,7 @@
 import { ConflictError, InvalidInputError, StorageError, UnsupportedError } from '@memory/errors';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startBosFixture, type BosFixture } from '../test/fixture/bos-fixture-server.js';
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 import type { BosStorageOptions } from './bos-storage-options.js';
 
 const ACCESS_KEY = 'fixture-ak';
@@ -19,8 +19,8 @@ afterEach(() => {
   fixture.requests.length = 0;
 });
 
-function storage(options: Partial<BosStorageOptions> = {}): BosStorage {
-  return new BosStorage({
+function storage(options: Partial<BosStorageOptions> = {}): BosObjectStorage {
+  return new BosObjectStorage({
     bucket: BUCKET,
     accessKey: ACCESS_KEY,
     secretKey: SECRET_KEY,
@@ -31,7 +31,7 @@ function storage(options: Partial<BosStorageOptions> = {}): BosStorage {
 
 const text = (bytes: Uint8Array | null) => (bytes === null ? null : Buffer.from(bytes).toString('utf8'));
 
-describe('BosStorage on the BOS fixture (real SDK, signatures verified)', () => {
+describe('BosObjectStorage on the BOS fixture (real SDK, signatures verified)', () => {
   it('writes, reads, describes and deletes objects, keys in the original formats', async () => {
     const store = storage();
     const profile = JSON.stringify({ traits: { communication_style: '直接' } });

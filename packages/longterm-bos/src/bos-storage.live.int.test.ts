@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ConflictError, StorageError, UnsupportedError } from '@memory/errors';
 import { mapLimit, runStorageConformance } from '@memory/longterm-core/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 import type { BosStorageOptions } from './bos-storage-options.js';
 
 // Live tests against a real BOS bucket. They run only with credentials in the environment and
@@ -13,7 +13,7 @@ const missing = REQUIRED.filter((name) => !process.env[name]);
 if (missing.length > 0) {
   const reason = `set ${missing.join(', ')} (and optionally MEMORY_TEST_BOS_ENDPOINT) to run them`;
   console.log(`[memory/bos] live BOS tests skipped: ${reason}`);
-  describe.skip(`BosStorage on live BOS (skipped: ${reason})`, () => {
+  describe.skip(`BosObjectStorage on live BOS (skipped: ${reason})`, () => {
     it('runs the conformance suite and BOS specifics against a real bucket', () => {});
   });
 } else {
@@ -29,13 +29,13 @@ if (missing.length > 0) {
     return { ...base, ...extra };
   };
 
-  runStorageConformance('BosStorage (live BOS)', () => ({ storage: new BosStorage(options()) }), {
+  runStorageConformance('BosObjectStorage (live BOS)', () => ({ storage: new BosObjectStorage(options()) }), {
     conditionalWrites: false,
     concurrency: 16,
   });
 
-  describe('BosStorage on live BOS: specifics', () => {
-    const storage = new BosStorage(options());
+  describe('BosObjectStorage on live BOS: specifics', () => {
+    const storage = new BosObjectStorage(options());
     afterAll(async () => {
       await mapLimit(await storage.listPrefix('specifics/'), 16, (key) => storage.deleteObject(key));
     });
@@ -79,14 +79,14 @@ if (missing.length > 0) {
     });
 
     it('answers a wrong secret key with a 403 StorageError', async () => {
-      const wrong = new BosStorage(options({ secretKey: 'definitely-not-the-secret' }));
+      const wrong = new BosObjectStorage(options({ secretKey: 'definitely-not-the-secret' }));
       const error = await wrong.getObject('specifics/once.json').catch((e: unknown) => e);
       expect(error).toBeInstanceOf(StorageError);
       expect((error as StorageError).details.status).toBe(403);
     });
 
     it('reports a missing bucket clearly', async () => {
-      const nowhere = new BosStorage(options({ bucket: `memory-missing-${randomUUID().slice(0, 12)}` }));
+      const nowhere = new BosObjectStorage(options({ bucket: `memory-missing-${randomUUID().slice(0, 12)}` }));
       await expect(nowhere.getObject('k')).rejects.toThrow(/not found at .*: create it or check endpoint|was refused/);
     });
   });

@@ -9,7 +9,6 @@ import {
 } from '@memory/errors';
 import {
   compareKeys,
-  type LongTermStorage,
   type ObjectBody,
   type ObjectHead,
   type PutObjectOptions,
@@ -17,6 +16,7 @@ import {
   type StorageCapabilities,
 } from '@memory/longterm-core';
 import type { BosClientLike, BosFailure, BosListObjectsBody, BosResponse } from './bos-client-like.js';
+import type { BosStorage } from './bos-storage-type.js';
 import { BosCallFailure, callWithRetry, isBosFailure } from './call-with-retry.js';
 import { checkEndpoint, createBosClient } from './create-bos-client.js';
 import { normalizePrefix, toBosKey } from './object-key.js';
@@ -29,7 +29,7 @@ import {
 import { toStorageError, type CallContext } from './to-storage-error.js';
 
 /**
- * What {@link BosStorage} can do beyond the required methods. BOS has a create-only write
+ * What {@link BosObjectStorage} can do beyond the required methods. BOS has a create-only write
  * (`x-bce-forbid-overwrite: true`) but no compare-and-swap on PutObject, so `conditionalWrites`
  * (both `ifMatch` and `ifNoneMatch`, atomically) is `false` while `ifNoneMatch` is `true`.
  */
@@ -60,7 +60,7 @@ function quoteEtag(etag: string): string {
 /**
  * Long-term storage on Baidu Object Storage (BOS), through the official `@baiducloud/sdk`
  * `BosClient`. Implements `LongTermStorage` from `@memory/longterm-core`. Built by
- * {@link createBosStorage} (the class is exported as a type only, to name what the factory returns).
+ * `createBosStorage`, which returns it as the {@link BosStorage} interface (the class is not exported).
  *
  * - `getObject` / `headObject` answer `null` for a missing key; a missing bucket is a
  *   `StorageError` ("bucket ... not found at ...: create it or check endpoint"), never `null`.
@@ -71,7 +71,7 @@ function quoteEtag(etag: string): string {
  *   because BOS PutObject has no compare-and-swap. See {@link BosStorageCapabilities}.
  * - Failures are `StorageError` with `bucket`, `key`, `status`, `code`, `requestId` in `details`.
  *
- * The SDK client is built on first use and reachable as {@link BosStorage.client}.
+ * The SDK client is built on first use and reachable as {@link BosObjectStorage.client}.
  *
  * @example
  * ```ts
@@ -86,7 +86,7 @@ function quoteEtag(etag: string): string {
  * const bytes = await storage.getObject('profiles/u123.json'); // Uint8Array | null
  * ```
  */
-export class BosStorage implements LongTermStorage {
+export class BosObjectStorage implements BosStorage {
   /** See {@link BosStorageCapabilities}. */
   readonly capabilities: BosStorageCapabilities = Object.freeze({ conditionalWrites: false, ifNoneMatch: true });
   /** The bucket objects live in. */

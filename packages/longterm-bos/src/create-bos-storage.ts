@@ -1,5 +1,6 @@
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 import type { BosStorageOptions } from './bos-storage-options.js';
+import type { BosStorage } from './bos-storage-type.js';
 
 /**
  * Builds a long-term storage on a Baidu BOS bucket. Checks the options at once
@@ -12,5 +13,5 @@ import type { BosStorageOptions } from './bos-storage-options.js';
  * ```
  */
 export function createBosStorage(options: BosStorageOptions): BosStorage {
-  return new BosStorage(options);
+  return new BosObjectStorage(options);
 }

@@ -3,7 +3,7 @@ import { createLongTermStorage } from '@memory/longterm-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startBosFixture, type BosFixture } from '../test/fixture/bos-fixture-server.js';
 import { bosAdapter, toBosOptions } from './bos-adapter.js';
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 
 let fixture: BosFixture;
 beforeAll(async () => {
@@ -14,13 +14,13 @@ afterAll(() => fixture.close());
 const settings = { backend: 'bos', params: {}, env: {}, cwd: '/' } as const;
 
 describe('bosAdapter', () => {
-  it("builds a working BosStorage for createLongTermStorage('bos://...') with environment credentials", async () => {
+  it("builds a working BosObjectStorage for createLongTermStorage('bos://...') with environment credentials", async () => {
     const storage = await createLongTermStorage(
       `bos://from-url?endpoint=${encodeURIComponent(fixture.endpoint)}&prefix=long_term/`,
       { adapters: [bosAdapter()], env: { BOS_ACCESS_KEY: 'url-ak', BOS_SECRET_KEY: 'url-sk' } },
     );
-    expect(storage).toBeInstanceOf(BosStorage);
-    expect((storage as BosStorage).prefix).toBe('long_term/');
+    expect(storage).toBeInstanceOf(BosObjectStorage);
+    expect((storage as BosObjectStorage).prefix).toBe('long_term/');
     await storage.putObject('profiles/u1.json', '{}');
     expect([...(fixture.buckets.get('from-url')?.keys() ?? [])]).toEqual(['long_term/profiles/u1.json']);
   });
@@ -56,7 +56,7 @@ describe('bosAdapter', () => {
       { bucket: 'ai-memory', endpoint: 'https://gz.bcebos.com', access_key: 'ak', secret_key: 'sk' },
       { adapters: [bosAdapter()] },
     );
-    expect(storage).toBeInstanceOf(BosStorage);
-    expect((storage as BosStorage).endpoint).toBe('https://gz.bcebos.com');
+    expect(storage).toBeInstanceOf(BosObjectStorage);
+    expect((storage as BosObjectStorage).endpoint).toBe('https://gz.bcebos.com');
   });
 });

@@ -1,4 +1,5 @@
-export type { BosStorage, BosStorageCapabilities } from './bos-storage.js';
+export type { BosStorageCapabilities } from './bos-storage.js';
+export type { BosStorage } from './bos-storage-type.js';
 export { createBosStorage } from './create-bos-storage.js';
 export { bosAdapter, type BosAdapterDefaults } from './bos-adapter.js';
 export {

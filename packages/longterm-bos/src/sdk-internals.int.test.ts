@@ -7,7 +7,7 @@ import { SDK_INTERNALS, hookRequests } from './sdk-internals.js';
 
 // The shape of @baiducloud/sdk that sdk-internals.ts relies on. When one of these fails after an
 // SDK update, read the new HttpClient (src/http_client.js) and adapt sdk-internals.ts: abort,
-// timeouts and the TLS check of BosStorage all hang on it.
+// timeouts and the TLS check of BosObjectStorage all hang on it.
 const require = createRequire(import.meta.url);
 const sdk = require('@baiducloud/sdk') as { HttpClient: new (config: object) => object };
 const installed = (require('@baiducloud/sdk/package.json') as { version: string }).version;

@@ -4,9 +4,9 @@ import { getCACertificates, setDefaultCACertificates } from 'node:tls';
 import { StorageError } from '@memory/errors';
 import { generate } from 'selfsigned';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BosStorage } from './bos-storage.js';
+import { BosObjectStorage } from './bos-storage.js';
 
-// @baiducloud/sdk 1.0.7 turns TLS certificate checks off (rejectUnauthorized = false); BosStorage
+// @baiducloud/sdk 1.0.7 turns TLS certificate checks off (rejectUnauthorized = false); BosObjectStorage
 // puts them back. An HTTPS server with a self-signed certificate stands in for a machine in the
 // middle: it must not receive a single byte of the signed request.
 let server: Server;
@@ -35,7 +35,7 @@ afterAll(() => {
   return new Promise<void>((resolve) => server.close(() => resolve()));
 });
 
-const storage = () => new BosStorage({ bucket: 'b', accessKey: 'ak', secretKey: 'sk', endpoint, maxAttempts: 1 });
+const storage = () => new BosObjectStorage({ bucket: 'b', accessKey: 'ak', secretKey: 'sk', endpoint, maxAttempts: 1 });
 
 describe('TLS certificate checks', () => {
   it('refuses an endpoint whose certificate does not verify, before sending anything', async () => {

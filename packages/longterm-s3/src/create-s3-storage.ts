@@ -1,5 +1,6 @@
 import { S3CompatibleStorage } from './s3-compatible-storage.js';
 import type { S3CompatibleStorageOptions } from './s3-storage-options.js';
+import type { S3Storage } from './s3-storage.js';
 
 /**
  * Builds a long-term storage on an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, R2...). Checks
@@ -20,6 +21,6 @@ import type { S3CompatibleStorageOptions } from './s3-storage-options.js';
  * await storage.putObject('profiles/u1.json', '{"user_id":"u1"}', { contentType: 'application/json' });
  * ```
  */
-export function createS3Storage(options: S3CompatibleStorageOptions): S3CompatibleStorage {
+export function createS3Storage(options: S3CompatibleStorageOptions): S3Storage {
   return new S3CompatibleStorage(options);
 }

@@ -1,6 +1,6 @@
 export { createS3Storage } from './create-s3-storage.js';
 export { s3Adapter, type S3AdapterDefaults } from './s3-adapter.js';
-export type { S3CompatibleStorage } from './s3-compatible-storage.js';
+export type { S3Storage } from './s3-storage.js';
 export {
   DEFAULT_S3_REGION,
   DEFAULT_S3_REQUEST_TIMEOUT_MS,

@@ -10,6 +10,8 @@ import { startS3TestServer, type S3TestServer } from './testing/index.js';
 import { createS3Storage } from './create-s3-storage.js';
 import { s3Adapter } from './s3-adapter.js';
 import { S3CompatibleStorage } from './s3-compatible-storage.js';
+import type { S3CompatibleStorageOptions } from './s3-storage-options.js';
+import type { S3Storage } from './s3-storage.js';
 
 // One server per file; each test gets its own bucket, so tests never see each other's objects.
 let server: S3TestServer;
@@ -19,7 +21,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function freshStorage(extra: Partial<ConstructorParameters<typeof S3CompatibleStorage>[0]> = {}): S3CompatibleStorage {
+function freshStorage(extra: Partial<S3CompatibleStorageOptions> = {}): S3Storage {
   const bucket = `bucket-${++buckets}`;
   server.createBucket(bucket);
   return createS3Storage({

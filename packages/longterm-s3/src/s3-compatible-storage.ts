@@ -15,7 +15,6 @@ import {
   normalizePrefix,
   toBytes,
   validateObjectKey,
-  type LongTermStorage,
   type ObjectBody,
   type ObjectHead,
   type PutObjectOptions,
@@ -29,6 +28,7 @@ import {
   DEFAULT_S3_REQUEST_TIMEOUT_MS,
   type S3CompatibleStorageOptions,
 } from './s3-storage-options.js';
+import type { S3Storage } from './s3-storage.js';
 import { describeS3Error, toStorageError, type S3CallContext } from './to-storage-error.js';
 
 /**
@@ -46,7 +46,7 @@ import { describeS3Error, toStorageError, type S3CallContext } from './to-storag
  *   `{ bucket, key, endpoint, status, code, attempts }`.
  *
  * The `S3Client` is built on first use; reach it as {@link S3CompatibleStorage.client}. Built by
- * `createS3Storage` (the class is exported as a type only, to name what the factory returns).
+ * `createS3Storage`, which returns it as the {@link S3Storage} interface (the class is not exported).
  *
  * @example
  * ```ts
@@ -60,7 +60,7 @@ import { describeS3Error, toStorageError, type S3CallContext } from './to-storag
  * await storage.putObject('profiles/u1.json', '{"user_id":"u1"}', { contentType: 'application/json' });
  * ```
  */
-export class S3CompatibleStorage implements LongTermStorage {
+export class S3CompatibleStorage implements S3Storage {
   readonly capabilities: StorageCapabilities;
   /** The bucket objects live in. */
   readonly bucket: string;

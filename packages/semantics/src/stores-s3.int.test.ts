@@ -1,4 +1,4 @@
-import { createS3Storage, type S3CompatibleStorage } from '@memory/longterm-s3';
+import { createS3Storage, type S3Storage } from '@memory/longterm-s3';
 import { startS3TestServer, type S3TestServer } from '@memory/longterm-s3/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNoLostUpdates } from '../test/concurrency.js';
@@ -19,7 +19,7 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-function freshStorage(): S3CompatibleStorage {
+function freshStorage(): S3Storage {
   const bucket = `semantics-${++buckets}`;
   server.createBucket(bucket);
   return createS3Storage({
