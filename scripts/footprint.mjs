@@ -18,9 +18,18 @@ import { mkdtemp, mkdir, readFile, readdir, rm, stat, writeFile, lstat } from 'n
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import * as prettier from 'prettier';
 
 const execFile = promisify(execFileCb);
 const root = resolve(import.meta.dirname, '..');
+/** Installed packages worth calling out: what a user of object storage or of PostgreSQL should not carry. */
+const NOTABLE = {
+  '@electric-sql/pglite': 'PGlite (WASM)',
+  pg: 'pg',
+  '@mikro-orm/core': 'MikroORM',
+  '@aws-sdk/client-s3': 'AWS SDK',
+  '@baiducloud/sdk': 'BOS SDK',
+};
 const START = '<!-- footprint:start -->';
 const END = '<!-- footprint:end -->';
 
@@ -184,16 +193,17 @@ async function main() {
         installedBytes: await treeBytes(nodeModules),
         dependencies: dependencies.length,
         memoryDependencies: dependencies.filter((name) => name.startsWith('@memory/')).sort(),
+        notable: Object.keys(NOTABLE).filter((name) => dependencies.includes(name)),
       };
     });
     const table = [
-      '| package | packed | installed (with dependencies) | dependencies installed | of which `@memory/*` |',
-      '| --- | ---: | ---: | ---: | --- |',
+      '| package | packed | installed (with dependencies) | dependencies installed | of which `@memory/*` | brings |',
+      '| --- | ---: | ---: | ---: | --- | --- |',
       ...rows.map(
         (r) =>
           `| \`${r.name}\` | ${formatBytes(r.packedBytes)} | ${formatBytes(r.installedBytes)} | ${r.dependencies} | ${
             r.memoryDependencies.map((n) => n.replace('@memory/', '')).join(', ') || 'none'
-          } |`,
+          } | ${r.notable.map((n) => NOTABLE[n]).join(', ') || 'none'} |`,
       ),
     ].join('\n');
     console.log(table);
@@ -208,9 +218,13 @@ async function main() {
       const end = readme.indexOf(END);
       if (start < 0 || end < start) throw new Error(`[footprint] README.md needs the markers ${START} and ${END}`);
       const { stdout: npmVersion } = await run('npm', ['--version'], root);
-      const note = `Measured by \`pnpm footprint\` (npm ${npmVersion.trim()}, Node ${process.versions.node}): each package packed, then installed alone from its tarball (\`@memory/*\` dependencies from theirs) with npm, required peers included, optional peers not.`;
+      const note = `Measured by \`pnpm footprint\` (npm ${npmVersion.trim()}, Node ${process.versions.node}): each package packed, then installed alone from its tarball (\`@memory/*\` dependencies from theirs) with npm, required peers included, optional peers not; installed = the bytes of every file under \`node_modules\`; "brings" flags database engines, the ORM and the storage SDKs.`;
       const updated = `${readme.slice(0, start + START.length)}\n\n${note}\n\n${table}\n\n${readme.slice(end)}`;
-      await writeFile(readmePath, updated);
+      // Formatted as `prettier --check .` (in pnpm lint) wants it.
+      await writeFile(
+        readmePath,
+        await prettier.format(updated, { ...(await prettier.resolveConfig(readmePath)), filepath: readmePath }),
+      );
       console.error('[footprint] README.md updated');
     }
   } finally {

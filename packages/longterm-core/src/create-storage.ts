@@ -45,9 +45,11 @@ export interface CreateLongTermStorageOptions {
    * `@memory/longterm-s3` and `@memory/longterm-bos`. `memory://` and `file://` are built in.
    */
   adapters?: readonly LongTermStorageAdapter[];
-  /** Credentials; they win over the config dict and any environment fallback of an adapter. */
+  /** Access key; wins over the config dict and any environment fallback of an adapter. */
   accessKey?: string;
+  /** Secret key; wins over the config dict and any environment fallback of an adapter. */
   secretKey?: string;
+  /** Session token of temporary credentials (STS). */
   sessionToken?: string;
   /** Where adapters read environment fallbacks (`BOS_ACCESS_KEY`...); default `process.env`. */
   env?: Record<string, string | undefined>;

@@ -16,9 +16,11 @@ export interface LongTermStorageSettings {
   readonly region?: string;
   /** `?prefix=` or the config's `prefix`: the key prefix inside the bucket. */
   readonly prefix?: string;
-  /** Credentials from the options, else from the config dict (never from a URL). */
+  /** Access key from the options, else from the config dict (never from a URL). */
   readonly accessKey?: string;
+  /** Secret key from the options, else from the config dict (never from a URL). Never put it in a message. */
   readonly secretKey?: string;
+  /** Session token of temporary credentials, from the options or the config dict. */
   readonly sessionToken?: string;
   /**
    * The other URL query parameters (as strings) and config spellings the core knows
