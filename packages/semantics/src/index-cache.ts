@@ -1,5 +1,5 @@
 import type { LongTermStorage } from '@memory/longterm-core';
-import { TripleIndex } from './triple-index.js';
+import { TripleIndex, type Analyzer } from './triple-index.js';
 import { parseTriples, type SkippedLine } from './triples-format.js';
 
 /** Limits of a {@link KnowledgeIndexCache}. */
@@ -19,14 +19,6 @@ interface Entry {
   index: TripleIndex;
 }
 
-let nextStorageId = 1;
-const storageIds = new WeakMap<LongTermStorage, number>();
-function storageId(storage: LongTermStorage): number {
-  let id = storageIds.get(storage);
-  if (id === undefined) storageIds.set(storage, (id = nextStorageId++));
-  return id;
-}
-
 /**
  * Parsed and indexed triples, per storage backend, key and etag, least recently used evicted
  * first. A lookup costs one `headObject`; the object is downloaded and indexed again only when
@@ -34,8 +26,8 @@ function storageId(storage: LongTermStorage): number {
  *
  * @example
  * ```ts
- * const cache = new KnowledgeIndexCache({ maxEntries: 1000, maxBytes: 512 * 2 ** 20 });
- * await retrieveRelevantKnowledge(storage, 'u1', 'coffee', { cache });
+ * const retriever = createRetriever({ cache: new KnowledgeIndexCache({ maxEntries: 1000, maxBytes: 512 * 2 ** 20 }) });
+ * await retriever.retrieve(storage, 'u1', 'coffee');
  * ```
  */
 export class KnowledgeIndexCache {
@@ -44,6 +36,9 @@ export class KnowledgeIndexCache {
   readonly #entries = new Map<string, Entry>();
   readonly #loading = new Map<string, Promise<TripleIndex>>();
   #bytes = 0;
+  // Storages and analyzers by number, for the cache keys (held weakly).
+  #nextId = 1;
+  readonly #ids = new WeakMap<object, number>();
   /** Downloads and index builds since creation, for tests and monitoring. */
   loads = 0;
 
@@ -65,13 +60,14 @@ export class KnowledgeIndexCache {
   async get(
     storage: LongTermStorage,
     key: string,
+    analyzer: Analyzer,
     options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void } = {},
   ): Promise<TripleIndex> {
-    const id = `${storageId(storage)}\u0000${key}\u0000${options.tolerant ? 'tolerant' : 'strict'}`;
+    const id = `${this.#idOf(storage)}\u0000${this.#idOf(analyzer)}\u0000${key}\u0000${options.tolerant ? 'tolerant' : 'strict'}`;
     const head = await storage.headObject(key);
     if (head === null) {
       this.#delete(id);
-      return new TripleIndex([]);
+      return new TripleIndex([], analyzer);
     }
     const hit = this.#entries.get(id);
     if (hit && hit.etag === head.etag) {
@@ -82,7 +78,7 @@ export class KnowledgeIndexCache {
     const loadId = `${id}\u0000${head.etag}`;
     let loading = this.#loading.get(loadId);
     if (!loading) {
-      loading = this.#load(storage, key, id, head.etag, options).finally(() => this.#loading.delete(loadId));
+      loading = this.#load(storage, key, analyzer, id, head.etag, options).finally(() => this.#loading.delete(loadId));
       this.#loading.set(loadId, loading);
     }
     return loading;
@@ -91,6 +87,7 @@ export class KnowledgeIndexCache {
   async #load(
     storage: LongTermStorage,
     key: string,
+    analyzer: Analyzer,
     id: string,
     etag: string,
     options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void },
@@ -101,6 +98,7 @@ export class KnowledgeIndexCache {
     // is harmless: the next head shows a different etag and loads again.
     const index = new TripleIndex(
       bytes === null ? [] : parseTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }),
+      analyzer,
     );
     this.#delete(id);
     const size = bytes?.byteLength ?? 0;
@@ -114,6 +112,12 @@ export class KnowledgeIndexCache {
       }
     }
     return index;
+  }
+
+  #idOf(o: object): number {
+    let id = this.#ids.get(o);
+    if (id === undefined) this.#ids.set(o, (id = this.#nextId++));
+    return id;
   }
 
   #delete(id: string): void {
@@ -130,6 +134,3 @@ export class KnowledgeIndexCache {
     this.#bytes = 0;
   }
 }
-
-/** The cache {@link retrieveRelevantKnowledge} uses unless given another (or `cache: false`). */
-export const defaultKnowledgeIndexCache = new KnowledgeIndexCache();

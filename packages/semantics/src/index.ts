@@ -38,10 +38,27 @@ export {
   type MergeTriplesOptions,
   type MergeTriplesResult,
 } from './merge-triples.js';
-export { clearTokenizerCaches, tokenize, stem, type TokenizeOptions } from './tokenize.js';
-export { TripleIndex, type ScoredTriple, type Bm25Params } from './triple-index.js';
-export { KnowledgeIndexCache, defaultKnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
-export { retrieveRelevantKnowledge, loadTripleIndex, substringRetrieve, type RetrieveOptions } from './retrieve.js';
+export { tokenize, stem, type TokenizeOptions } from './tokenize.js';
+export { TripleIndex, type ScoredTriple, type Analyzer } from './triple-index.js';
+export { KnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
+export {
+  createRetriever,
+  retrieveRelevantKnowledge,
+  substringRetrieve,
+  type RetrieveOptions,
+  type Retriever,
+  type RetrieverOptions,
+} from './retrieve.js';
+export {
+  defaultRetrieverData,
+  parseSynonyms,
+  parseNarrowerLines,
+  parsePatterns,
+  parseIdioms,
+  type RetrieverData,
+  type SynonymRule,
+} from './retriever-data.js';
+export { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
 export { checkEmbeddings, type EmbeddingProvider } from './embedding-provider.js';
 export { createHashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.js';
 export {

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { expandQuery } from './query-expansion.js';
+import { buildVocabulary, expandQuery as expandWith } from './query-expansion.js';
+import { defaultRetrieverData } from './retriever-data.js';
+import { Tokenizer } from './tokenize.js';
+import { DEFAULT_WEIGHTS } from './weights.js';
 
+const vocabulary = buildVocabulary(defaultRetrieverData(), new Tokenizer());
+const expandQuery = (query: string) => expandWith(vocabulary, DEFAULT_WEIGHTS, query);
 const expanded = (query: string) => new Set(expandQuery(query).groups.flatMap((g) => [...g.keys()]));
 
 describe('expandQuery', () => {

@@ -1,25 +1,24 @@
 import { askedTypes } from './answer-types.js';
 import { foldText } from './fold.js';
-import { parseCategories, parseLexiconSections, PEOPLE_SECTION } from './lexicon.js';
-import { CONCEPT_GROUPS, IDIOMS, NARROWER_CONCEPTS, QUESTION_CONCEPTS } from './thesaurus.js';
-import { ALL_TOOLS_WORDS, parseToolKinds } from './tool-kinds.js';
-import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
-import { DERIVED_WEIGHT, derivedForms, TYPO_WEIGHT, typoNeighbours } from './word-variants.js';
-
-/** How much a term brought in by a concept group counts, relative to the query's own terms. */
-export const EXPANSION_WEIGHT = 0.5;
-/** How much a word of a lexicon entry the query mentions counts (the same word, other language). */
-export const LEXICON_WEIGHT = 0.5;
-/** How much a word a category of the query covers counts ("drink" → "coffee"). */
-export const CATEGORY_WEIGHT = 0.4;
+import {
+  dataText,
+  parseIdioms,
+  parseNarrowerLines,
+  parsePatterns,
+  parseSynonyms,
+  type RetrieverData,
+} from './retriever-data.js';
+import { isUnigram, type Tokenizer } from './tokenize.js';
+import type { RetrieverWeights } from './weights.js';
+import { derivedForms, typoNeighbours } from './word-variants.js';
 
 /** A query's weighted terms: its own, and one map per concept group it touched. */
 export interface ExpandedQuery {
-  /** The query's own tokens (CJK single characters at {@link UNIGRAM_WEIGHT}). */
+  /** The query's own tokens (CJK single characters at the `unigram` weight). */
   own: Map<string, number>;
   /**
-   * Tokens of each concept group the query touched, not already among its own, at
-   * {@link EXPANSION_WEIGHT}.
+   * Tokens of each concept group the query touched, not already among its own, at the
+   * `concept` weight; then those of the synonym lines and categories it touched.
    */
   groups: Map<string, number>[];
   /**
@@ -58,7 +57,10 @@ interface Term {
 }
 
 interface Group {
+  /** The terms a query mentions the group by. */
   terms: Term[];
+  /** The terms it brings, when not its own (a one-way synonym rule `a => b`). */
+  to?: Term[];
   /** Every token of its terms, computed when first needed. */
   tokens?: string[];
 }
@@ -69,20 +71,28 @@ interface Mention {
   group: number;
 }
 
-interface Lexicon {
-  /** The concept groups, the entries of the bilingual lexicon, then the kinds of software and each tool. */
+/**
+ * The vocabulary of a retriever, built from its {@link RetrieverData} with its tokenizer: what
+ * {@link expandQuery} looks a question up in.
+ */
+export interface Vocabulary {
+  tokenizer: Tokenizer;
+  /** The concept groups, the synonym lines (people first), then the kinds of software and each tool. */
   all: Group[];
-  /** How many of `all` are concept groups ({@link CONCEPT_GROUPS}). */
+  /** How many of `all` are concept groups. */
   concepts: number;
   /** The entries (by index into `all`) naming people. */
   people: Set<number>;
   questions: Group[];
+  questionPatterns: RegExp[];
   narrower: Group[];
+  narrowerPatterns: RegExp[];
+  idioms: RegExp | undefined;
   /** English terms by their first token. */
   byToken: Map<string, Mention[]>;
   /** Chinese/Japanese terms by their first UTF-16 unit. */
   byChar: Map<string, Mention[]>;
-  /** Categories (`lexicon.ts`) by the lexicon entries (by index into `all`) holding their word. */
+  /** Categories by the synonym lines (by index into `all`) holding their word. */
   categories: Map<number, Group[]>;
   /** Every English token of the lexicon: words it knows, for spelling variants. */
   known: Set<string>;
@@ -90,9 +100,7 @@ interface Lexicon {
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
-let lexicon: Lexicon | undefined;
-
-function toTerm(word: string, keepStopwords = false): Term | undefined {
+function toTerm(tokenize: Tokenizer['tokenize'], word: string, keepStopwords = false): Term | undefined {
   const cjk = CJK.test(word);
   const term: Term = { text: foldText(word), cjk, long: [...word].length > 1 };
   // English terms are tokenized now (cheap: no segmenter), Chinese ones when first mentioned.
@@ -104,60 +112,80 @@ function toTerm(word: string, keepStopwords = false): Term | undefined {
   return term;
 }
 
-function toGroup(words: readonly string[], keepStopwords = false): Group {
-  return { terms: words.map((w) => toTerm(w, keepStopwords)).filter((t) => t !== undefined) };
+function termTokens(vocab: Vocabulary, term: Term): string[] {
+  return (term.tokens ??= vocab.tokenizer.tokenize(term.text));
 }
 
-function termTokens(term: Term): string[] {
-  return (term.tokens ??= tokenize(term.text));
+function groupTokens(vocab: Vocabulary, group: Group): string[] {
+  return (group.tokens ??= [...new Set((group.to ?? group.terms).flatMap((t) => termTokens(vocab, t)))]);
 }
 
-function groupTokens(group: Group): string[] {
-  return (group.tokens ??= [...new Set(group.terms.flatMap(termTokens))]);
-}
-
-function build(): Lexicon {
-  const sections = parseLexiconSections();
-  const entries = sections.map((e) => e.entry);
-  const all = [...CONCEPT_GROUPS, ...entries].map((words) => toGroup(words));
-  const concepts = CONCEPT_GROUPS.length;
-  const people = new Set<number>();
-  sections.forEach((e, i) => {
-    if (e.section === PEOPLE_SECTION) people.add(concepts + i);
+/**
+ * Builds a vocabulary from data texts (see {@link RetrieverData}): parses every resource and
+ * indexes its terms by first token (English) or first character (Chinese/Japanese).
+ *
+ * @throws {InvalidInputError} when a data text does not follow its format.
+ */
+export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer): Vocabulary {
+  const tokenize = tokenizer.tokenize.bind(tokenizer);
+  const term = (word: string, keep = false) => toTerm(tokenize, word, keep);
+  const toGroup = (words: readonly string[], keep = false): Group => ({
+    terms: words.map((w) => term(w, keep)).filter((t) => t !== undefined),
   });
+  const ruleGroup = (rule: { from: string[]; to: string[] }): Group => {
+    const group = toGroup(rule.from);
+    if (rule.to !== rule.from) group.to = toGroup(rule.to).terms;
+    return group;
+  };
+  const conceptRules = parseSynonyms(dataText(data.concepts));
+  const peopleRules = parseSynonyms(dataText(data.people));
+  const entryRules = [...peopleRules, ...parseSynonyms(dataText(data.synonyms))];
+  const all = [...conceptRules, ...entryRules].map(ruleGroup);
+  const concepts = conceptRules.length;
+  const people = new Set<number>();
+  for (let i = 0; i < peopleRules.length; i++) people.add(concepts + i);
   // Kinds of software: the kind's words bring its tools, a tool brings its kind's words.
   const lexiconEnd = all.length;
   const allTools: Term[] = [];
+  const allToolsWords: string[] = [];
   const toolLinks: [number, Group][] = [];
-  for (const [kind, tools] of parseToolKinds()) {
+  for (const [kind, tools] of parseNarrowerLines(dataText(data.tools), 'tool kind')) {
+    if (tools.length === 1 && tools[0] === '*') {
+      allToolsWords.push(...kind);
+      continue;
+    }
     const kindGroup = toGroup(kind);
     const toolGroup = toGroup(tools);
     allTools.push(...toolGroup.terms);
     all.push(kindGroup);
     toolLinks.push([all.length - 1, toolGroup]);
-    for (const term of toolGroup.terms) {
-      all.push({ terms: [term] });
+    for (const t of toolGroup.terms) {
+      all.push({ terms: [t] });
       toolLinks.push([all.length - 1, kindGroup]);
     }
   }
   // Kept whole: "from" is what a "where … from" question wants in a predicate.
-  const questions = QUESTION_CONCEPTS.map(([, words]) => toGroup(words, true));
-  const narrower = NARROWER_CONCEPTS.map(([, words]) => toGroup(words));
+  const questionRules = parsePatterns(dataText(data.questions), 'question pattern');
+  const narrowerRules = parsePatterns(dataText(data.narrower), 'narrower concept');
+  const questions = questionRules.map(([, words]) => toGroup(words, true));
+  const narrower = narrowerRules.map(([, words]) => toGroup(words));
   const byToken = new Map<string, Mention[]>();
   const byChar = new Map<string, Mention[]>();
   const known = new Set<string>();
   const entriesOf = new Map<string, number[]>();
   all.forEach((group, i) => {
-    for (const term of group.terms) {
-      const key = term.cjk ? term.text[0]! : term.tokens![0]!;
-      const index = term.cjk ? byChar : byToken;
+    for (const t of [...group.terms, ...(group.to ?? [])]) {
+      if (!t.cjk) for (const tok of t.tokens!) known.add(tok);
+    }
+    for (const t of group.terms) {
+      const key = t.cjk ? t.text[0]! : t.tokens![0]!;
+      const index = t.cjk ? byChar : byToken;
       let list = index.get(key);
       if (!list) index.set(key, (list = []));
-      list.push({ term, group: i });
-      if (!term.cjk) for (const tok of term.tokens!) known.add(tok);
+      list.push({ term: t, group: i });
     }
     if (i >= concepts && i < lexiconEnd) {
-      for (const word of entries[i - concepts]!) {
+      for (const word of entryRules[i - concepts]!.from) {
         const text = foldText(word);
         let list = entriesOf.get(text);
         if (!list) entriesOf.set(text, (list = []));
@@ -166,7 +194,7 @@ function build(): Lexicon {
     }
   });
   for (const group of [...questions, ...narrower])
-    for (const term of group.terms) for (const tok of term.tokens ?? []) known.add(tok);
+    for (const t of group.terms) for (const tok of t.tokens ?? []) known.add(tok);
   const categories = new Map<number, Group[]>();
   const addCategory = (i: number, group: Group) => {
     let list = categories.get(i);
@@ -174,17 +202,33 @@ function build(): Lexicon {
     list.push(group);
   };
   for (const [i, group] of toolLinks) addCategory(i, group);
-  for (const word of ALL_TOOLS_WORDS)
+  for (const word of allToolsWords)
     for (const i of entriesOf.get(foldText(word)) ?? []) addCategory(i, { terms: allTools });
-  for (const [head, words] of parseCategories()) {
-    // A narrower word brings its lexicon entries along: "coffee" is also "咖啡".
+  for (const [heads, words] of parseNarrowerLines(dataText(data.categories))) {
+    // A narrower word brings its synonym lines along: "coffee" is also "咖啡".
     const terms = words.flatMap(
-      (w) => entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.terms) ?? [toTerm(w)].filter((t) => t !== undefined),
+      (w) =>
+        entriesOf.get(foldText(w))?.flatMap((i) => all[i]!.to ?? all[i]!.terms) ??
+        [term(w)].filter((t) => t !== undefined),
     );
     const group: Group = { terms };
-    for (const i of entriesOf.get(foldText(head)) ?? []) addCategory(i, group);
+    for (const head of heads) for (const i of entriesOf.get(foldText(head)) ?? []) addCategory(i, group);
   }
-  return { all, concepts, people, questions, narrower, byToken, byChar, categories, known };
+  return {
+    tokenizer,
+    all,
+    concepts,
+    people,
+    questions,
+    questionPatterns: questionRules.map(([re]) => re),
+    narrower,
+    narrowerPatterns: narrowerRules.map(([re]) => re),
+    idioms: parseIdioms(dataText(data.idioms)),
+    byToken,
+    byChar,
+    categories,
+    known,
+  };
 }
 
 /**
@@ -194,7 +238,7 @@ function build(): Lexicon {
  * in "在学什么" but not inside "学校", which is a term of its own, while "病" in "职业病" and
  * "狗" in "狗叫什么" still count.
  */
-function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>): Set<number> {
+function mentionedGroups(lex: Vocabulary, folded: string, own: Map<string, number>): Set<number> {
   const hit = new Set<number>();
   let covered: Uint8Array | undefined;
   const singles: Mention[] = [];
@@ -204,7 +248,7 @@ function mentionedGroups(lex: Lexicon, folded: string, own: Map<string, number>)
     if (!candidates) continue;
     for (const m of candidates) {
       // A term made of stop words only ("想") is no mention.
-      if (!folded.startsWith(m.term.text, at) || termTokens(m.term).length === 0) continue;
+      if (!folded.startsWith(m.term.text, at) || termTokens(lex, m.term).length === 0) continue;
       if (m.term.long) {
         hit.add(m.group);
         (covered ??= new Uint8Array(folded.length)).fill(1, at, at + m.term.text.length);
@@ -231,10 +275,11 @@ function addTokens(
   tokens: readonly string[],
   weight: number,
   own: Map<string, number>,
+  unigram: number,
 ): void {
   for (const tok of tokens) {
     if (own.has(tok)) continue;
-    const w = weight * (isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
+    const w = weight * (isUnigram(tok) ? unigram : 1);
     if (w > (into.get(tok) ?? 0)) into.set(tok, w);
   }
 }
@@ -244,13 +289,19 @@ function addTokens(
  * lexicon entry it mentions a term of (see {@link mentionedGroups}), of the categories those
  * entries name, and of the kind of answer its question word asks for ("where" → places).
  */
-export function expandQuery(query: string, options: ExpandOptions = {}): ExpandedQuery {
-  const ownTokens = tokenize(options.expand === false ? query : query.replace(IDIOMS, ' '));
+export function expandQuery(
+  lex: Vocabulary,
+  w: RetrieverWeights,
+  query: string,
+  options: ExpandOptions = {},
+): ExpandedQuery {
+  const tokenize = (text: string) => lex.tokenizer.tokenize(text);
+  const ownTokens = tokenize(options.expand === false || !lex.idioms ? query : query.replace(lex.idioms, ' '));
+  const U = w.unigram;
   const own = new Map<string, number>();
-  for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? UNIGRAM_WEIGHT : 1);
+  for (const tok of ownTokens) if (!own.has(tok)) own.set(tok, isUnigram(tok) ? U : 1);
   const out: ExpandedQuery = { own, groups: [], people: new Set() };
   if (options.expand === false) return out;
-  const lex = (lexicon ??= build());
   // A word neither the triples nor the lexicon know is likely misspelt or in another form:
   // its known variants join the query's own terms, so they also reach their concepts.
   const known = options.known;
@@ -258,10 +309,9 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
   const variant = (tok: string, weight: number) => {
     if (!own.has(tok)) own.set(tok, weight);
   };
-  for (const [tok, weight] of [...own])
-    for (const form of derivedForms(tok, has)) variant(form, weight * DERIVED_WEIGHT);
+  for (const [tok, weight] of [...own]) for (const form of derivedForms(tok, has)) variant(form, weight * w.derived);
   for (const word of foldText(query).match(/[a-z]+/g) ?? [])
-    for (const tok of typoNeighbours(word, has)) variant(tok, TYPO_WEIGHT);
+    for (const tok of typoNeighbours(word, has)) variant(tok, w.typo);
   const folded = foldText(query);
   const touched: Group[] = [];
   const translations = new Map<string, number>();
@@ -271,16 +321,17 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
       touched.push(lex.all[i]!);
       continue;
     }
-    if (lex.people.has(i)) for (const tok of groupTokens(lex.all[i]!)) if (!isUnigram(tok)) out.people.add(tok);
+    if (lex.people.has(i)) for (const tok of groupTokens(lex, lex.all[i]!)) if (!isUnigram(tok)) out.people.add(tok);
     // An entry of the lexicon is one word in two languages: its terms count once, at the
     // larger weight, however many entries the query touched.
-    addTokens(translations, groupTokens(lex.all[i]!), LEXICON_WEIGHT, own);
-    for (const category of lex.categories.get(i) ?? []) addTokens(covered, groupTokens(category), CATEGORY_WEIGHT, own);
+    addTokens(translations, groupTokens(lex, lex.all[i]!), w.synonym, own, U);
+    for (const category of lex.categories.get(i) ?? [])
+      addTokens(covered, groupTokens(lex, category), w.category, own, U);
   }
-  QUESTION_CONCEPTS.forEach(([pattern], i) => {
+  lex.questionPatterns.forEach((pattern, i) => {
     if (pattern.test(folded)) touched.push(lex.questions[i]!);
   });
-  NARROWER_CONCEPTS.forEach(([pattern], i) => {
+  lex.narrowerPatterns.forEach((pattern, i) => {
     if (pattern.test(folded)) touched.push(lex.narrower[i]!);
   });
   const types = askedTypes(folded);
@@ -288,7 +339,7 @@ export function expandQuery(query: string, options: ExpandOptions = {}): Expande
   const fromGroups = new Set<string>();
   for (const g of touched) {
     const weights = new Map<string, number>();
-    addTokens(weights, groupTokens(g), EXPANSION_WEIGHT, own);
+    addTokens(weights, groupTokens(lex, g), w.concept, own, U);
     for (const tok of weights.keys()) fromGroups.add(tok);
     if (weights.size > 0) out.groups.push(weights);
   }

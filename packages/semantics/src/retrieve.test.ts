@@ -3,6 +3,8 @@ import { describe, expect, it } from 'vitest';
 import {
   KnowledgeIndexCache,
   addKnowledgeTriples,
+  createRetriever,
+  defaultRetrieverData,
   retrieveRelevantKnowledge,
   saveKnowledgeTriples,
   substringRetrieve,
@@ -172,6 +174,53 @@ describe('retrieval over a stored list with a line that is not JSON', () => {
     expect(found).toHaveLength(2);
     expect(skipped).toEqual([2]);
     await expect(retrieveRelevantKnowledge(storage, 'u1', 'likes', { cache })).rejects.toThrow(/line 2/);
+  });
+});
+
+describe('createRetriever', () => {
+  const bakery: Triple[] = [
+    ['user', 'bakes', 'levain loaves on weekends'],
+    ['user', 'drinks', 'oolong tea'],
+    ['user', 'lives in', 'Lyon'],
+  ];
+
+  it("takes a deployment's synonyms beside the shipped ones, without changing other retrievers", async () => {
+    const storage = await setup(bakery);
+    const defaults = defaultRetrieverData();
+    const mine = createRetriever({ synonyms: [defaults.synonyms, 'sourdough, levain, 酸面包'] });
+    const plain = createRetriever();
+    expect((await mine.retrieve(storage, 'u1', 'does she make sourdough', 1))[0]?.[2]).toBe(
+      'levain loaves on weekends',
+    );
+    const plainTop = await plain.retrieve(storage, 'u1', 'does she make sourdough', { topK: 1, withScores: true });
+    expect(plainTop.filter((r) => r.score > 0)).toEqual([]);
+    // The shipped lexicon still works in the extended retriever: 茶 → tea.
+    expect((await mine.retrieve(storage, 'u1', '她喝什么茶', 1))[0]?.[2]).toBe('oolong tea');
+  });
+
+  it('replaces a resource when given alone, and applies one-way rules one way', async () => {
+    const storage = await setup(bakery);
+    const r = createRetriever({ synonyms: 'bread => levain' });
+    expect((await r.retrieve(storage, 'u1', 'bread', 1))[0]?.[2]).toBe('levain loaves on weekends');
+    const back = await r.retrieve(storage, 'u1', 'levain', { topK: 3, withScores: true });
+    expect(back.filter((x) => x.score > 0)).toHaveLength(1);
+  });
+
+  it('takes weights one by one and keeps its own cache', async () => {
+    const storage = await setup(bakery);
+    const a = createRetriever({ synonyms: 'sourdough, levain', weights: { synonym: 0.2 } });
+    const b = createRetriever({ synonyms: 'sourdough, levain' });
+    expect(a.weights.synonym).toBe(0.2);
+    expect(a.weights.concept).toBe(b.weights.concept);
+    const [viaA] = await a.retrieve(storage, 'u1', 'sourdough', { topK: 1, withScores: true });
+    const [viaB] = await b.retrieve(storage, 'u1', 'sourdough', { topK: 1, withScores: true });
+    expect(viaB!.score).toBeGreaterThan(viaA?.score ?? 0);
+    expect(a.cache).not.toBe(b.cache);
+    expect(a.cache.loads).toBe(1);
+  });
+
+  it('rejects malformed data when created, naming the line', () => {
+    expect(() => createRetriever({ categories: 'drink coffee' })).toThrow(/category line 1/);
   });
 });
 

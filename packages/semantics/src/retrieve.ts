@@ -1,12 +1,15 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
-import { defaultKnowledgeIndexCache, type KnowledgeIndexCache } from './index-cache.js';
+import { KnowledgeIndexCache } from './index-cache.js';
 import type { KnowledgeIndex } from './knowledge-index.js';
 import { asksAboutPast } from './past-intent.js';
+import { buildVocabulary } from './query-expansion.js';
+import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
+import { Tokenizer } from './tokenize.js';
 import type { Triple } from './triple.js';
-import { TripleIndex, type ScoredTriple } from './triple-index.js';
+import { TripleIndex, type Analyzer, type ScoredTriple } from './triple-index.js';
 import { parseTriples, type SkippedLine } from './triples-format.js';
-
+import { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
 /** Options of {@link retrieveRelevantKnowledge}. */
 export interface RetrieveOptions {
   /** How many triples at most (default 5). */
@@ -15,8 +18,13 @@ export interface RetrieveOptions {
   withScores?: boolean;
   /** Include superseded triples (after all current ones). Default `true`. */
   includeEnded?: boolean;
-  /** Where parsed indexes are kept between calls; `false` to fetch and index every time. */
+  /**
+   * Where parsed indexes are kept between calls (default: the retriever's own cache); `false`
+   * to fetch and index every time.
+   */
   cache?: KnowledgeIndexCache | false;
+  /** The retriever to use (default: one with the shipped data and weights, made on first use). */
+  retriever?: Retriever;
   /**
    * The Postgres knowledge index (with its embedding provider): ranks by BM25 fused with vector
    * similarity (where a hit stands out from the others). Without it, ranking is lexical only.
@@ -33,12 +41,123 @@ export interface RetrieveOptions {
   candidates?: number;
 }
 
-/** Most a vector hit adds to a triple's fused score, where the best lexical match counts 1. */
-const VECTOR_WEIGHT = 0.5;
-/** Standard deviations above the mean similarity of the hits below which a vector hit adds nothing. */
-const VECTOR_Z_FLOOR = 1;
-/** Standard deviations above the floor at which a vector hit adds all of {@link VECTOR_WEIGHT}. */
-const VECTOR_Z_SPAN = 2;
+/** Options of {@link createRetriever}: data texts replacing the shipped ones, weights, cache. */
+export interface RetrieverOptions extends Partial<RetrieverData> {
+  /** Weights and boosts overriding {@link DEFAULT_WEIGHTS}, one by one. */
+  weights?: Partial<RetrieverWeights>;
+  /** Where the retriever keeps parsed indexes (default: a new {@link KnowledgeIndexCache} of its own). */
+  cache?: KnowledgeIndexCache;
+}
+
+/**
+ * Lexical retrieval over users' triples with one vocabulary and one set of weights. Holds its
+ * parsed vocabulary, its tokenizer's memo and its index cache; nothing is shared between
+ * retrievers.
+ */
+export interface Retriever extends Analyzer {
+  /** The cache of parsed indexes this retriever uses unless a call passes another. */
+  readonly cache: KnowledgeIndexCache;
+  /**
+   * The triples most relevant to a question, best first (see {@link retrieveRelevantKnowledge}
+   * for the ranking).
+   */
+  retrieve(
+    storage: LongTermStorage,
+    userId: string,
+    query: string,
+    options?: number | (Omit<RetrieveOptions, 'retriever'> & { withScores?: false }),
+  ): Promise<Triple[]>;
+  retrieve(
+    storage: LongTermStorage,
+    userId: string,
+    query: string,
+    options: Omit<RetrieveOptions, 'retriever'> & { withScores: true },
+  ): Promise<ScoredTriple[]>;
+  /** An index over triples already in memory (searched with `index.search(query, topK)`). */
+  index(triples: readonly Triple[]): TripleIndex;
+  /** The index of a user's triples as stored now, from the cache (or freshly with `cache: false`). */
+  load(
+    storage: LongTermStorage,
+    userId: string,
+    options?: { cache?: KnowledgeIndexCache | false; tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void },
+  ): Promise<TripleIndex>;
+  /** Empties the index cache and the tokenizer's memo (for cold-start benchmarks, or to free memory). */
+  clearCaches(): void;
+}
+
+/**
+ * A retriever with the shipped vocabulary (`data/`), or with the data texts and weights given.
+ * A data field replaces the shipped text; pass both to extend it. Parses the vocabulary now
+ * (a few milliseconds); an invalid data text throws here, not at the first question.
+ *
+ * @throws {InvalidInputError} when a data text does not follow its format.
+ * @example
+ * ```ts
+ * const defaults = defaultRetrieverData();
+ * const retriever = createRetriever({
+ *   synonyms: [defaults.synonyms, 'sourdough, levain, 酸面包'],
+ *   weights: { synonym: 0.6 },
+ * });
+ * await retriever.retrieve(storage, 'u1', '她烤什么面包');
+ * ```
+ */
+export function createRetriever(options: RetrieverOptions = {}): Retriever {
+  const { weights, cache: ownCache, ...data } = options;
+  const defaults = defaultRetrieverData();
+  const tokenizer = new Tokenizer();
+  const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer);
+  const analyzer: Analyzer = {
+    vocabulary,
+    weights: Object.freeze({ ...DEFAULT_WEIGHTS, ...stripUndefined(weights ?? {}) }),
+  };
+  const cache = ownCache ?? new KnowledgeIndexCache();
+  const load: Retriever['load'] = async (storage, userId, opts = {}) => {
+    const key = knowledgeKey(userId);
+    const use = opts.cache ?? cache;
+    if (use === false) {
+      const bytes = await storage.getObject(key);
+      return new TripleIndex(
+        bytes === null ? [] : parseTriples(bytes, { key, tolerant: opts.tolerant, onSkip: opts.onSkip }),
+        analyzer,
+      );
+    }
+    return use.get(storage, key, analyzer, { tolerant: opts.tolerant, onSkip: opts.onSkip });
+  };
+  const retriever: Retriever = {
+    ...analyzer,
+    cache,
+    load,
+    index: (triples) => new TripleIndex(triples, analyzer),
+    clearCaches: () => {
+      cache.clear();
+      tokenizer.clearCaches();
+    },
+    retrieve: (async (
+      storage: LongTermStorage,
+      userId: string,
+      query: string,
+      options: number | RetrieveOptions = {},
+    ) => {
+      const opts: RetrieveOptions = typeof options === 'number' ? { topK: options } : options;
+      const index = await load(storage, userId, { cache: opts.cache, tolerant: opts.tolerant, onSkip: opts.onSkip });
+      const topK = opts.topK ?? 5;
+      const results =
+        opts.knowledgeIndex && query
+          ? await hybridSearch(index, analyzer.weights, userId, query, topK, opts.knowledgeIndex, opts)
+          : index.search(query ?? '', topK, { includeEnded: opts.includeEnded });
+      return opts.withScores ? results : results.map((r) => r.triple);
+    }) as Retriever['retrieve'],
+  };
+  return retriever;
+}
+
+function stripUndefined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
+// The retriever of `retrieveRelevantKnowledge` calls that name none: made on first use, with
+// the shipped data. Callers wanting their own vocabulary, weights or cache pass `retriever`.
+let shared: Retriever | undefined;
 
 /**
  * The triples most relevant to a question in Chinese, English or both, best first.
@@ -51,7 +170,9 @@ const VECTOR_Z_SPAN = 2;
  * ones, unless the question asks about the past ("where did she live before", "以前"). The parsed index is cached per key and etag: a repeated query costs one `headObject`.
  * For hybrid (BM25 + vector) ranking see `retrieveHybridKnowledge`.
  *
- * Accepts a number as the fourth argument (`topK`), like the original's `top_k`.
+ * Accepts a number as the fourth argument (`topK`), like the original's `top_k`. Uses
+ * `options.retriever` when given (see {@link createRetriever}), else one with the shipped
+ * vocabulary, made on first use.
  *
  * @example
  * ```ts
@@ -78,13 +199,8 @@ export async function retrieveRelevantKnowledge(
   options: number | RetrieveOptions = {},
 ): Promise<Triple[] | ScoredTriple[]> {
   const opts: RetrieveOptions = typeof options === 'number' ? { topK: options } : options;
-  const index = await loadTripleIndex(storage, userId, opts.cache, { tolerant: opts.tolerant, onSkip: opts.onSkip });
-  const topK = opts.topK ?? 5;
-  const results =
-    opts.knowledgeIndex && query
-      ? await hybridSearch(index, userId, query, topK, opts.knowledgeIndex, opts)
-      : index.search(query ?? '', topK, { includeEnded: opts.includeEnded });
-  return opts.withScores ? results : results.map((r) => r.triple);
+  const retriever = opts.retriever ?? (shared ??= createRetriever());
+  return retriever.retrieve(storage, userId, query, opts as RetrieveOptions & { withScores: true });
 }
 
 /**
@@ -93,8 +209,8 @@ export async function retrieveRelevantKnowledge(
  *
  * - the lexical side is each BM25 score divided by the best one (0–1);
  * - the vector side counts only where it stands out: a hit whose similarity is more than
- *   {@link VECTOR_Z_FLOOR} standard deviations above the mean of the hits adds up to
- *   {@link VECTOR_WEIGHT}, reached {@link VECTOR_Z_SPAN} deviations higher. A flat ranking (a
+ *   `vectorZFloor` (1) standard deviations above the mean of the hits adds up to
+ *   `vector` (0.5), reached `vectorZSpan` (2) deviations higher (see `RetrieverWeights`). A flat ranking (a
  *   model that sees noise) adds nothing; a clear semantic match ranks above weak lexical ones;
  * - the remaining vector hits follow in similarity order, so a user with `topK` triples gets
  *   `topK` results, as from the vector search alone (superseded triples still after all
@@ -111,6 +227,7 @@ export async function retrieveRelevantKnowledge(
  */
 async function hybridSearch(
   index: TripleIndex,
+  weights: Readonly<RetrieverWeights>,
   userId: string,
   query: string,
   topK: number,
@@ -138,7 +255,7 @@ async function hybridSearch(
     const ended = typeof triple[3]?.endTime === 'string';
     if (ended && !includeEnded) continue;
     const z = deviation > 0 ? (hit.similarity - mean) / deviation : 0;
-    const boost = VECTOR_WEIGHT * Math.min(1, Math.max(0, (z - VECTOR_Z_FLOOR) / VECTOR_Z_SPAN));
+    const boost = weights.vector * Math.min(1, Math.max(0, (z - weights.vectorZFloor) / weights.vectorZSpan));
     const seen = fused.get(position);
     if (seen) seen.score += boost;
     else if (boost > 0) fused.set(position, { triple, score: boost, exact: false, ended, position });
@@ -160,24 +277,6 @@ async function hybridSearch(
     ...ranked.filter(superseded),
     ...rest.filter(superseded),
   ].slice(0, topK);
-}
-
-/**
- * The search index of a user's triples as stored now, from `cache` (default: the shared
- * cache) or, with `cache: false`, freshly fetched and built.
- */
-export async function loadTripleIndex(
-  storage: LongTermStorage,
-  userId: string,
-  cache?: KnowledgeIndexCache | false,
-  options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void } = {},
-): Promise<TripleIndex> {
-  const key = knowledgeKey(userId);
-  if (cache === false) {
-    const bytes = await storage.getObject(key);
-    return new TripleIndex(bytes === null ? [] : parseTriples(bytes, { key, ...options }));
-  }
-  return (cache ?? defaultKnowledgeIndexCache).get(storage, key, options);
 }
 
 /**

@@ -135,8 +135,6 @@ const CJK_STOP_PHRASES = new RegExp(
   'gu',
 );
 
-const segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
-
 // Porter's step 2/3 style rules, so "collaborator", "collaborates" and "collaboration" meet.
 const DERIVATIONAL: readonly (readonly [string, string])[] = [
   ['ational', 'ate'],
@@ -181,74 +179,14 @@ export function stem(word: string): string {
   return w;
 }
 
-const stemCache = new Map<string, string>();
-function cachedStem(word: string): string {
-  let s = stemCache.get(word);
-  if (s === undefined) {
-    if (stemCache.size > 100_000) stemCache.clear();
-    stemCache.set(word, (s = stem(word)));
-  }
-  return s;
-}
-
 /** A token and how much it counts in a query (character unigrams count less). */
 export interface WeightedToken {
   token: string;
   weight: number;
 }
 
-/** Weight of a single CJK character relative to words and bigrams. */
+/** Weight of a single CJK character relative to words and bigrams (the default of a retriever's `unigram` weight). */
 export const UNIGRAM_WEIGHT = 0.3;
-
-const runCache = new Map<string, string[]>();
-
-function cjkTokens(run: string, out: string[]): void {
-  let cached = runCache.get(run);
-  if (!cached) {
-    cached = [];
-    // Characters inside a stop word ("用户", "什么") yield no unigrams or bigrams either.
-    const stopAt = new Set<number>();
-    for (const m of run.matchAll(CJK_STOP_PHRASES)) for (let k = 0; k < m[0].length; k++) stopAt.add(m.index + k);
-    for (const s of segmenter.segment(run)) {
-      if (!s.isWordLike) continue;
-      if (CJK_STOPWORDS.has(s.segment)) {
-        for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
-      } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!))
-        cached.push(s.segment);
-    }
-    // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
-    const chars: Array<[string, number]> = [];
-    for (let i = 0; i < run.length;) {
-      const c = String.fromCodePoint(run.codePointAt(i)!);
-      chars.push([c, i]);
-      i += c.length;
-    }
-    for (let k = 0; k < chars.length; k++) {
-      const [c, at] = chars[k]!;
-      if (stopAt.has(at)) continue;
-      if (!CJK_PARTICLES.has(c) && !CJK_STOPWORDS.has(c)) cached.push(c);
-      const next = chars[k + 1];
-      if (next !== undefined && !stopAt.has(next[1]) && !CJK_PARTICLES.has(c) && !CJK_PARTICLES.has(next[0])) {
-        const bigram = c + next[0];
-        if (!CJK_STOPWORDS.has(bigram)) cached.push(bigram);
-      }
-    }
-    // Bounded: segmenting is the slow part of indexing, and most runs repeat (predicates,
-    // common objects); the cache keeps the repeats cheap without growing without limit.
-    if (runCache.size > 50_000) runCache.clear();
-    runCache.set(run, cached);
-  }
-  for (const t of cached) out.push(t);
-}
-
-/**
- * Empties the tokenizer's memo of Chinese/Japanese runs and English stems (bounded anyway).
- * For benchmarks that measure a cold start, and for freeing memory.
- */
-export function clearTokenizerCaches(): void {
-  runCache.clear();
-  stemCache.clear();
-}
 
 /** Options of {@link tokenize}. */
 export interface TokenizeOptions {
@@ -259,12 +197,142 @@ export interface TokenizeOptions {
   keepStopwords?: boolean;
 }
 
+/** Options of a {@link Tokenizer}. */
+export interface TokenizerOptions {
+  /**
+   * Remember the tokens of Chinese/Japanese runs and English stems (bounded: 50,000 runs,
+   * 100,000 stems). Default `true`; segmenting is the slow part of indexing.
+   */
+  cache?: boolean;
+}
+
+/**
+ * The tokens retrieval uses (see {@link tokenize}), with its own bounded memo of Chinese/Japanese
+ * runs and stems. Each retriever owns one; nothing is shared between them.
+ */
+export class Tokenizer {
+  readonly #segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  readonly #runCache: Map<string, string[]> | undefined;
+  readonly #stemCache: Map<string, string> | undefined;
+
+  constructor(options: TokenizerOptions = {}) {
+    if (options.cache !== false) {
+      this.#runCache = new Map();
+      this.#stemCache = new Map();
+    }
+  }
+
+  #stem(word: string): string {
+    const cache = this.#stemCache;
+    if (!cache) return stem(word);
+    let s = cache.get(word);
+    if (s === undefined) {
+      if (cache.size > 100_000) cache.clear();
+      cache.set(word, (s = stem(word)));
+    }
+    return s;
+  }
+
+  #cjkTokens(run: string, out: string[]): void {
+    let cached = this.#runCache?.get(run);
+    if (!cached) {
+      cached = [];
+      // Characters inside a stop word ("用户", "什么") yield no unigrams or bigrams either.
+      const stopAt = new Set<number>();
+      for (const m of run.matchAll(CJK_STOP_PHRASES)) for (let k = 0; k < m[0].length; k++) stopAt.add(m.index + k);
+      for (const s of this.#segmenter.segment(run)) {
+        if (!s.isWordLike) continue;
+        if (CJK_STOPWORDS.has(s.segment)) {
+          for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
+        } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!))
+          cached.push(s.segment);
+      }
+      // Segment indices count UTF-16 units; characters outside the BMP (CJK extension B) take two.
+      const chars: Array<[string, number]> = [];
+      for (let i = 0; i < run.length;) {
+        const c = String.fromCodePoint(run.codePointAt(i)!);
+        chars.push([c, i]);
+        i += c.length;
+      }
+      for (let k = 0; k < chars.length; k++) {
+        const [c, at] = chars[k]!;
+        if (stopAt.has(at)) continue;
+        if (!CJK_PARTICLES.has(c) && !CJK_STOPWORDS.has(c)) cached.push(c);
+        const next = chars[k + 1];
+        if (next !== undefined && !stopAt.has(next[1]) && !CJK_PARTICLES.has(c) && !CJK_PARTICLES.has(next[0])) {
+          const bigram = c + next[0];
+          if (!CJK_STOPWORDS.has(bigram)) cached.push(bigram);
+        }
+      }
+      // Bounded: segmenting is the slow part of indexing, and most runs repeat (predicates,
+      // common objects); the cache keeps the repeats cheap without growing without limit.
+      const cache = this.#runCache;
+      if (cache) {
+        if (cache.size > 50_000) cache.clear();
+        cache.set(run, cached);
+      }
+    }
+    for (const t of cached) out.push(t);
+  }
+
+  /** Empties the memo of Chinese/Japanese runs and English stems (for cold-start benchmarks). */
+  clearCaches(): void {
+    this.#runCache?.clear();
+    this.#stemCache?.clear();
+  }
+
+  /** The tokens of `text` (see {@link tokenize}). */
+  tokenize(text: string, options: TokenizeOptions = {}): string[] {
+    const out: string[] = [];
+    const keep = options.keepStopwords === true;
+    // The parts of a camelCase word go after it, so "livesIn" is also "lives in".
+    if (CAMEL.test(text)) text = text.replace(CAMEL_WORDS, (w) => `${w} ${w.replace(CAMEL_BOUNDARY, '$1 ')}`);
+    // Whitespace needs no collapsing here: runs split on it anyway.
+    const ascii = isAscii(text);
+    const folded = (ascii ? text : text.normalize('NFKC')).toLowerCase();
+    if (ascii) {
+      // Most of a large index is ASCII text: words of [a-z0-9] found by hand, without a regex
+      // match object per word.
+      let from = -1;
+      for (let i = 0; i <= folded.length; i++) {
+        const c = i < folded.length ? folded.charCodeAt(i) : 0;
+        const inWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+        if (inWord) {
+          if (from < 0) from = i;
+        } else if (from >= 0) {
+          this.#wordTokens(folded.slice(from, i), keep, out);
+          from = -1;
+        }
+      }
+      return out;
+    }
+    for (const m of folded.matchAll(RUNS)) {
+      if (m[1]) this.#cjkTokens(m[1], out);
+      else this.#wordTokens(m[2]!, keep, out);
+    }
+    return out;
+  }
+
+  #wordTokens(word: string, keep: boolean, out: string[]): void {
+    if (!keep && EN_STOPWORDS.has(word)) return;
+    out.push(this.#stem(word));
+    // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
+    if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
+      for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
+    }
+  }
+}
+
+// Holds no state: it remembers nothing.
+const uncached = new Tokenizer({ cache: false });
+
 /**
  * The tokens retrieval and the hashing embedder use, after NFKC and lower-casing:
  * for Chinese and Japanese text, `Intl.Segmenter` words of two or more characters, character
  * bigrams and single characters (particles and question words dropped); for other scripts,
  * words with English stop words dropped and a light English {@link stem}. camelCase words
  * (`livesIn`, `MacBook`) also give their parts; snake_case and kebab-case split anyway.
+ * Remembers nothing between calls; a {@link Tokenizer} does.
  *
  * @example
  * ```ts
@@ -274,48 +342,12 @@ export interface TokenizeOptions {
  * ```
  */
 export function tokenize(text: string, options: TokenizeOptions = {}): string[] {
-  const out: string[] = [];
-  const keep = options.keepStopwords === true;
-  // The parts of a camelCase word go after it, so "livesIn" is also "lives in".
-  if (CAMEL.test(text)) text = text.replace(CAMEL_WORDS, (w) => `${w} ${w.replace(CAMEL_BOUNDARY, '$1 ')}`);
-  // Whitespace needs no collapsing here: runs split on it anyway.
-  const ascii = isAscii(text);
-  const folded = (ascii ? text : text.normalize('NFKC')).toLowerCase();
-  if (ascii) {
-    // Most of a large index is ASCII text: words of [a-z0-9] found by hand, without a regex
-    // match object per word.
-    let from = -1;
-    for (let i = 0; i <= folded.length; i++) {
-      const c = i < folded.length ? folded.charCodeAt(i) : 0;
-      const inWord = (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
-      if (inWord) {
-        if (from < 0) from = i;
-      } else if (from >= 0) {
-        wordTokens(folded.slice(from, i), keep, out);
-        from = -1;
-      }
-    }
-    return out;
-  }
-  for (const m of folded.matchAll(RUNS)) {
-    if (m[1]) cjkTokens(m[1], out);
-    else wordTokens(m[2]!, keep, out);
-  }
-  return out;
+  return uncached.tokenize(text, options);
 }
 
 /** True for an English stop word (question words, pronouns, auxiliaries…), as lower case. */
 export function isStopword(word: string): boolean {
   return EN_STOPWORDS.has(word);
-}
-
-function wordTokens(word: string, keep: boolean, out: string[]): void {
-  if (!keep && EN_STOPWORDS.has(word)) return;
-  out.push(cachedStem(word));
-  // "python3", "gpt4o", "pg16": also the letter and digit parts, so "Python 3" matches.
-  if (HAS_DIGIT.test(word) && HAS_LETTER.test(word)) {
-    for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
-  }
 }
 
 /** True when the token is a single CJK character (it gets {@link UNIGRAM_WEIGHT} in queries). */

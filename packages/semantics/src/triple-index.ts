@@ -2,9 +2,10 @@ import { answerTypes, DATE_TOKEN, NUMBER_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
 import { asksAboutPast } from './past-intent.js';
 import { tripleIdentityHash } from './merge-triples.js';
-import { expandQuery } from './query-expansion.js';
-import { isUnigram, tokenize } from './tokenize.js';
+import { expandQuery, type Vocabulary } from './query-expansion.js';
+import { isUnigram } from './tokenize.js';
 import type { Triple } from './triple.js';
+import type { RetrieverWeights } from './weights.js';
 
 /** One result of {@link TripleIndex.search}. */
 export interface ScoredTriple {
@@ -19,37 +20,15 @@ export interface ScoredTriple {
   position: number;
 }
 
-/** BM25 parameters; the defaults suit short documents like triples. */
-export interface Bm25Params {
-  k1?: number;
-  b?: number;
+/**
+ * What an index is built and searched with: a retriever's vocabulary (with its tokenizer) and
+ * weights. Made by `createRetriever`; indexes built with different analyzers are cached apart.
+ */
+export interface Analyzer {
+  readonly vocabulary: Vocabulary;
+  readonly weights: Readonly<RetrieverWeights>;
 }
 
-/** How many of the best matches may pass score on to the triples of the entity they name. */
-const ENTITY_HOP_SEEDS = 5;
-/** The share of the match's score they pass on. */
-const ENTITY_HOP_SHARE = 0.6;
-/** The share a match passes on to other triples about the same (non-dominant) subject. */
-const SAME_SUBJECT_SHARE = 0.4;
-/** How many times a predicate's tokens count (BM25F-style field weight; subject and object 1). */
-const PREDICATE_WEIGHT = 2;
-/** The share a match about an entity passes back to the triple naming it ("王可欣" → ["用户", "女儿", "王可欣"]). */
-const NAMER_SHARE = 0.6;
-/** How many triples naming an entity lend it their predicate as an alias. */
-const MAX_NAMERS = 3;
-/**
- * How much an alias counts, as a term frequency: half a mention, so the triple naming the
- * relation ("用户 女儿 王可欣") stays ahead of the entity's other triples.
- */
-const ALIAS_TF = 0.5;
-/** How much a triple about someone else counts when the question names a person (see `#focusOnPeople`). */
-const OFF_FOCUS = 0.5;
-/**
- * How much a current triple stated in the past tense ("used to work as", "以前主要写") counts
- * for a question that does not ask about the past: "what does he do for a living" wants the
- * job he has.
- */
-const PAST_PREDICATE = 0.6;
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
 
 /**
@@ -90,6 +69,7 @@ export class TripleIndex {
   readonly #starts: Int32Array;
   readonly #k1: number;
   readonly #b: number;
+  readonly #analyzer: Analyzer;
   #scratch: Float64Array;
   // Subjects other than the dominant one ("用户", "user"), folded, with their triples: a
   // triple whose object names such a subject links to that subject's triples.
@@ -101,10 +81,13 @@ export class TripleIndex {
   // the entities holding each.
   readonly #aliasOf = new Map<number, Set<string>>();
 
-  constructor(triples: readonly Triple[], params: Bm25Params = {}) {
+  constructor(triples: readonly Triple[], analyzer: Analyzer) {
     this.triples = triples;
-    this.#k1 = params.k1 ?? 1.2;
-    this.#b = params.b ?? 0.75;
+    this.#analyzer = analyzer;
+    const w = analyzer.weights;
+    const tokenize = analyzer.vocabulary.tokenizer.tokenize.bind(analyzer.vocabulary.tokenizer);
+    this.#k1 = w.k1;
+    this.#b = w.b;
     const n = triples.length;
     this.#docLength = new Float64Array(n);
     this.#ended = new Uint8Array(n);
@@ -197,7 +180,7 @@ export class TripleIndex {
         // are mostly distinct, and remembering them costs more than it saves.
         const ids = idsOf(t[f] as string, f < 2, f === 1);
         // The predicate is the relation a question asks about: it counts more than the rest.
-        const times = f === 1 ? PREDICATE_WEIGHT : 1;
+        const times = f === 1 ? w.predicate : 1;
         for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i, times);
         len += ids.length * times;
       }
@@ -272,7 +255,7 @@ export class TripleIndex {
       // 健康问题" finds ["王可欣", "过敏", "尘螨"] once ["用户", "女儿", "王可欣"] says who she is.
       for (const [name, namers] of this.#namers) {
         const ids = new Set<number>();
-        for (const d of namers.slice(0, MAX_NAMERS)) for (const id of idsOf(triples[d]![1], true, true)) ids.add(id);
+        for (const d of namers.slice(0, w.maxNamers)) for (const id of idsOf(triples[d]![1], true, true)) ids.add(id);
         for (const d of this.#entities.get(name)!) {
           const own = new Set<number>();
           for (let p = docPairStart[d]!; p < docPairStart[d + 1]!; p += 2) own.add(pairs[p]!);
@@ -303,7 +286,7 @@ export class TripleIndex {
       for (const id of aliases.get(d) ?? []) {
         const at = fill[id]!++;
         this.#postingDocs[at] = d;
-        this.#postingTfs[at] = ALIAS_TF;
+        this.#postingTfs[at] = w.aliasTf;
       }
     }
     this.#postingStart = start;
@@ -413,7 +396,11 @@ export class TripleIndex {
     scores.fill(0);
     const touched: number[] = [];
     const n = this.triples.length;
-    const { own, groups, people } = expandQuery(query, { ...options, known: (tok) => this.#tokenIds.has(tok) });
+    const w = this.#analyzer.weights;
+    const { own, groups, people } = expandQuery(this.#analyzer.vocabulary, w, query, {
+      ...options,
+      known: (tok) => this.#tokenIds.has(tok),
+    });
     const k1 = this.#k1;
     const b = this.#b;
     const termScores = (tok: string, weight: number, add: (doc: number, score: number) => void) => {
@@ -448,7 +435,7 @@ export class TripleIndex {
     this.#focusOnPeople(people, scores, touched);
     if (!asksAboutPast(query)) {
       const past = this.#pastPredicates();
-      for (const d of touched) if (past[d] === 1) scores[d]! *= PAST_PREDICATE;
+      for (const d of touched) if (past[d] === 1) scores[d]! *= w.pastPredicate;
     }
     return { scores, touched };
   }
@@ -456,7 +443,7 @@ export class TripleIndex {
   /**
    * A question naming a relative the triples name too ("她女儿有什么健康问题", where
    * ["用户", "女儿", "王可欣"]) is about that person: triples holding none of the words for
-   * them, directly or as an alias, and not naming them, count {@link OFF_FOCUS} as much, so
+   * them, directly or as an alias, and not naming them, count the `offFocus` weight as much, so
    * the mother's health does not outrank the daughter's.
    */
   #focusOnPeople(people: Set<string>, scores: Float64Array, touched: number[]): void {
@@ -470,7 +457,7 @@ export class TripleIndex {
       for (const name of holders) for (const d of this.#namers.get(name)!) about.add(d);
     }
     if (about.size === 0) return;
-    for (const d of touched) if (!about.has(d)) scores[d]! *= OFF_FOCUS;
+    for (const d of touched) if (!about.has(d)) scores[d]! *= this.#analyzer.weights.offFocus;
   }
 
   /**
@@ -482,9 +469,12 @@ export class TripleIndex {
    */
   #followEntities(scores: Float64Array, touched: number[]): void {
     if (this.#entities.size === 0 || touched.length === 0) return;
-    const top = [...touched].sort((a, b) => scores[b]! - scores[a]! || a - b).slice(0, ENTITY_HOP_SEEDS);
+    const top = [...touched]
+      .sort((a, b) => scores[b]! - scores[a]! || a - b)
+      .slice(0, this.#analyzer.weights.entityHopSeeds);
     const best = scores[top[0]!]!;
     const boosts = new Map<number, number>();
+    const { entityHopShare: hopShare, sameSubjectShare, namerShare } = this.#analyzer.weights;
     const pass = (docs: number[], seed: number, share: number) => {
       for (const d of docs) {
         if (d === seed) continue;
@@ -492,7 +482,7 @@ export class TripleIndex {
         // What the entity's triples get from the triple naming it lifts them to its score at
         // most: they hold its relation as an alias already, and counting it twice put the
         // roastery's staff above "runs a coffee roastery" for "what does he do for a living".
-        if (share === ENTITY_HOP_SHARE) boost = Math.min(boost, Math.max(0, scores[seed]! - scores[d]!));
+        if (share === hopShare) boost = Math.min(boost, Math.max(0, scores[seed]! - scores[d]!));
         boosts.set(d, Math.max(boosts.get(d) ?? 0, boost));
       }
     };
@@ -502,16 +492,16 @@ export class TripleIndex {
       // Other facts about the same entity: ["王可欣", "过敏", ...] → ["王可欣", "有", "哮喘"].
       const subject = foldText(triple[0]);
       const sameSubject = this.#entities.get(subject);
-      if (sameSubject) pass(sameSubject, seed, SAME_SUBJECT_SHARE);
+      if (sameSubject) pass(sameSubject, seed, sameSubjectShare);
       // Who the entity is: ["王可欣", "年龄", "9 岁"] → ["用户", "女儿", "王可欣"].
       const namers = this.#namers.get(subject);
       if (namers)
         pass(
           namers.filter((d) => scores[d]! > 0),
           seed,
-          NAMER_SHARE,
+          namerShare,
         );
-      for (const name of this.#linked.get(seed) ?? []) pass(this.#entities.get(name)!, seed, ENTITY_HOP_SHARE);
+      for (const name of this.#linked.get(seed) ?? []) pass(this.#entities.get(name)!, seed, hopShare);
     }
     for (const [d, boost] of boosts) {
       if (scores[d] === 0) touched.push(d);

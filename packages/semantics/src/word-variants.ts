@@ -1,10 +1,5 @@
 import { isStopword, stem } from './tokenize.js';
 
-/** How much a derived form counts ("teach" finding "teacher"), relative to the word itself. */
-export const DERIVED_WEIGHT = 0.6;
-/** How much a one-edit neighbour of a word nobody knows counts ("hobies" finding "hobbies"). */
-export const TYPO_WEIGHT = 0.8;
-
 // English derivational endings, also as they look after stemming ("photography" → "photographi").
 // The light stemmer leaves them on, so "teach" and "teacher" meet only through this list.
 const SUFFIXES = [
