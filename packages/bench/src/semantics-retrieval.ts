@@ -7,14 +7,8 @@ import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
-import {
-  createRetriever,
-  KnowledgeIndexCache,
-  type Retriever,
-  saveKnowledgeTriples,
-  substringRetrieve,
-  type Triple,
-} from '@memory/semantics';
+import { createRetriever, KnowledgeIndexCache, type Retriever, substringRetrieve } from '@memory/retrieval';
+import { saveKnowledgeTriples, type Triple } from '@memory/semantics';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
 // A deterministic generator (mulberry32), so every run indexes the same data.

@@ -1,5 +1,7 @@
 import { createMemoryDb } from '@memory/db';
-import { createKnowledgeIndex, retrieveRelevantKnowledge, type EmbeddingProvider, type Triple } from '../src/index.js';
+import { retrieveRelevantKnowledge } from '@memory/retrieval';
+import type { Triple } from '@memory/semantics';
+import { createKnowledgeIndex, type EmbeddingProvider } from '../src/index.js';
 import {
   QUESTION_SETS,
   idOf,
@@ -8,7 +10,7 @@ import {
   recallAtK,
   type EvalQuestion,
   type QuestionSet,
-} from './evaluate.js';
+} from '../../retrieval/eval/evaluate.js';
 
 /** The script a text is written in: Chinese characters only, Latin letters only, or both. */
 export type Script = 'zh' | 'en' | 'mixed';

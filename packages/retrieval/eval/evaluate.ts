@@ -1,7 +1,8 @@
 import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InMemoryLongTermStorage, knowledgeKey } from '@memory/longterm-core';
-import { parseTriples, retrieveRelevantKnowledge, substringRetrieve, type Triple } from '../src/index.js';
+import { parseTriples, type Triple } from '@memory/semantics';
+import { retrieveRelevantKnowledge, substringRetrieve } from '../src/index.js';
 
 /** One labeled question of the evaluation set. */
 export interface EvalQuestion {

@@ -1,6 +1,6 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { TripleIndex, type Analyzer } from './triple-index.js';
-import { parseTriples, type SkippedLine } from './triples-format.js';
+import { parseTriples, type SkippedLine } from '@memory/semantics';
 
 /** Limits of a {@link KnowledgeIndexCache}. */
 export interface KnowledgeIndexCacheOptions {

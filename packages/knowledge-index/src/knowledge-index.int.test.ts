@@ -2,16 +2,9 @@ import { ConfigurationError } from '@memory/errors';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { expect, it } from 'vitest';
-import {
-  addKnowledgeTriples,
-  createHashingEmbedder,
-  createKnowledgeIndex,
-  ensureKnowledgeIndex,
-  retrieveRelevantKnowledge,
-  saveKnowledgeTriples,
-  type EmbeddingProvider,
-  type Triple,
-} from './index.js';
+import { retrieveRelevantKnowledge } from '@memory/retrieval';
+import { addKnowledgeTriples, saveKnowledgeTriples, type Triple } from '@memory/semantics';
+import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex, type EmbeddingProvider } from './index.js';
 
 // A stand-in for a neural model: texts about the same concept get the same direction, whatever
 // their words. It shows what the vector side adds to BM25.

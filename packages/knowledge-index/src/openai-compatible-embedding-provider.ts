@@ -110,7 +110,7 @@ export function createOpenAICompatibleEmbeddingProvider(options: OpenAICompatibl
         if (status === 401 || status === 403 || status === 404) {
           const what = status === 404 ? 'the URL or the model' : 'the API key or its permissions';
           throw new ConfigurationError(
-            `[memory/semantics] embeddings at ${where} answered ${status} for model ${options.model}: check ${what}. ${text}`,
+            `[memory/knowledge-index] embeddings at ${where} answered ${status} for model ${options.model}: check ${what}. ${text}`,
             {
               details: { status, url: where },
             },
@@ -118,7 +118,7 @@ export function createOpenAICompatibleEmbeddingProvider(options: OpenAICompatibl
         }
         if (!RETRYABLE.has(status)) {
           throw new InvalidInputError(
-            `[memory/semantics] embeddings at ${where} refused the request (${status}): ${text}`,
+            `[memory/knowledge-index] embeddings at ${where} refused the request (${status}): ${text}`,
             { details: { status, url: where } },
           );
         }
@@ -131,7 +131,7 @@ export function createOpenAICompatibleEmbeddingProvider(options: OpenAICompatibl
       }
       if (attempt >= maxRetries) {
         throw new MemoryError(
-          `[memory/semantics] embeddings at ${where} failed after ${attempt + 1} attempts: ${lastProblem}`,
+          `[memory/knowledge-index] embeddings at ${where} failed after ${attempt + 1} attempts: ${lastProblem}`,
           {
             details: { url: where, attempts: attempt + 1 },
           },

@@ -1,15 +1,32 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
 import { KnowledgeIndexCache } from './index-cache.js';
-import type { KnowledgeIndex } from './knowledge-index.js';
 import { asksAboutPast } from './past-intent.js';
 import { buildVocabulary } from './query-expansion.js';
 import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
 import { Tokenizer } from './tokenize.js';
-import type { Triple } from './triple.js';
+import { parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
+import { applyReranker, type Reranker } from './rerank.js';
 import { TripleIndex, type Analyzer, type ScoredTriple } from './triple-index.js';
-import { parseTriples, type SkippedLine } from './triples-format.js';
 import { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
+/** One hit of a vector search (see {@link VectorSearch}). */
+export interface VectorHit {
+  /** The triple's identity hash (`tripleIdentityHash` of `@memory/semantics`). */
+  identity: string;
+  /** Its position in the stored list when the vector index last saw it (a hint). */
+  position: number;
+  /** Cosine similarity to the question. */
+  similarity: number;
+}
+
+/**
+ * A vector search over a user's triples, such as the PostgreSQL knowledge index of
+ * `@memory/knowledge-index`: what hybrid retrieval fuses with BM25.
+ */
+export interface VectorSearch {
+  search(userId: string, query: string, limit: number): Promise<VectorHit[]>;
+}
+
 /** Options of {@link retrieveRelevantKnowledge}. */
 export interface RetrieveOptions {
   /** How many triples at most (default 5). */
@@ -26,10 +43,11 @@ export interface RetrieveOptions {
   /** The retriever to use (default: one with the shipped data and weights, made on first use). */
   retriever?: Retriever;
   /**
-   * The Postgres knowledge index (with its embedding provider): ranks by BM25 fused with vector
-   * similarity (where a hit stands out from the others). Without it, ranking is lexical only.
+   * A vector search, such as the PostgreSQL knowledge index of `@memory/knowledge-index`: ranks
+   * by BM25 fused with vector similarity (where a hit stands out from the others). Without it,
+   * ranking is lexical only.
    */
-  knowledgeIndex?: KnowledgeIndex;
+  knowledgeIndex?: VectorSearch;
   /**
    * Skip lines that are not JSON instead of failing (a chat turn should not break on one bad
    * line); they are passed to `onSkip` when the object is parsed.
@@ -47,6 +65,13 @@ export interface RetrieverOptions extends Partial<RetrieverData> {
   weights?: Partial<RetrieverWeights>;
   /** Where the retriever keeps parsed indexes (default: a new {@link KnowledgeIndexCache} of its own). */
   cache?: KnowledgeIndexCache;
+  /**
+   * Applied to the best `rerankCandidates` of every non-empty question; its order is final (see
+   * {@link Reranker}, {@link createAiSdkReranker}). Default: none.
+   */
+  rerank?: Reranker;
+  /** How many candidates the reranker sees (default 20, at least `topK`). */
+  rerankCandidates?: number;
 }
 
 /**
@@ -102,7 +127,7 @@ export interface Retriever extends Analyzer {
  * ```
  */
 export function createRetriever(options: RetrieverOptions = {}): Retriever {
-  const { weights, cache: ownCache, ...data } = options;
+  const { weights, cache: ownCache, rerank, rerankCandidates, ...data } = options;
   const defaults = defaultRetrieverData();
   const tokenizer = new Tokenizer();
   const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer);
@@ -141,10 +166,12 @@ export function createRetriever(options: RetrieverOptions = {}): Retriever {
       const opts: RetrieveOptions = typeof options === 'number' ? { topK: options } : options;
       const index = await load(storage, userId, { cache: opts.cache, tolerant: opts.tolerant, onSkip: opts.onSkip });
       const topK = opts.topK ?? 5;
-      const results =
+      const n = rerank && query ? Math.max(topK, rerankCandidates ?? 20) : topK;
+      let results =
         opts.knowledgeIndex && query
-          ? await hybridSearch(index, analyzer.weights, userId, query, topK, opts.knowledgeIndex, opts)
-          : index.search(query ?? '', topK, { includeEnded: opts.includeEnded });
+          ? await hybridSearch(index, analyzer.weights, userId, query, n, opts.knowledgeIndex, opts)
+          : index.search(query ?? '', n, { includeEnded: opts.includeEnded });
+      if (rerank && query) results = (await applyReranker(rerank, query, results)).slice(0, topK);
       return opts.withScores ? results : results.map((r) => r.triple);
     }) as Retriever['retrieve'],
   };
@@ -231,7 +258,7 @@ async function hybridSearch(
   userId: string,
   query: string,
   topK: number,
-  knowledgeIndex: KnowledgeIndex,
+  knowledgeIndex: VectorSearch,
   opts: RetrieveOptions,
 ): Promise<ScoredTriple[]> {
   const n = Math.max(opts.candidates ?? 50, topK * 5);

@@ -1,10 +1,10 @@
 import { answerTypes, DATE_TOKEN, NUMBER_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
 import { asksAboutPast } from './past-intent.js';
-import { tripleIdentityHash } from './merge-triples.js';
+import { tripleIdentityHash } from '@memory/semantics';
 import { expandQuery, type Vocabulary } from './query-expansion.js';
 import { isUnigram } from './tokenize.js';
-import type { Triple } from './triple.js';
+import type { Triple } from '@memory/semantics';
 import type { RetrieverWeights } from './weights.js';
 
 /** One result of {@link TripleIndex.search}. */

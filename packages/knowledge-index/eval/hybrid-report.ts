@@ -12,7 +12,7 @@ import {
   createOpenAICompatibleEmbeddingProvider,
   type EmbeddingProvider,
 } from '../src/index.js';
-import { QUESTION_SETS, type QuestionSet } from './evaluate.js';
+import { QUESTION_SETS, type QuestionSet } from '../../retrieval/eval/evaluate.js';
 import {
   evaluateHybrid,
   summarizeHybridEval,
@@ -29,7 +29,7 @@ Set an OpenAI-compatible embeddings endpoint (OpenAI, DashScope compatible mode,
   MEMORY_EVAL_EMBEDDINGS_API_KEY     optional (not for Ollama)
   MEMORY_EVAL_EMBEDDINGS_BATCH_SIZE  optional, texts per request (default 64; DashScope: 10)
   MEMORY_EVAL_EMBEDDINGS_SEND_DIMENSIONS=false  for models that refuse the dimensions parameter
-then: pnpm --filter @memory/semantics exec tsx --conditions=@memory/source eval/hybrid-report.ts [question sets...]
+then: pnpm --filter @memory/knowledge-index exec tsx --conditions=@memory/source eval/hybrid-report.ts [question sets...]
 Offline smoke run with the lexical hashing embedder: add --provider hashing
 `;
 
@@ -42,7 +42,7 @@ function positiveInteger(name: string): number | undefined {
   const value = Number(raw);
   if (!Number.isInteger(value) || value < 1) {
     throw new ConfigurationError(
-      `[memory/semantics eval] ${name} must be a positive integer, got ${JSON.stringify(raw)}`,
+      `[memory/knowledge-index eval] ${name} must be a positive integer, got ${JSON.stringify(raw)}`,
     );
   }
   return value;
@@ -53,7 +53,7 @@ function providerFromArgs(name: string | undefined): EmbeddingProvider | undefin
   if (name === 'hashing') return createHashingEmbedder();
   if (name !== undefined && name !== 'openai-compatible') {
     throw new ConfigurationError(
-      `[memory/semantics eval] unknown --provider ${JSON.stringify(name)}: use openai-compatible (the default, from MEMORY_EVAL_EMBEDDINGS_*) or hashing`,
+      `[memory/knowledge-index eval] unknown --provider ${JSON.stringify(name)}: use openai-compatible (the default, from MEMORY_EVAL_EMBEDDINGS_*) or hashing`,
     );
   }
   const baseURL = env.MEMORY_EVAL_EMBEDDINGS_URL;
@@ -62,7 +62,7 @@ function providerFromArgs(name: string | undefined): EmbeddingProvider | undefin
   const dimensions = positiveInteger('MEMORY_EVAL_EMBEDDINGS_DIMENSIONS');
   if (!model || dimensions === undefined) {
     throw new ConfigurationError(
-      '[memory/semantics eval] MEMORY_EVAL_EMBEDDINGS_URL is set: set MEMORY_EVAL_EMBEDDINGS_MODEL and MEMORY_EVAL_EMBEDDINGS_DIMENSIONS too',
+      '[memory/knowledge-index eval] MEMORY_EVAL_EMBEDDINGS_URL is set: set MEMORY_EVAL_EMBEDDINGS_MODEL and MEMORY_EVAL_EMBEDDINGS_DIMENSIONS too',
     );
   }
   return createOpenAICompatibleEmbeddingProvider({
@@ -86,7 +86,7 @@ const named = args.filter((a, i) => !a.startsWith('--') && args[i - 1] !== '--pr
 const unknown = named.filter((a) => !(QUESTION_SETS as readonly string[]).includes(a));
 if (unknown.length > 0) {
   throw new ConfigurationError(
-    `[memory/semantics eval] unknown question set ${unknown.join(', ')}: use ${QUESTION_SETS.join(', ')}`,
+    `[memory/knowledge-index eval] unknown question set ${unknown.join(', ')}: use ${QUESTION_SETS.join(', ')}`,
   );
 }
 const sets = named.length > 0 ? (named as QuestionSet[]) : QUESTION_SETS;

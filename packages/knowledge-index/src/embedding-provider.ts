@@ -31,18 +31,18 @@ export interface EmbeddingProvider {
 export function checkEmbeddings(vectors: unknown, count: number, dimensions: number, source: string): number[][] {
   if (!Array.isArray(vectors) || vectors.length !== count) {
     throw new InvalidInputError(
-      `[memory/semantics] ${source} returned ${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${count} texts`,
+      `[memory/knowledge-index] ${source} returned ${Array.isArray(vectors) ? vectors.length : 'no'} embeddings for ${count} texts`,
     );
   }
   for (const [i, v] of vectors.entries()) {
     if (!Array.isArray(v) || v.length !== dimensions) {
       throw new InvalidInputError(
-        `[memory/semantics] ${source} returned an embedding of ${Array.isArray(v) ? v.length : 'no'} dimensions at ${i}, expected ${dimensions}: set dimensions to the model's`,
+        `[memory/knowledge-index] ${source} returned an embedding of ${Array.isArray(v) ? v.length : 'no'} dimensions at ${i}, expected ${dimensions}: set dimensions to the model's`,
         { details: { index: i, expected: dimensions } },
       );
     }
     if (!v.every((x) => typeof x === 'number' && Number.isFinite(x))) {
-      throw new InvalidInputError(`[memory/semantics] ${source} returned a non-finite number in embedding ${i}`, {
+      throw new InvalidInputError(`[memory/knowledge-index] ${source} returned a non-finite number in embedding ${i}`, {
         details: { index: i },
       });
     }

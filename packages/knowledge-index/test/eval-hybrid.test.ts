@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createHashingEmbedder } from '../src/index.js';
-import { evaluate } from '../eval/evaluate.js';
+import { evaluate } from '../../retrieval/eval/evaluate.js';
 import { evaluateHybrid, knowledgeScript, questionScript } from '../eval/evaluate-hybrid.js';
 
 describe('hybrid evaluation (eval/evaluate-hybrid.ts)', () => {

@@ -1,9 +1,8 @@
 import type { MemoryDb } from '@memory/db';
 import { ConfigurationError, InvalidInputError } from '@memory/errors';
 import type { EmbeddingProvider } from './embedding-provider.js';
-import type { TriplesSink } from './knowledge-store.js';
-import { tripleIdentityHash } from './merge-triples.js';
-import type { Triple, TripleMetadata } from './triple.js';
+import type { TriplesSink } from '@memory/semantics';
+import { tripleIdentityHash, type Triple, type TripleMetadata } from '@memory/semantics';
 
 /** pgvector's HNSW index takes vectors of at most this many dimensions. */
 const HNSW_MAX_DIMENSIONS = 2000;
@@ -21,7 +20,7 @@ function tableName(table: string | undefined): string {
   const name = table ?? 'knowledge_index';
   if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) {
     throw new InvalidInputError(
-      `[memory/semantics] knowledge index table name ${JSON.stringify(name)} must be a lower-case SQL identifier`,
+      `[memory/knowledge-index] knowledge index table name ${JSON.stringify(name)} must be a lower-case SQL identifier`,
     );
   }
   return name;
@@ -46,7 +45,7 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
   const dims = options.dimensions;
   if (!Number.isInteger(dims) || dims < 1 || dims > 16_000) {
     throw new InvalidInputError(
-      `[memory/semantics] knowledge index dimensions must be an integer from 1 to 16000, got ${dims}`,
+      `[memory/knowledge-index] knowledge index dimensions must be an integer from 1 to 16000, got ${dims}`,
     );
   }
   await db.execute('create extension if not exists vector');
@@ -56,7 +55,7 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
   );
   if (existing.length > 0 && Number(existing[0]!.dims) !== dims) {
     throw new ConfigurationError(
-      `[memory/semantics] ${table}.embedding is vector(${existing[0]!.dims}) but the embedding provider has ${dims} dimensions: use a provider of ${existing[0]!.dims} dimensions, or another table (option table)`,
+      `[memory/knowledge-index] ${table}.embedding is vector(${existing[0]!.dims}) but the embedding provider has ${dims} dimensions: use a provider of ${existing[0]!.dims} dimensions, or another table (option table)`,
       { details: { table, stored: existing[0]!.dims, wanted: dims } },
     );
   }

@@ -60,7 +60,7 @@ export function createAiSdkEmbeddingProvider(options: AiSdkEmbeddingProviderOpti
           embedMany = (await import('ai')).embedMany as unknown as EmbedMany;
         } catch (cause) {
           throw new ConfigurationError(
-            '[memory/semantics] the AI SDK embedding provider needs the "ai" package: pnpm add ai',
+            '[memory/knowledge-index] the AI SDK embedding provider needs the "ai" package: pnpm add ai',
             { cause },
           );
         }

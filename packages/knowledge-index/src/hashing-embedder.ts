@@ -1,6 +1,8 @@
 import { InvalidInputError } from '@memory/errors';
 import type { EmbeddingProvider } from './embedding-provider.js';
-import { isUnigram, tokenize, UNIGRAM_WEIGHT } from './tokenize.js';
+import { DEFAULT_WEIGHTS, isUnigram, tokenize } from '@memory/retrieval';
+
+const UNIGRAM_WEIGHT = DEFAULT_WEIGHTS.unigram;
 
 /** Options of {@link createHashingEmbedder}. */
 export interface HashingEmbedderOptions {
@@ -38,7 +40,7 @@ export function createHashingEmbedder(options: HashingEmbedderOptions = {}): Emb
   const seed = options.seed ?? 0;
   if (!Number.isInteger(dimensions) || dimensions < 1) {
     throw new InvalidInputError(
-      `[memory/semantics] hashing embedder dimensions must be a positive integer, got ${dimensions}`,
+      `[memory/knowledge-index] hashing embedder dimensions must be a positive integer, got ${dimensions}`,
     );
   }
   const embedOne = (text: string): number[] => {

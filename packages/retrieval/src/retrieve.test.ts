@@ -1,14 +1,12 @@
 import { InMemoryLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
 import { describe, expect, it } from 'vitest';
+import { addKnowledgeTriples, saveKnowledgeTriples, type Triple } from '@memory/semantics';
 import {
   KnowledgeIndexCache,
-  addKnowledgeTriples,
   createRetriever,
   defaultRetrieverData,
   retrieveRelevantKnowledge,
-  saveKnowledgeTriples,
   substringRetrieve,
-  type Triple,
 } from './index.js';
 
 const triples: Triple[] = [
