@@ -13,4 +13,4 @@ export { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
 export { createAiSdkReranker, type AiSdkRerankerOptions, type Reranker } from './rerank.js';
 export { KnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
 export type { TripleIndex, ScoredTriple, Analyzer } from './triple-index.js';
-export { tokenize, isUnigram, type TokenizeOptions } from './tokenize.js';
+export { tokenize, isUnigram, withOffsets, type TokenizeOptions, type Segment, type Segmenter } from './tokenize.js';

@@ -4,7 +4,7 @@ import { KnowledgeIndexCache } from './index-cache.js';
 import { asksAboutPast } from './past-intent.js';
 import { buildVocabulary } from './query-expansion.js';
 import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
-import { Tokenizer } from './tokenize.js';
+import { Tokenizer, type Segmenter } from './tokenize.js';
 import { parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
 import { applyReranker, type Reranker } from './rerank.js';
 import { TripleIndex, type Analyzer, type ScoredTriple } from './triple-index.js';
@@ -72,6 +72,11 @@ export interface RetrieverOptions extends Partial<RetrieverData> {
   rerank?: Reranker;
   /** How many candidates the reranker sees (default 20, at least `topK`). */
   rerankCandidates?: number;
+  /**
+   * The word segmenter for Chinese/Japanese text (default `Intl.Segmenter`); see `withOffsets`
+   * for a dictionary segmenter such as `@node-rs/jieba`.
+   */
+  segmenter?: Segmenter;
 }
 
 /**
@@ -127,9 +132,9 @@ export interface Retriever extends Analyzer {
  * ```
  */
 export function createRetriever(options: RetrieverOptions = {}): Retriever {
-  const { weights, cache: ownCache, rerank, rerankCandidates, ...data } = options;
+  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, ...data } = options;
   const defaults = defaultRetrieverData();
-  const tokenizer = new Tokenizer();
+  const tokenizer = new Tokenizer({ segmenter });
   const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer);
   const analyzer: Analyzer = {
     vocabulary,

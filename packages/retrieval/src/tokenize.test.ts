@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stem, tokenize } from './tokenize.js';
+import { stem, tokenize, Tokenizer, withOffsets } from './tokenize.js';
 
 describe('tokenize', () => {
   it('gives Chinese words, bigrams and characters, without particles and stop words', () => {
@@ -45,5 +45,19 @@ describe('stem', () => {
     expect(new Set(['collaborator', 'collaborates', 'collaboration'].map(stem)).size).toBe(1);
     expect(new Set(['study', 'studies', 'studying'].map(stem)).size).toBe(1);
     expect(stem('go')).toBe('go');
+  });
+});
+
+describe('a dictionary segmenter', () => {
+  it('gives its long words beside the bigrams, through withOffsets', () => {
+    const words = (run: string) => (run === '儿童医院护士' ? ['儿童医院', '护士'] : [...run]);
+    const t = new Tokenizer({ segmenter: (run) => withOffsets(words(run)) });
+    expect(t.tokenize('儿童医院护士')).toContain('儿童医院');
+    expect(new Tokenizer().tokenize('儿童医院护士')).not.toContain('儿童医院');
+    expect(withOffsets(['我', '喜欢', '。'])).toEqual([
+      { segment: '我', index: 0, isWordLike: true },
+      { segment: '喜欢', index: 1, isWordLike: true },
+      { segment: '。', index: 3, isWordLike: false },
+    ]);
   });
 });

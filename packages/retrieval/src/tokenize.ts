@@ -197,8 +197,25 @@ export interface TokenizeOptions {
   keepStopwords?: boolean;
 }
 
+/** A word of a Chinese/Japanese run, as `Intl.Segmenter` yields them. */
+export interface Segment {
+  segment: string;
+  /** Its offset in the run, in UTF-16 units. */
+  index: number;
+  /** False for punctuation and spaces. */
+  isWordLike?: boolean;
+}
+
+/**
+ * Splits a Chinese/Japanese run into words (default: `Intl.Segmenter('zh')`). A dictionary
+ * segmenter such as `@node-rs/jieba` fits: `(run) => withOffsets(jieba.cut(run, false))`.
+ */
+export type Segmenter = (run: string) => Iterable<Segment>;
+
 /** Options of a {@link Tokenizer}. */
 export interface TokenizerOptions {
+  /** The word segmenter for Chinese/Japanese runs (default `Intl.Segmenter('zh', { granularity: 'word' })`). */
+  segmenter?: Segmenter;
   /**
    * Remember the tokens of Chinese/Japanese runs and English stems (bounded: 50,000 runs,
    * 100,000 stems). Default `true`; segmenting is the slow part of indexing.
@@ -211,11 +228,16 @@ export interface TokenizerOptions {
  * runs and stems. Each retriever owns one; nothing is shared between them.
  */
 export class Tokenizer {
-  readonly #segmenter = new Intl.Segmenter('zh', { granularity: 'word' });
+  readonly #segment: Segmenter;
   readonly #runCache: Map<string, string[]> | undefined;
   readonly #stemCache: Map<string, string> | undefined;
 
   constructor(options: TokenizerOptions = {}) {
+    if (options.segmenter) this.#segment = options.segmenter;
+    else {
+      const intl = new Intl.Segmenter('zh', { granularity: 'word' });
+      this.#segment = (run) => intl.segment(run);
+    }
     if (options.cache !== false) {
       this.#runCache = new Map();
       this.#stemCache = new Map();
@@ -240,8 +262,8 @@ export class Tokenizer {
       // Characters inside a stop word ("用户", "什么") yield no unigrams or bigrams either.
       const stopAt = new Set<number>();
       for (const m of run.matchAll(CJK_STOP_PHRASES)) for (let k = 0; k < m[0].length; k++) stopAt.add(m.index + k);
-      for (const s of this.#segmenter.segment(run)) {
-        if (!s.isWordLike) continue;
+      for (const s of this.#segment(run)) {
+        if (s.isWordLike === false) continue;
         if (CJK_STOPWORDS.has(s.segment)) {
           for (let k = 0; k < s.segment.length; k++) stopAt.add(s.index + k);
         } else if (s.segment.length >= 2 && !stopAt.has(s.index) && !CJK_PRONOUNS.has(s.segment[0]!))
@@ -321,6 +343,20 @@ export class Tokenizer {
       for (const part of word.match(LETTERS_OR_DIGITS) ?? []) if (keep || !EN_STOPWORDS.has(part)) out.push(stem(part));
     }
   }
+}
+
+/**
+ * Segments with their offsets, from a list of words that covers the run in order (what
+ * `jieba.cut` returns): the adapter a word-list segmenter needs to be a {@link Segmenter}.
+ */
+export function withOffsets(words: Iterable<string>): Segment[] {
+  const out: Segment[] = [];
+  let index = 0;
+  for (const segment of words) {
+    out.push({ segment, index, isWordLike: /[\p{L}\p{N}]/u.test(segment) });
+    index += segment.length;
+  }
+  return out;
 }
 
 // Holds no state: it remembers nothing.
