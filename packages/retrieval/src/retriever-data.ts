@@ -110,7 +110,7 @@ function terms(list: string): string[] {
 
 function invalid(what: string, n: number, line: string, expected: string): InvalidInputError {
   return new InvalidInputError(
-    `[memory/semantics] ${what} line ${n} is not valid: ${JSON.stringify(line.slice(0, 80))}; expected ${expected}`,
+    `[memory/retrieval] ${what} line ${n} is not valid: ${JSON.stringify(line.slice(0, 80))}; expected ${expected}`,
   );
 }
 
@@ -168,7 +168,7 @@ function regexOf(source: string, n: number, line: string, what: string): RegExp 
     return new RegExp(m[1]!, m[2]);
   } catch (cause) {
     throw new InvalidInputError(
-      `[memory/semantics] ${what} line ${n} has an invalid regular expression: ${(cause as Error).message}`,
+      `[memory/retrieval] ${what} line ${n} has an invalid regular expression: ${(cause as Error).message}`,
     );
   }
 }
