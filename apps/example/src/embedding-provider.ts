@@ -3,14 +3,14 @@ import {
   createHashingEmbedder,
   createOpenAICompatibleEmbeddingProvider,
   type EmbeddingProvider,
-} from '@memory/semantics';
+} from '@memory/knowledge-index';
 import type { EmbeddingConfig } from './config.js';
 
 /** An embedding provider as the app uses it: with its dimension and a name safe to log. */
 export type AppEmbeddingProvider = EmbeddingProvider & { readonly description: string };
 
 /**
- * The provider the configuration names, from `@memory/semantics`: the local hashing embedder
+ * The provider the configuration names, from `@memory/knowledge-index`: the local hashing embedder
  * (no model, no network; lexical, enough for the demo and tests) or any OpenAI-compatible
  * `/embeddings` endpoint (OpenAI, DashScope, vLLM, Ollama, …).
  */

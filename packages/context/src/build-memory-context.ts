@@ -2,7 +2,8 @@ import { createConversationStore, type ConversationStore } from '@memory/convers
 import type { MemoryDb } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
-import { loadUserProfile, retrieveRelevantKnowledge, type Triple, type UserProfile } from '@memory/semantics';
+import { retrieveRelevantKnowledge } from '@memory/retrieval';
+import { loadUserProfile, type Triple, type UserProfile } from '@memory/semantics';
 import { meterFor, truncateToFit, type ContextBudget, type Meter } from './budget.js';
 import {
   DEFAULT_HEADINGS,

@@ -38,27 +38,3 @@ export {
   type MergeTriplesOptions,
   type MergeTriplesResult,
 } from './merge-triples.js';
-export { clearTokenizerCaches, tokenize, stem, type TokenizeOptions } from './tokenize.js';
-export { TripleIndex, type ScoredTriple, type Bm25Params } from './triple-index.js';
-export { KnowledgeIndexCache, defaultKnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
-export { retrieveRelevantKnowledge, loadTripleIndex, substringRetrieve, type RetrieveOptions } from './retrieve.js';
-export { checkEmbeddings, type EmbeddingProvider } from './embedding-provider.js';
-export { createHashingEmbedder, type HashingEmbedderOptions } from './hashing-embedder.js';
-export {
-  createAiSdkEmbeddingProvider,
-  type AiSdkEmbeddingProviderOptions,
-  type AiSdkEmbeddingModel,
-} from './ai-sdk-embedding-provider.js';
-export {
-  createOpenAICompatibleEmbeddingProvider,
-  type OpenAICompatibleEmbeddingOptions,
-} from './openai-compatible-embedding-provider.js';
-export {
-  ensureKnowledgeIndex,
-  createKnowledgeIndex,
-  type EnsureKnowledgeIndexOptions,
-  type KnowledgeIndex,
-  type KnowledgeIndexOptions,
-  type KnowledgeIndexSyncResult,
-  type VectorHit,
-} from './knowledge-index.js';

@@ -1,10 +1,6 @@
 import { validateUserId } from '@memory/longterm-core';
-import {
-  addKnowledgeTriples,
-  loadKnowledgeTriples,
-  retrieveRelevantKnowledge,
-  type Triple as TripleValue,
-} from '@memory/semantics';
+import { retrieveRelevantKnowledge } from '@memory/retrieval';
+import { addKnowledgeTriples, loadKnowledgeTriples, type Triple as TripleValue } from '@memory/semantics';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';

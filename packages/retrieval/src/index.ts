@@ -1,0 +1,16 @@
+export {
+  createRetriever,
+  retrieveRelevantKnowledge,
+  substringRetrieve,
+  type RetrieveOptions,
+  type Retriever,
+  type RetrieverOptions,
+  type VectorHit,
+  type VectorSearch,
+} from './retrieve.js';
+export { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
+export { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
+export { createAiSdkReranker, type AiSdkRerankerOptions, type Reranker } from './rerank.js';
+export { KnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';
+export type { TripleIndex, ScoredTriple, Analyzer } from './triple-index.js';
+export { tokenize, isUnigram, withOffsets, type TokenizeOptions, type Segment, type Segmenter } from './tokenize.js';

@@ -1,0 +1,67 @@
+import { describe, expect, it } from 'vitest';
+import { buildVocabulary, expandQuery as expandWith } from './query-expansion.js';
+import { defaultRetrieverData } from './retriever-data.js';
+import { Tokenizer } from './tokenize.js';
+import { DEFAULT_WEIGHTS } from './weights.js';
+
+const vocabulary = buildVocabulary(defaultRetrieverData(), new Tokenizer());
+const expandQuery = (query: string) => expandWith(vocabulary, DEFAULT_WEIGHTS, query);
+const expanded = (query: string) => new Set(expandQuery(query).groups.flatMap((g) => [...g.keys()]));
+
+describe('expandQuery', () => {
+  it('lets a one-character Chinese term stand for its concept only outside longer terms', () => {
+    expect(expanded('她在学什么')).toContain('课程');
+    expect(expanded('她的学费是多少')).not.toContain('课程');
+    expect(expanded('他有什么职业病')).toContain('健康');
+  });
+
+  it('reads "what does he do" and "是做什么的" as asking for a job, but not every "做什么"', () => {
+    expect(expanded('what does he do')).toContain('职业');
+    expect(expanded('他是做什么的')).toContain('职业');
+    expect(expanded('他平时做什么运动')).not.toContain('职业');
+  });
+
+  it('reads "for a living" as work, not as where someone lives', () => {
+    const q = expandQuery('What does she do for a living?');
+    expect(q.own.has('liv')).toBe(false);
+    expect(expanded('What does she do for a living?')).toContain('employer');
+  });
+
+  it('carries a word into the other language through the lexicon', () => {
+    expect(expanded('她晚上睡得好吗')).toContain('sleep');
+    expect(expanded('她圣诞节有什么安排')).toContain('christma');
+    expect(expanded('How is her mom doing?')).toContain('妈妈');
+    expect(expanded('her fav drink')).toContain('favorit');
+  });
+
+  it('lets a category bring in what it covers, one way only', () => {
+    expect(expanded('what does she drink')).toContain('coffe');
+    expect(expanded('what does she drink')).toContain('咖啡');
+    expect(expanded('is she going back to school')).toContain('mba');
+    expect(expanded('what coffee does she like')).not.toContain('beer');
+  });
+
+  it('maps a tool to its kind, a kind to its tools, and "tools" to all of them', () => {
+    expect(expanded('does she use vim or vscode')).toContain('editor');
+    expect(expanded('does she use vim or vscode')).toContain('编辑');
+    expect(expanded('what does the shop use for payments')).toContain('paypal');
+    expect(expanded('她用什么数据库')).toContain('postgresql');
+    expect(expanded('What tools does she use at work?')).toContain('jira');
+    expect(expanded('what does she use for payments')).not.toContain('jira');
+  });
+
+  it('carries an abbreviation to its words and a category to what it covers, from the data given', () => {
+    const own = buildVocabulary(
+      {
+        ...defaultRetrieverData(),
+        synonyms: 'cny, chinese new year, 春节\nnut, nuts, 坚果\nalmond, 杏仁',
+        categories: 'nut > almond, walnut',
+      },
+      new Tokenizer(),
+    );
+    const keys = (q: string) => new Set(expandWith(own, DEFAULT_WEIGHTS, q).groups.flatMap((g) => [...g.keys()]));
+    expect(keys('Is she going home for CNY?')).toContain('春节');
+    expect(keys('any nut allergy?')).toContain('almond');
+    expect(keys('Would an almond croissant be ok?')).not.toContain('walnut');
+  });
+});
