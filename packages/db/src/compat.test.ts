@@ -11,7 +11,7 @@ import {
   sessionScope,
   setDatabaseUrl,
   workerScope,
-} from './index.js';
+} from './compat.js';
 import { describeEachDatabase } from './testing/index.js';
 
 describe('module-level API without a URL', () => {
