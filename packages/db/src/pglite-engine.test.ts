@@ -19,7 +19,7 @@ async function withoutPglite(
     [
       '--conditions=@memory/source',
       '--import',
-      'tsx',
+      import.meta.resolve('tsx'),
       '--import',
       fixture('block-pglite.mjs'),
       fixture('without-pglite.ts'),
