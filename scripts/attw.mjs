@@ -8,6 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 const root = new URL('..', import.meta.url).pathname;
+const attw = join(root, 'node_modules', '.bin', 'attw');
 const listed = JSON.parse(
   execFileSync('pnpm', ['ls', '-r', '--depth', '-1', '--json'], { cwd: root, encoding: 'utf8' }),
 );
@@ -20,10 +21,11 @@ for (const { path } of listed) {
     failed++;
     continue;
   }
-  const result = spawnSync('attw', ['--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped'], {
+  const result = spawnSync(attw, ['--pack', '.', '--profile', 'esm-only', '--format', 'table-flipped'], {
     cwd: path,
     stdio: 'inherit',
   });
+  if (result.error) console.error(`[attw] ${manifest.name}: ${result.error.message}`);
   if (result.status !== 0) failed++;
 }
 if (failed > 0) {
