@@ -42,7 +42,7 @@ export function loadPgliteEngine(): Promise<PgliteEngine> {
       },
     );
     loading = pending;
-    // A failed load is not remembered: installing the package and retrying works without a restart.
+    // A failed load is not remembered: the next pglite:// database tries again.
     pending.catch(() => {
       if (loading === pending) loading = undefined;
     });
