@@ -63,7 +63,10 @@ export async function openMemoryServices(
       embeddingDimensions: embedder.dimensions,
       entities: [CodeReviewSchema],
     });
+    // Without initDb, wait for the engine anyway: commands read db.orm right away, and a pglite://
+    // database's first one loads its (optional) packages asynchronously.
     if (options.init ?? true) await db.initDb();
+    else await db.ready();
   } catch (error) {
     await db?.close().catch(() => undefined);
     await lock?.release();

@@ -1,4 +1,4 @@
-import { archivePrefix } from '@memory/conversations';
+import { archivePrefix } from '@memory/db';
 
 /** File name of a session's messages inside its archive folder. */
 export const MESSAGES_OBJECT = 'messages.jsonl.gz';
@@ -8,8 +8,8 @@ export const SUMMARIES_OBJECT = 'summaries.jsonl.gz';
 export const MANIFEST_OBJECT = 'manifest.json';
 
 /**
- * The keys of a session's deep-archive export, under `archivePrefix(sessionId)` of
- * `@memory/conversations` (`archive/{sessionId}/`, lower-case UUID), the folder its user purge
+ * The keys of a session's deep-archive export, under `archivePrefix(sessionId)` of `@memory/db`
+ * (`archive/{sessionId}/`, lower-case UUID), the folder `@memory/conversations`' user purge
  * removes too.
  *
  * @throws InvalidInputError when `sessionId` is not a UUID.

@@ -25,7 +25,7 @@ interface DriverLikeError {
 }
 
 /** Facts about a database, safe to put in messages and error details. */
-export function describeTarget(target: DatabaseTarget): { where: string; details: Record<string, unknown> } {
+function describeTarget(target: DatabaseTarget): { where: string; details: Record<string, unknown> } {
   if (target.kind === 'pglite') {
     return {
       where: `PGlite ${target.dataDir ?? 'in memory'}`,

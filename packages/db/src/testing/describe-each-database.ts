@@ -151,6 +151,7 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
       }
       dbs.push(db);
       if (init) await db.initDb();
+      else await db.ready();
       return db;
     },
     createDatabaseUrl: () => newDatabase(),

@@ -1,6 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import { createMemoryDb } from '../memory-db.js';
+import { loadPgliteEngine, type PgliteEngine } from '../pglite-engine.js';
 
 /**
  * Snapshots of PGlite data directories, made once per test worker: starting PGlite from a
@@ -8,14 +7,10 @@ import { createMemoryDb } from '../memory-db.js';
  */
 const templates = new Map<string, Promise<Blob>>();
 
-interface DumpableClient {
-  dumpDataDir(compression?: 'none' | 'gzip' | 'auto'): Promise<Blob>;
-  close(): Promise<void>;
-}
-
 /** A snapshot of a new, empty PGlite database (no extension, no tables). */
 export function emptyPgliteTemplate(): Promise<Blob> {
   return memo('empty', async () => {
+    const { PGlite, vector } = await loadPgliteEngine();
     const pg = await PGlite.create({ extensions: { vector } });
     try {
       return await pg.dumpDataDir('none');
@@ -40,9 +35,8 @@ export function initializedPgliteTemplate(embeddingDimensions: number): Promise<
     });
     try {
       await db.initDb();
-      const client = await (
-        db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<DumpableClient> }
-      ).getNativeClient();
+      // MikroORM's documented way to its driver's client; for PGlite, the PGlite instance.
+      const client = (await db.orm.driver.getConnection().getNativeClient()) as InstanceType<PgliteEngine['PGlite']>;
       return await client.dumpDataDir('none');
     } finally {
       await db.close();

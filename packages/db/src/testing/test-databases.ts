@@ -2,10 +2,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { vector } from '@electric-sql/pglite-pgvector';
 import pg from 'pg';
 import { parseDatabaseUrl } from '../database-url.js';
+import { loadPgliteEngine } from '../pglite-engine.js';
 import { toMemoryError } from '../to-memory-error.js';
 
 /** A database made for one test run, and how to get rid of it. */
@@ -124,6 +123,7 @@ export async function createPgliteScratchDatabase(seed?: Blob): Promise<ScratchD
   const dir = await mkdtemp(join(tmpdir(), 'memory-test-pglite-'));
   const dataDir = join(dir, 'db');
   if (seed) {
+    const { PGlite, vector } = await loadPgliteEngine();
     const pg = await PGlite.create({ dataDir, loadDataDir: seed, extensions: { vector } });
     await pg.close();
   }

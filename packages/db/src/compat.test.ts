@@ -11,8 +11,31 @@ import {
   sessionScope,
   setDatabaseUrl,
   workerScope,
-} from './index.js';
+} from './compat.js';
 import { describeEachDatabase } from './testing/index.js';
+
+describe('entry points', () => {
+  it('keeps the global state out of the main entry: the original API is @memory/db/compat', async () => {
+    const main = await import('./index.js');
+    const compat = await import('./compat.js');
+    const globals = [
+      'setDatabaseUrl',
+      'getDefaultDb',
+      'getEngine',
+      'getSessionFactory',
+      'initDb',
+      'sessionScope',
+      'workerScope',
+      'resetDefaultDb',
+      'DATABASE_URL_ENV',
+    ];
+    for (const name of globals) {
+      expect(Object.keys(main)).not.toContain(name);
+      expect(Object.keys(compat)).toContain(name);
+    }
+    expect(compat.logAudit).toBe(main.logAudit);
+  });
+});
 
 describe('module-level API without a URL', () => {
   let saved: string | undefined;

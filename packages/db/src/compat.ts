@@ -1,7 +1,17 @@
+/**
+ * `@memory/db/compat`: the original Python library's module-level API (`set_database_url`,
+ * `get_engine`, `get_session_factory`, `init_db`, `session_scope`, `sync_session_scope`) over one
+ * process-wide default {@link MemoryDb}, for code ported from it. New code should create its own
+ * database with `createMemoryDb()` from `@memory/db` and pass it where it is needed.
+ *
+ * @module
+ */
 import { ConfigurationError } from '@memory/errors';
 import type { MikroORM } from '@mikro-orm/core';
 import { parseDatabaseUrl } from './database-url.js';
 import { createMemoryDb, type MemoryDb, type MemoryDbOptions, type MemoryEntityManager } from './memory-db.js';
+
+export { logAudit, type AuditEntry } from './audit.js';
 
 /** The environment variable read when no URL was set with {@link setDatabaseUrl}. */
 export const DATABASE_URL_ENV = 'DATABASE_URL';
