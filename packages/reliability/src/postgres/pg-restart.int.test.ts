@@ -217,6 +217,19 @@ describe.skipIf(unavailable !== undefined)(
         after = await cluster.clientConnections();
       }
       expect(after).toBe(baseline);
+      // And no client is stuck checked out: all POOL_MAX slots can hold a transaction at once
+      // (a leaked client would make one of these wait for ever; the race turns that into a failure).
+      const full = Promise.all(
+        Array.from({ length: POOL_MAX }, () =>
+          db.transaction(async (tx) => {
+            await tx.query('select pg_sleep(0.3)');
+            return cluster.clientConnections();
+          }),
+        ),
+      );
+      const seen = await Promise.race([full, sleep(10_000).then(() => 'pool exhausted' as const)]);
+      expect(seen).not.toBe('pool exhausted');
+      expect(Math.max(...(seen as number[]))).toBe(POOL_MAX);
       await db.close();
       expect(await cluster.clientConnections()).toBe(0);
 
