@@ -1,3 +1,4 @@
+import { ALLOW_AUDIT_PURGE_SQL } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { knowledgeKey, profileKey, profileMetaKey, validateUserId, type LongTermStorage } from '@memory/longterm-core';
 import { archivePrefix } from './archive-prefix.js';
@@ -68,6 +69,7 @@ export async function purgeUser(
   let after: string | null = null;
   for (;;) {
     const removed = await ctx.sql.transaction(async (tx) => {
+      await tx.query(ALLOW_AUDIT_PURGE_SQL); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
       const count = async (sql: string, values: unknown[]) => Number((await tx.query<Count>(sql, values))[0]?.n ?? 0);
       // Lock first (see above): an append or an archiver holding one of these sessions finishes
       // before they go, and none starts on them until they are gone.
@@ -119,6 +121,7 @@ export async function purgeUser(
   if (storage) counts.longTermObjects = await deleteLongTermObjects(storage, user);
 
   return ctx.sql.transaction(async (tx, em) => {
+    await tx.query(ALLOW_AUDIT_PURGE_SQL); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
     const rows = await tx.query<Count>(
       `WITH d AS (DELETE FROM audit_logs a WHERE ${USER_AUDIT_CONDITION} AND a.action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
       [user, PURGE_USER_ACTION],

@@ -12,6 +12,13 @@ const NETWORK_CODES = new Set([
   'EPIPE',
 ]);
 
+/**
+ * Messages of `pg` errors that carry no code but mean the connection was lost (the server
+ * restarted, or `pg_terminate_backend` ended it): they become a {@link DatabaseError} with
+ * SQLSTATE `08006` (connection failure) in its details, so callers can tell "retry" from "bug".
+ */
+const CONNECTION_LOST = /^(Connection terminated|Client has encountered a connection error|Client was closed)/;
+
 /** SQLSTATEs PostgreSQL uses when a string holds NUL (text: 22021, jsonb `\u0000`: 22P05). */
 const NUL_STATES = new Set(['22021', '22P05']);
 
@@ -58,6 +65,7 @@ export function driverCode(error: unknown): string | undefined {
 function isDriverError(error: unknown): boolean {
   if (!(error instanceof Error)) return false;
   if (driverCode(error) !== undefined) return true;
+  if (CONNECTION_LOST.test(error.message)) return true;
   // MikroORM wraps driver errors in DriverException subclasses.
   return /Exception$/.test(error.constructor.name) || error.name === 'AggregateError';
 }
@@ -101,6 +109,12 @@ export function toMemoryError(error: unknown, target: DatabaseTarget, operation:
     return new DatabaseError(
       `[memory/db] cannot connect to ${where}: ${reason} (${code}): check that the server is running and reachable and that the URL is right`,
       { details: { ...details, code }, cause: safeCause },
+    );
+  }
+  if (code === undefined && CONNECTION_LOST.test(reason)) {
+    return new DatabaseError(
+      `[memory/db] ${operation}: the connection to ${where} was lost (${reason}): the server restarted or closed it; retry the operation`,
+      { details: { ...details, code: '08006' }, cause: safeCause },
     );
   }
   const hint =

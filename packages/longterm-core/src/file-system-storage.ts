@@ -293,14 +293,15 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     const tmp = join(dirname(path), `${TMP_PREFIX}${randomUUID()}`);
     const handle = await open(tmp, 'wx');
     try {
-      await handle.writeFile(bytes);
-      if (this.#fsync) await handle.sync();
-    } finally {
-      await handle.close();
-    }
-    try {
+      try {
+        await handle.writeFile(bytes);
+        if (this.#fsync) await handle.sync();
+      } finally {
+        await handle.close();
+      }
       await rename(tmp, path);
     } catch (error) {
+      // A failed write (ENOSPC, EIO) must not leave a partial temp file taking the space.
       await rm(tmp, { force: true });
       throw error;
     }
