@@ -11,6 +11,8 @@ import {
 import type { MemoryDb } from '@memory/db';
 import { ConfigurationError, InvalidInputError, NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
+import type { LanguageModel } from 'ai';
+import { extractMemories, type ExtractionInputMessage, type ExtractMemoriesResult } from './extract.js';
 import {
   addKnowledgeTriples,
   loadKnowledgeTriples,
@@ -49,11 +51,8 @@ export interface CreateMemoryOptions {
   embeddings?: EmbeddingProvider | null;
   /** A store to use instead of building one on `db` (to share its options, e.g. an archive `restore` hook). */
   store?: ConversationStore;
-  /**
-   * The model `extract` calls (`extractMemories`); typed loosely so the facade does not
-   * need `ai` loaded to be created.
-   */
-  extractor?: { model: unknown; singleValued?: readonly string[] } | null;
+  /** The model (and single-valued predicates) `extract` uses (see `extractMemories`). */
+  extractor?: { model: LanguageModel; singleValued?: readonly string[] } | null;
 }
 
 /** Options of {@link Memory.record}. */
@@ -154,6 +153,14 @@ export interface Memory {
   findSession(sessionId: string): Promise<SessionRecord | null>;
   readonly profile: ProfileApi;
   readonly knowledge: KnowledgeApi;
+  /**
+   * Extracts facts and profile changes from messages with the configured `extractor` model (one
+   * call for the batch) and applies them for `userId`. See `extractMemories`.
+   */
+  extract(
+    messages: readonly ExtractionInputMessage[],
+    options: { userId: string; sessionId?: string },
+  ): Promise<ExtractMemoriesResult>;
 }
 
 const RECALL_HEADING = 'Related messages from earlier conversations';
@@ -330,12 +337,24 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     add: (userId, triples, addOptions) => addKnowledgeTriples(needStorage('knowledge.add'), userId, triples, addOptions),
   };
 
-  return {
+  const self: Memory = {
     db,
     store,
     storage,
     embeddings,
     extractor: options.extractor ?? null,
+    extract: (messages, extractOptions) => {
+      if (!options.extractor) {
+        throw new ConfigurationError('[memory/ai-sdk] extract needs a model: pass createMemory({ extractor: { model } })');
+      }
+      return extractMemories({
+        model: options.extractor.model,
+        singleValued: options.extractor.singleValued,
+        messages,
+        memory: self,
+        ...extractOptions,
+      });
+    },
     record,
     recall,
     contextFor,
@@ -343,6 +362,7 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     profile,
     knowledge,
   };
+  return self;
 }
 
 function measurer(budget: ContextBudget | number): (text: string) => number {
