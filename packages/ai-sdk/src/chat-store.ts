@@ -107,7 +107,7 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
           throw new InvalidInputError(`[memory/ai-sdk] messages[${i}].role must be user, assistant or system`);
         }
         return {
-          id: externalIdToUuid('message', m.id),
+          id: externalIdToUuid('message', m.id, chatId),
           role: m.role,
           content: (m.parts as ReadonlyArray<{ type: string; text?: string }>)
             .filter((p) => p.type === 'text')

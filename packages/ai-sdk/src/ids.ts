@@ -10,16 +10,17 @@ export const MEMORY_ID_NAMESPACE = 'b1f9d6f5-bda6-5974-abc9-d1763f0fcc89';
  * The table id of an AI SDK id (a chat id or a `UIMessage` id, which are not UUIDs): a UUIDv5 in
  * {@link MEMORY_ID_NAMESPACE}, the same for the same `kind` and id on every machine and run. An
  * id that already is a UUID is kept as it is (lower-cased), so callers that use UUIDs see them
- * unchanged in the tables.
+ * unchanged in the tables. `scope` separates ids that are unique only within something, such as
+ * message ids within a chat (the table's message ids are unique across all sessions).
  *
  * @example
  * ```ts
  * externalIdToUuid('chat', 'k2x9Qw'); // always the same UUID for this chat id
  * ```
  */
-export function externalIdToUuid(kind: 'chat' | 'message', id: string): string {
+export function externalIdToUuid(kind: 'chat' | 'message', id: string, scope?: string): string {
   if (isUuid(id)) return id.toLowerCase();
-  return uuidv5(`${kind}:${id}`, MEMORY_ID_NAMESPACE);
+  return uuidv5(scope === undefined ? `${kind}:${id}` : `${kind}:${scope}:${id}`, MEMORY_ID_NAMESPACE);
 }
 
 /**
