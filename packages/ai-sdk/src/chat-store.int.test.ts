@@ -25,12 +25,25 @@ describeEachDatabase('createChatStore', (ctx) => {
     expect(again.inserted).toEqual(['msg-u2']);
     expect(again.existing).toEqual(['msg-u1', 'msg-a1']);
 
+    const withTools: UIMessage = {
+      id: 'msg-a2',
+      role: 'assistant',
+      metadata: { model: 'm1' },
+      parts: [
+        { type: 'reasoning', text: 'check the tool' },
+        { type: 'tool-weather', toolCallId: 't1', state: 'output-available', input: { city: 'Lyon' }, output: { sky: 'sunny' } },
+        { type: 'text', text: 'Sunny.' },
+      ],
+    };
+    second.push(withTools);
+    await chats.saveChat('chat-XyZ', second, { userId: 'u1' });
     const loaded = await chats.loadChat('chat-XyZ');
+    expect(loaded.at(-1)).toEqual(withTools);
     expect(loaded.map((m) => [m.id, m.role, m.parts])).toEqual(second.map((m) => [m.id, m.role, m.parts]));
     expect(await chats.loadChat('never-seen')).toEqual([]);
     // Another chat id is another session.
     await chats.saveChat('chat-other', [{ id: 'msg-u1', role: 'user', parts: [{ type: 'text', text: 'x' }] }]);
-    expect((await chats.loadChat('chat-XyZ')).length).toBe(3);
+    expect((await chats.loadChat('chat-XyZ')).length).toBe(4);
   });
 
   it('keeps UUID ids as they are and refuses what is not a UIMessage', async () => {

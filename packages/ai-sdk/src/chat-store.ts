@@ -1,4 +1,4 @@
-import type { MessageRecord } from '@memory/conversations';
+import type { MessagePart, MessageRecord } from '@memory/conversations';
 import { InvalidInputError } from '@memory/errors';
 import type { UIMessage } from 'ai';
 import { externalIdToUuid } from './ids.js';
@@ -48,9 +48,9 @@ export interface ChatStore {
  * Each is mapped with UUIDv5 in this package's namespace (`externalIdToUuid`), which is
  * deterministic (a retried save finds the same rows, no lookup table to keep consistent) and
  * needs no new column; the original id is kept beside the row so it comes back unchanged: the
- * chat id in the session's metadata (`aiSdk.chatId`), the message ids in the message's own
- * `metadata.uiMessageId` where the store keeps message metadata, and otherwise in the session's
- * metadata (`aiSdk.messageIds`, a map from row id to original id).
+ * chat id in the session's metadata (`aiSdk.chatId`), a message id in the message's own
+ * `metadata.uiMessageId`. Message ids are mapped within their chat (the table's message ids are
+ * unique across all sessions, the AI SDK's need not be).
  *
  * Messages are append-only: a message already stored is not rewritten when it comes again with
  * changed parts. Record a conversation either with this store or with `memoryMiddleware`, not
@@ -81,8 +81,6 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
       const sessionId = sessionIdOf(chatId);
       const session = await memory.findSession(sessionId);
       if (!session) return [];
-      const idMap = ((session.metadata?.[META_KEY] as { messageIds?: Record<string, string> } | undefined)
-        ?.messageIds ?? {}) as Record<string, string>;
       const pages: MessageRecord[][] = [];
       let page = await memory.store.getHistory(sessionId, { limit: 1000 });
       pages.unshift(page.messages);
@@ -93,7 +91,7 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
       return pages
         .flat()
         .filter((m) => m.role === 'user' || m.role === 'assistant' || m.role === 'system')
-        .map((m) => toUIMessage(m, idMap));
+        .map(toUIMessage);
     },
 
     async saveChat(chatId, messages, saveOptions = {}) {
@@ -113,7 +111,7 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
             .filter((p) => p.type === 'text')
             .map((p) => p.text ?? '')
             .join('\n'),
-          parts: m.parts as unknown as Record<string, unknown>[],
+          parts: m.parts as MessagePart[],
           metadata: { ...(isObject(m.metadata) ? m.metadata : {}), uiMessageId: m.id },
         };
       });
@@ -126,14 +124,9 @@ export function createChatStore(options: ChatStoreOptions): ChatStore {
         inserted.push(...result.insertedIds);
         existing.push(...result.existingIds);
       }
-      const newIds = inserted.filter((id) => original.get(id) !== id);
-      // One merge patch: concurrent saves of other messages keep their keys.
-      await memory.store.patchSessionMetadata(sessionId, {
-        [META_KEY]: {
-          chatId,
-          ...(newIds.length > 0 ? { messageIds: Object.fromEntries(newIds.map((id) => [id, original.get(id)])) } : {}),
-        },
-      });
+      if (inserted.length > 0 && (await memory.findSession(sessionId))?.metadata?.[META_KEY] === undefined) {
+        await memory.store.patchSessionMetadata(sessionId, { [META_KEY]: { chatId } });
+      }
       return {
         sessionId,
         inserted: inserted.map((id) => original.get(id)!),
@@ -147,15 +140,15 @@ function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-/** A stored message as a `UIMessage`: its parts and metadata where the store keeps them, else its text. */
-function toUIMessage(m: MessageRecord, idMap: Record<string, string>): UIMessage {
-  const row = m as MessageRecord & { parts?: unknown; metadata?: unknown };
+/** A stored message as a `UIMessage`: its parts and metadata, or (for a message written without parts) its text. */
+function toUIMessage(row: MessageRecord): UIMessage {
+  const m = row;
   const metadata = isObject(row.metadata) ? { ...row.metadata } : undefined;
-  const uiId = (typeof metadata?.uiMessageId === 'string' ? metadata.uiMessageId : undefined) ?? idMap[m.id] ?? m.id;
+  const uiId = (typeof metadata?.uiMessageId === 'string' ? metadata.uiMessageId : undefined) ?? m.id;
   if (metadata) delete metadata.uiMessageId;
   const parts =
     Array.isArray(row.parts) && row.parts.length > 0
-      ? (row.parts as UIMessage['parts'])
+      ? (row.parts as unknown as UIMessage['parts'])
       : [{ type: 'text' as const, text: m.content }];
   return {
     id: uiId,

@@ -5,6 +5,7 @@ import {
   type ConversationStore,
   type EmbeddingProvider,
   type MessageRecord,
+  partsText,
   type NewMessage,
   type SessionRecord,
 } from '@memory/conversations';
@@ -26,17 +27,10 @@ import {
 } from '@memory/semantics';
 
 /**
- * A message to record: a `NewMessage` of `@memory/conversations`, plus the AI SDK `UIMessage`
- * parts and metadata it came with. `parts` and `metadata` are passed through to the store, which
- * keeps them once it has structured parts (see the package README); until then the text in
- * `content` is what is stored.
+ * A message to record: a `NewMessage` of `@memory/conversations`, with the AI SDK `UIMessage`
+ * parts (text, reasoning, tool calls with their results) and metadata it came with.
  */
-export interface MemoryMessage extends NewMessage {
-  /** `UIMessage` parts: text, reasoning, tool calls with their results. */
-  parts?: readonly Record<string, unknown>[];
-  /** Free JSON metadata (e.g. `{ status: 'aborted' }` for an interrupted answer). */
-  metadata?: Record<string, unknown>;
-}
+export type MemoryMessage = NewMessage;
 
 /** Options of {@link createMemory}. */
 export interface CreateMemoryOptions {
@@ -218,7 +212,7 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     }
     let toAppend: readonly NewMessage[] = messages;
     if (embeddings) {
-      const texts = messages.map((m) => m.content);
+      const texts = messages.map((m) => m.content || (m.parts ? partsText(m.parts) : ''));
       const nonEmpty = texts.map((t, i) => [t, i] as const).filter(([t]) => t.trim() !== '');
       if (nonEmpty.length > 0) {
         const vectors = await embeddings.embed(nonEmpty.map(([t]) => t));

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import type { MessagePart } from '@memory/conversations';
 import type { LanguageModelMiddleware } from 'ai';
 import type { MemoryMessage } from './memory.js';
 
@@ -227,14 +228,14 @@ export class AnswerCollector {
   }
 
   /** The answer's text (its text parts joined) and parts. */
-  result(): { content: string; parts: Record<string, unknown>[] } {
+  result(): { content: string; parts: MessagePart[] } {
     const parts = this.parts.filter((p) => !(p.type === 'text' || p.type === 'reasoning') || p.text !== '');
     return {
       content: parts
         .filter((p) => p.type === 'text')
         .map((p) => p.text as string)
         .join(''),
-      parts: parts.map((p) => ({ ...p })),
+      parts: parts.map((p) => ({ ...p })) as MessagePart[],
     };
   }
 }
@@ -244,6 +245,6 @@ export function blockMessages(block: readonly PromptMessage[]): Array<Omit<Memor
   return block.map((m) => ({
     role: m.role,
     content: promptMessageText(m),
-    parts: promptMessageParts(m),
+    parts: promptMessageParts(m) as MessagePart[],
   }));
 }
