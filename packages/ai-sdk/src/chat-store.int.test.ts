@@ -14,13 +14,14 @@ describeEachDatabase('createChatStore', (ctx) => {
       { id: 'msg-a1', role: 'assistant', parts: [{ type: 'text', text: 'hello!' }] },
     ];
     const saved = await chats.saveChat('chat-XyZ', first, { userId: 'u1' });
-    expect(saved).toEqual({ sessionId: externalIdToUuid('chat', 'chat-XyZ'), inserted: ['msg-u1', 'msg-a1'], existing: [] });
+    expect(saved).toEqual({
+      sessionId: externalIdToUuid('chat', 'chat-XyZ'),
+      inserted: ['msg-u1', 'msg-a1'],
+      existing: [],
+    });
 
     // useChat sends the whole list every time: only the new ones are stored.
-    const second: UIMessage[] = [
-      ...first,
-      { id: 'msg-u2', role: 'user', parts: [{ type: 'text', text: 'hi there' }] },
-    ];
+    const second: UIMessage[] = [...first, { id: 'msg-u2', role: 'user', parts: [{ type: 'text', text: 'hi there' }] }];
     const again = await chats.saveChat('chat-XyZ', second, { userId: 'u1' });
     expect(again.inserted).toEqual(['msg-u2']);
     expect(again.existing).toEqual(['msg-u1', 'msg-a1']);
@@ -31,7 +32,13 @@ describeEachDatabase('createChatStore', (ctx) => {
       metadata: { model: 'm1' },
       parts: [
         { type: 'reasoning', text: 'check the tool' },
-        { type: 'tool-weather', toolCallId: 't1', state: 'output-available', input: { city: 'Lyon' }, output: { sky: 'sunny' } },
+        {
+          type: 'tool-weather',
+          toolCallId: 't1',
+          state: 'output-available',
+          input: { city: 'Lyon' },
+          output: { sky: 'sunny' },
+        },
         { type: 'text', text: 'Sunny.' },
       ],
     };

@@ -117,7 +117,8 @@ const DEFAULT_INSTRUCTIONS = [
 export async function extractMemories(options: ExtractMemoriesOptions): Promise<ExtractMemoriesResult> {
   const { model, messages, memory, userId } = options;
   if (!model) throw new InvalidInputError('[memory/ai-sdk] extractMemories needs { model }');
-  if (!Array.isArray(messages)) throw new InvalidInputError('[memory/ai-sdk] extractMemories needs { messages: [...] }');
+  if (!Array.isArray(messages))
+    throw new InvalidInputError('[memory/ai-sdk] extractMemories needs { messages: [...] }');
   if (messages.length > MAX_BATCH) {
     throw new InvalidInputError(
       `[memory/ai-sdk] extractMemories got ${messages.length} messages, over ${MAX_BATCH}: split them into batches`,

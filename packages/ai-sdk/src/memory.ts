@@ -236,7 +236,9 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     const topK = recallOptions.topK ?? 5;
     const neighbours = recallOptions.neighbours ?? 1;
     if (!Number.isInteger(neighbours) || neighbours < 0 || neighbours > 20) {
-      throw new InvalidInputError(`[memory/ai-sdk] recall neighbours must be an integer from 0 to 20, got ${neighbours}`);
+      throw new InvalidInputError(
+        `[memory/ai-sdk] recall neighbours must be an integer from 0 to 20, got ${neighbours}`,
+      );
     }
     const exclude = new Set(recallOptions.excludeIds ?? []);
     const hits = await store.searchMessages({
@@ -290,7 +292,11 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     const used = recallText ? measure(recallText) + measure('\n\n') : 0;
     const rest = Math.max(1, limit - used);
     const restBudget: ContextBudget | number =
-      typeof budget === 'number' ? rest : budget.maxTokens !== undefined ? { ...budget, maxTokens: rest } : { ...budget, maxChars: rest };
+      typeof budget === 'number'
+        ? rest
+        : budget.maxTokens !== undefined
+          ? { ...budget, maxTokens: rest }
+          : { ...budget, maxChars: rest };
     const ctx = await buildMemoryContext({
       store: ctxOptions.store ?? store,
       storage: storage ?? undefined,
@@ -328,7 +334,8 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     list: (userId) => loadKnowledgeTriples(needStorage('knowledge.list'), userId),
     search: (userId, query, topK = 5) =>
       retrieveRelevantKnowledge(needStorage('knowledge.search'), userId, query, { topK, includeEnded: false }),
-    add: (userId, triples, addOptions) => addKnowledgeTriples(needStorage('knowledge.add'), userId, triples, addOptions),
+    add: (userId, triples, addOptions) =>
+      addKnowledgeTriples(needStorage('knowledge.add'), userId, triples, addOptions),
   };
 
   const self: Memory = {
@@ -339,7 +346,9 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     extractor: options.extractor ?? null,
     extract: (messages, extractOptions) => {
       if (!options.extractor) {
-        throw new ConfigurationError('[memory/ai-sdk] extract needs a model: pass createMemory({ extractor: { model } })');
+        throw new ConfigurationError(
+          '[memory/ai-sdk] extract needs a model: pass createMemory({ extractor: { model } })',
+        );
       }
       return extractMemories({
         model: options.extractor.model,
@@ -387,7 +396,9 @@ function fitRecalled(
 function renderRecalled(items: RecalledMessage[]): string {
   if (items.length === 0) return '';
   const blocks = items.map((r) =>
-    [...r.before, r.message, ...r.after].map((m) => `${m.id === r.message.id ? '>' : ' '} ${m.role}: ${m.content}`).join('\n'),
+    [...r.before, r.message, ...r.after]
+      .map((m) => `${m.id === r.message.id ? '>' : ' '} ${m.role}: ${m.content}`)
+      .join('\n'),
   );
   return `## ${RECALL_HEADING}\n${blocks.join('\n---\n')}`;
 }

@@ -258,9 +258,7 @@ describeEachDatabase('memoryMiddleware with the AI SDK', (ctx) => {
         throw new Error('model down');
       },
     });
-    await expect(generateText({ model: s.wrap(model), prompt: 'hello?', maxRetries: 0 })).rejects.toThrow(
-      'model down',
-    );
+    await expect(generateText({ model: s.wrap(model), prompt: 'hello?', maxRetries: 0 })).rejects.toThrow('model down');
     expect((await s.history()).map((m) => m.content)).toEqual(['hello?']);
   });
 

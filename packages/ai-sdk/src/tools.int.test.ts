@@ -98,9 +98,11 @@ describeEachDatabase('memoryTools', (ctx) => {
         },
       ],
     });
-    expect(await memoryTools({ memory, userId: 'u2' }).search_conversations.execute!({ query: 'Ada' }, call())).toEqual({
-      hits: [],
-    });
+    expect(await memoryTools({ memory, userId: 'u2' }).search_conversations.execute!({ query: 'Ada' }, call())).toEqual(
+      {
+        hits: [],
+      },
+    );
   });
 
   it('returns failures as results the model reads, and the run goes on', async () => {

@@ -25,7 +25,8 @@ export interface ToolErrorResult {
 export type MemoryTools = {
   recall_memory: Tool<
     { query: string; limit?: number },
-    { profile: Record<string, unknown>; facts: Array<{ subject: string; predicate: string; object: string }> } | ToolErrorResult
+    | { profile: Record<string, unknown>; facts: Array<{ subject: string; predicate: string; object: string }> }
+    | ToolErrorResult
   >;
   remember_fact: Tool<
     { subject: string; predicate: string; object: string; replacesPrevious?: boolean; confidence?: number },

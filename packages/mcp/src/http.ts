@@ -29,7 +29,10 @@ const digest = (s: string) => createHash('sha256').update(s).digest();
  */
 export function parseTokenList(value: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const pair of value.split(',').map((p) => p.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
     const at = pair.lastIndexOf(':');
     if (at <= 0 || at === pair.length - 1) {
       throw new InvalidInputError('[memory/mcp] each token entry must be token:userId (comma-separated)');
@@ -57,11 +60,15 @@ export function createMcpHttpHandler(
 ): (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void> {
   const entries = Object.entries(options.tokens ?? {});
   if (entries.length === 0) {
-    throw new InvalidInputError('[memory/mcp] the HTTP transport needs at least one bearer token (tokens: { token: userId })');
+    throw new InvalidInputError(
+      '[memory/mcp] the HTTP transport needs at least one bearer token (tokens: { token: userId })',
+    );
   }
   for (const [token, userId] of entries) {
     if (token.length < 16) {
-      throw new InvalidInputError(`[memory/mcp] the token of user ${userId} is shorter than 16 characters: use a long random token`);
+      throw new InvalidInputError(
+        `[memory/mcp] the token of user ${userId} is shorter than 16 characters: use a long random token`,
+      );
     }
   }
   const known = entries.map(([token, userId]) => ({ hash: digest(token), userId }));

@@ -143,9 +143,7 @@ export function createMemoryMcpServer(options: MemoryMcpServerOptions): McpServe
         const facts = storage
           ? await retrieveRelevantKnowledge(storage, userId, query, { topK, includeEnded: false })
           : [];
-        const hits = embeddings
-          ? await store.searchMessages({ text: query, provider: embeddings, userId, topK })
-          : [];
+        const hits = embeddings ? await store.searchMessages({ text: query, provider: embeddings, userId, topK }) : [];
         return {
           facts: facts.map(([subject, predicate, object]) => ({ subject, predicate, object })),
           messages: hits.map((h) => ({
@@ -236,7 +234,8 @@ export function createMemoryMcpServer(options: MemoryMcpServerOptions): McpServe
     'list_sessions',
     {
       title: 'List sessions',
-      description: "The user's conversations, most recent activity first, with the start of their first and last message.",
+      description:
+        "The user's conversations, most recent activity first, with the start of their first and last message.",
       inputSchema: {
         limit: z.number().int().min(1).max(100).optional(),
         cursor: z.string().optional().describe('nextCursor of the previous page'),
@@ -322,7 +321,9 @@ export function createMemoryMcpServer(options: MemoryMcpServerOptions): McpServe
     async (uri) => {
       const profile = storage ? await loadUserProfile(storage, userId) : null;
       return {
-        contents: [{ uri: uri.href, mimeType: 'application/json', text: JSON.stringify(profile?.traits ?? {}, null, 2) }],
+        contents: [
+          { uri: uri.href, mimeType: 'application/json', text: JSON.stringify(profile?.traits ?? {}, null, 2) },
+        ],
       };
     },
   );

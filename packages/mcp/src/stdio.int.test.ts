@@ -41,7 +41,11 @@ describeEachDatabase('the memory-mcp command over stdio', (ctx) => {
     const transport = new StdioClientTransport({
       command: process.execPath,
       args: ['--import', 'tsx', '--conditions=@memory/source', main, '--user', 'alice', '--db', url],
-      env: { ...(process.env as Record<string, string>), MEMORY_STORAGE_URL: storageUrl, MEMORY_EMBEDDING_DIMENSIONS: '8' },
+      env: {
+        ...(process.env as Record<string, string>),
+        MEMORY_STORAGE_URL: storageUrl,
+        MEMORY_EMBEDDING_DIMENSIONS: '8',
+      },
       cwd: packageDir,
       stderr: 'pipe',
     });
