@@ -71,6 +71,8 @@ export interface RecallOptions {
   minScore?: number;
   /** Leave these message ids out of the hits (e.g. messages already in the prompt). */
   excludeIds?: Iterable<string>;
+  /** Leave out hits of this session (e.g. the current one, whose recent messages are shown anyway). */
+  excludeSessionId?: string;
 }
 
 /** A recalled message with the messages around it in its session. */
@@ -246,10 +248,11 @@ export function createMemory(options: CreateMemoryOptions): Memory {
       provider: embeddings,
       userId: recallOptions.userId,
       sessionId: recallOptions.sessionId,
-      topK: Math.min(1000, topK + exclude.size),
+      // Room for the hits that are filtered out below.
+      topK: Math.min(1000, topK * (recallOptions.excludeSessionId ? 4 : 1) + exclude.size),
     });
     const kept = hits
-      .filter((h) => !exclude.has(h.message.id))
+      .filter((h) => !exclude.has(h.message.id) && h.message.sessionId !== recallOptions.excludeSessionId)
       .filter((h) => recallOptions.minScore === undefined || h.score >= recallOptions.minScore)
       .slice(0, topK);
     return Promise.all(
@@ -268,50 +271,55 @@ export function createMemory(options: CreateMemoryOptions): Memory {
     const budget = ctxOptions.budget ?? 8000;
     const measure = measurer(budget);
     const limit = typeof budget === 'number' ? budget : (budget.maxTokens ?? budget.maxChars ?? 8000);
-    const session = ctxOptions.sessionId ? await findSession(ctxOptions.sessionId) : null;
-    const userId = ctxOptions.userId ?? session?.userId ?? null;
     const recallConfig = ctxOptions.recall === false ? null : (ctxOptions.recall ?? {});
+    const sessionLookup = ctxOptions.sessionId ? findSession(ctxOptions.sessionId) : Promise.resolve(null);
+    // The recall section and the rest are built at the same time (one round of waiting, not
+    // two), so the recall section gets a fixed share of the budget: what it leaves unused is
+    // not passed on.
+    const recallUser = async () => ctxOptions.userId ?? (await sessionLookup)?.userId ?? null;
+    const canRecall = Boolean(recallConfig && embeddings && ctxOptions.query?.trim());
+    const room = canRecall ? Math.floor(limit * (recallConfig?.share ?? 0.2)) : 0;
 
-    let recalled: RecalledMessage[] = [];
-    let recallText = '';
-    if (recallConfig && embeddings && userId && ctxOptions.query?.trim()) {
-      const found = await recall(ctxOptions.query, {
+    const recalling = (async () => {
+      const userId = canRecall ? await recallUser() : null;
+      if (!userId || !recallConfig) return { items: [] as RecalledMessage[], text: '' };
+      const found = await recall(ctxOptions.query!, {
         userId,
         topK: recallConfig.topK ?? 3,
         neighbours: recallConfig.neighbours ?? 1,
         minScore: recallConfig.minScore,
         excludeIds: ctxOptions.excludeIds,
+        // Messages of the current session are the recent-messages section's job.
+        excludeSessionId: ctxOptions.sessionId ?? undefined,
       });
-      // Messages of the current session are the recent-messages section's job.
-      const others = found.filter((r) => r.message.sessionId !== session?.id);
-      const room = Math.floor(limit * (recallConfig.share ?? 0.2));
-      const placed = fitRecalled(others, room, measure);
-      recalled = placed.items;
-      recallText = placed.text;
-    }
-    const used = recallText ? measure(recallText) + measure('\n\n') : 0;
-    const rest = Math.max(1, limit - used);
+      return fitRecalled(found, Math.max(0, room - measure('\n\n')), measure);
+    })();
+
+    const rest = Math.max(1, limit - room);
     const restBudget: ContextBudget | number =
       typeof budget === 'number'
         ? rest
         : budget.maxTokens !== undefined
           ? { ...budget, maxTokens: rest }
           : { ...budget, maxChars: rest };
-    const ctx = await buildMemoryContext({
-      store: ctxOptions.store ?? store,
-      storage: storage ?? undefined,
-      sessionId: session?.id ?? null,
-      userId,
-      query: ctxOptions.query ?? undefined,
-      budget: restBudget,
-      maxMessages: ctxOptions.maxMessages,
-    });
-    const text = [ctx.text, recallText].filter(Boolean).join('\n\n');
+    const building = sessionLookup.then((session) =>
+      buildMemoryContext({
+        store: ctxOptions.store ?? store,
+        storage: storage ?? undefined,
+        sessionId: session?.id ?? null,
+        userId: ctxOptions.userId ?? session?.userId ?? null,
+        query: ctxOptions.query ?? undefined,
+        budget: restBudget,
+        maxMessages: ctxOptions.maxMessages,
+      }),
+    );
+    const [ctx, placed] = await Promise.all([building, recalling]);
+    const text = [ctx.text, placed.text].filter(Boolean).join('\n\n');
     return {
       ...ctx,
       text,
       usage: { ...ctx.usage, used: measure(text), limit },
-      recalled,
+      recalled: placed.items,
     };
   };
 
