@@ -15,6 +15,10 @@ function threeLines(): string {
   const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
   const match = /## Three lines\s+```ts\n([\s\S]*?)```/.exec(readme);
   if (!match) throw new Error('README has no "## Three lines" ts block');
+  // The repository's front page shows the same lines: it must not drift from what runs here.
+  const front = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+  if (!front.includes(match[1]!))
+    throw new Error("the root README does not show this package's three lines as written");
   return match[1]!;
 }
 
