@@ -10,6 +10,7 @@ import { handleError } from './http-errors.js';
 import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
+import { mcpTokensFromEnv, registerMcpRoutes } from './routes/mcp.js';
 import { chatModelFromEnv, registerChatRoutes, type ChatModelConfig } from './routes/chat.js';
 import { registerCodeReviewRoutes } from './routes/code-reviews.js';
 import { registerContextRoutes } from './routes/context.js';
@@ -27,6 +28,8 @@ export interface BuildAppOptions extends OpenServicesOptions {
   logger?: FastifyServerOptions['logger'];
   /** The chat model of `POST /chat/:sessionId`; default from `MEMORY_CHAT_*` (`null`: none, the route answers 503). */
   chatModel?: ChatModelConfig | null;
+  /** Bearer tokens (`token → userId`) of the MCP endpoint at `/mcp`; default from `MEMORY_MCP_TOKENS` (none: not mounted). */
+  mcpTokens?: Record<string, string> | null;
 }
 
 /** The service and what it runs on (the routes' services, for tests and for shutdown). */
@@ -114,6 +117,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       app,
       services,
       options.chatModel !== undefined ? options.chatModel : chatModelFromEnv(process.env),
+    );
+    registerMcpRoutes(
+      app,
+      services,
+      options.mcpTokens !== undefined ? options.mcpTokens : mcpTokensFromEnv(process.env),
     );
     await app.ready();
     return { app, services };
