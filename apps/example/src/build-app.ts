@@ -10,6 +10,8 @@ import { handleError } from './http-errors.js';
 import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
+import { mcpTokensFromEnv, registerMcpRoutes } from './routes/mcp.js';
+import { chatModelFromEnv, registerChatRoutes, type ChatModelConfig } from './routes/chat.js';
 import { registerCodeReviewRoutes } from './routes/code-reviews.js';
 import { registerContextRoutes } from './routes/context.js';
 import { registerHealthRoutes } from './routes/health.js';
@@ -24,6 +26,10 @@ import { registerUserRoutes } from './routes/users.js';
 export interface BuildAppOptions extends OpenServicesOptions {
   /** Fastify's logger option; default pino at `config.logLevel`, headers with credentials redacted. */
   logger?: FastifyServerOptions['logger'];
+  /** The chat model of `POST /chat/:sessionId`; default from `MEMORY_CHAT_*` (`null`: none, the route answers 503). */
+  chatModel?: ChatModelConfig | null;
+  /** Bearer tokens (`token → userId`) of the MCP endpoint at `/mcp`; default from `MEMORY_MCP_TOKENS` (none: not mounted). */
+  mcpTokens?: Record<string, string> | null;
 }
 
 /** The service and what it runs on (the routes' services, for tests and for shutdown). */
@@ -107,6 +113,16 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     registerArchiveRoutes(app, services);
     registerUserRoutes(app, services);
     registerCodeReviewRoutes(app, services);
+    registerChatRoutes(
+      app,
+      services,
+      options.chatModel !== undefined ? options.chatModel : chatModelFromEnv(process.env),
+    );
+    registerMcpRoutes(
+      app,
+      services,
+      options.mcpTokens !== undefined ? options.mcpTokens : mcpTokensFromEnv(process.env),
+    );
     await app.ready();
     return { app, services };
   } catch (error) {

@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
  */
 const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => Promise<boolean> }>> = {
   'longterm-s3': () => import('./longterm-s3.js'),
+  'ai-sdk-middleware': () => import('./ai-sdk-middleware.js'),
   'semantics-retrieval': () => import('./semantics-retrieval.js'),
   archive: () => import('./archive.js'),
   conversations: () => import('./conversations.js'),

@@ -33,6 +33,24 @@ export type {
   PurgeUserResult,
 } from './types.js';
 export type { QueryEvent } from './sql-client.js';
+export {
+  partsText,
+  PARTS_TEXT_SEPARATOR,
+  type MessagePart,
+  type MessageTextPart,
+  type MessageReasoningPart,
+  type MessageToolState,
+  type MessageToolPart,
+  type MessageDynamicToolPart,
+  type MessageFilePart,
+  type MessageSourceUrlPart,
+  type MessageSourceDocumentPart,
+  type MessageStepStartPart,
+  type MessageDataPart,
+  type MessageOtherPart,
+  type MessageProviderMetadata,
+} from '@memory/models';
+export { MAX_MESSAGE_PARTS } from './parts.js';
 export { archivePrefix } from './archive-prefix.js';
 export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';

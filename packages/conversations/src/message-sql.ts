@@ -38,14 +38,15 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
   const text = `WITH input AS (
   SELECT * FROM unnest(${ids}::uuid[], ${params.add(messages.map((m) => m.role))}::text[], ${params.add(messages.map((m) => m.content))}::text[],
     ${params.add(messages.map((m) => m.model))}::text[], ${params.add(messages.map((m) => m.embedding))}::text[],
-    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[])
-    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, ord)
+    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[], ${params.add(messages.map((m) => m.parts))}::text[],
+    ${params.add(messages.map((m) => m.metadata))}::text[])
+    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
 ), base AS (
   SELECT GREATEST(clock_timestamp(), (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session})) AS at
 ), ins AS (
-  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
   SELECT i.id, ${session}, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond')
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb
   FROM input i CROSS JOIN base
   ORDER BY i.ord
   ON CONFLICT (id) DO NOTHING

@@ -1,4 +1,4 @@
-import type { MessageRole, SessionStatus } from '@memory/models';
+import type { MessagePart, MessageRole, SessionStatus } from '@memory/models';
 import type { LongTermStorage } from '@memory/longterm-core';
 import type { SummaryJson } from './summary-schema.js';
 
@@ -89,7 +89,22 @@ export interface NewMessage {
   id?: string;
   /** One of {@link MessageRole}: `user`, `assistant`, `system`, `tool`. */
   role: MessageRole;
-  content: string;
+  /**
+   * The message's text. Left out, it is the text projection of `parts` (`partsText`: the text
+   * parts, separated by a blank line). It may be empty only when the message has parts (a
+   * message of tool calls has no text); a message with neither text nor parts is refused.
+   * This is the column the original library reads.
+   */
+  content?: string;
+  /**
+   * The message's AI SDK `UIMessage` parts (text, reasoning, tool calls with their state, input,
+   * output or error, files, sources, step starts, data parts), stored as they are in
+   * `messages.parts`. Kinds this library does not know are kept too. `undefined` properties are
+   * left out, as in JSON.
+   */
+  parts?: readonly MessagePart[] | null;
+  /** Any plain JSON object about the message (`messages.metadata`), filterable in history and search. */
+  metadata?: Record<string, unknown> | null;
   /** The model id of an assistant reply, at most 128 characters. */
   model?: string | null;
   /** The message's embedding, with the deployment's dimension (`db.embeddingDimensions`). */
@@ -139,7 +154,12 @@ export interface MessageRecord {
   id: string;
   sessionId: string;
   role: string;
+  /** The text (for a message with parts, their text projection; empty for tool parts only). */
   content: string;
+  /** The AI SDK parts as stored; `null` for a message appended without parts (and every row the original wrote). */
+  parts: MessagePart[] | null;
+  /** The message's metadata; `null` when it has none. */
+  metadata: Record<string, unknown> | null;
   model: string | null;
   createdAt: Date;
   /** Whether `messages.embedding` is set (the vector itself is not loaded). */

@@ -9,6 +9,7 @@ import { checkDatabase, checkMigrations, checkPgvector, checkStorage, type Check
 import { openMemoryServices, type MemoryServices } from '../memory-services.js';
 import { printJson, printLine, type CliIo } from './cli-io.js';
 import { confirm } from './confirm.js';
+import { registerMcpCommand } from './mcp-command.js';
 import { CliError, EXIT } from './exit-codes.js';
 import { createProgressReporter, formatDuration } from './progress-bar.js';
 
@@ -286,6 +287,8 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
       }
       if (!ok) code = EXIT.FAILURE;
     });
+
+  registerMcpCommand(program, io, configOf);
 
   return { program, exitCode: () => code };
 }
