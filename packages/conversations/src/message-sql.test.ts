@@ -23,8 +23,13 @@ describe('message SQL', () => {
       [null, 'm'],
       ['[1,2]', null],
       [null, at],
-      2,
+      1,
     ]);
+    // One statement: the session lock and the status check travel with the insert.
+    expect(two.text).toContain('FOR NO KEY UPDATE');
+    expect(two.text).toContain(
+      'INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, user_id)',
+    );
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {

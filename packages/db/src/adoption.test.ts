@@ -99,7 +99,7 @@ async function snapshot(db: MemoryDb) {
   out.columns = await db.execute(
     `select table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length, column_default
        from information_schema.columns where table_schema = current_schema() and table_name in ('sessions','messages','session_summaries','messages_archive','audit_logs','code_reviews')
-       and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'))
+       and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),('messages','user_id'))
       order by table_name, ordinal_position`,
   );
   out.appIndexes = await db.execute(
@@ -133,9 +133,9 @@ describeEachDatabase(
 
       const added = await db.execute<{ table_name: string; column_name: string; is_nullable: string }>(
         `select table_name, column_name, is_nullable from information_schema.columns where table_schema = current_schema()
-         and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'))`,
+         and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),('messages','user_id'))`,
       );
-      expect(added).toHaveLength(6);
+      expect(added).toHaveLength(7);
       expect(added.every((c) => c.is_nullable === 'YES')).toBe(true);
       expect(await columnType(db, 'messages_archive', 'embedding')).toBe('vector(1536)');
       const indexes = (
@@ -150,6 +150,7 @@ describeEachDatabase(
           'ix_audit_logs_actor',
           'ix_audit_logs_details_user_id',
           'ix_messages_embedding_hnsw',
+          'ix_messages_user_id_created_at',
         ]),
       );
       const migrations = await db.execute(`select name from ${MEMORY_MIGRATIONS_TABLE}`);
