@@ -40,6 +40,13 @@ export { toJsonlLine, pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
 export { USER_AUDIT_CONDITION, USER_EXPORT_VERSION, type ExportCounts } from './user-export.js';
 export { PURGE_USER_ACTION } from './user-purge.js';
 export { MAX_APPEND_BATCH } from './validate.js';
+export {
+  backfillMessageUserIds,
+  DEFAULT_BACKFILL_BATCH,
+  MAX_BACKFILL_BATCH,
+  type BackfillUserIdsOptions,
+  type BackfillProgress,
+} from './backfill-user-ids.js';
 export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
 export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';
