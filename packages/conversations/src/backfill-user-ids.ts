@@ -20,7 +20,7 @@ export interface BackfillUserIdsOptions {
   /** Stop after this many batches (the run can be resumed from the returned `cursor`). */
   maxBatches?: number;
   /** Called after every batch, e.g. to log progress or to store `cursor` for a later resume. */
-  onBatch?: (progress: BackfillProgress) => void | Promise<void>;
+  onBatch?: (progress: BackfillProgress) => unknown;
   /** Stops between batches when aborted (the batch in flight completes). */
   signal?: AbortSignal;
 }

@@ -3,6 +3,12 @@ import type { MemoryDb } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { deleteSession } from './delete-session.js';
 import { pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
+import {
+  importMessages,
+  type ImportMessage,
+  type ImportMessagesOptions,
+  type ImportMessagesResult,
+} from './import-messages.js';
 import { appendMessages, countMessages, getHistory, setEmbeddings } from './messages.js';
 import { searchMessages } from './search.js';
 import {
@@ -152,9 +158,10 @@ export interface ConversationStore {
   deleteSession(sessionId: string, options?: DeleteSessionOptions): Promise<DeleteSessionResult>;
 
   /**
-   * Appends messages in one transaction: the session row is locked (so an archiver cannot move
-   * the session meanwhile), all messages go in one multi-row insert that skips ids already
-   * stored (`ON CONFLICT (id) DO NOTHING`), and `updated_at` moves to the newest message.
+   * Appends messages in one statement, so one round trip (atomic, autocommit or in the caller's
+   * `db.scope`): the session row is locked (so an archiver cannot move the session meanwhile),
+   * all messages go in one multi-row insert that skips ids already stored, each row gets the
+   * session's `user_id`, and `updated_at` moves to the newest message.
    * Give message ids to make retries safe; the result says which were new.
    *
    * An archived session (status ≠ active) throws `ConflictError` (see `isSessionArchivedError`)
@@ -169,6 +176,23 @@ export interface ConversationStore {
    * ```
    */
   appendMessages(sessionId: string, messages: readonly NewMessage[], options?: AppendOptions): Promise<AppendResult>;
+  /**
+   * Bulk-loads history into existing, active sessions in one transaction, by `COPY` on
+   * PostgreSQL (multi-row `INSERT`s on PGlite or inside a `db.scope`), into the live table with
+   * its indexes in place. For moving conversations in, not for the hot path: an id already
+   * stored fails the whole import. See {@link importMessages} for the details.
+   *
+   * @example
+   * ```ts
+   * const { imported, path } = await store.importMessages(rowsFromOldSystem.map((r) => ({
+   *   sessionId: r.thread, role: r.role, content: r.text, createdAt: new Date(r.ts), embedding: r.vec,
+   * })));
+   * ```
+   */
+  importMessages(
+    messages: Iterable<ImportMessage> | AsyncIterable<ImportMessage>,
+    options?: ImportMessagesOptions,
+  ): Promise<ImportMessagesResult>;
   /**
    * A page of the session's messages, oldest to newest within the page. Without cursors: the
    * newest `limit` messages. `before: page.olderCursor` goes back in time, `after:
@@ -324,6 +348,7 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     patchSessionMetadata: (sessionId, patch) => patchSessionMetadata(ctx, sessionId, patch),
     deleteSession: (sessionId, deleteOptions) => deleteSession(ctx, sessionId, deleteOptions),
     appendMessages: (sessionId, messages, appendOptions) => appendMessages(ctx, sessionId, messages, appendOptions),
+    importMessages: (messages, importOptions) => importMessages(ctx, messages, importOptions),
     getHistory: (sessionId, historyOptions) => getHistory(ctx, sessionId, historyOptions),
     countMessages: (sessionId, countOptions) => countMessages(ctx, sessionId, countOptions),
     saveSummary: (sessionId, summary) => saveSummary(ctx, sessionId, summary),

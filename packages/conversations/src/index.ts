@@ -40,6 +40,7 @@ export { toJsonlLine, pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
 export { USER_AUDIT_CONDITION, USER_EXPORT_VERSION, type ExportCounts } from './user-export.js';
 export { PURGE_USER_ACTION } from './user-purge.js';
 export { MAX_APPEND_BATCH } from './validate.js';
+export type { ImportMessage, ImportMessagesOptions, ImportMessagesResult } from './import-messages.js';
 export {
   backfillMessageUserIds,
   DEFAULT_BACKFILL_BATCH,
