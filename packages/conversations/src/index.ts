@@ -31,7 +31,13 @@ export type {
   ExportUserOptions,
   PurgeUserOptions,
   PurgeUserResult,
+  MessagePatch,
+  MessageEditOptions,
+  EmbeddingOutcome,
+  UpdateMessageResult,
+  DeleteMessageResult,
 } from './types.js';
+export { UPDATE_MESSAGE_ACTION, DELETE_MESSAGE_ACTION } from './message-edit.js';
 export type { QueryEvent } from './sql-client.js';
 export {
   partsText,

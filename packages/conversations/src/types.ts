@@ -168,6 +168,70 @@ export interface MessageRecord {
   cursor: string;
 }
 
+/**
+ * What {@link ConversationStore.updateMessage} changes: only the fields given (`undefined` leaves
+ * a field as it is; `null` clears a nullable one).
+ */
+export interface MessagePatch {
+  /**
+   * The new text. Left out while `parts` is given, it becomes the text projection of the new
+   * parts (`partsText`); left out otherwise, it stays.
+   */
+  content?: string;
+  /** The new AI SDK parts (replacing the old ones), or `null` to remove them. */
+  parts?: readonly MessagePart[] | null;
+  /** The new metadata (replacing the old object, not merged into it), or `null` to remove it. */
+  metadata?: Record<string, unknown> | null;
+  /** The model id, or `null`. */
+  model?: string | null;
+  /**
+   * The new embedding, or `null` to clear it. Left out, a change of `content` drops the stale
+   * embedding, or re-embeds the new text when the store has an `embeddingProvider`.
+   */
+  embedding?: readonly number[] | Float32Array | Float64Array | null;
+}
+
+/** Options of {@link ConversationStore.updateMessage} and {@link ConversationStore.deleteMessage}. */
+export interface MessageEditOptions {
+  /** Recorded as the audit row's actor (default: the store's `actor`). */
+  actor?: string | null;
+  /**
+   * When the message's session is archived: call the store's `restore` hook first, then edit
+   * (as `appendMessages` does). Without it, editing a message of an archived session throws
+   * `ConflictError` (`isSessionArchivedError`).
+   */
+  restore?: boolean;
+}
+
+/** What happened to a message's embedding in an update. */
+export type EmbeddingOutcome = 'kept' | 'set' | 'cleared' | 'dropped' | 'embedded';
+
+/** What {@link ConversationStore.updateMessage} returns. */
+export interface UpdateMessageResult {
+  /** The message as stored now. */
+  message: MessageRecord;
+  /**
+   * `kept` (content unchanged), `set` / `cleared` (the patch gave an embedding / `null`),
+   * `dropped` (content changed, no provider: the stale embedding was removed), `embedded`
+   * (content changed and the store's provider embedded the new text).
+   */
+  embedding: EmbeddingOutcome;
+  /** The fields the patch changed, e.g. `['content', 'parts']`. */
+  changed: string[];
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
+/** What {@link ConversationStore.deleteMessage} returns. */
+export interface DeleteMessageResult {
+  /** `false` when there was no such message (nothing happened, no audit row). */
+  deleted: boolean;
+  /** The session the message belonged to (`null` when there was none). */
+  sessionId: string | null;
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
 /** Options of {@link ConversationStore.getHistory}. */
 export interface HistoryOptions {
   /** Page size, 1 to 1000; default 50. */
