@@ -33,6 +33,7 @@ export type {
   PurgeUserResult,
   MessagePatch,
   MessageEditOptions,
+  MessageFilter,
   EmbeddingOutcome,
   UpdateMessageResult,
   DeleteMessageResult,

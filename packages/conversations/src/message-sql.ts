@@ -1,4 +1,5 @@
 import { timestampKeySql, type CursorPosition } from './cursor.js';
+import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 import type { CheckedMessage } from './validate.js';
@@ -79,6 +80,8 @@ export interface HistoryQuery {
   after: CursorPosition | null;
   /** Rows to fetch: the page size plus one. */
   fetch: number;
+  /** Role, time and metadata filters (checked), if any. */
+  filter?: CheckedMessageFilter | null;
 }
 
 /**
@@ -100,6 +103,7 @@ export function historySql(query: HistoryQuery): SqlStatement {
     bounds.push(
       `(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`,
     );
+  if (query.filter) bounds.push(...messageFilterConditions(params, 'm', query.filter));
   const direction = query.after ? 'ASC' : 'DESC';
   const text = `SELECT s.status AS session_status, p.*
 FROM sessions s

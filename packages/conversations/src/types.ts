@@ -67,6 +67,8 @@ export interface ListSessionsOptions {
   status?: SessionStatus | readonly SessionStatus[];
   /** Only sessions whose metadata contains this object (jsonb `@>`), e.g. `{ project: 'x' }`. */
   metadataContains?: Record<string, unknown>;
+  /** Only sessions whose metadata has each of these top-level keys with exactly this JSON value. */
+  metadataEquals?: Record<string, unknown>;
   /** Page size, 1 to 200; default 20. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -232,8 +234,31 @@ export interface DeleteMessageResult {
   restored: boolean;
 }
 
-/** Options of {@link ConversationStore.getHistory}. */
-export interface HistoryOptions {
+/**
+ * Filters on messages, shared by {@link ConversationStore.getHistory} and
+ * {@link ConversationStore.searchMessages}. All given filters must hold.
+ */
+export interface MessageFilter {
+  /** Only messages with one of these roles. */
+  roles?: readonly MessageRole[];
+  /** Only messages created at or after this time. */
+  since?: Date;
+  /** Only messages created before this time. */
+  until?: Date;
+  /**
+   * Only messages whose metadata has each of these top-level keys with exactly this JSON value
+   * (`{ channel: 'web' }`; `{ tags: ['a'] }` matches `['a']` only; `{ k: null }` a key set to null).
+   */
+  metadataEquals?: Record<string, unknown>;
+  /**
+   * Only messages whose metadata contains this object (jsonb `@>`): nested objects match
+   * partially, arrays by inclusion (`{ tags: ['a'] }` matches `['a', 'b']`).
+   */
+  metadataContains?: Record<string, unknown>;
+}
+
+/** Options of {@link ConversationStore.getHistory}: a page, optionally filtered (`MessageFilter`). */
+export interface HistoryOptions extends MessageFilter {
   /** Page size, 1 to 1000; default 50. */
   limit?: number;
   /** Only messages older than this cursor (the page just before it). */
@@ -325,6 +350,10 @@ export interface SearchOptions {
   since?: Date;
   /** Only messages created before this time. */
   until?: Date;
+  /** Only messages whose metadata has these top-level values (see {@link MessageFilter}). */
+  metadataEquals?: Record<string, unknown>;
+  /** Only messages whose metadata contains this object (jsonb `@>`, see {@link MessageFilter}). */
+  metadataContains?: Record<string, unknown>;
   /**
    * `hnsw.ef_search` for this search, an integer from 1 to 1000 (default: the store's
    * `efSearch`, 200); raised to `topK` when lower. Not used when the scope is small enough for an
