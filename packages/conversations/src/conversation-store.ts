@@ -10,6 +10,7 @@ import {
   type ImportMessagesResult,
 } from './import-messages.js';
 import { appendMessages, countMessages, getHistory, setEmbeddings } from './messages.js';
+import { deleteMessage, updateMessage } from './message-edit.js';
 import { searchMessages } from './search.js';
 import {
   DEFAULT_EF_SEARCH,
@@ -26,13 +27,17 @@ import { latestSummary, listSummaries, saveSummary } from './summaries.js';
 import type {
   AppendOptions,
   AppendResult,
+  DeleteMessageResult,
   DeleteSessionOptions,
+  EmbeddingProvider,
   DeleteSessionResult,
   EmbeddingEntry,
   ExportUserOptions,
   HistoryOptions,
   HistoryPage,
   ListSessionsOptions,
+  MessageEditOptions,
+  MessagePatch,
   NewMessage,
   NewSession,
   NewSummary,
@@ -44,6 +49,7 @@ import type {
   SessionRecord,
   SetEmbeddingsResult,
   SummaryRecord,
+  UpdateMessageResult,
 } from './types.js';
 import { exportUser } from './user-export.js';
 import { purgeUser } from './user-purge.js';
@@ -97,6 +103,13 @@ export interface ConversationStoreOptions {
    * session index.
    */
   exactSearchThreshold?: number;
+  /**
+   * Turns text into vectors for the store itself: `updateMessage` re-embeds a message whose text
+   * changed (without one, the stale embedding is dropped), and `searchMessages({ text })` uses it
+   * when the search gives no `provider`. Any object with `embed(texts)`, e.g. from
+   * `@memory/semantics`.
+   */
+  embeddingProvider?: EmbeddingProvider;
 }
 
 /**
@@ -200,6 +213,33 @@ export interface ConversationStore {
    * order for equal timestamps, no skipped or repeated rows.
    */
   getHistory(sessionId: string, options?: HistoryOptions): Promise<HistoryPage>;
+  /**
+   * Changes a stored message: `content`, `parts` (the text follows them unless `content` is
+   * given too), `metadata` (replaced), `model`, `embedding`. In one transaction the message's
+   * session is locked as an append locks it and must be active (an archived session throws
+   * `ConflictError`, see `isSessionArchivedError`, unless `{ restore: true }` and a restore
+   * hook), the row is updated, and an `update_message` / `message` audit row records the changed
+   * field names and what happened to the embedding (never the text). A change of text drops the
+   * stale embedding, or re-embeds the new text when the store has an `embeddingProvider`. Does
+   * not count as activity (`updated_at` stays). An unknown id throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const { message, embedding } = await store.updateMessage(id, { parts: finalParts, metadata: { edited: true } });
+   * ```
+   */
+  updateMessage(messageId: string, patch: MessagePatch, options?: MessageEditOptions): Promise<UpdateMessageResult>;
+  /**
+   * Deletes one message and writes a `delete_message` / `message` audit row (session, owner,
+   * role). The session is locked and must be active, as for `updateMessage`. An unknown id gives
+   * `{ deleted: false }` and no audit row, so a retried delete is harmless.
+   *
+   * @example
+   * ```ts
+   * await store.deleteMessage(id, { actor: 'moderation' });
+   * ```
+   */
+  deleteMessage(messageId: string, options?: MessageEditOptions): Promise<DeleteMessageResult>;
   /** How many messages the session has in `messages` (plus `messages_archive` with `includeArchived`). */
   countMessages(sessionId: string, options?: { includeArchived?: boolean }): Promise<number>;
 
@@ -321,6 +361,7 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     previewLength: checkLimit(options.previewLength, 'previewLength', DEFAULT_PREVIEW_LENGTH, 10_000),
     actor: checkOptionalText(options.actor, 'actor', { max: 512 }),
     restore: options.restore ?? null,
+    embeddingProvider: checkProvider(options.embeddingProvider),
     efSearch: checkLimit(options.efSearch, 'efSearch', DEFAULT_EF_SEARCH, MAX_EF_SEARCH),
     exactSearchThreshold: checkCount(
       options.exactSearchThreshold,
@@ -350,6 +391,8 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     appendMessages: (sessionId, messages, appendOptions) => appendMessages(ctx, sessionId, messages, appendOptions),
     importMessages: (messages, importOptions) => importMessages(ctx, messages, importOptions),
     getHistory: (sessionId, historyOptions) => getHistory(ctx, sessionId, historyOptions),
+    updateMessage: (messageId, patch, editOptions) => updateMessage(ctx, messageId, patch, editOptions),
+    deleteMessage: (messageId, editOptions) => deleteMessage(ctx, messageId, editOptions),
     countMessages: (sessionId, countOptions) => countMessages(ctx, sessionId, countOptions),
     saveSummary: (sessionId, summary) => saveSummary(ctx, sessionId, summary),
     latestSummary: (sessionId) => latestSummary(ctx, sessionId),
@@ -366,4 +409,14 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     },
     purgeUser: (userId, purgeOptions) => purgeUser(ctx, userId, purgeOptions),
   };
+}
+
+function checkProvider(provider: unknown): EmbeddingProvider | null {
+  if (provider === undefined || provider === null) return null;
+  if (typeof (provider as { embed?: unknown }).embed !== 'function') {
+    throw new InvalidInputError(
+      '[memory/conversations] options.embeddingProvider must have embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)',
+    );
+  }
+  return provider as EmbeddingProvider;
 }

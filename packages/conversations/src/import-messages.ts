@@ -42,7 +42,7 @@ export interface ImportMessagesResult {
 const CHUNK = 5000;
 
 /** The columns an import writes, in COPY order. */
-const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id';
+const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata';
 
 /** A session an import writes to, locked for the import's transaction. */
 interface LockedSession {
@@ -254,7 +254,7 @@ function copyValue(value: string | null): string {
 function copyText(rows: readonly Row[]): string {
   let out = '';
   for (const { message: m, sessionId, createdAt, userId } of rows) {
-    out += `${m.id}\t${sessionId}\t${m.role}\t${copyValue(m.content)}\t${copyValue(m.model)}\t${m.embedding ?? '\\N'}\t${createdAt}\t${copyValue(userId)}\n`;
+    out += `${m.id}\t${sessionId}\t${m.role}\t${copyValue(m.content)}\t${copyValue(m.model)}\t${m.embedding ?? '\\N'}\t${createdAt}\t${copyValue(userId)}\t${copyValue(m.parts)}\t${copyValue(m.metadata)}\n`;
   }
   return out;
 }
@@ -262,9 +262,9 @@ function copyText(rows: readonly Row[]): string {
 /** The multi-row `INSERT` of the PGlite and in-scope path: one statement text for any chunk. */
 function insertSql(): string {
   return `INSERT INTO messages (${COLUMNS})
-SELECT t.id, t.session_id, t.role, t.content, t.model, t.embedding::vector, t.created_at, t.user_id
-FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[])
-  AS t(id, session_id, role, content, model, embedding, created_at, user_id)`;
+SELECT t.id, t.session_id, t.role, t.content, t.model, t.embedding::vector, t.created_at, t.user_id, t.parts::jsonb, t.metadata::jsonb
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
+  AS t(id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata)`;
 }
 
 function insertValues(rows: readonly Row[]): unknown[] {
@@ -277,5 +277,7 @@ function insertValues(rows: readonly Row[]): unknown[] {
     rows.map((r) => r.message.embedding),
     rows.map((r) => r.createdAt),
     rows.map((r) => r.userId),
+    rows.map((r) => r.message.parts),
+    rows.map((r) => r.message.metadata),
   ];
 }

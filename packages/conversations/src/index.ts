@@ -31,8 +31,33 @@ export type {
   ExportUserOptions,
   PurgeUserOptions,
   PurgeUserResult,
+  MessagePatch,
+  MessageEditOptions,
+  MessageFilter,
+  EmbeddingOutcome,
+  UpdateMessageResult,
+  DeleteMessageResult,
 } from './types.js';
+export { UPDATE_MESSAGE_ACTION, DELETE_MESSAGE_ACTION } from './message-edit.js';
 export type { QueryEvent } from './sql-client.js';
+export {
+  partsText,
+  PARTS_TEXT_SEPARATOR,
+  type MessagePart,
+  type MessageTextPart,
+  type MessageReasoningPart,
+  type MessageToolState,
+  type MessageToolPart,
+  type MessageDynamicToolPart,
+  type MessageFilePart,
+  type MessageSourceUrlPart,
+  type MessageSourceDocumentPart,
+  type MessageStepStartPart,
+  type MessageDataPart,
+  type MessageOtherPart,
+  type MessageProviderMetadata,
+} from '@memory/models';
+export { MAX_MESSAGE_PARTS } from './parts.js';
 export { archivePrefix } from './archive-prefix.js';
 export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';

@@ -1,5 +1,6 @@
 import { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
+import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 import type { CheckedMessage } from './validate.js';
@@ -42,8 +43,9 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
 ), input AS (
   SELECT * FROM unnest(${ids}::uuid[], ${params.add(messages.map((m) => m.role))}::text[], ${params.add(messages.map((m) => m.content))}::text[],
     ${params.add(messages.map((m) => m.model))}::text[], ${params.add(messages.map((m) => m.embedding))}::text[],
-    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[])
-    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, ord)
+    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[], ${params.add(messages.map((m) => m.parts))}::text[],
+    ${params.add(messages.map((m) => m.metadata))}::text[])
+    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
 ), existing AS (
   SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])
 ), base AS (
@@ -51,9 +53,9 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
     (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session})) AS at, s.user_id
   FROM s WHERE s.status = ${params.add(SessionStatus.ACTIVE)}
 ), ins AS (
-  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, user_id)
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)
   SELECT i.id, ${session}, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), base.user_id
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id
   FROM input i CROSS JOIN base
   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.session_id IS DISTINCT FROM ${session} OR e.id = i.id)
   ORDER BY i.ord
@@ -87,6 +89,8 @@ export interface HistoryQuery {
   after: CursorPosition | null;
   /** Rows to fetch: the page size plus one. */
   fetch: number;
+  /** Role, time and metadata filters (checked), if any. */
+  filter?: CheckedMessageFilter | null;
 }
 
 /**
@@ -108,6 +112,7 @@ export function historySql(query: HistoryQuery): SqlStatement {
     bounds.push(
       `(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`,
     );
+  if (query.filter) bounds.push(...messageFilterConditions(params, 'm', query.filter));
   const direction = query.after ? 'ASC' : 'DESC';
   const text = `SELECT s.status AS session_status, p.*
 FROM sessions s

@@ -3,6 +3,7 @@ import { SessionStatus } from '@memory/models';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
+import { checkMessageFilter, hasMessageFilter } from './message-filter.js';
 import { appendMessagesSql, findMessagesSql, historySql, setEmbeddingsSql } from './message-sql.js';
 import { toDate, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
@@ -123,7 +124,14 @@ export async function getHistory(
     options.before === undefined || options.before === null ? null : decodeCursor('message', options.before, 'before');
   const after =
     options.after === undefined || options.after === null ? null : decodeCursor('message', options.after, 'after');
-  const statement = historySql({ sessionId: id, before, after, fetch: limit + 1 });
+  const filter = checkMessageFilter(options);
+  const statement = historySql({
+    sessionId: id,
+    before,
+    after,
+    fetch: limit + 1,
+    filter: hasMessageFilter(filter) ? filter : null,
+  });
   const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
     statement.text,
     statement.values,

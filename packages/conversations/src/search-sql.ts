@@ -1,3 +1,4 @@
+import { messageFilterConditions } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 
@@ -10,6 +11,10 @@ export interface SearchQuery {
   since: Date | null;
   until: Date | null;
   topK: number;
+  /** Top-level metadata values the hits must have. */
+  metadataEquals?: Record<string, unknown> | null;
+  /** An object the hits' metadata must contain (jsonb `@>`). */
+  metadataContains?: Record<string, unknown> | null;
 }
 
 /** pgvector's own default `hnsw.ef_search`, used before the store had its own setting. */
@@ -135,6 +140,22 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+  if (candidates) {
+    where.push(
+      ...messageFilterConditions(
+        params,
+        'm',
+        {
+          roles: null,
+          since: null,
+          until: null,
+          metadataEquals: query.metadataEquals ?? null,
+          metadataContains: query.metadataContains ?? null,
+        },
+        { roles: false, time: false },
+      ),
+    );
+  }
   return where;
 }
 
