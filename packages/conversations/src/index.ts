@@ -68,7 +68,7 @@ export { MAX_APPEND_BATCH } from './validate.js';
 export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
 export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';
-export { DEFAULT_TOP_K, MAX_TOP_K } from './search.js';
+export { DEFAULT_TOP_K, MAX_TOP_K, MAX_AROUND, NO_EMBEDDINGS, isNoEmbeddingsError } from './search.js';
 export {
   DEFAULT_EF_SEARCH,
   MAX_EF_SEARCH,
