@@ -58,6 +58,18 @@ export {
   type MessageProviderMetadata,
 } from '@memory/models';
 export { MAX_MESSAGE_PARTS } from './parts.js';
+export {
+  toUIMessages,
+  fromUIMessages,
+  toModelMessages,
+  fromModelMessages,
+  UI_MESSAGE_ID_KEY,
+  type UIMessageLike,
+  type ModelMessageLike,
+  type ModelContentPartLike,
+  type StoredMessageLike,
+  type FromUIMessagesOptions,
+} from './ai-sdk.js';
 export { archivePrefix } from './archive-prefix.js';
 export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
