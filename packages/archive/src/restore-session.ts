@@ -139,10 +139,10 @@ export async function restoreSession(
     const [moved] = await sql.query<{ n: unknown }>(
       `WITH moved AS (
          DELETE FROM messages_archive WHERE session_id = $1
-         RETURNING id, session_id, role, content, model, embedding, created_at
+         RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
        ), inserted AS (
-         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
-         SELECT id, session_id, role, content, model, embedding, created_at FROM moved
+         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
+         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata FROM moved
          RETURNING 1
        ) SELECT count(*) AS n FROM inserted`,
       [sessionId],
