@@ -48,4 +48,32 @@ describeEachDatabase('archiving messages with parts and metadata', (ctx) => {
       ['21 °C', parts, { finish: 'stop' }, true],
     ]);
   });
+
+  it('keeps them through a deep export and its restore', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 3 });
+    const store = createConversationStore(db);
+    const now = new Date();
+    const s = await store.createSession({ userId: 'deep-parts' });
+    const parts = [
+      { type: 'reasoning', text: 'think', providerMetadata: { openai: { id: 'r' } } },
+      { type: 'data-big', data: { n: 1.5e300, s: '引号"\\' } },
+      { type: 'text', text: 'done' },
+    ];
+    await store.appendMessages(s.id, [
+      { role: 'user', content: 'plain' },
+      { role: 'assistant', parts, metadata: { k: [1, { x: null }] } },
+    ]);
+    await db.execute('update sessions set updated_at = ? where id = ?', [daysBefore(now, 200).toISOString(), s.id]);
+    const storage = new InMemoryLongTermStorage();
+    const archiver = createArchiver({ db, storage });
+    await archiver.runArchive({ now });
+    expect(await statusOf(db, s.id)).toBe(SessionStatus.DEEP_ARCHIVED);
+
+    await archiver.restoreSession(s.id);
+    const { messages } = await store.getHistory(s.id);
+    expect(messages.map((m) => [m.content, m.parts, m.metadata])).toEqual([
+      ['plain', null, null],
+      ['done', parts, { k: [1, { x: null }] }],
+    ]);
+  });
 });
