@@ -278,9 +278,16 @@ export interface ConversationStore {
    * hits an exact scan completes the answer, so a search returns `topK` hits whenever that many
    * messages match.
    *
+   * Metadata filters (`metadataEquals`, `metadataContains`) narrow the candidates like roles and
+   * time. `minScore` keeps the hits at or above a cosine similarity; `around: N` returns each hit
+   * with up to N messages before and after it in its session (`hit.before`, `hit.after`, oldest
+   * first), fetched in one more statement. When messages match the scope and filters but none has
+   * an embedding, the search throws `NotFoundError` (`isNoEmbeddingsError`) rather than answer
+   * with nothing. `text` is embedded with the search's `provider`, or the store's `embeddingProvider`.
+   *
    * @example
    * ```ts
-   * const hits = await store.searchMessages({ text: 'hotel in Kyoto', provider, userId: 'u123', topK: 5 });
+   * const hits = await store.searchMessages({ text: 'hotel in Kyoto', provider, userId: 'u123', topK: 5, around: 2, minScore: 0.3 });
    * ```
    */
   searchMessages(options: SearchOptions): Promise<SearchHit[]>;

@@ -58,6 +58,18 @@ export {
   type MessageProviderMetadata,
 } from '@memory/models';
 export { MAX_MESSAGE_PARTS } from './parts.js';
+export {
+  toUIMessages,
+  fromUIMessages,
+  toModelMessages,
+  fromModelMessages,
+  UI_MESSAGE_ID_KEY,
+  type UIMessageLike,
+  type ModelMessageLike,
+  type ModelContentPartLike,
+  type StoredMessageLike,
+  type FromUIMessagesOptions,
+} from './ai-sdk.js';
 export { archivePrefix } from './archive-prefix.js';
 export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
@@ -76,7 +88,7 @@ export {
 export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
 export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';
-export { DEFAULT_TOP_K, MAX_TOP_K } from './search.js';
+export { DEFAULT_TOP_K, MAX_TOP_K, MAX_AROUND, NO_EMBEDDINGS, isNoEmbeddingsError } from './search.js';
 export {
   DEFAULT_EF_SEARCH,
   MAX_EF_SEARCH,

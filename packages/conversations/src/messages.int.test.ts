@@ -324,6 +324,11 @@ describeEachDatabase('messages', (ctx) => {
       '',
       'custom projection',
     ]);
+    // A user export carries them too.
+    const exported: Record<string, unknown>[] = [];
+    for await (const line of store.exportUser('parts')) exported.push(JSON.parse(line) as Record<string, unknown>);
+    const turnLine = exported.find((l) => l.type === 'message' && l.id === turn!.id);
+    expect(turnLine).toMatchObject({ parts, metadata: { finishReason: 'stop', usage: { in: 10, out: 20 } } });
     await expect(store.appendMessages(s.id, [{ role: 'assistant', content: '' }])).rejects.toThrow(InvalidInputError);
     await expect(store.appendMessages(s.id, [{ role: 'assistant' }])).rejects.toThrow(/neither content nor parts/);
   });

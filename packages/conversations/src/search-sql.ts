@@ -183,3 +183,45 @@ export function supportsIterativeScan(version: string | null | undefined): boole
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
   return major > 0 || minor >= 8;
 }
+
+/**
+ * Whether any message in the search's scope and filters lacks an embedding: asked only when a
+ * search found nothing, to tell "nothing matches" from "nothing here has a vector".
+ */
+export function unembeddedProbeSql(query: SearchQuery): SqlStatement {
+  const params = new SqlParams();
+  const where = scopeConditions(params, query, true).filter((c) => c !== 'm.embedding IS NOT NULL');
+  return {
+    text: `SELECT EXISTS (SELECT 1 FROM messages m WHERE ${where.join(' AND ')}) AS unembedded`,
+    values: params.values,
+  };
+}
+
+/**
+ * The `around` messages before and after each hit in its session, in one statement: two
+ * `LATERAL ... LIMIT` walks of the `(session_id, created_at, id)` index per hit. Rows carry the
+ * hit's position (`hit`, from 1) and `side` (`before` rows first), each window oldest first
+ * (`created_at` is the fixed-width UTC text of `timestampKeySql`, so it sorts as text).
+ */
+export function contextSql(hitIds: readonly string[], around: number): SqlStatement {
+  const params = new SqlParams();
+  const ids = params.add(hitIds);
+  const limit = params.add(around);
+  const side = (
+    name: 'before' | 'after',
+    op: '<' | '>',
+    direction: 'ASC' | 'DESC',
+  ) => `SELECT h.ord AS hit, '${name}' AS side, c.*
+FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS h(id, ord)
+JOIN messages hm ON hm.id = h.id
+CROSS JOIN LATERAL (
+  SELECT ${messageColumns('m')} FROM messages m
+  WHERE m.session_id = hm.session_id AND (m.created_at, m.id) ${op} (hm.created_at, hm.id)
+  ORDER BY m.created_at ${direction}, m.id ${direction}
+  LIMIT ${limit}
+) c`;
+  return {
+    text: `${side('before', '<', 'DESC')}\nUNION ALL\n${side('after', '>', 'ASC')}\nORDER BY hit, side DESC, created_at, id`,
+    values: params.values,
+  };
+}

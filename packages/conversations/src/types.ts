@@ -355,6 +355,17 @@ export interface SearchOptions {
   /** Only messages whose metadata contains this object (jsonb `@>`, see {@link MessageFilter}). */
   metadataContains?: Record<string, unknown>;
   /**
+   * Return each hit with this many messages before and after it in its session (`before`,
+   * `after`), 0 to 50; default 0 (none). The window ignores the filters: it is the conversation
+   * around the hit. Windows of nearby hits may overlap.
+   */
+  around?: number;
+  /**
+   * Only hits with at least this cosine similarity (`score`, -1 to 1). The search still takes the
+   * `topK` nearest first, so it returns up to `topK` hits at or above it.
+   */
+  minScore?: number;
+  /**
    * `hnsw.ef_search` for this search, an integer from 1 to 1000 (default: the store's
    * `efSearch`, 200); raised to `topK` when lower. Not used when the scope is small enough for an
    * exact scan.
@@ -369,6 +380,10 @@ export interface SearchHit {
   distance: number;
   /** `1 - distance`: cosine similarity. */
   score: number;
+  /** With `around: N`: up to N messages of the same session just before the hit, oldest first. */
+  before?: MessageRecord[];
+  /** With `around: N`: up to N messages of the same session just after the hit, oldest first. */
+  after?: MessageRecord[];
 }
 
 /** Options of {@link ConversationStore.deleteSession}. */
