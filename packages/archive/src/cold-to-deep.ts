@@ -22,7 +22,8 @@ export interface DeepSessionResult {
 export function selectArchivedMessages(sql: Sql, sessionId: string): Promise<MessageExportRow[]> {
   return sql.query<MessageExportRow>(
     `SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
-            ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at
+            ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at,
+            parts::text AS parts, metadata::text AS metadata
        FROM messages_archive WHERE session_id = $1
       ORDER BY created_at, id`,
     [sessionId],

@@ -15,6 +15,10 @@ export interface MessageExportRow {
   embedding: string | null;
   created_at: string;
   archived_at: string | null;
+  /** `messages_archive.parts` as jsonb text (the AI SDK parts), or `null`. */
+  parts?: string | null;
+  /** `messages_archive.metadata` as jsonb text, or `null`. */
+  metadata?: string | null;
 }
 
 /**
@@ -41,6 +45,10 @@ export interface ExportedMessage {
   embedding: number[] | null;
   created_at: string;
   archived_at: string | null;
+  /** The message's AI SDK parts; absent from lines of messages without them (and from older exports). */
+  parts?: unknown[] | null;
+  /** The message's metadata; absent when it had none. */
+  metadata?: Record<string, unknown> | null;
 }
 
 /** A summary line of an export, parsed. */
@@ -70,7 +78,8 @@ function rawJson(value: string, what: string, id: string): string {
 
 /**
  * The JSONL line (without the newline) of one message: keys in table-column order, strings
- * escaped by `JSON.stringify`, non-ASCII kept as is, the embedding as a JSON array of numbers.
+ * escaped by `JSON.stringify`, non-ASCII kept as is, the embedding as a JSON array of numbers;
+ * `parts` and `metadata` (jsonb text, verbatim) are added at the end only when set.
  *
  * @example
  * ```ts
@@ -83,7 +92,13 @@ export function encodeMessageLine(row: MessageExportRow): string {
   const embedding = row.embedding === null ? 'null' : rawJson(row.embedding, 'embedding', row.id);
   return (
     `{"id":${str(row.id)},"session_id":${str(row.session_id)},"role":${str(row.role)},"content":${str(row.content)},` +
-    `"model":${str(row.model)},"embedding":${embedding},"created_at":${str(row.created_at)},"archived_at":${str(row.archived_at)}}`
+    `"model":${str(row.model)},"embedding":${embedding},"created_at":${str(row.created_at)},"archived_at":${str(row.archived_at)}` +
+    // Only when set, so a message without them has the same line as before these columns existed.
+    (row.parts === null || row.parts === undefined ? '' : `,"parts":${rawJson(row.parts, 'parts', row.id)}`) +
+    (row.metadata === null || row.metadata === undefined
+      ? ''
+      : `,"metadata":${rawJson(row.metadata, 'metadata', row.id)}`) +
+    '}'
   );
 }
 
@@ -111,6 +126,8 @@ const MESSAGE_FIELDS: Record<keyof ExportedMessage, Check> = {
   embedding: isEmbedding,
   created_at: isString,
   archived_at: isNullableString,
+  parts: (v) => v === undefined || v === null || Array.isArray(v),
+  metadata: (v) => v === undefined || v === null || (typeof v === 'object' && !Array.isArray(v)),
 };
 
 const SUMMARY_FIELDS: Record<keyof ExportedSummary, Check> = {

@@ -10,7 +10,7 @@ export interface ColdBatchResult {
 
 /**
  * Moves every message of `sessionIds` from `messages` to `messages_archive` with ONE statement,
- * keeping every column (model and embedding included) and stamping `archived_at`. Returns the
+ * keeping every column (model, embedding, parts and metadata included) and stamping `archived_at`. Returns the
  * number of rows moved. The caller holds the sessions' row locks.
  */
 export async function moveMessagesToArchive(sql: Sql, sessionIds: readonly string[]): Promise<number> {
@@ -18,10 +18,10 @@ export async function moveMessagesToArchive(sql: Sql, sessionIds: readonly strin
   const [row] = await sql.query<{ n: unknown }>(
     `WITH moved AS (
        DELETE FROM messages WHERE session_id = ANY($1::uuid[])
-       RETURNING id, session_id, role, content, model, embedding, created_at
+       RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
      ), inserted AS (
-       INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, archived_at)
-       SELECT id, session_id, role, content, model, embedding, created_at, now() FROM moved
+       INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at)
+       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now() FROM moved
        RETURNING 1
      )
      SELECT count(*) AS n FROM inserted`,

@@ -55,10 +55,12 @@ async function insertChunks(sql: Sql, lines: readonly string[], statement: strin
 
 const INSERT_MESSAGES = `
   WITH inserted AS (
-    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
     SELECT (j->>'id')::uuid, $2::uuid, j->>'role', j->>'content', j->>'model',
            CASE WHEN jsonb_typeof(j->'embedding') = 'array' THEN (j->'embedding')::text::vector END,
-           (j->>'created_at')::timestamptz
+           (j->>'created_at')::timestamptz,
+           CASE WHEN jsonb_typeof(j->'parts') = 'array' THEN j->'parts' END,
+           CASE WHEN jsonb_typeof(j->'metadata') = 'object' THEN j->'metadata' END
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`;
@@ -139,10 +141,10 @@ export async function restoreSession(
     const [moved] = await sql.query<{ n: unknown }>(
       `WITH moved AS (
          DELETE FROM messages_archive WHERE session_id = $1
-         RETURNING id, session_id, role, content, model, embedding, created_at
+         RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
        ), inserted AS (
-         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
-         SELECT id, session_id, role, content, model, embedding, created_at FROM moved
+         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
+         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata FROM moved
          RETURNING 1
        ) SELECT count(*) AS n FROM inserted`,
       [sessionId],

@@ -43,8 +43,13 @@ describe('message SQL', () => {
       [null, at],
       [null, '[{"type":"text","text":"ok"}]'],
       [null, '{"k":1}'],
-      2,
+      1,
     ]);
+    // One statement: the session lock and the status check travel with the insert.
+    expect(two.text).toContain('FOR NO KEY UPDATE');
+    expect(two.text).toContain(
+      'INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)',
+    );
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {

@@ -1,3 +1,4 @@
+import { messageFilterConditions } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 
@@ -10,6 +11,10 @@ export interface SearchQuery {
   since: Date | null;
   until: Date | null;
   topK: number;
+  /** Top-level metadata values the hits must have. */
+  metadataEquals?: Record<string, unknown> | null;
+  /** An object the hits' metadata must contain (jsonb `@>`). */
+  metadataContains?: Record<string, unknown> | null;
 }
 
 /** pgvector's own default `hnsw.ef_search`, used before the store had its own setting. */
@@ -86,8 +91,8 @@ export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlState
  * The approximate nearest messages by cosine distance (`<=>`), served by the HNSW
  * `vector_cosine_ops` index on `messages.embedding`. `relaxed_order` may yield rows slightly out
  * of order, so the hits are collected in a materialized CTE and sorted again (pgvector's
- * recommended form). The user filter is a semi-join on `sessions.user_id`, keeping the query
- * keyed by user.
+ * recommended form). The user filter is `messages.user_id` with its session as the fallback, keeping the query
+ * keyed by user (see {@link userScopeSql}).
  */
 export function searchSql(query: SearchQuery): SqlStatement {
   const params = new SqlParams();
@@ -131,12 +136,42 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   const where: string[] = [];
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null)
-    where.push(`m.session_id IN (SELECT id FROM sessions WHERE user_id = ${params.add(query.userId)})`);
+  if (query.userId !== null) where.push(userScopeSql(params.add(query.userId)));
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+  if (candidates) {
+    where.push(
+      ...messageFilterConditions(
+        params,
+        'm',
+        {
+          roles: null,
+          since: null,
+          until: null,
+          metadataEquals: query.metadataEquals ?? null,
+          metadataContains: query.metadataContains ?? null,
+        },
+        { roles: false, time: false },
+      ),
+    );
+  }
   return where;
+}
+
+/**
+ * The messages of one user: `messages.user_id` (indexed by `(user_id, created_at)`), or, for a
+ * row written before that column existed and not yet backfilled (`NULL`), its session's user.
+ *
+ * No join: the sessions of the user come in as an array (`= ANY(ARRAY(...))`, computed once), so
+ * PostgreSQL has no semi-join to estimate from the average session. Estimated that way, one
+ * 100k-message thread in the database made a 1k-message user look like thousands of rows and
+ * the plan flip to a sequential scan with a hash join over every message. Both arms of the `OR`
+ * are indexed (`ix_messages_user_id_created_at`, `ix_messages_session_id`), so the plan is a
+ * `BitmapOr` over the user's rows; once every row is filled the second arm finds nothing.
+ */
+export function userScopeSql(userParam: string, alias = 'm'): string {
+  return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}))))`;
 }
 
 /** The installed pgvector version (`NULL` when the extension is missing). */
@@ -147,4 +182,46 @@ export function supportsIterativeScan(version: string | null | undefined): boole
   if (!version) return false;
   const [major = 0, minor = 0] = version.split('.').map((part) => Number.parseInt(part, 10));
   return major > 0 || minor >= 8;
+}
+
+/**
+ * Whether any message in the search's scope and filters lacks an embedding: asked only when a
+ * search found nothing, to tell "nothing matches" from "nothing here has a vector".
+ */
+export function unembeddedProbeSql(query: SearchQuery): SqlStatement {
+  const params = new SqlParams();
+  const where = scopeConditions(params, query, true).filter((c) => c !== 'm.embedding IS NOT NULL');
+  return {
+    text: `SELECT EXISTS (SELECT 1 FROM messages m WHERE ${where.join(' AND ')}) AS unembedded`,
+    values: params.values,
+  };
+}
+
+/**
+ * The `around` messages before and after each hit in its session, in one statement: two
+ * `LATERAL ... LIMIT` walks of the `(session_id, created_at, id)` index per hit. Rows carry the
+ * hit's position (`hit`, from 1) and `side` (`before` rows first), each window oldest first
+ * (`created_at` is the fixed-width UTC text of `timestampKeySql`, so it sorts as text).
+ */
+export function contextSql(hitIds: readonly string[], around: number): SqlStatement {
+  const params = new SqlParams();
+  const ids = params.add(hitIds);
+  const limit = params.add(around);
+  const side = (
+    name: 'before' | 'after',
+    op: '<' | '>',
+    direction: 'ASC' | 'DESC',
+  ) => `SELECT h.ord AS hit, '${name}' AS side, c.*
+FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS h(id, ord)
+JOIN messages hm ON hm.id = h.id
+CROSS JOIN LATERAL (
+  SELECT ${messageColumns('m')} FROM messages m
+  WHERE m.session_id = hm.session_id AND (m.created_at, m.id) ${op} (hm.created_at, hm.id)
+  ORDER BY m.created_at ${direction}, m.id ${direction}
+  LIMIT ${limit}
+) c`;
+  return {
+    text: `${side('before', '<', 'DESC')}\nUNION ALL\n${side('after', '>', 'ASC')}\nORDER BY hit, side DESC, created_at, id`,
+    values: params.values,
+  };
 }

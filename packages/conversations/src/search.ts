@@ -1,13 +1,61 @@
-import { InvalidInputError } from '@memory/errors';
+import { InvalidInputError, NotFoundError, type MemoryError } from '@memory/errors';
 import { validateEmbedding } from '@memory/models';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { toMessage, type MessageRow } from './rows.js';
-import { exactSearchSql, MAX_EF_SEARCH, searchSetupSql, searchSql, type SearchQuery } from './search-sql.js';
+import {
+  contextSql,
+  exactSearchSql,
+  MAX_EF_SEARCH,
+  searchSetupSql,
+  searchSql,
+  unembeddedProbeSql,
+  type SearchQuery,
+} from './search-sql.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { SearchHit, SearchOptions } from './types.js';
-import { checkLimit, checkOptionalDate, checkRole, checkText, checkUserId } from './validate.js';
+import { checkMessageFilter } from './message-filter.js';
+import { checkCount, checkLimit, checkText, checkUserId } from './validate.js';
+
+/** The most messages `around` a hit a search returns on each side. */
+export const MAX_AROUND = 50;
+
+/** `details.reason` of the `NotFoundError` a search throws when nothing in its scope has an embedding. */
+export const NO_EMBEDDINGS = 'no_embeddings';
+
+function noEmbeddingsError(sessionId: string | null, userId: string | null): NotFoundError {
+  const scope = sessionId !== null ? `session ${sessionId}` : `the sessions of user ${JSON.stringify(userId)}`;
+  return new NotFoundError(
+    `[memory/conversations] searchMessages: no message in ${scope} matching the filters has an embedding, so a vector search cannot rank them: store embeddings (appendMessages with embedding, setEmbeddings, or embed them with @memory/semantics) before searching`,
+    { details: { reason: NO_EMBEDDINGS, sessionId, userId } },
+  );
+}
+
+/**
+ * True when `error` is the `NotFoundError` that {@link ConversationStore.searchMessages}
+ * throws when messages match the search's scope and filters but none of them has an embedding
+ * (`details.reason === 'no_embeddings'`).
+ *
+ * @example
+ * ```ts
+ * const hits = await store.searchMessages({ text, userId }).catch((e) => (isNoEmbeddingsError(e) ? [] : Promise.reject(e)));
+ * ```
+ */
+export function isNoEmbeddingsError(error: unknown): error is NotFoundError {
+  return NotFoundError.isInstance(error) && (error as MemoryError).details.reason === NO_EMBEDDINGS;
+}
+
+function checkMinScore(value: unknown): number | null {
+  if (value === undefined || value === null) return null;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < -1 || value > 1) {
+    throw new InvalidInputError(
+      `[memory/conversations] minScore must be a number from -1 to 1 (cosine similarity), got ${String(value)}`,
+      { details: { field: 'minScore' } },
+    );
+  }
+  return value;
+}
 
 /** `topK` when none is given. */
 export const DEFAULT_TOP_K = 10;
@@ -33,11 +81,21 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     );
   }
   const topK = checkLimit(options.topK, 'topK', DEFAULT_TOP_K, MAX_TOP_K);
-  const roles = options.roles === undefined || options.roles === null ? null : checkRoles(options.roles);
-  const since = checkOptionalDate(options.since, 'since');
-  const until = checkOptionalDate(options.until, 'until');
+  const { roles, since, until, metadataEquals, metadataContains } = checkMessageFilter(options);
   const efSearch = checkLimit(options.efSearch, 'efSearch', ctx.efSearch, MAX_EF_SEARCH);
-  const query: SearchQuery = { vector: await queryVector(ctx, options), sessionId, userId, roles, since, until, topK };
+  const around = checkCount(options.around, 'around', 0, MAX_AROUND);
+  const minScore = checkMinScore(options.minScore);
+  const query: SearchQuery = {
+    vector: await queryVector(ctx, options),
+    sessionId,
+    userId,
+    roles,
+    since,
+    until,
+    topK,
+    metadataEquals,
+    metadataContains,
+  };
   const iterativeScan = await ctx.iterativeScan();
   const threshold = ctx.exactSearchThreshold;
   return ctx.sql.sqlTransaction(async (tx) => {
@@ -50,14 +108,49 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     const [state] = await tx.query<{ scoped?: number | string | null }>(setup.text, setup.values);
     const scoped =
       state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
-    if (scoped <= threshold) return exactSearch(tx, query);
-    const statement = searchSql(query);
-    const rows = await tx.query<HitRow>(statement.text, statement.values);
-    // Fewer than topK from the index while the scope holds more than the threshold: the scan
-    // stopped early (hnsw.max_scan_tuples, or no iterative scans before pgvector 0.8), or the
-    // filters leave fewer candidates than topK. The exact scan settles both.
-    return rows.length < topK ? exactSearch(tx, query) : rows.map(toHit);
+    let hits: SearchHit[];
+    if (scoped <= threshold) {
+      hits = await exactSearch(tx, query);
+    } else {
+      const statement = searchSql(query);
+      const rows = await tx.query<HitRow>(statement.text, statement.values);
+      // Fewer than topK from the index while the scope holds more than the threshold: the scan
+      // stopped early (hnsw.max_scan_tuples, or no iterative scans before pgvector 0.8), or the
+      // filters leave fewer candidates than topK. The exact scan settles both.
+      hits = rows.length < topK ? await exactSearch(tx, query) : rows.map(toHit);
+    }
+    if (hits.length === 0) {
+      // Nothing has a vector: say so rather than answer "no match" (or rank unembedded rows at 0).
+      const probe = unembeddedProbeSql(query);
+      const [row] = await tx.query<{ unembedded: boolean }>(probe.text, probe.values);
+      if (row?.unembedded) throw noEmbeddingsError(sessionId, userId);
+      return hits;
+    }
+    // Hits come nearest first, so the score cut keeps a prefix: up to topK hits at or above it.
+    if (minScore !== null) hits = hits.filter((hit) => hit.score >= minScore);
+    if (around > 0 && hits.length > 0) await addContext(tx, hits, around);
+    return hits;
   });
+}
+
+/** Adds the `around` messages before and after each hit in its session, in one statement. */
+async function addContext(tx: SqlClient, hits: SearchHit[], around: number): Promise<void> {
+  const statement = contextSql(
+    hits.map((hit) => hit.message.id),
+    around,
+  );
+  const rows = await tx.query<MessageRow & { hit: number | string; side: 'before' | 'after' }>(
+    statement.text,
+    statement.values,
+  );
+  for (const hit of hits) {
+    hit.before = [];
+    hit.after = [];
+  }
+  for (const row of rows) {
+    const hit = hits[Number(row.hit) - 1]!;
+    (row.side === 'before' ? hit.before! : hit.after!).push(toMessage(row));
+  }
 }
 
 type HitRow = MessageRow & { distance: number | string };
@@ -72,12 +165,6 @@ function toHit(row: HitRow): SearchHit {
   return { message: toMessage(row), distance, score: 1 - distance };
 }
 
-function checkRoles(roles: unknown): string[] {
-  if (!Array.isArray(roles) || roles.length === 0)
-    throw new InvalidInputError('[memory/conversations] roles must be a non-empty array of MessageRole');
-  return roles.map((role, i) => checkRole(role, `roles[${i}]`));
-}
-
 async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<string> {
   if (options.vector !== undefined && options.vector !== null) {
     if (options.text !== undefined)
@@ -90,10 +177,10 @@ async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<s
     );
   }
   const text = checkText(options.text, 'text');
-  const provider = options.provider;
+  const provider = options.provider ?? ctx.embeddingProvider;
   if (!provider || typeof provider.embed !== 'function') {
     throw new InvalidInputError(
-      '[memory/conversations] searchMessages({ text }) needs provider: an object with embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)',
+      '[memory/conversations] searchMessages({ text }) needs provider: an object with embed(texts) => Promise<number[][]> (e.g. from @memory/semantics), given to the search or as the store embeddingProvider',
     );
   }
   const vectors = await provider.embed([text]);

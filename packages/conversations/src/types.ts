@@ -67,6 +67,8 @@ export interface ListSessionsOptions {
   status?: SessionStatus | readonly SessionStatus[];
   /** Only sessions whose metadata contains this object (jsonb `@>`), e.g. `{ project: 'x' }`. */
   metadataContains?: Record<string, unknown>;
+  /** Only sessions whose metadata has each of these top-level keys with exactly this JSON value. */
+  metadataEquals?: Record<string, unknown>;
   /** Page size, 1 to 200; default 20. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -168,8 +170,95 @@ export interface MessageRecord {
   cursor: string;
 }
 
-/** Options of {@link ConversationStore.getHistory}. */
-export interface HistoryOptions {
+/**
+ * What {@link ConversationStore.updateMessage} changes: only the fields given (`undefined` leaves
+ * a field as it is; `null` clears a nullable one).
+ */
+export interface MessagePatch {
+  /**
+   * The new text. Left out while `parts` is given, it becomes the text projection of the new
+   * parts (`partsText`); left out otherwise, it stays.
+   */
+  content?: string;
+  /** The new AI SDK parts (replacing the old ones), or `null` to remove them. */
+  parts?: readonly MessagePart[] | null;
+  /** The new metadata (replacing the old object, not merged into it), or `null` to remove it. */
+  metadata?: Record<string, unknown> | null;
+  /** The model id, or `null`. */
+  model?: string | null;
+  /**
+   * The new embedding, or `null` to clear it. Left out, a change of `content` drops the stale
+   * embedding, or re-embeds the new text when the store has an `embeddingProvider`.
+   */
+  embedding?: readonly number[] | Float32Array | Float64Array | null;
+}
+
+/** Options of {@link ConversationStore.updateMessage} and {@link ConversationStore.deleteMessage}. */
+export interface MessageEditOptions {
+  /** Recorded as the audit row's actor (default: the store's `actor`). */
+  actor?: string | null;
+  /**
+   * When the message's session is archived: call the store's `restore` hook first, then edit
+   * (as `appendMessages` does). Without it, editing a message of an archived session throws
+   * `ConflictError` (`isSessionArchivedError`).
+   */
+  restore?: boolean;
+}
+
+/** What happened to a message's embedding in an update. */
+export type EmbeddingOutcome = 'kept' | 'set' | 'cleared' | 'dropped' | 'embedded';
+
+/** What {@link ConversationStore.updateMessage} returns. */
+export interface UpdateMessageResult {
+  /** The message as stored now. */
+  message: MessageRecord;
+  /**
+   * `kept` (content unchanged), `set` / `cleared` (the patch gave an embedding / `null`),
+   * `dropped` (content changed, no provider: the stale embedding was removed), `embedded`
+   * (content changed and the store's provider embedded the new text).
+   */
+  embedding: EmbeddingOutcome;
+  /** The fields the patch changed, e.g. `['content', 'parts']`. */
+  changed: string[];
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
+/** What {@link ConversationStore.deleteMessage} returns. */
+export interface DeleteMessageResult {
+  /** `false` when there was no such message (nothing happened, no audit row). */
+  deleted: boolean;
+  /** The session the message belonged to (`null` when there was none). */
+  sessionId: string | null;
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
+/**
+ * Filters on messages, shared by {@link ConversationStore.getHistory} and
+ * {@link ConversationStore.searchMessages}. All given filters must hold.
+ */
+export interface MessageFilter {
+  /** Only messages with one of these roles. */
+  roles?: readonly MessageRole[];
+  /** Only messages created at or after this time. */
+  since?: Date;
+  /** Only messages created before this time. */
+  until?: Date;
+  /**
+   * Only messages whose metadata has each of these top-level keys with exactly this JSON value
+   * (`{ channel: 'web' }`; `{ tags: ['a'] }` matches `['a']` only; `{ k: null }` a key set to null).
+   */
+  metadataEquals?: Record<string, unknown>;
+  /**
+   * Only messages whose metadata contains this object (jsonb `@>`): nested objects match
+   * partially, arrays by inclusion (`{ tags: ['a'] }` matches `['a', 'b']`).
+   */
+  metadataContains?: Record<string, unknown>;
+}
+
+/** Options of {@link ConversationStore.getHistory}: a page, optionally filtered (`MessageFilter`). */
+export interface HistoryOptions extends MessageFilter {
   /** Page size, 1 to 1000; default 50. */
   limit?: number;
   /** Only messages older than this cursor (the page just before it). */
@@ -261,6 +350,21 @@ export interface SearchOptions {
   since?: Date;
   /** Only messages created before this time. */
   until?: Date;
+  /** Only messages whose metadata has these top-level values (see {@link MessageFilter}). */
+  metadataEquals?: Record<string, unknown>;
+  /** Only messages whose metadata contains this object (jsonb `@>`, see {@link MessageFilter}). */
+  metadataContains?: Record<string, unknown>;
+  /**
+   * Return each hit with this many messages before and after it in its session (`before`,
+   * `after`), 0 to 50; default 0 (none). The window ignores the filters: it is the conversation
+   * around the hit. Windows of nearby hits may overlap.
+   */
+  around?: number;
+  /**
+   * Only hits with at least this cosine similarity (`score`, -1 to 1). The search still takes the
+   * `topK` nearest first, so it returns up to `topK` hits at or above it.
+   */
+  minScore?: number;
   /**
    * `hnsw.ef_search` for this search, an integer from 1 to 1000 (default: the store's
    * `efSearch`, 200); raised to `topK` when lower. Not used when the scope is small enough for an
@@ -276,6 +380,10 @@ export interface SearchHit {
   distance: number;
   /** `1 - distance`: cosine similarity. */
   score: number;
+  /** With `around: N`: up to N messages of the same session just before the hit, oldest first. */
+  before?: MessageRecord[];
+  /** With `around: N`: up to N messages of the same session just after the hit, oldest first. */
+  after?: MessageRecord[];
 }
 
 /** Options of {@link ConversationStore.deleteSession}. */

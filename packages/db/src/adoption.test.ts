@@ -100,7 +100,7 @@ async function snapshot(db: MemoryDb) {
     `select table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length, column_default
        from information_schema.columns where table_schema = current_schema() and table_name in ('sessions','messages','session_summaries','messages_archive','audit_logs','code_reviews')
        and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
-         ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'))
+         ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))
       order by table_name, ordinal_position`,
   );
   out.appIndexes = await db.execute(
@@ -135,9 +135,9 @@ describeEachDatabase(
       const added = await db.execute<{ table_name: string; column_name: string; is_nullable: string }>(
         `select table_name, column_name, is_nullable from information_schema.columns where table_schema = current_schema()
          and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
-           ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'))`,
+           ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))`,
       );
-      expect(added).toHaveLength(10);
+      expect(added).toHaveLength(11);
       expect(added.every((c) => c.is_nullable === 'YES')).toBe(true);
       expect(await columnType(db, 'messages_archive', 'embedding')).toBe('vector(1536)');
       const indexes = (
@@ -152,6 +152,7 @@ describeEachDatabase(
           'ix_audit_logs_actor',
           'ix_audit_logs_details_user_id',
           'ix_messages_embedding_hnsw',
+          'ix_messages_user_id_created_at',
         ]),
       );
       const migrations = await db.execute(`select name from ${MEMORY_MIGRATIONS_TABLE}`);

@@ -20,6 +20,8 @@ export const MessageSchema = defineEntity({
     content: p.text(),
     model: p.string().length(128).nullable(),
     embedding: p.type(new VectorType()).nullable(),
+    /** A copy of the session's `userId`, written with the message; `null` on rows from before it existed (see `backfillMessageUserIds`). */
+    userId: p.text().nullable(),
     createdAt: p
       .datetime()
       .columnType('timestamptz')
@@ -32,6 +34,7 @@ export const MessageSchema = defineEntity({
   indexes: [
     { name: 'ix_messages_session_id', properties: ['session'] },
     { name: 'ix_messages_session_id_created_at_id', properties: ['session', 'createdAt', 'id'] },
+    { name: 'ix_messages_user_id_created_at', properties: ['userId', 'createdAt'] },
   ],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
 });

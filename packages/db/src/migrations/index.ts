@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { memoryInitialSchema } from './memory-initial-schema.js';
 import { MemoryHnswBuild } from './memory-hnsw-build.js';
+import { MemoryMessageUserId } from './memory-message-user-id.js';
 import { MemoryUserLookups } from './memory-user-lookups.js';
 import { MemoryMessageParts } from './memory-message-parts.js';
 import { MemoryAuditAppendOnly } from './memory-audit-append-only.js';
@@ -19,6 +20,7 @@ export function memoryMigrations(embeddingDimensions: number): MigrationObject[]
     { name: 'Migration20261125160000_memory_user_lookups', class: MemoryUserLookups as never },
     { name: 'Migration20261125200000_memory_hnsw_build', class: MemoryHnswBuild as never },
     { name: 'Migration20261207000000_memory_message_parts', class: MemoryMessageParts as never },
+    { name: 'Migration20261207010000_memory_message_user_id', class: MemoryMessageUserId as never },
     { name: 'Migration20261207020000_memory_audit_append_only', class: MemoryAuditAppendOnly as never },
   ];
 }
