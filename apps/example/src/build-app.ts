@@ -1,12 +1,17 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
-import { handleError } from './http-errors.js';
+import { createErrorHandler } from './http-errors.js';
+import { prettyLogStream } from './pretty-log.js';
+import { RouteTable } from './route-table.js';
 import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
@@ -30,6 +35,35 @@ export interface BuildAppOptions extends OpenServicesOptions {
 export interface MemoryApp {
   app: App;
   services: MemoryServices;
+  /** Every route Fastify registered (method and URL pattern), from its `onRoute` hook. */
+  routes: RouteTable;
+}
+
+/**
+ * Marks every object schema with named properties as closed (`additionalProperties: false`)
+ * unless it says otherwise, so an unknown field is a 400 naming it, not silently dropped.
+ */
+export function closeObjectSchemas(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  if (s.type === 'object' && s.properties && s.additionalProperties === undefined && !s.patternProperties)
+    s.additionalProperties = false;
+  for (const key of ['properties', 'patternProperties']) {
+    const children = s[key];
+    if (children && typeof children === 'object')
+      for (const child of Object.values(children)) closeObjectSchemas(child);
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'prefixItems']) {
+    const child = s[key];
+    if (Array.isArray(child)) child.forEach(closeObjectSchemas);
+    else closeObjectSchemas(child);
+  }
+}
+
+function makeAjv(options: AjvOptions) {
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, strict: false, allErrors: false, ...options });
+  addFormats.default(ajv);
+  return ajv;
 }
 
 /**
@@ -51,21 +85,43 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       logger: options.logger ?? {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+        ...(config.logFormat === 'pretty' ? { stream: prettyLogStream() } : {}),
       },
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
-      bodyLimit: 10 * 1024 * 1024,
-      ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+      bodyLimit: config.bodyLimit,
     }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-    app.setErrorHandler(handleError);
-    app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({
-        error: 'NOT_FOUND',
-        message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`,
-        requestId: String(request.id),
-      }),
+    // Bodies are JSON and keep their types (a number where a string belongs is a 400, not
+    // coerced); path, query and headers are text, so they are coerced to the declared types.
+    const strictAjv = makeAjv({ coerceTypes: false });
+    const coercingAjv = makeAjv({ coerceTypes: 'array' });
+    app.setValidatorCompiler(({ schema, httpPart }) =>
+      (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object),
     );
+
+    const routes = new RouteTable();
+    app.setErrorHandler(createErrorHandler({ bodyLimit: config.bodyLimit }));
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = routes.methodsFor(path);
+      if (allowed.length > 0) {
+        return reply
+          .code(405)
+          .header('allow', allowed.join(', '))
+          .send({
+            error: 'METHOD_NOT_ALLOWED',
+            message: `${request.method} is not allowed on ${path}: use ${allowed.join(', ')} (see /docs)`,
+            requestId: String(request.id),
+            details: { allowed },
+          });
+      }
+      return reply.code(404).send({
+        error: 'NOT_FOUND',
+        message: `no route ${request.method} ${path}: see /docs for the routes`,
+        requestId: String(request.id),
+      });
+    });
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', String(request.id));
     });
@@ -74,7 +130,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     // Every route documents the one error shape (the handler in http-errors.ts produces it).
     app.addSchema(ErrorResponse);
     app.addHook('onRoute', (route) => {
-      if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
+      const hidden = !route.schema || Boolean((route.schema as { hide?: boolean }).hide);
+      routes.add(route.method, route.url, hidden);
+      if (!route.schema || hidden) return;
+      closeObjectSchemas(route.schema.body);
+      closeObjectSchemas(route.schema.querystring);
       const error = { $ref: 'ErrorResponse#' };
       route.schema.response = { '4XX': error, '5XX': error, ...(route.schema.response as object | undefined) };
     });
@@ -95,6 +155,13 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       },
     });
     await app.register(swaggerUi, { routePrefix: '/docs' });
+    if (config.corsOrigins.length > 0) {
+      await app.register(cors, {
+        origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+        methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+        exposedHeaders: ['etag', 'x-request-id'],
+      });
+    }
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
     registerHealthRoutes(app, services);
@@ -108,7 +175,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     registerUserRoutes(app, services);
     registerCodeReviewRoutes(app, services);
     await app.ready();
-    return { app, services };
+    return { app, services, routes };
   } catch (error) {
     await services.close().catch(() => undefined);
     throw error;
