@@ -93,4 +93,41 @@ describe('scripts/run.mjs', () => {
     await expect(fetch(`http://127.0.0.1:${port}/health`)).rejects.toThrow();
     expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
   }, 300_000);
+
+  it('a busy port or a missing database is one clear paragraph with what to do, no stack trace', async () => {
+    const blocker = createServer().listen(0, '127.0.0.1');
+    await new Promise((ok) => blocker.once('listening', ok));
+    const { port } = blocker.address() as { port: number };
+    try {
+      const busy = spawnSync(process.execPath, [launcher, 'start'], {
+        cwd: root,
+        env: env({ PORT: String(port) }),
+        encoding: 'utf8',
+        timeout: 240_000,
+      });
+      expect(busy.status).toBe(1);
+      expect(busy.stderr).toContain(`port ${port} on 127.0.0.1 is already in use`);
+      expect(busy.stderr).toContain(`PORT=${port + 1} npm start`);
+      expect(busy.stderr).not.toMatch(/\n\s+at /);
+      expect(existsSync(join(dataDir, 'pglite.lock'))).toBe(false);
+    } finally {
+      blocker.close();
+    }
+    const pg = process.env.MEMORY_TEST_PG_URL;
+    if (!pg) return; // the missing-database case needs a server: set MEMORY_TEST_PG_URL
+    const url = new URL(pg);
+    url.pathname = '/memory_no_such_database';
+    url.password = url.password ? 'hidden-secret' : '';
+    const missing = spawnSync(process.execPath, [launcher, 'start'], {
+      cwd: root,
+      env: env({ DATABASE_URL: url.toString(), PORT: String(await freePort()) }),
+      encoding: 'utf8',
+      timeout: 240_000,
+    });
+    expect(missing.status).toBe(1);
+    expect(missing.stderr).toContain('the service could not start');
+    expect(missing.stderr).toMatch(/memory_no_such_database/);
+    expect(missing.stderr).not.toMatch(/\n\s+at /);
+    expect(missing.stderr).not.toContain('hidden-secret');
+  }, 300_000);
 });
