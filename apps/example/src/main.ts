@@ -12,7 +12,8 @@ let config: AppConfig | undefined;
 let memory: MemoryApp | undefined;
 try {
   config = loadConfig();
-  memory = await buildApp(config);
+  // On embedded PGlite, the database is served on a local socket so the CLI works while this runs.
+  memory = await buildApp(config, { shareEmbedded: true });
   await memory.app.listen({ port: config.port, host: config.host });
 } catch (error) {
   await memory?.app.close().catch(() => undefined);
