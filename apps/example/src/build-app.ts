@@ -1,5 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -9,6 +11,8 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
+import { hashApiKey } from './api-keys.js';
+import { actorOf, registerAuth } from './auth.js';
 import { createErrorHandler } from './http-errors.js';
 import { prettyLogStream } from './pretty-log.js';
 import { RouteTable } from './route-table.js';
@@ -154,7 +158,66 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
         },
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // Security headers; the CSP allows only this origin's scripts (docs and console included).
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+        },
+      },
+    });
+    if (config.rateLimitPerMinute > 0) {
+      await app.register(rateLimit, {
+        max: config.rateLimitPerMinute,
+        timeWindow: '1 minute',
+        keyGenerator: (request) => {
+          const key = request.headers.authorization ?? request.headers['x-api-key'];
+          return typeof key === 'string' ? `key:${hashApiKey(key)}` : `ip:${request.ip}`;
+        },
+        errorResponseBuilder: (_request, context) =>
+          Object.assign(
+            new Error(
+              `rate limit reached: at most ${context.max} requests a minute per key (or address); retry in ${Math.ceil(context.ttl / 1000)} s`,
+            ),
+            { statusCode: 429 },
+          ),
+      });
+    }
+    registerAuth(app, services, config.authMode);
+    // Every successful write is in the audit log with its actor (the key's name). Deleting a
+    // session and purging a user write their own rows (delete_session, purge_user) with it.
+    // Written before the answer leaves, so a client's next request (a purge) sees the row.
+    app.addHook('onSend', async (request, reply, payload) => {
+      const url = request.routeOptions.url;
+      if (!url || !['POST', 'PATCH', 'PUT', 'DELETE'].includes(request.method) || reply.statusCode >= 300)
+        return payload;
+      if (request.method === 'DELETE' && (url === '/users/:userId' || url === '/sessions/:sessionId')) return payload;
+      const params = (request.params ?? {}) as Record<string, string>;
+      try {
+        await services.db.scope(async (em) =>
+          services.db.logAudit(em, {
+            action: 'api_write',
+            resourceType: params.sessionId ? 'session' : params.userId ? 'user' : 'api',
+            resourceId: params.sessionId ?? null,
+            actor: actorOf(request),
+            details: {
+              route: `${request.method} ${url}`,
+              status: reply.statusCode,
+              requestId: String(request.id),
+              ...(params.userId ? { userId: params.userId } : {}),
+            },
+          }),
+        );
+      } catch (error) {
+        request.log.error({ err: error }, 'writing the audit row failed');
+      }
+      return payload;
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
     if (config.corsOrigins.length > 0) {
       await app.register(cors, {
         origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,

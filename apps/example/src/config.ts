@@ -30,6 +30,13 @@ export interface AppConfig {
   corsOrigins: string[];
   /** The largest request body accepted, in bytes (413 beyond, naming the limit). */
   bodyLimit: number;
+  /**
+   * API keys: `off`, `keys` (always required) or `auto` (default: required as soon as one
+   * active key exists, so a fresh embedded setup is open until `memory keys create`).
+   */
+  authMode: 'off' | 'keys' | 'auto';
+  /** Requests a minute per key (or per address without one); 0 turns the limit off. */
+  rateLimitPerMinute: number;
   /** Credentials and settings read by storage backends (BOS_ACCESS_KEY, …), never logged. */
   env: Record<string, string | undefined>;
 }
@@ -50,6 +57,8 @@ export const ENV = {
   LOG_FORMAT: 'LOG_FORMAT',
   CORS_ORIGINS: 'MEMORY_CORS_ORIGINS',
   BODY_LIMIT: 'MEMORY_BODY_LIMIT',
+  AUTH: 'MEMORY_AUTH',
+  RATE_LIMIT: 'MEMORY_RATE_LIMIT',
 } as const;
 
 /**
@@ -70,6 +79,12 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
     throw new ConfigurationError(`[memory/example] ${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return n;
+}
+
+function authMode(raw: string | undefined): 'off' | 'keys' | 'auto' {
+  if (raw === undefined) return 'auto';
+  if (raw === 'off' || raw === 'keys' || raw === 'auto') return raw;
+  throw new ConfigurationError(`[memory/example] ${ENV.AUTH} must be off, keys or auto, got ${JSON.stringify(raw)}`);
 }
 
 function logFormat(raw: string | undefined): 'pretty' | 'json' {
@@ -127,6 +142,8 @@ export function loadConfig(
       .map((o) => o.trim())
       .filter(Boolean),
     bodyLimit: positiveInt(ENV.BODY_LIMIT, get(ENV.BODY_LIMIT), 10 * 1024 * 1024),
+    authMode: authMode(get(ENV.AUTH)),
+    rateLimitPerMinute: get(ENV.RATE_LIMIT) === '0' ? 0 : positiveInt(ENV.RATE_LIMIT, get(ENV.RATE_LIMIT), 1200),
     env,
   };
 }

@@ -78,6 +78,23 @@ describe('an embedded database shared by the running service', () => {
     expect(listed.sessions).toHaveLength(1);
   }, 300_000);
 
+  it('creates and revokes API keys with the CLI while the service runs', async () => {
+    const created = await cli(dataDir, ['--json', 'keys', 'create', '--name', 'ops', '--admin']);
+    expect(created.code, created.stderr).toBe(0);
+    const { key } = JSON.parse(created.stdout) as { key: string };
+    expect(key).toMatch(/^mk_/);
+    expect((await fetch(`${base}/sessions`)).status).toBe(401);
+    expect((await fetch(`${base}/sessions`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(200);
+    const listed = await cli(dataDir, ['--json', 'keys', 'list']);
+    expect(listed.stdout).not.toContain(key);
+    expect(JSON.parse(listed.stdout).keys[0]).toMatchObject({ name: 'ops', kind: 'admin', revokedAt: null });
+    const revoked = await cli(dataDir, ['keys', 'revoke', 'ops']);
+    expect(revoked.code, revoked.stderr).toBe(0);
+    expect((await fetch(`${base}/sessions`, { headers: { authorization: `Bearer ${key}` } })).status).toBe(401);
+    const usage = await cli(dataDir, ['keys', 'create', '--name', 'x']);
+    expect(usage.code).toBe(2);
+  }, 300_000);
+
   it('removes the socket and the lock when the service closes', async () => {
     const socketDir = embeddedSocketDir(join(dataDir, 'pglite'));
     await memory.app.close();

@@ -6,6 +6,7 @@ import { createConversationStore, type ConversationStore } from '@memory/convers
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { ConflictError } from '@memory/errors';
 import { createLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
+import { ApiKeySchema } from './api-keys.js';
 import { CodeReviewSchema } from './code-review.js';
 import type { AppConfig } from './config.js';
 import { createEmbeddingProvider, type AppEmbeddingProvider } from './embedding-provider.js';
@@ -79,7 +80,7 @@ export async function openMemoryServices(
     db = createMemoryDb({
       url: embedded.url,
       embeddingDimensions: embedder.dimensions,
-      entities: [CodeReviewSchema],
+      entities: [CodeReviewSchema, ApiKeySchema],
       // Through a shared socket every connection is a client of the one PGlite session.
       ...(embedded.mode === 'serving' ? { pool: { min: 0, max: 4 } } : {}),
       ...(embedded.mode === 'shared' ? { pool: { min: 0, max: 1 } } : {}),

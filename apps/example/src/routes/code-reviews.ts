@@ -3,6 +3,7 @@ import { Session } from '@memory/models';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import { CodeReview } from '../code-review.js';
+import { actorOf } from '../auth.js';
 import type { MemoryServices } from '../memory-services.js';
 import { SessionParams, Uuid } from '../schemas.js';
 
@@ -64,6 +65,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         });
         db.logAudit(em, {
           action: 'create_code_review',
+          actor: actorOf(request),
           resourceType: 'code_review',
           resourceId: created.id,
           details: { sessionId, repo: created.repo, userId: session.userId ?? null },
@@ -114,6 +116,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         em.remove(review);
         db.logAudit(em, {
           action: 'delete_code_review',
+          actor: actorOf(request),
           resourceType: 'code_review',
           resourceId: review.id,
           details: { sessionId: review.session.id },

@@ -2,6 +2,7 @@ import { InvalidInputError, NotFoundError } from '@memory/errors';
 import { validateUserId } from '@memory/longterm-core';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
+import { actorOf } from '../auth.js';
 import type { MemoryServices } from '../memory-services.js';
 import type { SessionRecord } from '@memory/conversations';
 import {
@@ -140,7 +141,10 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
       },
     },
     async (request, reply) => {
-      const result = await store.deleteSession(request.params.sessionId, { longTermStorage: storage });
+      const result = await store.deleteSession(request.params.sessionId, {
+        longTermStorage: storage,
+        actor: actorOf(request),
+      });
       if (!result.deleted) throw new NotFoundError(`session ${request.params.sessionId} not found: check the id`);
       return reply.send(result);
     },

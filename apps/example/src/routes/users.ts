@@ -3,6 +3,7 @@ import { validateUserId, type LongTermStorage } from '@memory/longterm-core';
 import { loadKnowledgeTriples, loadUserProfileVersioned } from '@memory/semantics';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
+import { actorOf } from '../auth.js';
 import type { MemoryServices } from '../memory-services.js';
 import { JsonLinesBody, PurgeBody, UserParams } from '../schemas.js';
 
@@ -77,7 +78,7 @@ export function registerUserRoutes(app: App, { store, storage }: MemoryServices)
     },
     async (request) => {
       validateUserId(request.params.userId);
-      return store.purgeUser(request.params.userId, { longTermStorage: storage });
+      return store.purgeUser(request.params.userId, { longTermStorage: storage, actor: actorOf(request) });
     },
   );
 }
