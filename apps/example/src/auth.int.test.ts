@@ -82,7 +82,12 @@ describeEachDatabase('API keys', (ctx) => {
     ).body.id;
     await api('PATCH', '/users/bob/profile', keys.admin, { name: 'Bob' });
 
-    const fill: Record<string, string> = { userId: 'bob', sessionId: bob.sessionId!, reviewId: bob.reviewId! };
+    const fill: Record<string, string> = {
+      userId: 'bob',
+      sessionId: bob.sessionId!,
+      reviewId: bob.reviewId!,
+      runId: '00000000-0000-4000-8000-000000000000',
+    };
     const walked: string[] = [];
     const unexpected: string[] = [];
     for (const route of memory.routes.entries) {

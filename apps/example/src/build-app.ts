@@ -20,6 +20,8 @@ import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
 import { registerCodeReviewRoutes } from './routes/code-reviews.js';
+import { registerConsoleApiRoutes } from './routes/console-api.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerContextRoutes } from './routes/context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLongTermRoutes } from './routes/long-term.js';
@@ -237,6 +239,8 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     registerArchiveRoutes(app, services);
     registerUserRoutes(app, services);
     registerCodeReviewRoutes(app, services);
+    registerConsoleApiRoutes(app, services);
+    registerConsoleRoutes(app);
     await app.ready();
     return { app, services, routes };
   } catch (error) {
