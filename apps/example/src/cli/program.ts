@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigurationError, InvalidInputError, MemoryError, redactUrl } from '@memory/errors';
+import { ConfigurationError, ConflictError, InvalidInputError, MemoryError, redactUrl } from '@memory/errors';
 import { validateUserId } from '@memory/longterm-core';
 import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys.js';
 import { loadConfig, type AppConfig } from '../config.js';
@@ -312,7 +312,9 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
         checks.configuration = {
           ok: false,
           detail: error instanceof Error ? error.message : String(error),
-          fix: 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*',
+          fix: ConflictError.isInstance(error)
+            ? 'another process has the embedded database open without sharing it: wait for it to finish, or stop it; a running service (npm start) shares it and needs nothing'
+            : 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*',
           ms: 0,
         };
       }
