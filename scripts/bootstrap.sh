@@ -4,7 +4,8 @@
 #   source scripts/bootstrap.sh     # sets PATH in the current shell
 #   bash scripts/bootstrap.sh       # installs, then prints the PATH line to use
 #
-# When the machine's node is older than 22.17, Node 24 is installed from the npm registry
+# Not needed for `npm start` / `npm test` (scripts/run.mjs fetches Node itself); for working on the repo.
+# When the machine's node is older than 22.17, the Node pinned in package.json (memory.node) is installed from the npm registry
 # (package `node`, which ships the binaries) into .tools/node (git-ignored). pnpm is installed
 # into .tools/pnpm unless the one on PATH already has the pinned version. Idempotent.
 
@@ -12,7 +13,7 @@ _memory_bootstrap() {
   local root node_version pnpm_version tools
   root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
   tools="$root/.tools"
-  node_version="24.21.0"
+  node_version="$(sed -n 's/.*"node": *"\([0-9][0-9.]*\)".*/\1/p' "$root/package.json" | head -1)"
   pnpm_version="$(sed -n 's/.*"packageManager": *"pnpm@\([^"]*\)".*/\1/p' "$root/package.json")"
 
   _memory_node_ok() {

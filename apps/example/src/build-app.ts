@@ -1,18 +1,29 @@
 import { randomUUID } from 'node:crypto';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv, type Options as AjvOptions } from 'ajv';
+import addFormats from 'ajv-formats';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
-import { handleError } from './http-errors.js';
+import { hashApiKey } from './api-keys.js';
+import { actorOf, registerAuth } from './auth.js';
+import { createErrorHandler } from './http-errors.js';
+import { prettyLogStream } from './pretty-log.js';
+import { RouteTable } from './route-table.js';
 import { ErrorResponse } from './schemas.js';
 import { openMemoryServices, type MemoryServices, type OpenServicesOptions } from './memory-services.js';
 import { registerArchiveRoutes } from './routes/archive.js';
 import { mcpTokensFromEnv, registerMcpRoutes } from './routes/mcp.js';
 import { chatModelFromEnv, registerChatRoutes, type ChatModelConfig } from './routes/chat.js';
 import { registerCodeReviewRoutes } from './routes/code-reviews.js';
+import { registerConsoleApiRoutes } from './routes/console-api.js';
+import { registerConsoleRoutes } from './routes/console.js';
 import { registerContextRoutes } from './routes/context.js';
 import { registerHealthRoutes } from './routes/health.js';
 import { registerLongTermRoutes } from './routes/long-term.js';
@@ -36,6 +47,35 @@ export interface BuildAppOptions extends OpenServicesOptions {
 export interface MemoryApp {
   app: App;
   services: MemoryServices;
+  /** Every route Fastify registered (method and URL pattern), from its `onRoute` hook. */
+  routes: RouteTable;
+}
+
+/**
+ * Marks every object schema with named properties as closed (`additionalProperties: false`)
+ * unless it says otherwise, so an unknown field is a 400 naming it, not silently dropped.
+ */
+export function closeObjectSchemas(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return;
+  const s = schema as Record<string, unknown>;
+  if (s.type === 'object' && s.properties && s.additionalProperties === undefined && !s.patternProperties)
+    s.additionalProperties = false;
+  for (const key of ['properties', 'patternProperties']) {
+    const children = s[key];
+    if (children && typeof children === 'object')
+      for (const child of Object.values(children)) closeObjectSchemas(child);
+  }
+  for (const key of ['items', 'anyOf', 'oneOf', 'allOf', 'prefixItems']) {
+    const child = s[key];
+    if (Array.isArray(child)) child.forEach(closeObjectSchemas);
+    else closeObjectSchemas(child);
+  }
+}
+
+function makeAjv(options: AjvOptions) {
+  const ajv = new Ajv({ removeAdditional: false, useDefaults: true, strict: false, allErrors: false, ...options });
+  addFormats.default(ajv);
+  return ajv;
 }
 
 /**
@@ -57,21 +97,43 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       logger: options.logger ?? {
         level: config.logLevel,
         redact: ['req.headers.authorization', 'req.headers.cookie', 'req.headers["x-api-key"]'],
+        ...(config.logFormat === 'pretty' ? { stream: prettyLogStream() } : {}),
       },
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
-      bodyLimit: 10 * 1024 * 1024,
-      ajv: { customOptions: { removeAdditional: false, coerceTypes: 'array', useDefaults: true } },
+      bodyLimit: config.bodyLimit,
     }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
-    app.setErrorHandler(handleError);
-    app.setNotFoundHandler((request, reply) =>
-      reply.code(404).send({
-        error: 'NOT_FOUND',
-        message: `no route ${request.method} ${request.url.split('?')[0]}: see /docs`,
-        requestId: String(request.id),
-      }),
+    // Bodies are JSON and keep their types (a number where a string belongs is a 400, not
+    // coerced); path, query and headers are text, so they are coerced to the declared types.
+    const strictAjv = makeAjv({ coerceTypes: false });
+    const coercingAjv = makeAjv({ coerceTypes: 'array' });
+    app.setValidatorCompiler(({ schema, httpPart }) =>
+      (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object),
     );
+
+    const routes = new RouteTable();
+    app.setErrorHandler(createErrorHandler({ bodyLimit: config.bodyLimit }));
+    app.setNotFoundHandler((request, reply) => {
+      const path = request.url.split('?')[0]!;
+      const allowed = routes.methodsFor(path);
+      if (allowed.length > 0) {
+        return reply
+          .code(405)
+          .header('allow', allowed.join(', '))
+          .send({
+            error: 'METHOD_NOT_ALLOWED',
+            message: `${request.method} is not allowed on ${path}: use ${allowed.join(', ')} (see /docs)`,
+            requestId: String(request.id),
+            details: { allowed },
+          });
+      }
+      return reply.code(404).send({
+        error: 'NOT_FOUND',
+        message: `no route ${request.method} ${path}: see /docs for the routes`,
+        requestId: String(request.id),
+      });
+    });
     app.addHook('onSend', async (request, reply) => {
       reply.header('x-request-id', String(request.id));
     });
@@ -80,7 +142,11 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     // Every route documents the one error shape (the handler in http-errors.ts produces it).
     app.addSchema(ErrorResponse);
     app.addHook('onRoute', (route) => {
-      if (!route.schema || (route.schema as { hide?: boolean }).hide) return;
+      const hidden = !route.schema || Boolean((route.schema as { hide?: boolean }).hide);
+      routes.add(route.method, route.url, hidden);
+      if (!route.schema || hidden) return;
+      closeObjectSchemas(route.schema.body);
+      closeObjectSchemas(route.schema.querystring);
       const error = { $ref: 'ErrorResponse#' };
       route.schema.response = { '4XX': error, '5XX': error, ...(route.schema.response as object | undefined) };
     });
@@ -100,7 +166,73 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
         },
       },
     });
-    await app.register(swaggerUi, { routePrefix: '/docs' });
+    // Security headers; the CSP allows only this origin's scripts (docs and console included).
+    await app.register(helmet, {
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          imgSrc: ["'self'", 'data:'],
+          connectSrc: ["'self'"],
+        },
+      },
+    });
+    if (config.rateLimitPerMinute > 0) {
+      await app.register(rateLimit, {
+        max: config.rateLimitPerMinute,
+        timeWindow: '1 minute',
+        keyGenerator: (request) => {
+          const key = request.headers.authorization ?? request.headers['x-api-key'];
+          return typeof key === 'string' ? `key:${hashApiKey(key)}` : `ip:${request.ip}`;
+        },
+        errorResponseBuilder: (_request, context) =>
+          Object.assign(
+            new Error(
+              `rate limit reached: at most ${context.max} requests a minute per key (or address); retry in ${Math.ceil(context.ttl / 1000)} s`,
+            ),
+            { statusCode: 429 },
+          ),
+      });
+    }
+    registerAuth(app, services, config.authMode);
+    // Every successful write is in the audit log with its actor (the key's name). Deleting a
+    // session and purging a user write their own rows (delete_session, purge_user) with it.
+    // Written before the answer leaves, so a client's next request (a purge) sees the row.
+    app.addHook('onSend', async (request, reply, payload) => {
+      const url = request.routeOptions.url;
+      if (!url || !['POST', 'PATCH', 'PUT', 'DELETE'].includes(request.method) || reply.statusCode >= 300)
+        return payload;
+      if (request.method === 'DELETE' && (url === '/users/:userId' || url === '/sessions/:sessionId')) return payload;
+      const params = (request.params ?? {}) as Record<string, string>;
+      try {
+        await services.db.scope(async (em) =>
+          services.db.logAudit(em, {
+            action: 'api_write',
+            resourceType: params.sessionId ? 'session' : params.userId ? 'user' : 'api',
+            resourceId: params.sessionId ?? null,
+            actor: actorOf(request),
+            details: {
+              route: `${request.method} ${url}`,
+              status: reply.statusCode,
+              requestId: String(request.id),
+              ...(params.userId ? { userId: params.userId } : {}),
+            },
+          }),
+        );
+      } catch (error) {
+        request.log.error({ err: error }, 'writing the audit row failed');
+      }
+      return payload;
+    });
+    await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+    if (config.corsOrigins.length > 0) {
+      await app.register(cors, {
+        origin: config.corsOrigins.includes('*') ? true : config.corsOrigins,
+        methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+        exposedHeaders: ['etag', 'x-request-id'],
+      });
+    }
     app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
 
     registerHealthRoutes(app, services);
@@ -123,8 +255,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       services,
       options.mcpTokens !== undefined ? options.mcpTokens : mcpTokensFromEnv(process.env),
     );
+    registerConsoleApiRoutes(app, services);
+    registerConsoleRoutes(app);
     await app.ready();
-    return { app, services };
+    return { app, services, routes };
   } catch (error) {
     await services.close().catch(() => undefined);
     throw error;

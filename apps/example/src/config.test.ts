@@ -49,3 +49,14 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ MEMORY_EMBEDDING_URL: 'https://api.example.com/v1' })).toThrow(/MEMORY_EMBEDDING_MODEL/);
   });
 });
+
+describe('parseStatus', () => {
+  it('takes names and the stored numbers; anything else is one error listing both', async () => {
+    const { parseStatus } = await import('./schemas.js');
+    expect(parseStatus('cold')).toBe(2);
+    expect(parseStatus('2')).toBe(2);
+    expect(parseStatus(' Deleted ')).toBe(4);
+    expect(parseStatus('any')).toBeUndefined();
+    expect(() => parseStatus('7')).toThrow('active, cold, deep, deleted, any (or the stored numbers 1, 2, 3, 4)');
+  });
+});

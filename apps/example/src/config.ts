@@ -24,6 +24,19 @@ export interface AppConfig {
   host: string;
   /** pino level; `'silent'` turns logging off. */
   logLevel: string;
+  /** `pretty` (one readable line per entry) or `json` (pino's lines); default pretty on a terminal. */
+  logFormat: 'pretty' | 'json';
+  /** Origins allowed to call the API from a browser (CORS); empty: no CORS headers. `*` allows any. */
+  corsOrigins: string[];
+  /** The largest request body accepted, in bytes (413 beyond, naming the limit). */
+  bodyLimit: number;
+  /**
+   * API keys: `off`, `keys` (always required) or `auto` (default: required as soon as one
+   * active key exists, so a fresh embedded setup is open until `memory keys create`).
+   */
+  authMode: 'off' | 'keys' | 'auto';
+  /** Requests a minute per key (or per address without one); 0 turns the limit off. */
+  rateLimitPerMinute: number;
   /** Credentials and settings read by storage backends (BOS_ACCESS_KEY, …), never logged. */
   env: Record<string, string | undefined>;
 }
@@ -41,6 +54,11 @@ export const ENV = {
   PORT: 'PORT',
   HOST: 'HOST',
   LOG_LEVEL: 'LOG_LEVEL',
+  LOG_FORMAT: 'LOG_FORMAT',
+  CORS_ORIGINS: 'MEMORY_CORS_ORIGINS',
+  BODY_LIMIT: 'MEMORY_BODY_LIMIT',
+  AUTH: 'MEMORY_AUTH',
+  RATE_LIMIT: 'MEMORY_RATE_LIMIT',
 } as const;
 
 /**
@@ -61,6 +79,18 @@ function positiveInt(name: string, raw: string | undefined, fallback: number): n
     throw new ConfigurationError(`[memory/example] ${name} must be a positive integer, got ${JSON.stringify(raw)}`);
   }
   return n;
+}
+
+function authMode(raw: string | undefined): 'off' | 'keys' | 'auto' {
+  if (raw === undefined) return 'auto';
+  if (raw === 'off' || raw === 'keys' || raw === 'auto') return raw;
+  throw new ConfigurationError(`[memory/example] ${ENV.AUTH} must be off, keys or auto, got ${JSON.stringify(raw)}`);
+}
+
+function logFormat(raw: string | undefined): 'pretty' | 'json' {
+  if (raw === undefined) return process.stdout.isTTY ? 'pretty' : 'json';
+  if (raw === 'pretty' || raw === 'json') return raw;
+  throw new ConfigurationError(`[memory/example] ${ENV.LOG_FORMAT} must be pretty or json, got ${JSON.stringify(raw)}`);
 }
 
 /**
@@ -106,6 +136,14 @@ export function loadConfig(
     port: positiveInt(ENV.PORT, get(ENV.PORT), 3000),
     host: get(ENV.HOST) ?? '127.0.0.1',
     logLevel: get(ENV.LOG_LEVEL) ?? 'info',
+    logFormat: logFormat(get(ENV.LOG_FORMAT)),
+    corsOrigins: (get(ENV.CORS_ORIGINS) ?? '')
+      .split(',')
+      .map((o) => o.trim())
+      .filter(Boolean),
+    bodyLimit: positiveInt(ENV.BODY_LIMIT, get(ENV.BODY_LIMIT), 10 * 1024 * 1024),
+    authMode: authMode(get(ENV.AUTH)),
+    rateLimitPerMinute: get(ENV.RATE_LIMIT) === '0' ? 0 : positiveInt(ENV.RATE_LIMIT, get(ENV.RATE_LIMIT), 1200),
     env,
   };
 }

@@ -40,7 +40,7 @@ describe('handleError', () => {
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({
       error: code,
-      message: expect.stringContaining('[memory/'),
+      message: expect.stringMatching(/^GET \/fail\/:kind: |\[memory\/db\]/),
       requestId: expect.any(String),
     });
   });
@@ -73,6 +73,15 @@ describe('handleError', () => {
     expect(bad.json().message).toMatch(/JSON/i);
     const invalid = await app.inject({ method: 'POST', url: '/json', payload: { b: 1 } });
     expect(invalid.statusCode).toBe(400);
-    expect(invalid.json()).toMatchObject({ error: 'BAD_REQUEST', message: expect.stringMatching(/invalid body: .*a/) });
+    expect(invalid.json()).toMatchObject({
+      error: 'INVALID_INPUT',
+      message: expect.stringMatching(/^POST \/json: invalid body: .*a/),
+    });
+    expect(bad.json().error).toBe('INVALID_JSON');
+  });
+
+  it('names the route, not the library function, in a 404', async () => {
+    const response = await app.inject('/fail/missing');
+    expect(response.json().message).toBe('GET /fail/:kind: session s not found');
   });
 });

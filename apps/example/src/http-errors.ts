@@ -3,7 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The JSON body of every error response. */
 export interface ErrorBody {
-  /** A stable code: `INVALID_INPUT`, `NOT_FOUND`, `CONFLICT`, `BAD_REQUEST`, `INTERNAL`, … */
+  /** A stable code, one style: `INVALID_INPUT`, `NOT_FOUND`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `INTERNAL`, … (see {@link HTTP_CODES}) */
   error: string;
   /** What went wrong and, where it helps, what to do. */
   message: string;
@@ -29,48 +29,142 @@ export function statusOfMemoryError(error: MemoryError): number {
   return STATUS_BY_CODE[error.code] ?? 500;
 }
 
-/**
- * Fastify's error handler: client mistakes (schema validation, bad JSON, memory errors of the
- * invalid-input / not-found / conflict kinds) become 4xx with a body naming the problem; server
- * faults are logged with the request id and answered with a message that gives nothing away.
- */
-export function handleError(error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply): FastifyReply {
-  const requestId = String(request.id);
-  let status: number;
-  let body: ErrorBody;
-  const fastifyError = error as FastifyError;
-  if (MemoryError.isInstance(error)) {
-    status = statusOfMemoryError(error);
-    body = { error: error.code, message: error.message, requestId };
-    if (status < 500 && Object.keys(error.details).length > 0) body.details = error.details;
-  } else if (fastifyError.validation) {
-    status = 400;
-    body = {
-      error: 'BAD_REQUEST',
-      message: `invalid ${fastifyError.validationContext ?? 'request'}: ${error.message}`,
-      requestId,
-    };
-  } else if (
-    typeof fastifyError.statusCode === 'number' &&
-    fastifyError.statusCode >= 400 &&
-    fastifyError.statusCode < 500
-  ) {
-    // Fastify's own client errors: malformed JSON, unsupported media type, body too large, …
-    status = fastifyError.statusCode;
-    body = { error: fastifyError.code ?? 'BAD_REQUEST', message: error.message, requestId };
-  } else {
-    status =
-      typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 500 ? fastifyError.statusCode : 500;
-    body = { error: 'INTERNAL', message: `internal error (request ${requestId}): see the service log`, requestId };
+/** The one style of error codes: upper snake case, no library prefix. */
+export const HTTP_CODES = {
+  INVALID_INPUT: 400,
+  INVALID_JSON: 400,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  METHOD_NOT_ALLOWED: 405,
+  CONFLICT: 409,
+  PAYLOAD_TOO_LARGE: 413,
+  UNSUPPORTED_MEDIA_TYPE: 415,
+  RATE_LIMITED: 429,
+  INTERNAL: 500,
+} as const;
+
+/** Fastify's own client errors, in our code style with a hint of what to do. */
+function fastifyClientError(error: FastifyError, request: FastifyRequest, bodyLimit: number): [string, string] {
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return [
+        'PAYLOAD_TOO_LARGE',
+        `the request body is larger than the limit of ${formatBytes(bodyLimit)} (${bodyLimit} bytes): send less per request, e.g. split the messages over several requests`,
+      ];
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return [
+        'UNSUPPORTED_MEDIA_TYPE',
+        `content-type ${JSON.stringify(request.headers['content-type'] ?? '')} is not accepted: send JSON with content-type: application/json`,
+      ];
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return ['INVALID_JSON', 'the body is empty but content-type says JSON: send a JSON body, or no content-type'];
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return ['INVALID_JSON', `the body is not valid JSON: ${error.message}`];
+    default:
+      if (error instanceof SyntaxError || /JSON/i.test(error.message))
+        return ['INVALID_JSON', `the body is not valid JSON: ${error.message}`];
+      return [codeForStatus(error.statusCode ?? 400), error.message];
   }
-  if (status >= 500) {
-    request.log.error({ err: error, status }, 'request failed');
-    if (MemoryError.isInstance(error) && status !== 500) {
-      // Database or storage unavailable: say which, the message names no secret.
-      body.message = error.message;
-    }
-  } else {
-    request.log.info({ status, code: body.error }, body.message);
-  }
-  return reply.code(status).type('application/json; charset=utf-8').send(body);
 }
+
+function codeForStatus(status: number): string {
+  for (const [code, value] of Object.entries(HTTP_CODES)) if (value === status && code !== 'INVALID_JSON') return code;
+  return status >= 500 ? 'INTERNAL' : 'INVALID_INPUT';
+}
+
+function formatBytes(n: number): string {
+  if (n >= 1024 * 1024 && n % (1024 * 1024) === 0) return `${n / (1024 * 1024)} MiB`;
+  if (n >= 1024 && n % 1024 === 0) return `${n / 1024} KiB`;
+  return `${n} bytes`;
+}
+
+/** Library functions that messages mention, as the routes a client calls instead. */
+const LIBRARY_TO_ROUTE: Record<string, string> = {
+  createSession: 'POST /sessions',
+  appendMessages: 'POST /sessions/:sessionId/messages',
+  restoreSession: 'POST /sessions/:sessionId/restore',
+  saveUserProfile: 'PATCH /users/:userId/profile',
+  updateUserProfile: 'PATCH /users/:userId/profile',
+  runArchive: 'POST /archive/run',
+};
+
+/**
+ * A memory package's message as an HTTP client should read it: without the package tag and the
+ * function name (`[memory/conversations] getSession: session … not found`), naming the route.
+ */
+export function routeMessage(message: string, request: FastifyRequest): string {
+  const plain = message
+    .replace(/^\[memory\/[\w-]+\]\s*/, '')
+    .replace(/^[a-z]+[A-Z][A-Za-z]*(\(\))?:\s+/, '')
+    .replace(/\b([a-z]+[A-Z][A-Za-z]*)\b(\(\))?/g, (name: string, fn: string) => LIBRARY_TO_ROUTE[fn] ?? name);
+  const route = request.routeOptions?.url ?? request.url.split('?')[0];
+  return `${request.method} ${route}: ${plain}`;
+}
+
+/**
+ * Builds Fastify's error handler: client mistakes (schema validation, bad JSON, memory errors of
+ * the invalid-input / not-found / conflict kinds) become 4xx with a body naming the problem and
+ * the route; server faults are logged with the request id and answered with a message that gives
+ * nothing away. Every code has one style (`INVALID_INPUT`, `PAYLOAD_TOO_LARGE`, …).
+ */
+export function createErrorHandler(
+  options: { bodyLimit?: number } = {},
+): (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
+  const bodyLimit = options.bodyLimit ?? 1024 * 1024;
+  return (error, request, reply) => {
+    const requestId = String(request.id);
+    let status: number;
+    let body: ErrorBody;
+    const fastifyError = error as FastifyError;
+    if (MemoryError.isInstance(error)) {
+      status = statusOfMemoryError(error);
+      body = {
+        error: error.code,
+        message: status < 500 ? routeMessage(error.message, request) : error.message,
+        requestId,
+      };
+      if (status < 500 && Object.keys(error.details).length > 0) body.details = error.details;
+    } else if (fastifyError.validation) {
+      status = 400;
+      const where = fastifyError.validationContext ?? 'request';
+      body = {
+        error: 'INVALID_INPUT',
+        message: `${request.method} ${request.routeOptions?.url ?? ''}: invalid ${where}: ${error.message}`,
+        requestId,
+        details: {
+          in: where,
+          problems: fastifyError.validation.map((v) => ({ path: v.instancePath, problem: v.message, ...v.params })),
+        },
+      };
+    } else if (
+      typeof fastifyError.statusCode === 'number' &&
+      fastifyError.statusCode >= 400 &&
+      fastifyError.statusCode < 500
+    ) {
+      status = fastifyError.statusCode;
+      const [code, message] = fastifyClientError(fastifyError, request, bodyLimit);
+      body = { error: code, message, requestId };
+      if (code === 'PAYLOAD_TOO_LARGE') body.details = { limitBytes: bodyLimit };
+      if (status === 429) reply.header('retry-after', reply.getHeader('retry-after') ?? '60');
+    } else {
+      status =
+        typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 500 ? fastifyError.statusCode : 500;
+      body = { error: 'INTERNAL', message: `internal error (request ${requestId}): see the service log`, requestId };
+    }
+    if (status >= 500) {
+      request.log.error({ err: error, status }, 'request failed');
+      if (MemoryError.isInstance(error) && status !== 500) {
+        // Database or storage unavailable: say which, the message names no secret.
+        body.message = error.message;
+      }
+    } else {
+      request.log.info({ status, code: body.error }, body.message);
+    }
+    return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
+}
+
+/** {@link createErrorHandler} with the default body limit (1 MiB, Fastify's default). */
+export const handleError = createErrorHandler();

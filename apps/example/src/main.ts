@@ -4,11 +4,23 @@
  * `DATABASE_URL` and `MEMORY_STORAGE_URL` switch to PostgreSQL and S3/BOS (see README).
  */
 import { redactUrl } from '@memory/errors';
-import { buildApp } from './build-app.js';
-import { loadConfig } from './config.js';
+import { buildApp, type MemoryApp } from './build-app.js';
+import { loadConfig, type AppConfig } from './config.js';
+import { explainStartupError } from './startup-errors.js';
 
-const config = loadConfig();
-const { app, services } = await buildApp(config);
+let config: AppConfig | undefined;
+let memory: MemoryApp | undefined;
+try {
+  config = loadConfig();
+  // On embedded PGlite, the database is served on a local socket so the CLI works while this runs.
+  memory = await buildApp(config, { shareEmbedded: true });
+  await memory.app.listen({ port: config.port, host: config.host });
+} catch (error) {
+  await memory?.app.close().catch(() => undefined);
+  process.stderr.write(`${explainStartupError(error, config)}\n`);
+  process.exit(1);
+}
+const { app, services } = memory;
 
 let stopping = false;
 const stop = (signal: string) => {
@@ -25,13 +37,14 @@ const stop = (signal: string) => {
 };
 process.once('SIGINT', () => stop('SIGINT'));
 process.once('SIGTERM', () => stop('SIGTERM'));
+process.once('SIGHUP', () => stop('SIGHUP'));
 
-await app.listen({ port: config.port, host: config.host });
 app.log.info(
   {
     database: services.db.url,
     storage: redactUrl(config.storageUrl),
     embedding: services.embedder.description,
+    console: `http://${config.host}:${config.port}/`,
     docs: `http://${config.host}:${config.port}/docs`,
   },
   'memory example service ready',

@@ -1,4 +1,4 @@
-import { ConflictError } from '@memory/errors';
+import { ConflictError, InvalidInputError } from '@memory/errors';
 import { sameEtag, type LongTermStorage } from '@memory/longterm-core';
 import {
   loadUserProfileVersioned,
@@ -27,11 +27,17 @@ export async function patchProfile(
   patch: Record<string, unknown>,
   ifMatch: string | undefined,
 ): Promise<{ profile: UserProfile; etag: string }> {
+  // The profile belongs to the user of the path: its `user_id` is not the client's to change.
+  if ('user_id' in patch && patch.user_id !== userId) {
+    throw new InvalidInputError(
+      `user_id is the user of the path (${JSON.stringify(userId)}) and cannot be patched; leave it out of the body`,
+      { details: { field: 'user_id' } },
+    );
+  }
+  const owned = (value: unknown) => ({ ...(value as object), user_id: userId }) as UserProfile;
   if (ifMatch === undefined) {
-    const { profile, etag } = await updateUserProfile(
-      storage,
-      userId,
-      (current) => applyMergePatch(current, patch) as UserProfile,
+    const { profile, etag } = await updateUserProfile(storage, userId, (current) =>
+      owned(applyMergePatch(current, patch)),
     );
     return { profile, etag };
   }
@@ -50,7 +56,7 @@ export async function patchProfile(
     );
   }
   const base = current.profile ?? { user_id: userId, traits: {} };
-  const profile = applyMergePatch(base, patch) as UserProfile;
+  const profile = owned(applyMergePatch(base, patch));
   const { etag } = await saveUserProfile(storage, userId, profile, { ifMatch: current.etag! });
   return { profile, etag };
 }

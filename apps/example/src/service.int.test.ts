@@ -103,7 +103,7 @@ describeEachDatabase('example service over HTTP', (ctx) => {
       metadata: { project: 'travel', lang: 'en' },
     });
     expect(a.status).toBe(201);
-    expect(a.body).toMatchObject({ userId: USER, title: 'Trip to Kyoto', status: 1 });
+    expect(a.body).toMatchObject({ userId: USER, title: 'Trip to Kyoto', status: 'active' });
     ids.a = a.body.id;
     ids.b = (
       await api('POST', '/sessions', { userId: USER, title: 'Database choice', metadata: { project: 'work' } })
@@ -367,10 +367,24 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     expect(run.status).toBe(200);
     expect(run.body.aborted).toBe(false);
     const status = async (id: string | undefined) => (await api('GET', `/sessions/${id}`)).body.status;
-    expect(await status(ids.a)).toBe(2);
-    expect(await status(ids.b)).toBe(3);
-    expect(await status(ids.c)).toBe(4);
-    expect((await api('GET', `/sessions/${ids.a}/messages`)).body.messages).toEqual([]);
+    expect(await status(ids.a)).toBe('cold');
+    expect(await status(ids.b)).toBe('deep');
+    expect(await status(ids.c)).toBe('deleted');
+    const coldHistory = (await api('GET', `/sessions/${ids.a}/messages`)).body;
+    expect(coldHistory.messages).toEqual([]);
+    expect(coldHistory.sessionStatus).toBe('cold');
+
+    // Status filters take names or the stored numbers; anything else is one error listing both.
+    const byName = await api('GET', `/sessions?userId=${u}&status=cold`);
+    const byNumber = await api('GET', `/sessions?userId=${u}&status=2`);
+    expect(byName.body.sessions.map((x: { id: string }) => x.id)).toEqual([ids.a]);
+    expect(byNumber.body).toEqual(byName.body);
+    expect(byName.body.sessions[0].status).toBe('cold');
+    const bogus = await api('GET', `/sessions?userId=${u}&status=frozen`);
+    expect(bogus.status).toBe(400);
+    expect(bogus.body.error).toBe('INVALID_INPUT');
+    expect(bogus.body.message).toContain('active, cold, deep, deleted, any (or the stored numbers 1, 2, 3, 4)');
+    expect(bogus.body.message.match(/must/g)).toHaveLength(1);
 
     // Appending to an archived session is a conflict unless the client asks for a restore.
     expect(
@@ -381,7 +395,7 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     const restored = await api('POST', `/sessions/${ids.b}/restore`);
     expect(restored.status).toBe(200);
     expect(restored.body).toMatchObject({ from: 'deep', messages: 2 });
-    expect(await status(ids.b)).toBe(1);
+    expect(await status(ids.b)).toBe('active');
     const history = await api('GET', `/sessions/${ids.b}/messages`);
     expect(history.body.messages.map((m: { content: string }) => m.content)).toEqual([
       'Should we use PostgreSQL or MySQL for the agent backend?',
@@ -412,6 +426,11 @@ describeEachDatabase('example service over HTTP', (ctx) => {
     expect(end.type).toBe('end');
     expect(end.counts.sessions).toBe(3);
     expect(lines.filter((l) => l.type === 'session')).toHaveLength(3);
+    // The long-term memory a purge deletes is in the export too: the profile and every triple.
+    expect(lines.find((l) => l.type === 'profile')?.profile.user_id).toBe(USER);
+    expect(end.counts.profile).toBe(1);
+    expect(end.counts.knowledge).toBeGreaterThan(0);
+    expect(lines.filter((l) => l.type === 'knowledge')).toHaveLength(end.counts.knowledge);
 
     const purge = await api('DELETE', `/users/${u}`);
     expect(purge.status).toBe(200);

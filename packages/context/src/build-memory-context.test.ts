@@ -125,6 +125,24 @@ async function fixture() {
 }
 
 describe('buildMemoryContext', () => {
+  it('puts top-level profile fields in the context beside the traits, never user_id', async () => {
+    const { storage, store } = await fixture();
+    await saveUserProfile(storage, 'u1', {
+      user_id: 'u1',
+      name: 'Alice',
+      diet: 'vegetarian',
+      traits: { communication_style: 'concise', name: 'Ally' },
+    } as never);
+    const ctx = await buildMemoryContext({ store, storage, sessionId: 's1', budget: 4000 });
+    expect(ctx.parts.profile).toEqual({ communication_style: 'concise', name: 'Ally', diet: 'vegetarian' });
+    expect(ctx.text).toContain('vegetarian');
+    expect(ctx.text).not.toContain('user_id');
+
+    await saveUserProfile(storage, 'u1', { user_id: 'u1', name: 'Alice', diet: 'vegetarian' } as never);
+    const flat = await buildMemoryContext({ store, storage, sessionId: 's1', budget: 4000 });
+    expect(flat.parts.profile).toEqual({ name: 'Alice', diet: 'vegetarian' });
+  });
+
   it('gathers all four parts for a session within a generous budget', async () => {
     const { storage, store } = await fixture();
     const ctx = await buildMemoryContext({ store, storage, sessionId: 's1', budget: 4000 });

@@ -48,7 +48,7 @@ export interface BuildMemoryContextOptions {
 
 /** The parts of a memory context, each already fitted to the budget. */
 export interface MemoryContextParts {
-  /** Profile traits (long term); `null` when no profile is stored or no storage/user is given. */
+  /** What the profile says (long term): `traits` entries and every other field but `user_id`; `null` when no profile is stored, it says nothing, or no storage/user is given. */
   profile: Record<string, unknown> | null;
   /** Relevant knowledge triples (long term), best first. */
   knowledge: Triple[];
@@ -151,10 +151,20 @@ function limitOption(name: string, value: number | undefined, fallback: number):
   return value;
 }
 
+/**
+ * What the profile says about the user: the entries of `traits` first, then every other top-level
+ * field except `user_id` (profiles written by clients often keep facts at the top level, e.g.
+ * `{"name":"Alice","diet":"vegetarian"}`). A trait wins over a top-level field of the same name.
+ */
 function profileTraits(profile: UserProfile | null): Record<string, unknown> | null {
   if (!profile) return null;
-  const traits = (profile as { traits?: unknown }).traits;
-  return traits && typeof traits === 'object' && !Array.isArray(traits) ? (traits as Record<string, unknown>) : null;
+  const { user_id: _userId, traits, ...rest } = profile as Record<string, unknown>;
+  const nested =
+    traits && typeof traits === 'object' && !Array.isArray(traits) ? (traits as Record<string, unknown>) : {};
+  const topLevel = traits !== undefined && traits !== nested ? { ...rest, traits } : rest;
+  const merged: Record<string, unknown> = { ...nested };
+  for (const [key, value] of Object.entries(topLevel)) if (!(key in merged)) merged[key] = value;
+  return Object.keys(merged).length > 0 ? merged : null;
 }
 
 async function loadSummaries(

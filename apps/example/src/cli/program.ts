@@ -2,8 +2,9 @@ import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { finished } from 'node:stream/promises';
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { ConfigurationError, InvalidInputError, MemoryError, redactUrl } from '@memory/errors';
+import { ConfigurationError, ConflictError, InvalidInputError, MemoryError, redactUrl } from '@memory/errors';
 import { validateUserId } from '@memory/longterm-core';
+import { createApiKey, listApiKeys, revokeApiKey } from '../api-keys.js';
 import { loadConfig, type AppConfig } from '../config.js';
 import { checkDatabase, checkMigrations, checkPgvector, checkStorage, type CheckResult } from '../health-checks.js';
 import { openMemoryServices, type MemoryServices } from '../memory-services.js';
@@ -164,6 +165,58 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
       });
     });
 
+  const keys = program
+    .command('keys')
+    .description('API keys of the service: create, list, revoke (also while the service runs)');
+  keys
+    .command('create')
+    .description('create a key (printed once; only its hash is stored): --admin, or --user <id> for one user')
+    .requiredOption('--name <name>', 'a name for the key, recorded as the actor of its writes')
+    .addOption(new Option('--user <id>', 'bind the key to this user id').argParser(parseUserId))
+    .option('--admin', 'an admin key: every user and the archive')
+    .action(async (opts: { name: string; user?: string; admin?: boolean }, cmd: Command) => {
+      if (Boolean(opts.user) === Boolean(opts.admin)) {
+        throw new CliError('give exactly one of --admin and --user <id>', EXIT.USAGE);
+      }
+      await withServices(cmd, true, async ({ db }, json) => {
+        const { key, info } = await createApiKey(db, { name: opts.name, userId: opts.user ?? null });
+        if (json) printJson(io, { key, ...info });
+        else {
+          printLine(io, key);
+          io.stderr.write(
+            `created ${info.kind} key ${info.name}${info.userId ? ` for user ${info.userId}` : ''}: copy it now, it is not shown again\n`,
+          );
+        }
+      });
+    });
+  keys
+    .command('list')
+    .description('every key: name, kind, user, created, revoked (never the key)')
+    .action(async (_opts, cmd: Command) => {
+      await withServices(cmd, true, async ({ db }, json) => {
+        const all = await listApiKeys(db);
+        if (json) printJson(io, { keys: all });
+        else if (all.length === 0) printLine(io, 'no keys: the service is open (MEMORY_AUTH=auto)');
+        else
+          for (const k of all)
+            printLine(
+              io,
+              `${k.name.padEnd(20)} ${k.kind.padEnd(5)} ${(k.userId ?? '-').padEnd(16)} ${k.prefix}… ${k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active'}`,
+            );
+      });
+    });
+  keys
+    .command('revoke')
+    .description('revoke a key by name (takes effect on the next request)')
+    .argument('<name>', 'the key name')
+    .action(async (name: string, _opts, cmd: Command) => {
+      await withServices(cmd, true, async ({ db }, json) => {
+        const info = await revokeApiKey(db, name);
+        if (json) printJson(io, info);
+        else printLine(io, `revoked ${info.name}`);
+      });
+    });
+
   program
     .command('restore')
     .description('bring a cold or deep session back to active')
@@ -260,7 +313,9 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
         checks.configuration = {
           ok: false,
           detail: error instanceof Error ? error.message : String(error),
-          fix: 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*',
+          fix: ConflictError.isInstance(error)
+            ? 'another process has the embedded database open without sharing it: wait for it to finish, or stop it; a running service (npm start) shares it and needs nothing'
+            : 'fix DATABASE_URL / MEMORY_STORAGE_URL / MEMORY_EMBEDDING_*',
           ms: 0,
         };
       }

@@ -1,7 +1,7 @@
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
-import { SessionParams } from '../schemas.js';
+import { ArchivePlanBody, ArchiveRunBody, RestoreBody, SessionParams } from '../schemas.js';
 
 const Now = Type.Optional(
   Type.String({ format: 'date-time', description: 'apply the policy at this time instead of now' }),
@@ -16,6 +16,7 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
         tags: ['archive'],
         summary: 'What an archive run would move now, per tier (changes nothing)',
         querystring: Type.Object({ now: Now }),
+        response: { 200: ArchivePlanBody },
       },
     },
     async (request) => ({
@@ -33,6 +34,7 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
         body: Type.Optional(
           Type.Object({ now: Now, batchSize: Type.Optional(Type.Integer({ minimum: 1, maximum: 10_000 })) }),
         ),
+        response: { 200: ArchiveRunBody },
       },
     },
     async (request, reply) => {
@@ -61,6 +63,7 @@ export function registerArchiveRoutes(app: App, { archiver }: MemoryServices): v
         tags: ['archive'],
         summary: 'Bring a cold or deep session back to active, messages and summaries identical',
         params: SessionParams,
+        response: { 200: RestoreBody },
       },
     },
     async (request) => {

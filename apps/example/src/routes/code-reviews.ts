@@ -3,17 +3,30 @@ import { Session } from '@memory/models';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import { CodeReview } from '../code-review.js';
+import { actorOf } from '../auth.js';
 import type { MemoryServices } from '../memory-services.js';
 import { SessionParams, Uuid } from '../schemas.js';
 
+const ReviewBody = Type.Object({
+  id: Type.String(),
+  sessionId: Type.String(),
+  repo: Type.String(),
+  pullRequest: Type.Union([Type.Integer(), Type.Null()]),
+  verdict: Type.Union([
+    Type.Object({ approved: Type.Boolean(), notes: Type.Optional(Type.Array(Type.String())) }),
+    Type.Null(),
+  ]),
+  createdAt: Type.Unsafe<Date | string>({ type: 'string', format: 'date-time' }),
+});
+
 function toJson(review: CodeReview) {
   return {
-    id: review.id,
-    sessionId: review.session.id,
+    id: review.id as string,
+    sessionId: review.session.id as string,
     repo: review.repo,
     pullRequest: review.pullRequest ?? null,
     verdict: review.verdict ?? null,
-    createdAt: review.createdAt,
+    createdAt: review.createdAt as Date,
   };
 }
 
@@ -36,6 +49,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
             Type.Object({ approved: Type.Boolean(), notes: Type.Optional(Type.Array(Type.String())) }),
           ),
         }),
+        response: { 201: ReviewBody },
       },
     },
     async (request, reply) => {
@@ -51,6 +65,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         });
         db.logAudit(em, {
           action: 'create_code_review',
+          actor: actorOf(request),
           resourceType: 'code_review',
           resourceId: created.id,
           details: { sessionId, repo: created.repo, userId: session.userId ?? null },
@@ -68,6 +83,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         tags: ['code reviews (app entity)'],
         summary: 'Code reviews of a conversation, oldest first',
         params: SessionParams,
+        response: { 200: Type.Object({ reviews: Type.Array(ReviewBody) }) },
       },
     },
     async (request) => {
@@ -90,6 +106,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         tags: ['code reviews (app entity)'],
         summary: 'Delete a code review (audited)',
         params: Type.Object({ reviewId: Uuid }),
+        response: { 204: Type.Null({ description: 'deleted' }) },
       },
     },
     async (request, reply) => {
@@ -99,12 +116,13 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
         em.remove(review);
         db.logAudit(em, {
           action: 'delete_code_review',
+          actor: actorOf(request),
           resourceType: 'code_review',
           resourceId: review.id,
           details: { sessionId: review.session.id },
         });
       });
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
 }

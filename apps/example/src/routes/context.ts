@@ -2,7 +2,7 @@ import { buildMemoryContext } from '@memory/context';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
-import { SessionParams } from '../schemas.js';
+import { ContextBody, SessionParams } from '../schemas.js';
 
 /** The memory context of a chat turn: recent messages, summaries, profile and relevant knowledge within a budget. */
 export function registerContextRoutes(app: App, { store, storage }: MemoryServices): void {
@@ -23,6 +23,7 @@ export function registerContextRoutes(app: App, { store, storage }: MemoryServic
             maxKnowledge: Type.Optional(Type.Integer({ minimum: 0, maximum: 1000 })),
           }),
         ),
+        response: { 200: ContextBody },
       },
     },
     async (request) => {

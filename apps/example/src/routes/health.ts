@@ -2,12 +2,19 @@ import { redactUrl } from '@memory/errors';
 import type { App } from '../app-types.js';
 import { checkDatabase, checkPgvector, checkStorage } from '../health-checks.js';
 import type { MemoryServices } from '../memory-services.js';
+import { HealthBody } from '../schemas.js';
 
 /** `/health`: database, pgvector and storage; 200 when all are fine, 503 otherwise. */
 export function registerHealthRoutes(app: App, { db, storage, config, embedder }: MemoryServices): void {
   app.get(
     '/health',
-    { schema: { tags: ['health'], summary: 'Database, pgvector and storage checks (503 when one fails)' } },
+    {
+      schema: {
+        tags: ['health'],
+        summary: 'Database, pgvector and storage checks (503 when one fails)',
+        response: { 200: HealthBody, 503: HealthBody },
+      },
+    },
     async (_request, reply) => {
       const [database, pgvector, storageCheck] = await Promise.all([
         checkDatabase(db),

@@ -1,3 +1,4 @@
+import { NotFoundError } from '@memory/errors';
 import { validateUserId } from '@memory/longterm-core';
 import { retrieveRelevantKnowledge } from '@memory/retrieval';
 import { addKnowledgeTriples, loadKnowledgeTriples, type Triple as TripleValue } from '@memory/semantics';
@@ -5,7 +6,15 @@ import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
 import { patchProfile, readProfile } from '../profile-access.js';
-import { JsonObject, Triple, UserParams } from '../schemas.js';
+import {
+  AddTriplesBody,
+  JsonObject,
+  ProfileBody,
+  ScoredTriplesBody,
+  Triple,
+  TriplesBody,
+  UserParams,
+} from '../schemas.js';
 
 /** HTTP etags are quoted strings; storage etags usually are already. */
 function httpEtag(etag: string): string {
@@ -16,14 +25,19 @@ function httpEtag(etag: string): string {
 export function registerLongTermRoutes(app: App, { storage }: MemoryServices): void {
   app.get(
     '/users/:userId/profile',
-    { schema: { tags: ['long-term memory'], summary: "The user's profile, with its ETag", params: UserParams } },
+    {
+      schema: {
+        tags: ['long-term memory'],
+        summary: "The user's profile, with its ETag",
+        params: UserParams,
+        response: { 200: ProfileBody },
+      },
+    },
     async (request, reply) => {
       const { profile, etag } = await readProfile(storage, request.params.userId);
       if (profile === null || etag === null) {
-        return reply.code(404).send({
-          error: 'NOT_FOUND',
-          message: `user ${request.params.userId} has no profile yet: PATCH it to create one`,
-          requestId: String(request.id),
+        throw new NotFoundError(`user ${request.params.userId} has no profile yet: PATCH it to create one`, {
+          details: { userId: request.params.userId },
         });
       }
       return reply.header('etag', httpEtag(etag)).send({ profile, etag });
@@ -40,6 +54,7 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
         params: UserParams,
         headers: Type.Object({ 'if-match': Type.Optional(Type.String()) }),
         body: JsonObject,
+        response: { 200: ProfileBody },
       },
     },
     async (request, reply) => {
@@ -60,6 +75,7 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
         tags: ['long-term memory'],
         summary: "All the user's knowledge triples, in file order",
         params: UserParams,
+        response: { 200: TriplesBody },
       },
     },
     async (request) => {
@@ -84,6 +100,7 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
             }),
           ),
         }),
+        response: { 200: AddTriplesBody, 201: AddTriplesBody },
       },
     },
     async (request, reply) => {
@@ -109,15 +126,16 @@ export function registerLongTermRoutes(app: App, { storage }: MemoryServices): v
           q: Type.String({ description: 'the query, e.g. the last user message' }),
           topK: Type.Optional(Type.Integer({ minimum: 1, maximum: 100 })),
         }),
+        response: { 200: ScoredTriplesBody },
       },
     },
     async (request) => {
       validateUserId(request.params.userId);
-      return {
-        triples: await retrieveRelevantKnowledge(storage, request.params.userId, request.query.q, {
-          topK: request.query.topK ?? 5,
-        }),
-      };
+      const scored = await retrieveRelevantKnowledge(storage, request.params.userId, request.query.q, {
+        topK: request.query.topK ?? 5,
+        withScores: true,
+      });
+      return { triples: scored.map((s) => s.triple), scores: scored.map((s) => s.score) };
     },
   );
 }

@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../app-types.js';
 import { isZeroVector } from '../embedding-provider.js';
 import type { MemoryServices } from '../memory-services.js';
-import { Role, SessionParams, UserParams, Vector } from '../schemas.js';
+import { Role, SearchBodyResponse, SessionParams, UserParams, Vector } from '../schemas.js';
 
 const SearchBody = Type.Object({
   text: Type.Optional(Type.String({ minLength: 1, description: 'embedded with the configured provider' })),
@@ -14,6 +14,13 @@ const SearchBody = Type.Object({
   roles: Type.Optional(Type.Array(Role)),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),
+  minScore: Type.Optional(
+    Type.Number({
+      minimum: -1,
+      maximum: 1,
+      description: 'drop hits scoring this or less (cosine similarity); default 0: nothing in common is no hit',
+    }),
+  ),
 });
 
 /** Semantic search over message embeddings, in one session or across a user's sessions. */
@@ -36,7 +43,8 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
       ...(body.since ? { since: new Date(body.since) } : {}),
       ...(body.until ? { until: new Date(body.until) } : {}),
     };
-    return { hits: await store.searchMessages(options) };
+    const minScore = body.minScore ?? 0;
+    return { hits: (await store.searchMessages(options)).filter((hit) => hit.score > minScore) };
   };
 
   app.post(
@@ -47,6 +55,7 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
         summary: 'Messages of a session nearest to a text or vector (cosine)',
         params: SessionParams,
         body: SearchBody,
+        response: { 200: SearchBodyResponse },
       },
     },
     async (request) => {
@@ -63,6 +72,7 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
         summary: "Messages of all a user's sessions nearest to a text or vector",
         params: UserParams,
         body: SearchBody,
+        response: { 200: SearchBodyResponse },
       },
     },
     async (request) => search({ userId: request.params.userId }, request.body),

@@ -1,18 +1,28 @@
-import { InvalidInputError } from '@memory/errors';
+import { InvalidInputError, NotFoundError } from '@memory/errors';
 import { validateUserId } from '@memory/longterm-core';
-import { SessionStatus } from '@memory/models';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
+import { actorOf } from '../auth.js';
 import type { MemoryServices } from '../memory-services.js';
-import { JsonObject, SessionParams, SessionStatusQuery, UserId, Uuid } from '../schemas.js';
+import type { SessionRecord } from '@memory/conversations';
+import {
+  DeleteSessionBody,
+  JsonObject,
+  parseStatus,
+  type StatusName,
+  SessionBody,
+  SessionPageBody,
+  SessionParams,
+  SessionStatusQuery,
+  statusName,
+  UserId,
+  Uuid,
+} from '../schemas.js';
 
-const STATUS: Record<string, SessionStatus | undefined> = {
-  active: SessionStatus.ACTIVE,
-  cold: SessionStatus.COLD_ARCHIVED,
-  deep: SessionStatus.DEEP_ARCHIVED,
-  deleted: SessionStatus.DELETED,
-  any: undefined,
-};
+/** A session as the API shows it: the status by name (`active`, `cold`, `deep`, `deleted`). */
+export function sessionJson<T extends SessionRecord>(session: T): Omit<T, 'status'> & { status: StatusName } {
+  return { ...session, status: statusName(session.status) };
+}
 
 function parseMetadataFilter(raw: string | undefined): Record<string, unknown> | undefined {
   if (raw === undefined) return undefined;
@@ -44,13 +54,14 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
           title: Type.Optional(Type.Union([Type.String({ maxLength: 512 }), Type.Null()])),
           metadata: Type.Optional(Type.Union([JsonObject, Type.Null()])),
         }),
+        response: { 201: SessionBody },
       },
     },
     async (request, reply) => {
       // The user id also names the user's long-term objects (profiles/{userId}.json): refuse
       // one that could not be stored there (a `/`, control characters, too long) up front.
       if (request.body.userId != null) validateUserId(request.body.userId);
-      return reply.code(201).send(await store.createSession(request.body));
+      return reply.code(201).send(sessionJson(await store.createSession(request.body)));
     },
   );
 
@@ -69,26 +80,28 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
           limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })),
           cursor: Type.Optional(Type.String()),
         }),
+        response: { 200: SessionPageBody },
       },
     },
     async (request) => {
       const { userId, status, metadataContains, limit, cursor } = request.query;
-      const statusValue = status === undefined ? undefined : STATUS[status];
+      const statusValue = status === undefined ? undefined : parseStatus(status);
       const filter = parseMetadataFilter(metadataContains);
-      return store.listSessions({
+      const page = await store.listSessions({
         ...(userId !== undefined ? { userId } : {}),
         ...(statusValue !== undefined ? { status: statusValue } : {}),
         ...(filter ? { metadataContains: filter } : {}),
         ...(limit !== undefined ? { limit } : {}),
         ...(cursor !== undefined ? { cursor } : {}),
       });
+      return { ...page, sessions: page.sessions.map(sessionJson) };
     },
   );
 
   app.get(
     '/sessions/:sessionId',
-    { schema: { tags: ['sessions'], summary: 'Get a session', params: SessionParams } },
-    async (request) => store.getSession(request.params.sessionId),
+    { schema: { tags: ['sessions'], summary: 'Get a session', params: SessionParams, response: { 200: SessionBody } } },
+    async (request) => sessionJson(await store.getSession(request.params.sessionId)),
   );
 
   app.patch(
@@ -105,6 +118,7 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
           },
           { minProperties: 1 },
         ),
+        response: { 200: SessionBody },
       },
     },
     async (request) => {
@@ -112,7 +126,7 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
       let session = request.body.title !== undefined ? await store.renameSession(sessionId, request.body.title) : null;
       if (request.body.metadata !== undefined)
         session = await store.patchSessionMetadata(sessionId, request.body.metadata);
-      return session;
+      return sessionJson(session!);
     },
   );
 
@@ -123,18 +137,16 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
         tags: ['sessions'],
         summary: 'Delete a session with its messages, summaries, archive and code reviews (audited)',
         params: SessionParams,
+        response: { 200: DeleteSessionBody },
       },
     },
     async (request, reply) => {
-      const result = await store.deleteSession(request.params.sessionId, { longTermStorage: storage });
-      if (!result.deleted) {
-        return reply.code(404).send({
-          error: 'NOT_FOUND',
-          message: `session ${request.params.sessionId} not found`,
-          requestId: String(request.id),
-        });
-      }
-      return result;
+      const result = await store.deleteSession(request.params.sessionId, {
+        longTermStorage: storage,
+        actor: actorOf(request),
+      });
+      if (!result.deleted) throw new NotFoundError(`session ${request.params.sessionId} not found: check the id`);
+      return reply.send(result);
     },
   );
 }

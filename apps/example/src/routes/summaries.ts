@@ -2,7 +2,7 @@ import type { SummaryJson } from '@memory/conversations';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
-import { JsonObject, SessionParams, Uuid } from '../schemas.js';
+import { JsonObject, LatestSummaryBody, SessionParams, SummaryBody, SummaryListBody, Uuid } from '../schemas.js';
 
 /** Summaries of a session: save one (context-compression shape checked), read the newest. */
 export function registerSummaryRoutes(app: App, { store }: MemoryServices): void {
@@ -21,6 +21,7 @@ export function registerSummaryRoutes(app: App, { store }: MemoryServices): void
           text: Type.Optional(Type.Union([Type.String(), Type.Null()])),
           json: JsonObject,
         }),
+        response: { 201: SummaryBody },
       },
     },
     async (request, reply) => {
@@ -38,6 +39,7 @@ export function registerSummaryRoutes(app: App, { store }: MemoryServices): void
         tags: ['summaries'],
         summary: 'The newest summary (`summary: null` when there is none)',
         params: SessionParams,
+        response: { 200: LatestSummaryBody },
       },
     },
     async (request) => {
@@ -55,6 +57,7 @@ export function registerSummaryRoutes(app: App, { store }: MemoryServices): void
         summary: 'Summaries, newest first',
         params: SessionParams,
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 200 })) }),
+        response: { 200: SummaryListBody },
       },
     },
     async (request) => {

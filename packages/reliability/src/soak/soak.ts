@@ -60,6 +60,12 @@ async function main(): Promise<void> {
       port: 0,
       host: '127.0.0.1',
       logLevel: 'error',
+      logFormat: 'json',
+      corsOrigins: [],
+      bodyLimit: 1024 * 1024,
+      authMode: 'off',
+      // Set far above what 100 clients send, so the soak measures the service, not the limiter.
+      rateLimitPerMinute: 1_000_000,
       env: {},
     },
     { logger: false },
