@@ -13,6 +13,7 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   archive: () => import('./archive.js'),
   conversations: () => import('./conversations.js'),
   'conversations-pglite': () => import('./conversations-pglite.js'),
+  'message-path': () => import('./message-path.js'),
   'conversations-appends': () => import('./conversations.js').then((m) => ({ run: m.runAppends })),
   'conversations-search': () => import('./conversations.js').then((m) => ({ run: m.runSearch })),
 };

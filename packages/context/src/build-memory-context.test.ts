@@ -44,6 +44,8 @@ function fakeStore(data: {
         sessionId: id,
         role: m.role,
         content: m.content,
+        parts: null,
+        metadata: null,
         model: null,
         createdAt: new Date(t0 + i),
         hasEmbedding: false,

@@ -31,6 +31,12 @@ describeEachDatabase('on a database written by the original library', (ctx) => {
       `insert into session_summaries (id, session_id, strategy, summary_text, summary_json, created_at) values (gen_random_uuid(), ?, 'context_compression_v2', 'legacy summary', '{"todos":[]}', '2024-01-08T00:00:00Z')`,
       [SESSION],
     );
+    const legacyRows = () =>
+      db.execute(
+        `select id::text, session_id::text, role::text, content::text, model::text, embedding::text, created_at::text
+           from messages where content <> 'new' order by id`,
+      );
+    const before = await legacyRows();
     await db.initDb();
     const store = createConversationStore(db);
 
@@ -49,9 +55,19 @@ describeEachDatabase('on a database written by the original library', (ctx) => {
       latestSummary: { text: 'legacy summary' },
     });
 
-    const appended = await store.appendMessages(SESSION, [{ role: 'user', content: 'new' }]);
+    const appended = await store.appendMessages(SESSION, [
+      { role: 'user', content: 'new', parts: [{ type: 'text', text: 'new' }], metadata: { via: 'ts' } },
+    ]);
     const history = await store.getHistory(SESSION);
     expect(history.messages.map((m) => m.content)).toEqual(['旧消息', 'old reply', 'last legacy', 'new']);
+    expect(history.messages.map((m) => [m.parts, m.metadata])).toEqual([
+      [null, null],
+      [null, null],
+      [null, null],
+      [[{ type: 'text', text: 'new' }], { via: 'ts' }],
+    ]);
+    // The rows the original wrote keep every original column byte for byte.
+    expect(await legacyRows()).toEqual(before);
     expect((await store.getSession(SESSION)).updatedAt).toEqual(appended.messages[0]!.createdAt);
     expect((await store.patchSessionMetadata(SESSION, { owner: 'u1' })).metadata).toEqual({ owner: 'u1' });
 

@@ -3,7 +3,14 @@ import type { MemoryDb } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { deleteSession } from './delete-session.js';
 import { pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
+import {
+  importMessages,
+  type ImportMessage,
+  type ImportMessagesOptions,
+  type ImportMessagesResult,
+} from './import-messages.js';
 import { appendMessages, countMessages, getHistory, setEmbeddings } from './messages.js';
+import { deleteMessage, updateMessage } from './message-edit.js';
 import { searchMessages } from './search.js';
 import {
   DEFAULT_EF_SEARCH,
@@ -20,13 +27,17 @@ import { latestSummary, listSummaries, saveSummary } from './summaries.js';
 import type {
   AppendOptions,
   AppendResult,
+  DeleteMessageResult,
   DeleteSessionOptions,
+  EmbeddingProvider,
   DeleteSessionResult,
   EmbeddingEntry,
   ExportUserOptions,
   HistoryOptions,
   HistoryPage,
   ListSessionsOptions,
+  MessageEditOptions,
+  MessagePatch,
   NewMessage,
   NewSession,
   NewSummary,
@@ -38,6 +49,7 @@ import type {
   SessionRecord,
   SetEmbeddingsResult,
   SummaryRecord,
+  UpdateMessageResult,
 } from './types.js';
 import { exportUser } from './user-export.js';
 import { purgeUser } from './user-purge.js';
@@ -91,6 +103,13 @@ export interface ConversationStoreOptions {
    * session index.
    */
   exactSearchThreshold?: number;
+  /**
+   * Turns text into vectors for the store itself: `updateMessage` re-embeds a message whose text
+   * changed (without one, the stale embedding is dropped), and `searchMessages({ text })` uses it
+   * when the search gives no `provider`. Any object with `embed(texts)`, e.g. from
+   * `@memory/semantics`.
+   */
+  embeddingProvider?: EmbeddingProvider;
 }
 
 /**
@@ -152,9 +171,10 @@ export interface ConversationStore {
   deleteSession(sessionId: string, options?: DeleteSessionOptions): Promise<DeleteSessionResult>;
 
   /**
-   * Appends messages in one transaction: the session row is locked (so an archiver cannot move
-   * the session meanwhile), all messages go in one multi-row insert that skips ids already
-   * stored (`ON CONFLICT (id) DO NOTHING`), and `updated_at` moves to the newest message.
+   * Appends messages in one statement, so one round trip (atomic, autocommit or in the caller's
+   * `db.scope`): the session row is locked (so an archiver cannot move the session meanwhile),
+   * all messages go in one multi-row insert that skips ids already stored, each row gets the
+   * session's `user_id`, and `updated_at` moves to the newest message.
    * Give message ids to make retries safe; the result says which were new.
    *
    * An archived session (status ≠ active) throws `ConflictError` (see `isSessionArchivedError`)
@@ -170,12 +190,56 @@ export interface ConversationStore {
    */
   appendMessages(sessionId: string, messages: readonly NewMessage[], options?: AppendOptions): Promise<AppendResult>;
   /**
+   * Bulk-loads history into existing, active sessions in one transaction, by `COPY` on
+   * PostgreSQL (multi-row `INSERT`s on PGlite or inside a `db.scope`), into the live table with
+   * its indexes in place. For moving conversations in, not for the hot path: an id already
+   * stored fails the whole import. See {@link importMessages} for the details.
+   *
+   * @example
+   * ```ts
+   * const { imported, path } = await store.importMessages(rowsFromOldSystem.map((r) => ({
+   *   sessionId: r.thread, role: r.role, content: r.text, createdAt: new Date(r.ts), embedding: r.vec,
+   * })));
+   * ```
+   */
+  importMessages(
+    messages: Iterable<ImportMessage> | AsyncIterable<ImportMessage>,
+    options?: ImportMessagesOptions,
+  ): Promise<ImportMessagesResult>;
+  /**
    * A page of the session's messages, oldest to newest within the page. Without cursors: the
    * newest `limit` messages. `before: page.olderCursor` goes back in time, `after:
    * page.newerCursor` fetches what was appended since. Keyset on `(created_at, id)`: stable
    * order for equal timestamps, no skipped or repeated rows.
    */
   getHistory(sessionId: string, options?: HistoryOptions): Promise<HistoryPage>;
+  /**
+   * Changes a stored message: `content`, `parts` (the text follows them unless `content` is
+   * given too), `metadata` (replaced), `model`, `embedding`. In one transaction the message's
+   * session is locked as an append locks it and must be active (an archived session throws
+   * `ConflictError`, see `isSessionArchivedError`, unless `{ restore: true }` and a restore
+   * hook), the row is updated, and an `update_message` / `message` audit row records the changed
+   * field names and what happened to the embedding (never the text). A change of text drops the
+   * stale embedding, or re-embeds the new text when the store has an `embeddingProvider`. Does
+   * not count as activity (`updated_at` stays). An unknown id throws `NotFoundError`.
+   *
+   * @example
+   * ```ts
+   * const { message, embedding } = await store.updateMessage(id, { parts: finalParts, metadata: { edited: true } });
+   * ```
+   */
+  updateMessage(messageId: string, patch: MessagePatch, options?: MessageEditOptions): Promise<UpdateMessageResult>;
+  /**
+   * Deletes one message and writes a `delete_message` / `message` audit row (session, owner,
+   * role). The session is locked and must be active, as for `updateMessage`. An unknown id gives
+   * `{ deleted: false }` and no audit row, so a retried delete is harmless.
+   *
+   * @example
+   * ```ts
+   * await store.deleteMessage(id, { actor: 'moderation' });
+   * ```
+   */
+  deleteMessage(messageId: string, options?: MessageEditOptions): Promise<DeleteMessageResult>;
   /** How many messages the session has in `messages` (plus `messages_archive` with `includeArchived`). */
   countMessages(sessionId: string, options?: { includeArchived?: boolean }): Promise<number>;
 
@@ -297,6 +361,7 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     previewLength: checkLimit(options.previewLength, 'previewLength', DEFAULT_PREVIEW_LENGTH, 10_000),
     actor: checkOptionalText(options.actor, 'actor', { max: 512 }),
     restore: options.restore ?? null,
+    embeddingProvider: checkProvider(options.embeddingProvider),
     efSearch: checkLimit(options.efSearch, 'efSearch', DEFAULT_EF_SEARCH, MAX_EF_SEARCH),
     exactSearchThreshold: checkCount(
       options.exactSearchThreshold,
@@ -324,7 +389,10 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     patchSessionMetadata: (sessionId, patch) => patchSessionMetadata(ctx, sessionId, patch),
     deleteSession: (sessionId, deleteOptions) => deleteSession(ctx, sessionId, deleteOptions),
     appendMessages: (sessionId, messages, appendOptions) => appendMessages(ctx, sessionId, messages, appendOptions),
+    importMessages: (messages, importOptions) => importMessages(ctx, messages, importOptions),
     getHistory: (sessionId, historyOptions) => getHistory(ctx, sessionId, historyOptions),
+    updateMessage: (messageId, patch, editOptions) => updateMessage(ctx, messageId, patch, editOptions),
+    deleteMessage: (messageId, editOptions) => deleteMessage(ctx, messageId, editOptions),
     countMessages: (sessionId, countOptions) => countMessages(ctx, sessionId, countOptions),
     saveSummary: (sessionId, summary) => saveSummary(ctx, sessionId, summary),
     latestSummary: (sessionId) => latestSummary(ctx, sessionId),
@@ -341,4 +409,14 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     },
     purgeUser: (userId, purgeOptions) => purgeUser(ctx, userId, purgeOptions),
   };
+}
+
+function checkProvider(provider: unknown): EmbeddingProvider | null {
+  if (provider === undefined || provider === null) return null;
+  if (typeof (provider as { embed?: unknown }).embed !== 'function') {
+    throw new InvalidInputError(
+      '[memory/conversations] options.embeddingProvider must have embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)',
+    );
+  }
+  return provider as EmbeddingProvider;
 }

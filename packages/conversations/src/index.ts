@@ -31,8 +31,33 @@ export type {
   ExportUserOptions,
   PurgeUserOptions,
   PurgeUserResult,
+  MessagePatch,
+  MessageEditOptions,
+  MessageFilter,
+  EmbeddingOutcome,
+  UpdateMessageResult,
+  DeleteMessageResult,
 } from './types.js';
+export { UPDATE_MESSAGE_ACTION, DELETE_MESSAGE_ACTION } from './message-edit.js';
 export type { QueryEvent } from './sql-client.js';
+export {
+  partsText,
+  PARTS_TEXT_SEPARATOR,
+  type MessagePart,
+  type MessageTextPart,
+  type MessageReasoningPart,
+  type MessageToolState,
+  type MessageToolPart,
+  type MessageDynamicToolPart,
+  type MessageFilePart,
+  type MessageSourceUrlPart,
+  type MessageSourceDocumentPart,
+  type MessageStepStartPart,
+  type MessageDataPart,
+  type MessageOtherPart,
+  type MessageProviderMetadata,
+} from '@memory/models';
+export { MAX_MESSAGE_PARTS } from './parts.js';
 export { archivePrefix } from './archive-prefix.js';
 export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-error.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
@@ -40,6 +65,14 @@ export { toJsonlLine, pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
 export { USER_AUDIT_CONDITION, USER_EXPORT_VERSION, type ExportCounts } from './user-export.js';
 export { PURGE_USER_ACTION } from './user-purge.js';
 export { MAX_APPEND_BATCH } from './validate.js';
+export type { ImportMessage, ImportMessagesOptions, ImportMessagesResult } from './import-messages.js';
+export {
+  backfillMessageUserIds,
+  DEFAULT_BACKFILL_BATCH,
+  MAX_BACKFILL_BATCH,
+  type BackfillUserIdsOptions,
+  type BackfillProgress,
+} from './backfill-user-ids.js';
 export { DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE } from './sessions.js';
 export { DEFAULT_HISTORY_PAGE, MAX_HISTORY_PAGE, MAX_EMBEDDING_BATCH } from './messages.js';
 export { DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE } from './summaries.js';

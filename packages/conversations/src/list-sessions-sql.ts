@@ -8,6 +8,8 @@ export interface ListSessionsQuery {
   userId: string | null;
   statuses: SessionStatus[] | null;
   metadataContains: Record<string, unknown> | null;
+  /** Top-level metadata values the sessions must have. */
+  metadataEquals?: Record<string, unknown> | null;
   /** The last session of the previous page. */
   after: CursorPosition | null;
   /** Rows to fetch: the page size plus one, to tell whether another page follows. */
@@ -30,6 +32,9 @@ export function listSessionsSql(query: ListSessionsQuery): SqlStatement {
   if (query.statuses !== null) where.push(`status = ANY(${params.add(query.statuses)}::smallint[])`);
   if (query.metadataContains !== null)
     where.push(`metadata @> ${params.add(JSON.stringify(query.metadataContains))}::jsonb`);
+  for (const [key, value] of Object.entries(query.metadataEquals ?? {})) {
+    where.push(`metadata -> ${params.add(key)}::text = ${params.add(JSON.stringify(value))}::jsonb`);
+  }
   if (query.after !== null) {
     where.push(`(updated_at, id) < (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`);
   }

@@ -3,8 +3,26 @@ import { appendMessagesSql, historySql, setEmbeddingsSql } from './message-sql.j
 
 const at = new Date('2020-01-01T00:00:00Z');
 const messages = [
-  { id: 'a', role: 'user' as const, content: "it's", model: null, embedding: '[1,2]', createdAt: null },
-  { id: 'b', role: 'assistant' as const, content: 'ok', model: 'm', embedding: null, createdAt: at },
+  {
+    id: 'a',
+    role: 'user' as const,
+    content: "it's",
+    model: null,
+    embedding: '[1,2]',
+    createdAt: null,
+    parts: null,
+    metadata: null,
+  },
+  {
+    id: 'b',
+    role: 'assistant' as const,
+    content: 'ok',
+    model: 'm',
+    embedding: null,
+    createdAt: at,
+    parts: '[{"type":"text","text":"ok"}]',
+    metadata: '{"k":1}',
+  },
 ];
 
 describe('message SQL', () => {
@@ -23,8 +41,15 @@ describe('message SQL', () => {
       [null, 'm'],
       ['[1,2]', null],
       [null, at],
-      2,
+      [null, '[{"type":"text","text":"ok"}]'],
+      [null, '{"k":1}'],
+      1,
     ]);
+    // One statement: the session lock and the status check travel with the insert.
+    expect(two.text).toContain('FOR NO KEY UPDATE');
+    expect(two.text).toContain(
+      'INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)',
+    );
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {

@@ -1,52 +1,63 @@
+import { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
+import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 import type { CheckedMessage } from './validate.js';
 
 /**
- * Locks the session row for the rest of the append transaction and reads its status.
+ * One statement for the whole append, whatever the batch size (the rows travel as arrays through
+ * `unnest ... WITH ORDINALITY`, so the text never changes), so an append costs one round trip
+ * like a plain `INSERT` instead of `BEGIN`, lock, insert, `COMMIT`:
  *
- * `FOR NO KEY UPDATE` conflicts with itself (two appends to one session take turns, so their
- * timestamps stay in order) and with the archiver's `FOR UPDATE SKIP LOCKED` (it skips a session
- * being appended to, and an append waits for an archiver that holds the session, then sees its
- * new status). It does not block inserts elsewhere that merely reference the session by foreign key.
- */
-export function lockSessionSql(sessionId: string): SqlStatement {
-  return { text: 'SELECT status FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE', values: [sessionId] };
-}
-
-/**
- * One statement for the whole batch, whatever its size (the rows travel as arrays through
- * `unnest ... WITH ORDINALITY`, so the text never changes):
- *
- * - inserts the messages with `ON CONFLICT (id) DO NOTHING`, so a retried append skips what
- *   the first attempt stored;
+ * - locks the session row (`FOR NO KEY UPDATE`) and reads its status and user id. The lock
+ *   conflicts with itself (two appends to one session take turns, so their timestamps stay in
+ *   order) and with the archiver's `FOR UPDATE SKIP LOCKED` (it skips a session being appended
+ *   to, and an append waits for an archiver that holds the session, then sees its new status).
+ *   It does not block inserts elsewhere that merely reference the session by foreign key;
+ * - inserts nothing unless the session is active (the caller reads the status from the result);
+ * - looks the ids up first (one primary-key probe each): ids already stored are skipped, so a
+ *   retried append skips what the first attempt stored, and when one of them belongs to another
+ *   session nothing is inserted (the caller refuses the append);
+ * - inserts the rest with the session's `user_id` copied onto each row, `ON CONFLICT (id) DO
+ *   NOTHING` for an id a concurrent append stores meanwhile. (Two appends racing with one new id
+ *   into two different sessions: the loser reports the conflict, but its other messages are
+ *   stored, as there is no transaction left to roll back. Ids are the caller's to keep unique.)
  * - stamps messages without `createdAt` from the database clock, one microsecond apart in batch
- *   order and after the session's newest message, so history order is the append order even
- *   within one batch;
+ *   order and after the session's newest message. The newest message is read two ways: `max`
+ *   over the session's messages (the statement's snapshot: rows committed before it started) and
+ *   the locked session row's `updated_at`, which every append moves to its newest message. A
+ *   row lock waited for hands back the row as the winner committed it, so an append that queued
+ *   behind another one still stamps after it, although its snapshot predates the winner's rows;
  * - moves `sessions.updated_at` to the newest inserted message (never backwards);
- * - returns the inserted rows (`inserted = true`) and the already stored ones (`inserted = false`);
- *   the lookup of stored ones is a one-time filter that runs only when some row was not inserted,
- *   so the usual append (every id new) does not probe the primary key a second time.
- *
- * Run it after {@link lockSessionSql} in the same transaction.
+ * - returns one row with the session's `status` (no rows: no such session), the inserted rows
+ *   (`inserted = true`) and the already stored ones (`inserted = false`). Ids stored by a
+ *   concurrent transaction after the snapshot are in neither: read them with {@link findMessagesSql}.
  */
 export function appendMessagesSql(sessionId: string, messages: readonly CheckedMessage[]): SqlStatement {
   const params = new SqlParams();
   const session = `${params.add(sessionId)}::uuid`;
   const ids = params.add(messages.map((m) => m.id));
-  const text = `WITH input AS (
+  const text = `WITH s AS (
+  SELECT status, user_id, updated_at FROM sessions WHERE id = ${session} FOR NO KEY UPDATE
+), input AS (
   SELECT * FROM unnest(${ids}::uuid[], ${params.add(messages.map((m) => m.role))}::text[], ${params.add(messages.map((m) => m.content))}::text[],
     ${params.add(messages.map((m) => m.model))}::text[], ${params.add(messages.map((m) => m.embedding))}::text[],
-    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[])
-    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, ord)
+    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[], ${params.add(messages.map((m) => m.parts))}::text[],
+    ${params.add(messages.map((m) => m.metadata))}::text[])
+    WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
+), existing AS (
+  SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])
 ), base AS (
-  SELECT GREATEST(clock_timestamp(), (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session})) AS at
+  SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
+    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session})) AS at, s.user_id
+  FROM s WHERE s.status = ${params.add(SessionStatus.ACTIVE)}
 ), ins AS (
-  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)
   SELECT i.id, ${session}, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond')
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id
   FROM input i CROSS JOIN base
+  WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.session_id IS DISTINCT FROM ${session} OR e.id = i.id)
   ORDER BY i.ord
   ON CONFLICT (id) DO NOTHING
   RETURNING id, created_at
@@ -55,11 +66,11 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
   WHERE id = ${session} AND EXISTS (SELECT 1 FROM ins)
   RETURNING id
 )
-SELECT ins.id, NULL::uuid AS session_id, ${timestampKeySql('ins.created_at')} AS created_at, true AS inserted FROM ins
+SELECT s.status, NULL::uuid AS id, NULL::uuid AS session_id, NULL::text AS created_at, NULL::boolean AS inserted FROM s
 UNION ALL
-SELECT m.id, m.session_id, ${timestampKeySql('m.created_at')} AS created_at, false AS inserted
-FROM messages m
-WHERE (SELECT count(*) FROM ins) < ${params.add(messages.length)}::int AND m.id = ANY(${ids}::uuid[]) AND m.id NOT IN (SELECT id FROM ins)`;
+SELECT NULL, ins.id, NULL, ${timestampKeySql('ins.created_at')}, true FROM ins
+UNION ALL
+SELECT NULL, e.id, e.session_id, ${timestampKeySql('e.created_at')}, false FROM existing e`;
   return { text, values: params.values };
 }
 
@@ -78,6 +89,8 @@ export interface HistoryQuery {
   after: CursorPosition | null;
   /** Rows to fetch: the page size plus one. */
   fetch: number;
+  /** Role, time and metadata filters (checked), if any. */
+  filter?: CheckedMessageFilter | null;
 }
 
 /**
@@ -99,6 +112,7 @@ export function historySql(query: HistoryQuery): SqlStatement {
     bounds.push(
       `(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`,
     );
+  if (query.filter) bounds.push(...messageFilterConditions(params, 'm', query.filter));
   const direction = query.after ? 'ASC' : 'DESC';
   const text = `SELECT s.status AS session_status, p.*
 FROM sessions s

@@ -3,7 +3,8 @@ import { SessionStatus } from '@memory/models';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
-import { appendMessagesSql, findMessagesSql, historySql, lockSessionSql, setEmbeddingsSql } from './message-sql.js';
+import { checkMessageFilter, hasMessageFilter } from './message-filter.js';
+import { appendMessagesSql, findMessagesSql, historySql, setEmbeddingsSql } from './message-sql.js';
 import { toDate, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
 import { sessionNotFound } from './sessions.js';
@@ -68,49 +69,48 @@ export async function appendMessages(
   };
 }
 
-function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
-  return ctx.sql.sqlTransaction(async (tx): Promise<Attempt> => {
-    const lock = lockSessionSql(sessionId);
-    const locked = await tx.query<{ status: number }>(lock.text, lock.values);
-    if (locked.length === 0) throw sessionNotFound(sessionId);
-    const status = Number(locked[0]!.status);
-    if (status !== SessionStatus.ACTIVE) return { kind: 'archived', status };
-    const insert = appendMessagesSql(sessionId, messages);
-    const rows = await tx.query<StoredRow>(insert.text, insert.values);
-    const byId = new Map(rows.map((row) => [row.id, row]));
-    const unseen = messages.filter((m) => !byId.has(m.id)).map((m) => m.id);
-    if (unseen.length > 0) {
-      // Stored by a concurrent transaction after this statement's snapshot was taken.
-      const find = findMessagesSql(unseen);
-      for (const row of await tx.query<StoredRow>(find.text, find.values)) byId.set(row.id, row);
-    }
-    return {
-      kind: 'done',
-      messages: messages.map((m) => {
-        const row = byId.get(m.id);
-        if (!row) {
-          throw new ConflictError(
-            `[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`,
-            {
-              details: { messageId: m.id, sessionId },
-            },
-          );
-        }
-        if (!row.inserted && row.session_id !== sessionId) {
-          throw new ConflictError(
-            `[memory/conversations] message id ${m.id} already belongs to session ${row.session_id}, not ${sessionId}: give each message its own id`,
-            { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
-          );
-        }
-        return {
-          id: m.id,
-          inserted: row.inserted,
-          createdAt: toDate(row.created_at),
-          cursor: encodeCursor('message', { at: row.created_at, id: m.id }),
-        };
-      }),
-    };
-  });
+async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
+  // One statement (see appendMessagesSql): autocommit on the pool, or part of the caller's scope.
+  const insert = appendMessagesSql(sessionId, messages);
+  const rows = await ctx.sql.query<StoredRow & { status: number | null }>(insert.text, insert.values);
+  const head = rows.find((row) => row.status !== null);
+  if (!head) throw sessionNotFound(sessionId);
+  const status = Number(head.status);
+  if (status !== SessionStatus.ACTIVE) return { kind: 'archived', status };
+  const byId = new Map<string, StoredRow>();
+  for (const row of rows) if (row.id !== null) byId.set(row.id, row);
+  const unseen = messages.filter((m) => !byId.has(m.id)).map((m) => m.id);
+  if (unseen.length > 0) {
+    // Stored by a concurrent transaction after this statement's snapshot was taken.
+    const find = findMessagesSql(unseen);
+    for (const row of await ctx.sql.query<StoredRow>(find.text, find.values)) byId.set(row.id, row);
+  }
+  return {
+    kind: 'done',
+    messages: messages.map((m) => {
+      const row = byId.get(m.id);
+      if (!row) {
+        throw new ConflictError(
+          `[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`,
+          {
+            details: { messageId: m.id, sessionId },
+          },
+        );
+      }
+      if (!row.inserted && row.session_id !== sessionId) {
+        throw new ConflictError(
+          `[memory/conversations] message id ${m.id} already belongs to session ${row.session_id}, not ${sessionId}: give each message its own id`,
+          { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
+        );
+      }
+      return {
+        id: m.id,
+        inserted: row.inserted,
+        createdAt: toDate(row.created_at),
+        cursor: encodeCursor('message', { at: row.created_at, id: m.id }),
+      };
+    }),
+  };
 }
 
 export async function getHistory(
@@ -124,7 +124,14 @@ export async function getHistory(
     options.before === undefined || options.before === null ? null : decodeCursor('message', options.before, 'before');
   const after =
     options.after === undefined || options.after === null ? null : decodeCursor('message', options.after, 'after');
-  const statement = historySql({ sessionId: id, before, after, fetch: limit + 1 });
+  const filter = checkMessageFilter(options);
+  const statement = historySql({
+    sessionId: id,
+    before,
+    after,
+    fetch: limit + 1,
+    filter: hasMessageFilter(filter) ? filter : null,
+  });
   const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
     statement.text,
     statement.values,

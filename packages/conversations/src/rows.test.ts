@@ -37,9 +37,13 @@ describe('row mapping', () => {
       role: 'user',
       content: 'x',
       model: null,
+      parts: '[{"type":"text","text":"x"}]',
+      metadata: null,
       has_embedding: false,
       created_at: '2026-01-01T00:00:00.000007Z',
     });
+    expect(m.parts).toEqual([{ type: 'text', text: 'x' }]);
+    expect(m.metadata).toBeNull();
     expect(decodeCursor('message', m.cursor)).toEqual({ at: '2026-01-01T00:00:00.000007Z', id });
   });
 

@@ -1,4 +1,4 @@
-import type { SessionStatus } from '@memory/models';
+import type { MessagePart, SessionStatus } from '@memory/models';
 import { encodeCursor, timestampKeySql } from './cursor.js';
 import type { MessagePreview, MessageRecord, SessionRecord, SummaryPreview, SummaryRecord } from './types.js';
 import type { SummaryJson } from './summary-schema.js';
@@ -24,6 +24,8 @@ export function messageColumns(alias: string): string {
     `${alias}.role`,
     `${alias}.content`,
     `${alias}.model`,
+    `${alias}.parts`,
+    `${alias}.metadata`,
     `(${alias}.embedding IS NOT NULL) AS has_embedding`,
     `${timestampKeySql(`${alias}.created_at`)} AS created_at`,
   ].join(', ');
@@ -60,6 +62,8 @@ export interface MessageRow {
   role: string;
   content: string;
   model: string | null;
+  parts: unknown;
+  metadata: unknown;
   has_embedding: boolean;
   created_at: string;
 }
@@ -106,6 +110,9 @@ export function toMessage(row: MessageRow): MessageRecord {
     sessionId: row.session_id,
     role: row.role,
     content: row.content,
+    parts: row.parts === null || row.parts === undefined ? null : toJson<MessagePart[]>(row.parts),
+    metadata:
+      row.metadata === null || row.metadata === undefined ? null : toJson<Record<string, unknown>>(row.metadata),
     model: row.model,
     createdAt: toDate(row.created_at),
     hasEmbedding: Boolean(row.has_embedding),

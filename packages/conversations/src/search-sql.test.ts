@@ -52,7 +52,7 @@ describe('search SQL', () => {
     expect(setup.text).toContain(`set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     // The count reads the index-only filters (scope and time), not roles or embeddings.
     expect(setup.text).toContain(
-      'SELECT 1 FROM messages m WHERE m.session_id IN (SELECT id FROM sessions WHERE user_id = $2) AND m.created_at >= $3::timestamptz LIMIT $4',
+      'SELECT 1 FROM messages m WHERE (m.user_id = $2 OR (m.user_id IS NULL AND m.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = $2)))) AND m.created_at >= $3::timestamptz LIMIT $4',
     );
     expect(setup.text).not.toContain('role');
     expect(setup.text).not.toContain('embedding');

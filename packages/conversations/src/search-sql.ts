@@ -1,3 +1,4 @@
+import { messageFilterConditions } from './message-filter.js';
 import { messageColumns } from './rows.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 
@@ -10,6 +11,10 @@ export interface SearchQuery {
   since: Date | null;
   until: Date | null;
   topK: number;
+  /** Top-level metadata values the hits must have. */
+  metadataEquals?: Record<string, unknown> | null;
+  /** An object the hits' metadata must contain (jsonb `@>`). */
+  metadataContains?: Record<string, unknown> | null;
 }
 
 /** pgvector's own default `hnsw.ef_search`, used before the store had its own setting. */
@@ -86,8 +91,8 @@ export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlState
  * The approximate nearest messages by cosine distance (`<=>`), served by the HNSW
  * `vector_cosine_ops` index on `messages.embedding`. `relaxed_order` may yield rows slightly out
  * of order, so the hits are collected in a materialized CTE and sorted again (pgvector's
- * recommended form). The user filter is a semi-join on `sessions.user_id`, keeping the query
- * keyed by user.
+ * recommended form). The user filter is `messages.user_id` with its session as the fallback, keeping the query
+ * keyed by user (see {@link userScopeSql}).
  */
 export function searchSql(query: SearchQuery): SqlStatement {
   const params = new SqlParams();
@@ -131,12 +136,42 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   const where: string[] = [];
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null)
-    where.push(`m.session_id IN (SELECT id FROM sessions WHERE user_id = ${params.add(query.userId)})`);
+  if (query.userId !== null) where.push(userScopeSql(params.add(query.userId)));
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+  if (candidates) {
+    where.push(
+      ...messageFilterConditions(
+        params,
+        'm',
+        {
+          roles: null,
+          since: null,
+          until: null,
+          metadataEquals: query.metadataEquals ?? null,
+          metadataContains: query.metadataContains ?? null,
+        },
+        { roles: false, time: false },
+      ),
+    );
+  }
   return where;
+}
+
+/**
+ * The messages of one user: `messages.user_id` (indexed by `(user_id, created_at)`), or, for a
+ * row written before that column existed and not yet backfilled (`NULL`), its session's user.
+ *
+ * No join: the sessions of the user come in as an array (`= ANY(ARRAY(...))`, computed once), so
+ * PostgreSQL has no semi-join to estimate from the average session. Estimated that way, one
+ * 100k-message thread in the database made a 1k-message user look like thousands of rows and
+ * the plan flip to a sequential scan with a hash join over every message. Both arms of the `OR`
+ * are indexed (`ix_messages_user_id_created_at`, `ix_messages_session_id`), so the plan is a
+ * `BitmapOr` over the user's rows; once every row is filled the second arm finds nothing.
+ */
+export function userScopeSql(userParam: string, alias = 'm'): string {
+  return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}))))`;
 }
 
 /** The installed pgvector version (`NULL` when the extension is missing). */

@@ -7,7 +7,8 @@ import { exactSearchSql, MAX_EF_SEARCH, searchSetupSql, searchSql, type SearchQu
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { SearchHit, SearchOptions } from './types.js';
-import { checkLimit, checkOptionalDate, checkRole, checkText, checkUserId } from './validate.js';
+import { checkMessageFilter } from './message-filter.js';
+import { checkLimit, checkText, checkUserId } from './validate.js';
 
 /** `topK` when none is given. */
 export const DEFAULT_TOP_K = 10;
@@ -33,11 +34,19 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     );
   }
   const topK = checkLimit(options.topK, 'topK', DEFAULT_TOP_K, MAX_TOP_K);
-  const roles = options.roles === undefined || options.roles === null ? null : checkRoles(options.roles);
-  const since = checkOptionalDate(options.since, 'since');
-  const until = checkOptionalDate(options.until, 'until');
+  const { roles, since, until, metadataEquals, metadataContains } = checkMessageFilter(options);
   const efSearch = checkLimit(options.efSearch, 'efSearch', ctx.efSearch, MAX_EF_SEARCH);
-  const query: SearchQuery = { vector: await queryVector(ctx, options), sessionId, userId, roles, since, until, topK };
+  const query: SearchQuery = {
+    vector: await queryVector(ctx, options),
+    sessionId,
+    userId,
+    roles,
+    since,
+    until,
+    topK,
+    metadataEquals,
+    metadataContains,
+  };
   const iterativeScan = await ctx.iterativeScan();
   const threshold = ctx.exactSearchThreshold;
   return ctx.sql.sqlTransaction(async (tx) => {
@@ -70,12 +79,6 @@ async function exactSearch(tx: SqlClient, query: SearchQuery): Promise<SearchHit
 function toHit(row: HitRow): SearchHit {
   const distance = Number(row.distance);
   return { message: toMessage(row), distance, score: 1 - distance };
-}
-
-function checkRoles(roles: unknown): string[] {
-  if (!Array.isArray(roles) || roles.length === 0)
-    throw new InvalidInputError('[memory/conversations] roles must be a non-empty array of MessageRole');
-  return roles.map((role, i) => checkRole(role, `roles[${i}]`));
 }
 
 async function queryVector(ctx: StoreContext, options: SearchOptions): Promise<string> {

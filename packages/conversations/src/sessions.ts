@@ -6,6 +6,7 @@ import { listSessionsSql } from './list-sessions-sql.js';
 import { mergePatchSql } from './merge-patch-sql.js';
 import { sessionColumns, toMessagePreview, toSession, toSummaryPreview, type SessionRow } from './rows.js';
 import { SqlParams } from './sql-params.js';
+import { checkMessageFilter } from './message-filter.js';
 import type { StoreContext } from './store-context.js';
 import type { ListSessionsOptions, NewSession, SessionPage, SessionRecord } from './types.js';
 import { checkJsonObject, checkLimit, checkOptionalText, checkStatuses, checkUserId } from './validate.js';
@@ -64,6 +65,7 @@ export async function listSessions(ctx: StoreContext, options: ListSessionsOptio
       options.metadataContains === undefined || options.metadataContains === null
         ? null
         : checkJsonObject(options.metadataContains, 'metadataContains'),
+    metadataEquals: checkMessageFilter({ metadataEquals: options.metadataEquals }).metadataEquals,
     after: options.cursor === undefined || options.cursor === null ? null : decodeCursor('session', options.cursor),
     fetch: limit + 1,
     previewLength: ctx.previewLength,

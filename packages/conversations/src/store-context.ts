@@ -1,5 +1,6 @@
 import type { MemoryDb } from '@memory/db';
 import type { SqlRunner } from './sql-client.js';
+import type { EmbeddingProvider } from './types.js';
 
 /** What every part of the store shares: the database, its SQL runner and the store's options. */
 export interface StoreContext {
@@ -17,6 +18,8 @@ export interface StoreContext {
   efSearch: number;
   /** Searches whose scope holds at most this many messages use an exact scan; `0`: never. */
   exactSearchThreshold: number;
+  /** Embeds edited messages and text searches without a provider of their own; `null` when none was given. */
+  embeddingProvider: EmbeddingProvider | null;
   /** Whether the database's pgvector has iterative index scans (asked once, then remembered). */
   iterativeScan(): Promise<boolean>;
 }

@@ -1,4 +1,4 @@
-import type { MessageRole, SessionStatus } from '@memory/models';
+import type { MessagePart, MessageRole, SessionStatus } from '@memory/models';
 import type { LongTermStorage } from '@memory/longterm-core';
 import type { SummaryJson } from './summary-schema.js';
 
@@ -67,6 +67,8 @@ export interface ListSessionsOptions {
   status?: SessionStatus | readonly SessionStatus[];
   /** Only sessions whose metadata contains this object (jsonb `@>`), e.g. `{ project: 'x' }`. */
   metadataContains?: Record<string, unknown>;
+  /** Only sessions whose metadata has each of these top-level keys with exactly this JSON value. */
+  metadataEquals?: Record<string, unknown>;
   /** Page size, 1 to 200; default 20. */
   limit?: number;
   /** `nextCursor` of the previous page. */
@@ -89,7 +91,22 @@ export interface NewMessage {
   id?: string;
   /** One of {@link MessageRole}: `user`, `assistant`, `system`, `tool`. */
   role: MessageRole;
-  content: string;
+  /**
+   * The message's text. Left out, it is the text projection of `parts` (`partsText`: the text
+   * parts, separated by a blank line). It may be empty only when the message has parts (a
+   * message of tool calls has no text); a message with neither text nor parts is refused.
+   * This is the column the original library reads.
+   */
+  content?: string;
+  /**
+   * The message's AI SDK `UIMessage` parts (text, reasoning, tool calls with their state, input,
+   * output or error, files, sources, step starts, data parts), stored as they are in
+   * `messages.parts`. Kinds this library does not know are kept too. `undefined` properties are
+   * left out, as in JSON.
+   */
+  parts?: readonly MessagePart[] | null;
+  /** Any plain JSON object about the message (`messages.metadata`), filterable in history and search. */
+  metadata?: Record<string, unknown> | null;
   /** The model id of an assistant reply, at most 128 characters. */
   model?: string | null;
   /** The message's embedding, with the deployment's dimension (`db.embeddingDimensions`). */
@@ -139,7 +156,12 @@ export interface MessageRecord {
   id: string;
   sessionId: string;
   role: string;
+  /** The text (for a message with parts, their text projection; empty for tool parts only). */
   content: string;
+  /** The AI SDK parts as stored; `null` for a message appended without parts (and every row the original wrote). */
+  parts: MessagePart[] | null;
+  /** The message's metadata; `null` when it has none. */
+  metadata: Record<string, unknown> | null;
   model: string | null;
   createdAt: Date;
   /** Whether `messages.embedding` is set (the vector itself is not loaded). */
@@ -148,8 +170,95 @@ export interface MessageRecord {
   cursor: string;
 }
 
-/** Options of {@link ConversationStore.getHistory}. */
-export interface HistoryOptions {
+/**
+ * What {@link ConversationStore.updateMessage} changes: only the fields given (`undefined` leaves
+ * a field as it is; `null` clears a nullable one).
+ */
+export interface MessagePatch {
+  /**
+   * The new text. Left out while `parts` is given, it becomes the text projection of the new
+   * parts (`partsText`); left out otherwise, it stays.
+   */
+  content?: string;
+  /** The new AI SDK parts (replacing the old ones), or `null` to remove them. */
+  parts?: readonly MessagePart[] | null;
+  /** The new metadata (replacing the old object, not merged into it), or `null` to remove it. */
+  metadata?: Record<string, unknown> | null;
+  /** The model id, or `null`. */
+  model?: string | null;
+  /**
+   * The new embedding, or `null` to clear it. Left out, a change of `content` drops the stale
+   * embedding, or re-embeds the new text when the store has an `embeddingProvider`.
+   */
+  embedding?: readonly number[] | Float32Array | Float64Array | null;
+}
+
+/** Options of {@link ConversationStore.updateMessage} and {@link ConversationStore.deleteMessage}. */
+export interface MessageEditOptions {
+  /** Recorded as the audit row's actor (default: the store's `actor`). */
+  actor?: string | null;
+  /**
+   * When the message's session is archived: call the store's `restore` hook first, then edit
+   * (as `appendMessages` does). Without it, editing a message of an archived session throws
+   * `ConflictError` (`isSessionArchivedError`).
+   */
+  restore?: boolean;
+}
+
+/** What happened to a message's embedding in an update. */
+export type EmbeddingOutcome = 'kept' | 'set' | 'cleared' | 'dropped' | 'embedded';
+
+/** What {@link ConversationStore.updateMessage} returns. */
+export interface UpdateMessageResult {
+  /** The message as stored now. */
+  message: MessageRecord;
+  /**
+   * `kept` (content unchanged), `set` / `cleared` (the patch gave an embedding / `null`),
+   * `dropped` (content changed, no provider: the stale embedding was removed), `embedded`
+   * (content changed and the store's provider embedded the new text).
+   */
+  embedding: EmbeddingOutcome;
+  /** The fields the patch changed, e.g. `['content', 'parts']`. */
+  changed: string[];
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
+/** What {@link ConversationStore.deleteMessage} returns. */
+export interface DeleteMessageResult {
+  /** `false` when there was no such message (nothing happened, no audit row). */
+  deleted: boolean;
+  /** The session the message belonged to (`null` when there was none). */
+  sessionId: string | null;
+  /** `true` when the session was archived and the `restore` hook brought it back first. */
+  restored: boolean;
+}
+
+/**
+ * Filters on messages, shared by {@link ConversationStore.getHistory} and
+ * {@link ConversationStore.searchMessages}. All given filters must hold.
+ */
+export interface MessageFilter {
+  /** Only messages with one of these roles. */
+  roles?: readonly MessageRole[];
+  /** Only messages created at or after this time. */
+  since?: Date;
+  /** Only messages created before this time. */
+  until?: Date;
+  /**
+   * Only messages whose metadata has each of these top-level keys with exactly this JSON value
+   * (`{ channel: 'web' }`; `{ tags: ['a'] }` matches `['a']` only; `{ k: null }` a key set to null).
+   */
+  metadataEquals?: Record<string, unknown>;
+  /**
+   * Only messages whose metadata contains this object (jsonb `@>`): nested objects match
+   * partially, arrays by inclusion (`{ tags: ['a'] }` matches `['a', 'b']`).
+   */
+  metadataContains?: Record<string, unknown>;
+}
+
+/** Options of {@link ConversationStore.getHistory}: a page, optionally filtered (`MessageFilter`). */
+export interface HistoryOptions extends MessageFilter {
   /** Page size, 1 to 1000; default 50. */
   limit?: number;
   /** Only messages older than this cursor (the page just before it). */
@@ -241,6 +350,10 @@ export interface SearchOptions {
   since?: Date;
   /** Only messages created before this time. */
   until?: Date;
+  /** Only messages whose metadata has these top-level values (see {@link MessageFilter}). */
+  metadataEquals?: Record<string, unknown>;
+  /** Only messages whose metadata contains this object (jsonb `@>`, see {@link MessageFilter}). */
+  metadataContains?: Record<string, unknown>;
   /**
    * `hnsw.ef_search` for this search, an integer from 1 to 1000 (default: the store's
    * `efSearch`, 200); raised to `topK` when lower. Not used when the scope is small enough for an

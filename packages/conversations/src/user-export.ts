@@ -49,6 +49,8 @@ interface ArchivedRow {
   role: string;
   content: string;
   model: string | null;
+  parts: unknown;
+  metadata: unknown;
   embedding?: string | null;
   created_at: string;
   archived_at: string | null;
@@ -166,7 +168,7 @@ async function produceExport(
         counts.summaries++;
         await emit(toJsonlLine({ type: 'summary', ...toSummary(summary) }));
       }
-      const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
+      const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, m.parts, m.metadata, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
       for await (const archived of pages(
         (after) => sessionRows<ArchivedRow>(sql, 'messages_archive', archivedColumns, row.id, after, pageSize),
         (a) => ({ at: a.created_at, id: a.id }),
@@ -180,6 +182,8 @@ async function produceExport(
             sessionId: archived.session_id,
             role: archived.role,
             content: archived.content,
+            parts: archived.parts === null || archived.parts === undefined ? null : toJson(archived.parts),
+            metadata: archived.metadata === null || archived.metadata === undefined ? null : toJson(archived.metadata),
             model: archived.model,
             createdAt: toDate(archived.created_at),
             archivedAt: toDate(archived.archived_at),

@@ -49,6 +49,9 @@ describe('input checks', () => {
           id: 'AAAAAAAA-0000-4000-8000-000000000001',
           role: 'assistant',
           content: '',
+          parts: [
+            { type: 'tool-search', toolCallId: 'c1', state: 'input-available', input: { q: 'x' }, output: undefined },
+          ],
           model: 'gpt-x',
           embedding: [1, 2],
         },
@@ -62,7 +65,47 @@ describe('input checks', () => {
       content: '',
       model: 'gpt-x',
       embedding: '[1,2]',
+      parts: '[{"type":"tool-search","toolCallId":"c1","state":"input-available","input":{"q":"x"}}]',
+      metadata: null,
     });
+  });
+
+  it('project parts to content when content is left out, and refuse a message with neither', () => {
+    const [m] = checkNewMessages(
+      [
+        {
+          role: 'assistant',
+          parts: [
+            { type: 'step-start' },
+            { type: 'reasoning', text: 'think' },
+            { type: 'text', text: 'one' },
+            { type: 'x-custom', anything: [1] },
+            { type: 'text', text: 'two' },
+          ],
+          metadata: { lang: 'en', skip: undefined },
+        },
+      ],
+      2,
+    );
+    expect(m).toMatchObject({ content: 'one\n\ntwo', metadata: '{"lang":"en"}' });
+    expect(JSON.parse(m!.parts!)).toHaveLength(5);
+    expect(() => checkNewMessages([{ role: 'user' }], 2)).toThrow(/neither content nor parts/);
+    expect(() => checkNewMessages([{ role: 'user', parts: [] }], 2)).toThrow(/neither content nor parts/);
+    expect(() => checkNewMessages([{ role: 'user', content: '' }], 2)).toThrow(/empty and the message has no parts/);
+    expect(() => checkNewMessages([{ role: 'user', content: 'x', parts: {} }], 2)).toThrow(/parts must be an array/);
+    expect(() => checkNewMessages([{ role: 'user', parts: [{ text: 'x' }] }], 2)).toThrow(/parts\[0\]\.type/);
+    expect(() => checkNewMessages([{ role: 'user', parts: [{ type: 'text' }] }], 2)).toThrow(
+      /text part without a string text/,
+    );
+    expect(() =>
+      checkNewMessages([{ role: 'user', parts: [{ type: 'tool-x', state: 'input-available' }] }], 2),
+    ).toThrow(/tool-x part without a string toolCallId/);
+    expect(() => checkNewMessages([{ role: 'user', parts: [{ type: 'data-x', data: new Map() }] }], 2)).toThrow(
+      InvalidInputError,
+    );
+    expect(() => checkNewMessages([{ role: 'user', content: 'x', metadata: ['a'] }], 2)).toThrow(
+      /metadata must be a plain JSON object/,
+    );
   });
 
   it('refuse bad roles, duplicate ids, empty and oversized batches', () => {

@@ -2,12 +2,15 @@ import { InvalidInputError } from '@memory/errors';
 import {
   isMessageRole,
   isSessionStatus,
+  partsText,
   validateEmbedding,
+  type MessagePart,
   type MessageRole,
   type SessionStatus,
 } from '@memory/models';
 import { newId, normalizeUuid } from './ids.js';
 import { assertJsonValue, isPlainObject } from './json-value.js';
+import { checkMessageMetadata, checkParts } from './parts.js';
 
 const PREFIX = '[memory/conversations]';
 
@@ -121,6 +124,10 @@ export interface CheckedMessage {
   model: string | null;
   embedding: string | null;
   createdAt: Date | null;
+  /** The parts as JSON text (for a jsonb parameter), or `null`. */
+  parts: string | null;
+  /** The metadata as JSON text, or `null`. */
+  metadata: string | null;
 }
 
 const messageField = (i: number, field: string) => `messages[${i}]${field}`;
@@ -151,13 +158,12 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
     if (seen.has(id)) invalid(`${messageField(i, '.id')} ${id} appears twice in this batch`, messageField(i, '.id'));
     seen.add(id);
     const { role, content, model } = raw;
+    const parts =
+      raw.parts === undefined || raw.parts === null ? null : checkParts(raw.parts, messageField(i, '.parts'));
     return {
       id,
       role: isMessageRole(role) ? role : checkRole(role, messageField(i, '.role')),
-      content:
-        typeof content === 'string' && !content.includes('\u0000')
-          ? content
-          : checkText(content, messageField(i, '.content'), { allowEmpty: true }),
+      content: messageContent(content, parts, i),
       // 128 UTF-16 units are at most 128 code points.
       model:
         model === undefined || model === null
@@ -173,6 +179,39 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
         raw.createdAt === undefined || raw.createdAt === null
           ? null
           : checkOptionalDate(raw.createdAt, messageField(i, '.createdAt')),
+      parts: parts === null ? null : JSON.stringify(parts),
+      metadata:
+        raw.metadata === undefined || raw.metadata === null
+          ? null
+          : JSON.stringify(checkMessageMetadata(raw.metadata, messageField(i, '.metadata'))),
     };
   });
+}
+
+/**
+ * A message's `content`: as given, or the text projection of its parts when left out. A message
+ * needs one of them: empty content is allowed only beside parts (a message of tool calls has no
+ * text).
+ */
+export function messageContent(content: unknown, parts: readonly MessagePart[] | null, i: number): string {
+  if (content === undefined || content === null) {
+    if (parts === null || parts.length === 0) {
+      invalid(
+        `${messageField(i, '')} has neither content nor parts: give content (text) or parts (UIMessage parts)`,
+        messageField(i, '.content'),
+      );
+    }
+    return partsText(parts);
+  }
+  const text =
+    typeof content === 'string' && !content.includes('\u0000')
+      ? content
+      : checkText(content, messageField(i, '.content'), { allowEmpty: true });
+  if (text === '' && (parts === null || parts.length === 0)) {
+    invalid(
+      `${messageField(i, '.content')} is empty and the message has no parts: give it text or parts`,
+      messageField(i, '.content'),
+    );
+  }
+  return text;
 }

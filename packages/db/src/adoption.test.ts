@@ -99,7 +99,8 @@ async function snapshot(db: MemoryDb) {
   out.columns = await db.execute(
     `select table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length, column_default
        from information_schema.columns where table_schema = current_schema() and table_name in ('sessions','messages','session_summaries','messages_archive','audit_logs','code_reviews')
-       and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'))
+       and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
+         ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))
       order by table_name, ordinal_position`,
   );
   out.appIndexes = await db.execute(
@@ -133,9 +134,10 @@ describeEachDatabase(
 
       const added = await db.execute<{ table_name: string; column_name: string; is_nullable: string }>(
         `select table_name, column_name, is_nullable from information_schema.columns where table_schema = current_schema()
-         and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'))`,
+         and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
+           ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))`,
       );
-      expect(added).toHaveLength(6);
+      expect(added).toHaveLength(11);
       expect(added.every((c) => c.is_nullable === 'YES')).toBe(true);
       expect(await columnType(db, 'messages_archive', 'embedding')).toBe('vector(1536)');
       const indexes = (
@@ -150,6 +152,7 @@ describeEachDatabase(
           'ix_audit_logs_actor',
           'ix_audit_logs_details_user_id',
           'ix_messages_embedding_hnsw',
+          'ix_messages_user_id_created_at',
         ]),
       );
       const migrations = await db.execute(`select name from ${MEMORY_MIGRATIONS_TABLE}`);
@@ -167,6 +170,11 @@ describeEachDatabase(
       expect(session).toMatchObject({ title: '旧的会话', status: SessionStatus.ACTIVE, userId: null, createdAt: null });
       const messages = await em.find(Message, { session: s1 }, { orderBy: { createdAt: 'asc' } });
       expect(messages.map((m) => m.content)).toEqual(['消息 0', '消息 1', '消息 2']);
+      expect(messages.map((m) => [m.parts, m.metadata])).toEqual([
+        [null, null],
+        [null, null],
+        [null, null],
+      ]);
       expect(messages[0]!.embedding).toHaveLength(1536);
       await db.scope(async (tx) => {
         tx.create(Message, {

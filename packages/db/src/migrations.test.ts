@@ -93,3 +93,35 @@ describeEachDatabase('versioned migrations', (ctx) => {
     expect(await hnswOptions()).toBe('m=24,ef_construction=200');
   });
 });
+
+describeEachDatabase('the message parts migration', (ctx) => {
+  it('adds nullable jsonb parts and metadata to messages and messages_archive, and down() removes them', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 4 });
+    const names = memoryMigrations(4).map((m) => m.name);
+    expect(names.at(-1)).toBe('Migration20261207000000_memory_message_parts');
+    const columns = () =>
+      db.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+        `select table_name, column_name, data_type, is_nullable from information_schema.columns
+          where table_schema = current_schema() and table_name in ('messages', 'messages_archive')
+            and column_name in ('parts', 'metadata') order by table_name, column_name`,
+      );
+    const added = [
+      { table_name: 'messages', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
+      { table_name: 'messages', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
+      { table_name: 'messages_archive', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
+      { table_name: 'messages_archive', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
+    ];
+    expect(await columns()).toEqual(added);
+
+    await db.orm.migrator.down();
+    expect(await columns()).toEqual([]);
+    expect(
+      (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
+        (r) => r.name,
+      ),
+    ).toEqual(names.slice(0, -1));
+
+    await db.initDb();
+    expect(await columns()).toEqual(added);
+  });
+});

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import type { MessagePart } from './message-part.js';
 import type { MessageRole } from './message-role.js';
 import { validateBeforeWrite } from './storable.js';
 import { VectorType } from './vector-type.js';
@@ -22,6 +23,10 @@ export const MessageArchiveSchema = defineEntity({
     model: p.string().length(128).nullable(),
     /** New: kept from the hot row so a restore loses nothing. */
     embedding: p.type(new VectorType()).nullable(),
+    /** New: kept from the hot row (its AI SDK parts). */
+    parts: p.json<MessagePart[]>().columnType('jsonb').nullable(),
+    /** New: kept from the hot row. */
+    metadata: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
     /** New: when the row was archived. */
     archivedAt: p
       .datetime()

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
+import type { MessagePart } from './message-part.js';
 import type { MessageRole } from './message-role.js';
 import { Session } from './session.js';
 import { validateBeforeWrite } from './storable.js';
@@ -19,14 +20,21 @@ export const MessageSchema = defineEntity({
     content: p.text(),
     model: p.string().length(128).nullable(),
     embedding: p.type(new VectorType()).nullable(),
+    /** A copy of the session's `userId`, written with the message; `null` on rows from before it existed (see `backfillMessageUserIds`). */
+    userId: p.text().nullable(),
     createdAt: p
       .datetime()
       .columnType('timestamptz')
       .onCreate(() => new Date()),
+    /** New (not in the original): the AI SDK `UIMessage` parts; `content` is their text projection (`partsText`). */
+    parts: p.json<MessagePart[]>().columnType('jsonb').nullable(),
+    /** New (not in the original): any JSON object about the message. */
+    metadata: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
   },
   indexes: [
     { name: 'ix_messages_session_id', properties: ['session'] },
     { name: 'ix_messages_session_id_created_at_id', properties: ['session', 'createdAt', 'id'] },
+    { name: 'ix_messages_user_id_created_at', properties: ['userId', 'createdAt'] },
   ],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
 });
@@ -37,6 +45,11 @@ export const MessageSchema = defineEntity({
  *
  * `embedding` is a `vector(N)` column; N is the deployment's dimension (1536 unless
  * configured, see {@link defineMemoryEntities}). `model` is the model id of an assistant reply.
+ *
+ * `parts` (the AI SDK's message parts: text, reasoning, tool calls and results, files, sources,
+ * data) and `metadata` are this library's additions, `null` on rows the original wrote. When a
+ * message has parts, `content` holds their text ({@link partsText}), so the original library
+ * still reads it; a message of tool parts only has empty `content`.
  *
  * @example
  * ```ts

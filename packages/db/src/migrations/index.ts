@@ -1,7 +1,9 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { memoryInitialSchema } from './memory-initial-schema.js';
 import { MemoryHnswBuild } from './memory-hnsw-build.js';
+import { MemoryMessageUserId } from './memory-message-user-id.js';
 import { MemoryUserLookups } from './memory-user-lookups.js';
+import { MemoryMessageParts } from './memory-message-parts.js';
 
 /** The table that records which memory migrations ran (separate from an app's own migrations). */
 export const MEMORY_MIGRATIONS_TABLE = 'memory_migrations';
@@ -16,5 +18,7 @@ export function memoryMigrations(embeddingDimensions: number): MigrationObject[]
     { name: 'Migration20261125000000_memory_initial', class: memoryInitialSchema(embeddingDimensions) as never },
     { name: 'Migration20261125160000_memory_user_lookups', class: MemoryUserLookups as never },
     { name: 'Migration20261125200000_memory_hnsw_build', class: MemoryHnswBuild as never },
+    { name: 'Migration20261207000000_memory_message_parts', class: MemoryMessageParts as never },
+    { name: 'Migration20261207010000_memory_message_user_id', class: MemoryMessageUserId as never },
   ];
 }

@@ -1,0 +1,116 @@
+import { expect, it } from 'vitest';
+import { randomUUID } from 'node:crypto';
+import { describeEachDatabase } from '@memory/db/testing';
+import { ConflictError, InvalidInputError, NotFoundError } from '@memory/errors';
+import { SessionStatus } from '@memory/models';
+import { createConversationStore, type ImportMessage } from './index.js';
+
+describeEachDatabase(
+  'importMessages',
+  (ctx) => {
+    it('loads history across chunks into live sessions, keeping order, user ids, odd text and vectors', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db);
+      const a = await store.createSession({ userId: 'u1' });
+      const b = await store.createSession({});
+      await store.appendMessages(a.id, [{ role: 'user', content: 'already here' }]);
+      const odd = 'tab\there\nnew line\\back slash\r中文 \\N';
+      const total = 12_001;
+      async function* source(): AsyncIterable<ImportMessage> {
+        for (let i = 0; i < total; i++) {
+          yield {
+            sessionId: i % 3 === 0 ? b.id : a.id,
+            role: i % 2 ? 'assistant' : 'user',
+            content: i === 7 ? odd : `imported ${i}`,
+            model: i === 9 ? 'gpt-4o' : null,
+            embedding: i % 5 === 0 ? [1, i, 0] : null,
+          };
+        }
+      }
+      const progress: number[] = [];
+      const result = await store.importMessages(source(), { onProgress: (n) => progress.push(n) });
+      expect(result).toEqual({ imported: total, sessions: 2, path: db.kind === 'postgres' ? 'copy' : 'insert' });
+      expect(progress).toEqual([5000, 10_000, total]);
+      expect(await store.countMessages(a.id)).toBe(1 + 8000);
+      expect(await store.countMessages(b.id)).toBe(4001);
+
+      // Stamped after the session's newest message, in input order.
+      const history = await store.getHistory(a.id, { limit: 5 });
+      expect(history.messages.map((m) => m.content)).toEqual([
+        'imported 11993',
+        'imported 11995',
+        'imported 11996',
+        'imported 11998',
+        'imported 11999',
+      ]);
+      const oldest = (
+        await db.query<{ content: string }>(
+          'SELECT content FROM messages WHERE session_id = $1 ORDER BY created_at, id LIMIT 3',
+          [a.id],
+        )
+      ).map((r) => r.content);
+      expect(oldest).toEqual(['already here', 'imported 1', 'imported 2']);
+      expect(await db.query('SELECT content, model FROM messages WHERE content = $1', [odd])).toEqual([
+        { content: odd, model: null },
+      ]);
+      expect(await db.query('SELECT user_id, count(*)::int AS n FROM messages GROUP BY 1 ORDER BY 1')).toEqual([
+        { user_id: 'u1', n: 8001 },
+        { user_id: null, n: 4001 },
+      ]);
+      const newest = history.messages.at(-1)!;
+      expect((await store.getSession(a.id)).updatedAt).toEqual(newest.createdAt);
+      const hits = await store.searchMessages({ userId: 'u1', vector: [1, 10, 0], topK: 1 });
+      expect(hits[0]!.message.content).toBe('imported 10');
+
+      // A later append still goes after the imported history.
+      const appended = await store.appendMessages(a.id, [{ role: 'user', content: 'after import' }]);
+      expect(appended.messages[0]!.createdAt.getTime()).toBeGreaterThanOrEqual(newest.createdAt.getTime());
+      expect((await store.getHistory(a.id, { limit: 1 })).messages[0]!.content).toBe('after import');
+    });
+
+    it('keeps given timestamps and ids, and rolls the whole import back on a taken id, a missing or archived session, or bad input', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db);
+      const s = await store.createSession({ userId: 'u' });
+      const id = randomUUID();
+      const at = new Date('2021-05-06T07:08:09.123Z');
+      await store.importMessages([{ id, sessionId: s.id, role: 'user', content: 'old', createdAt: at }]);
+      expect((await store.getHistory(s.id)).messages).toMatchObject([{ id, content: 'old', createdAt: at }]);
+
+      const many = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ sessionId: s.id, role: 'user' as const, content: `x${i}` }));
+      await expect(
+        store.importMessages([...many(6000), { id, sessionId: s.id, role: 'user', content: 'dup' }]),
+      ).rejects.toThrow(ConflictError);
+      await expect(
+        store.importMessages([...many(3), { sessionId: randomUUID(), role: 'user', content: 'x' }]),
+      ).rejects.toThrow(NotFoundError);
+      await expect(
+        store.importMessages([...many(3), { sessionId: s.id, role: 'robot' as never, content: 'x' }]),
+      ).rejects.toThrow(InvalidInputError);
+      await expect(store.importMessages(42 as never)).rejects.toThrow(InvalidInputError);
+      expect(await store.countMessages(s.id)).toBe(1);
+
+      const archived = await store.createSession({});
+      await db.query('UPDATE sessions SET status = $1 WHERE id = $2', [SessionStatus.COLD_ARCHIVED, archived.id]);
+      await expect(store.importMessages([{ sessionId: archived.id, role: 'user', content: 'x' }])).rejects.toThrow(
+        ConflictError,
+      );
+    });
+
+    it('joins the caller’s db.scope and rolls back with it', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db);
+      const s = await store.createSession({});
+      await expect(
+        db.scope(async () => {
+          const result = await store.importMessages([{ sessionId: s.id, role: 'user', content: 'in scope' }]);
+          expect(result.path).toBe('insert');
+          throw new Error('caller fails');
+        }),
+      ).rejects.toThrow('caller fails');
+      expect(await store.countMessages(s.id)).toBe(0);
+    });
+  },
+  { pgliteSnapshots: [3] },
+);

@@ -1,0 +1,104 @@
+import { beforeAll, expect, it } from 'vitest';
+import type { MemoryDb } from '@memory/db';
+import { describeEachDatabase } from '@memory/db/testing';
+import { backfillMessageUserIds } from './backfill-user-ids.js';
+import { createConversationStore, type ConversationStore } from './index.js';
+import { exactSearchSql, searchSetupSql, type SearchQuery } from './search-sql.js';
+
+const DIMS = 8;
+const BIG_THREAD = 100_000;
+
+/** Deterministic vector of `DIMS` components in [-1, 1). */
+function vector(seed: number): number[] {
+  return Array.from({ length: DIMS }, (_, i) => {
+    const x = Math.sin((seed * DIMS + i) * 12.9898 + 78.233) * 43758.5453;
+    return (x - Math.floor(x)) * 2 - 1;
+  });
+}
+
+async function explain(db: MemoryDb, statement: { text: string; values: unknown[] }): Promise<string> {
+  const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement.text}`, statement.values);
+  return rows.map((row) => row['QUERY PLAN']).join('\n');
+}
+
+describeEachDatabase(
+  'user-scoped search in a database that also holds a 100k-message thread',
+  (ctx) => {
+    let db: MemoryDb;
+    let store: ConversationStore;
+    let query: SearchQuery;
+
+    beforeAll(async () => {
+      db = await ctx.createDb({ embeddingDimensions: DIMS });
+      store = createConversationStore(db);
+      // The big thread: one session of another user, no vectors, written in one statement.
+      const big = await store.createSession({ userId: 'big' });
+      await db.query(
+        `INSERT INTO messages (id, session_id, role, content, created_at, user_id)
+         SELECT gen_random_uuid(), $1::uuid, 'user', 'm' || g, now() + g * interval '1 microsecond', 'big'
+         FROM generate_series(1, ${BIG_THREAD}) g`,
+        [big.id],
+      );
+      // The small user: 10 sessions of 100 messages with vectors, through the store.
+      for (let s = 0; s < 10; s++) {
+        const session = await store.createSession({ userId: 'small' });
+        await store.appendMessages(
+          session.id,
+          Array.from({ length: 100 }, (_, i) => ({
+            role: 'user' as const,
+            content: `s${s}m${i}`,
+            embedding: vector(s * 100 + i),
+          })),
+        );
+      }
+      // Some more users, so the statistics see more than two.
+      for (let u = 0; u < 20; u++) {
+        const session = await store.createSession({ userId: `other-${u}` });
+        await store.appendMessages(
+          session.id,
+          Array.from({ length: 20 }, (_, i) => ({ role: 'user' as const, content: `o${u}m${i}` })),
+        );
+      }
+      await db.query('ANALYZE');
+      query = {
+        vector: `[${vector(7).join(',')}]`,
+        sessionId: null,
+        userId: 'small',
+        roles: null,
+        since: null,
+        until: null,
+        topK: 10,
+      };
+    }, 300_000);
+
+    it('counts and scans only the user’s rows: index scans, no sequential scan or hash join over messages', async () => {
+      const count = await explain(db, searchSetupSql(query, { efSearch: 200, iterativeScan: false, countUpTo: 3001 }));
+      const exact = await explain(db, exactSearchSql(query));
+      for (const plan of [count, exact]) {
+        expect(plan).not.toMatch(/Seq Scan on messages/);
+        expect(plan).not.toMatch(/Hash (Semi |Right Semi )?Join/);
+        expect(plan).toMatch(/ix_messages_user_id_created_at/);
+      }
+    });
+
+    it('stays on the user’s rows and answers the same for rows not yet backfilled', async () => {
+      const filled = await store.searchMessages({ userId: 'small', vector: vector(7), topK: 10 });
+      expect(filled).toHaveLength(10);
+      expect(filled.every((hit) => hit.message.content.startsWith('s'))).toBe(true);
+
+      // Rows written before the column existed: NULL until the backfill reaches them.
+      await db.query(`UPDATE messages SET user_id = NULL WHERE user_id = 'small'`);
+      await db.query('ANALYZE messages');
+      const plan = await explain(db, exactSearchSql(query));
+      expect(plan).not.toMatch(/Seq Scan on messages/);
+      expect(plan).not.toMatch(/Hash (Semi |Right Semi )?Join/);
+      const unfilled = await store.searchMessages({ userId: 'small', vector: vector(7), topK: 10 });
+      expect(unfilled.map((hit) => hit.message.id)).toEqual(filled.map((hit) => hit.message.id));
+
+      const progress = await backfillMessageUserIds(db, { batchSize: 50_000 });
+      expect(progress).toMatchObject({ updated: 1000, done: true });
+      expect(await db.query(`SELECT count(*)::int AS n FROM messages WHERE user_id = 'small'`)).toEqual([{ n: 1000 }]);
+    }, 120_000);
+  },
+  { pgliteSnapshots: [DIMS] },
+);
