@@ -29,3 +29,4 @@ export {
 export { toMemoryError } from './to-memory-error.js';
 export { reconcileEmbeddingColumns, EMBEDDING_COLUMNS, type EmbeddingColumnState } from './embedding-columns.js';
 export { memoryMigrations, MEMORY_MIGRATIONS_TABLE } from './migrations/index.js';
+export * from './citus/index.js';

@@ -3,6 +3,7 @@ import { memoryInitialSchema } from './memory-initial-schema.js';
 import { MemoryHnswBuild } from './memory-hnsw-build.js';
 import { MemoryMessageUserId } from './memory-message-user-id.js';
 import { MemoryUserLookups } from './memory-user-lookups.js';
+import { MemoryShardKey } from '../citus/shard-key-migration.js';
 import { MemoryMessageParts } from './memory-message-parts.js';
 
 /** The table that records which memory migrations ran (separate from an app's own migrations). */
@@ -20,5 +21,6 @@ export function memoryMigrations(embeddingDimensions: number): MigrationObject[]
     { name: 'Migration20261125200000_memory_hnsw_build', class: MemoryHnswBuild as never },
     { name: 'Migration20261207000000_memory_message_parts', class: MemoryMessageParts as never },
     { name: 'Migration20261207010000_memory_message_user_id', class: MemoryMessageUserId as never },
+    { name: 'Migration20261207020000_memory_shard_key', class: MemoryShardKey as never },
   ];
 }
