@@ -1,4 +1,5 @@
-import { Command, InvalidArgumentError } from 'commander';
+import type { Command} from 'commander';
+import { InvalidArgumentError } from 'commander';
 import { distributeMemorySchema, type MemoryDb } from '@memory/db';
 import { printJson, printLine, type CliIo } from './cli-io.js';
 
