@@ -1,4 +1,4 @@
-import type { Command} from 'commander';
+import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { distributeMemorySchema, type MemoryDb } from '@memory/db';
 import { printJson, printLine, type CliIo } from './cli-io.js';
@@ -31,13 +31,17 @@ export function registerCitusCommands(program: Command, io: CliIo, withDb: WithD
       'shards of the session tables on a first distribution (default: citus.shard_count)',
       parseShardCount,
     )
-    .action(async (opts: { shardCount?: number }, cmd: Command) => {
+    .option(
+      '--colocate <tables...>',
+      'your own tables with a foreign key to sessions, distributed with them (your code must then write their shard_key)',
+    )
+    .action(async (opts: { shardCount?: number; colocate?: string[] }, cmd: Command) => {
       await withDb(cmd, async (db, json) => {
         await db.initDb();
-        const report = await distributeMemorySchema(
-          db,
-          opts.shardCount === undefined ? {} : { shardCount: opts.shardCount },
-        );
+        const report = await distributeMemorySchema(db, {
+          ...(opts.shardCount === undefined ? {} : { shardCount: opts.shardCount }),
+          ...(opts.colocate ? { colocatedTables: opts.colocate } : {}),
+        });
         if (json) printJson(io, { database: db.url, ...report });
         else {
           printLine(io, `database ${db.url}: distributed layout ready`);

@@ -12,6 +12,14 @@ export interface DistributeOptions {
   shardCount?: number;
   /** Per-user tables distributed by `user_id` on their own (default `['knowledge_index']`, when present). */
   userTables?: readonly string[];
+  /**
+   * An application's own tables with a foreign key to `sessions` (e.g. `code_reviews`), to be
+   * distributed with the session group: each gets a `shard_key` column (filled from its session
+   * id), a primary key widened with it and its foreign key rewritten to `(…, shard_key)`. The
+   * application must then write `shard_key` on insert. Without this, a table that references
+   * `sessions` makes the call fail: a plain table cannot reference a distributed one.
+   */
+  colocatedTables?: readonly string[];
 }
 
 /** What {@link distributeMemorySchema} did, table by table. */
@@ -63,7 +71,8 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
     );
   }
   const userTables = options.userTables ?? ['knowledge_index'];
-  for (const t of userTables) {
+  const colocated = options.colocatedTables ?? [];
+  for (const t of [...userTables, ...colocated]) {
     if (!TABLE_NAME.test(t)) {
       throw new ConfigurationError(`[memory/db] distributeMemorySchema: not a plain table name: ${JSON.stringify(t)}`);
     }
@@ -91,28 +100,43 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
     (await db.query<{ t: string }>(`select logicalrelid::regclass::text as t from pg_dist_partition`)).map((r) => r.t),
   );
 
+  // Foreign keys to sessions must include the distribution column, so every table that has one
+  // joins the session group (an application's table only when asked).
+  const fks = await db.query<{ t: string; name: string; cascade: boolean; col: string }>(
+    `select conrelid::regclass::text as t, conname as name, confdeltype = 'c' as cascade,
+            (select a.attname::text from pg_attribute a where a.attrelid = conrelid and a.attnum = conkey[1]) as col
+       from pg_constraint where contype = 'f' and confrelid = 'sessions'::regclass and array_length(conkey, 1) = 1
+      order by 1, 2`,
+  );
+  const group: string[] = [...SHARD_KEY_TABLES];
+  const strangers = [...new Set(fks.map((f) => f.t))].filter((t) => !group.includes(t) && !distributed.has(t));
+  const refused = strangers.filter((t) => !colocated.includes(t));
+  if (refused.length > 0) {
+    throw new ConfigurationError(
+      `[memory/db] distributeMemorySchema: ${refused.join(', ')} has a foreign key to sessions, and a plain table cannot reference a distributed one: pass it in colocatedTables (memory citus distribute --colocate ${refused.join(' ')}) to distribute it with the sessions (your code must then write its shard_key), or drop the foreign key`,
+      { details: { tables: refused } },
+    );
+  }
+  for (const t of colocated) {
+    if (!(await tableExists(db, t))) continue;
+    if (!group.includes(t)) group.push(t);
+    await db.execute(`alter table ${t} add column if not exists shard_key integer null`);
+  }
+  const fkColumn = (t: string): string => (t === 'sessions' ? 'id' : (fks.find((f) => f.t === t)?.col ?? 'session_id'));
+
   // The session group: sessions first (the co-location anchor), then the tables that point at it.
-  const pending = SHARD_KEY_TABLES.filter((t) => !distributed.has(t));
-  for (const t of SHARD_KEY_TABLES) if (distributed.has(t)) report.alreadyDistributed.push(t);
+  const pending = group.filter((t) => !distributed.has(t));
+  for (const t of group) if (distributed.has(t)) report.alreadyDistributed.push(t);
   if (pending.length > 0) {
     for (const t of pending) {
-      const source = t === 'sessions' ? 'id' : 'session_id';
+      const source = fkColumn(t);
       const rows = await db.query<{ n: number }>(
         `with u as (update ${t} set shard_key = ${shardKeySql(source)} where shard_key is null returning 1) select count(*)::int as n from u`,
       );
       report.backfilled[t] = rows[0]?.n ?? 0;
       await db.execute(`alter table ${t} alter column shard_key set not null`);
     }
-    // Foreign keys to sessions must include the distribution column: drop them, re-add after.
-    const fks = await db.query<{ t: string; name: string; cascade: boolean }>(
-      `select conrelid::regclass::text as t, conname as name, confdeltype = 'c' as cascade
-         from pg_constraint where contype = 'f' and confrelid = 'sessions'::regclass
-          and conrelid::regclass::text = any($1::text[])`,
-      [[...SHARD_KEY_TABLES]],
-    );
-    for (const fk of fks.filter((f) => pending.includes(f.t as never) || pending.includes('sessions'))) {
-      await db.execute(`alter table ${fk.t} drop constraint ${quoteIdent(fk.name)}`);
-    }
+    for (const fk of fks) await db.execute(`alter table ${fk.t} drop constraint ${quoteIdent(fk.name)}`);
     for (const t of pending) await widenPrimaryKey(db, t, 'shard_key');
     for (const t of pending) {
       if (t === 'sessions') {
@@ -134,7 +158,7 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
       ]);
       if (exists.length > 0) continue;
       await db.execute(
-        `alter table ${fk.t} add constraint ${quoteIdent(fk.name)} foreign key (session_id, shard_key) references sessions (id, shard_key)${fk.cascade ? ' on delete cascade' : ''}`,
+        `alter table ${fk.t} add constraint ${quoteIdent(fk.name)} foreign key (${quoteIdent(fk.col)}, shard_key) references sessions (id, shard_key)${fk.cascade ? ' on delete cascade' : ''}`,
       );
     }
   }
