@@ -98,7 +98,11 @@ describeEachDatabase('the message parts migration', (ctx) => {
   it('adds nullable jsonb parts and metadata to messages and messages_archive, and down() removes them', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 4 });
     const names = memoryMigrations(4).map((m) => m.name);
-    expect(names.at(-1)).toBe('Migration20261207000000_memory_message_parts');
+    // The user-id migration follows it: down() twice reverts both.
+    expect(names.slice(-2)).toEqual([
+      'Migration20261207000000_memory_message_parts',
+      'Migration20261207010000_memory_message_user_id',
+    ]);
     const columns = () =>
       db.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
         `select table_name, column_name, data_type, is_nullable from information_schema.columns
@@ -114,14 +118,44 @@ describeEachDatabase('the message parts migration', (ctx) => {
     expect(await columns()).toEqual(added);
 
     await db.orm.migrator.down();
+    await db.orm.migrator.down();
     expect(await columns()).toEqual([]);
     expect(
       (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
         (r) => r.name,
       ),
-    ).toEqual(names.slice(0, -1));
+    ).toEqual(names.slice(0, -2));
 
     await db.initDb();
     expect(await columns()).toEqual(added);
+  });
+});
+
+describeEachDatabase('the message user-id migration', (ctx) => {
+  it('adds a nullable messages.user_id with its (user_id, created_at) index, and down() removes both', async () => {
+    const db = await ctx.createDb({ embeddingDimensions: 4 });
+    const names = memoryMigrations(4).map((m) => m.name);
+    expect(names.at(-1)).toBe('Migration20261207010000_memory_message_user_id');
+    const state = async () => ({
+      columns: await db.query(
+        `select data_type, is_nullable, column_default from information_schema.columns
+          where table_schema = current_schema() and table_name = 'messages' and column_name = 'user_id'`,
+      ),
+      indexes: (
+        await db.query<{ indexdef: string }>(
+          `select indexdef from pg_indexes where schemaname = current_schema() and indexname = 'ix_messages_user_id_created_at'`,
+        )
+      ).map((r) => r.indexdef.replace(/ ON \S+\./, ' ON ')),
+    });
+    const added = {
+      columns: [{ data_type: 'text', is_nullable: 'YES', column_default: null }],
+      indexes: ['CREATE INDEX ix_messages_user_id_created_at ON messages USING btree (user_id, created_at)'],
+    };
+    expect(await state()).toEqual(added);
+
+    await db.orm.migrator.down();
+    expect(await state()).toEqual({ columns: [], indexes: [] });
+    await db.initDb();
+    expect(await state()).toEqual(added);
   });
 });
