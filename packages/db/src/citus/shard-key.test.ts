@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { memoryMigrations } from '../migrations/index.js';
+import { describeEachDatabase } from '../testing/describe-each-database.js';
 import { newSessionIdForUser, shardKeyOfSession, shardKeyOfUser, SHARD_KEY_SPACE } from './shard-key.js';
 
 describe('shard keys', () => {
@@ -31,3 +33,34 @@ describe('shard keys', () => {
     expect(() => shardKeyOfSession('not-a-uuid')).toThrow(/not a UUID/);
   });
 });
+
+describeEachDatabase(
+  'the shard-key migration',
+  (ctx) => {
+    it('adds a nullable integer shard_key (no default) to the four session tables, and down() removes it', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 4 });
+      const names = memoryMigrations(4).map((m) => m.name);
+      expect(names.at(-1)).toBe('Migration20261207020000_memory_shard_key');
+      const columns = () =>
+        db.query<{ table_name: string; data_type: string; is_nullable: string; column_default: string | null }>(
+          `select table_name, data_type, is_nullable, column_default from information_schema.columns
+            where table_schema = current_schema() and column_name = 'shard_key' order by table_name`,
+        );
+      const added = ['messages', 'messages_archive', 'session_summaries', 'sessions'].map((table_name) => ({
+        table_name,
+        data_type: 'integer',
+        is_nullable: 'YES',
+        column_default: null,
+      }));
+      expect(await columns()).toEqual(added);
+      // Writers that do not know the layout (the original library) still insert.
+      const id = newSessionIdForUser(undefined);
+      await db.query(`insert into sessions (id, updated_at, status) values ($1, now(), 1)`, [id]);
+      await db.orm.migrator.down();
+      expect(await columns()).toEqual([]);
+      await db.initDb();
+      expect(await columns()).toEqual(added);
+    });
+  },
+  { engines: ['pglite', 'postgres'], pgliteSnapshots: [4] },
+);
