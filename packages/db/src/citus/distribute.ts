@@ -179,6 +179,11 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
       report.distributed.push(t);
     }
   }
+  // SET LOCAL of search settings (hnsw.ef_search, hnsw.iterative_scan) in a transaction reaches
+  // the workers only with this; new connections to the database get it.
+  await db.query(
+    `do $$ begin execute format('alter database %I set citus.propagate_set_commands = %L', current_database(), 'local'); end $$`,
+  );
   const done = new Set([...report.distributed, ...report.alreadyDistributed]);
   const local = await db.query<{ t: string }>(
     `select c.relname as t from pg_class c join pg_namespace n on n.oid = c.relnamespace
