@@ -21,6 +21,7 @@ const DIMS = 64;
 const USERS = Number(process.env.BENCH_USERS ?? 200);
 const MESSAGES = Number(process.env.BENCH_MESSAGES ?? 4000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 4);
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
 const vec = (): string => `[${Array.from({ length: DIMS }, () => Math.random().toFixed(4)).join(',')}]`;
 
 async function prepare(scratch: ScratchDatabase, citus: boolean): Promise<pg.Pool> {
@@ -108,13 +109,13 @@ const single = await createPostgresScratchDatabase(pgUrl);
 const cluster = await createCitusScratchDatabase(citusUrl);
 try {
   const [a, b] = [await prepare(single, false), await prepare(cluster, true)];
-  console.log(`users ${USERS}, messages ${MESSAGES}, concurrency ${CONCURRENCY}, ${DIMS} dims, 32 shards on 2 workers`);
-  console.log('| operation | single-node PostgreSQL ops/s | Citus ops/s | Citus / single |');
-  console.log('| --- | --- | --- | --- |');
+  out(`users ${USERS}, messages ${MESSAGES}, concurrency ${CONCURRENCY}, ${DIMS} dims, 32 shards on 2 workers`);
+  out('| operation | single-node PostgreSQL ops/s | Citus ops/s | Citus / single |');
+  out('| --- | --- | --- | --- |');
   for (const [name, n, op] of phases) {
     const x = await timed(a, n, op);
     const y = await timed(b, n, op);
-    console.log(`| ${name} | ${x.toFixed(0)} | ${y.toFixed(0)} | ${(y / x).toFixed(2)} |`);
+    out(`| ${name} | ${x.toFixed(0)} | ${y.toFixed(0)} | ${(y / x).toFixed(2)} |`);
   }
   await a.end();
   await b.end();
