@@ -1,9 +1,11 @@
 import pg from 'pg';
 import { parseDatabaseUrl } from '../database-url.js';
-import { scratchDatabaseName, type ScratchDatabase } from '../testing/test-databases.js';
+import { scratchDatabaseName, sweepStaleScratchDatabases, type ScratchDatabase } from '../testing/test-databases.js';
 
 /** The environment variable naming the Citus coordinator to test against (an admin URL, e.g. `postgres://postgres@127.0.0.1:5441/postgres`). */
 export const CITUS_TEST_URL_ENV = 'MEMORY_TEST_CITUS_URL';
+
+let swept = false;
 
 interface Node {
   host: string;
@@ -57,6 +59,18 @@ export async function createCitusScratchDatabase(adminUrl: string): Promise<Scra
   }
   const name = scratchDatabaseName();
   const nodes = [coordinator, ...workers];
+  // Once per process: drop what killed runs left on every node (older than six hours, unused).
+  if (!swept) {
+    swept = true;
+    await Promise.all(
+      nodes.map((n) => {
+        const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
+        url.hostname = n.host;
+        url.port = String(n.port);
+        return sweepStaleScratchDatabases(url.toString()).catch(() => undefined);
+      }),
+    );
+  }
   const drop = async (): Promise<void> => {
     await Promise.all(
       nodes.map((n) =>
