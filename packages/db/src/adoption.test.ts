@@ -100,7 +100,8 @@ async function snapshot(db: MemoryDb) {
     `select table_name, column_name, data_type, udt_name, is_nullable, character_maximum_length, column_default
        from information_schema.columns where table_schema = current_schema() and table_name in ('sessions','messages','session_summaries','messages_archive','audit_logs','code_reviews')
        and (table_name, column_name) not in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
-         ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))
+         ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'),
+         ('sessions','shard_key'),('messages','shard_key'),('session_summaries','shard_key'),('messages_archive','shard_key'))
       order by table_name, ordinal_position`,
   );
   out.appIndexes = await db.execute(
@@ -135,9 +136,10 @@ describeEachDatabase(
       const added = await db.execute<{ table_name: string; column_name: string; is_nullable: string }>(
         `select table_name, column_name, is_nullable from information_schema.columns where table_schema = current_schema()
          and (table_name, column_name) in (('sessions','user_id'),('sessions','created_at'),('messages_archive','model'),('messages_archive','embedding'),('messages_archive','archived_at'),('audit_logs','actor'),
-           ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'))`,
+           ('messages','parts'),('messages','metadata'),('messages_archive','parts'),('messages_archive','metadata'),('messages','user_id'),
+         ('sessions','shard_key'),('messages','shard_key'),('session_summaries','shard_key'),('messages_archive','shard_key'))`,
       );
-      expect(added).toHaveLength(11);
+      expect(added).toHaveLength(15);
       expect(added.every((c) => c.is_nullable === 'YES')).toBe(true);
       expect(await columnType(db, 'messages_archive', 'embedding')).toBe('vector(1536)');
       const indexes = (

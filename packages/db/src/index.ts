@@ -21,3 +21,4 @@ export { toMemoryError } from './to-memory-error.js';
 export { reconcileEmbeddingColumns, EMBEDDING_COLUMNS, type EmbeddingColumnState } from './embedding-columns.js';
 export { memoryMigrations, MEMORY_MIGRATIONS_TABLE } from './migrations/index.js';
 export { ALLOW_AUDIT_PURGE_SQL, AUDIT_PURGE_SETTING } from './migrations/memory-audit-append-only.js';
+export * from './citus/index.js';

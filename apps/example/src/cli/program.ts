@@ -9,6 +9,7 @@ import { loadConfig, type AppConfig } from '../config.js';
 import { checkDatabase, checkMigrations, checkPgvector, checkStorage, type CheckResult } from '../health-checks.js';
 import { openMemoryServices, type MemoryServices } from '../memory-services.js';
 import { printJson, printLine, type CliIo } from './cli-io.js';
+import { registerCitusCommands } from './citus-command.js';
 import { confirm } from './confirm.js';
 import { registerMcpCommand } from './mcp-command.js';
 import { CliError, EXIT } from './exit-codes.js';
@@ -114,6 +115,7 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
       });
   initDb('init-db', 'create the vector extension, run the memory migrations and create the app tables (safe to rerun)');
   initDb('migrate', 'same as init-db: bring the schema of an existing database up to date');
+  registerCitusCommands(program, io, (cmd, fn) => withServices(cmd, false, (s, json) => fn(s.db, json)));
 
   const archive = program.command('archive').description('the hot -> cold -> deep -> deleted lifecycle');
   archive

@@ -4,6 +4,7 @@ import type { DatabaseKind } from '../database-url.js';
 import { createMemoryDb, type MemoryDb, type MemoryDbOptions } from '../memory-db.js';
 import { emptyPgliteTemplate, initializedPgliteTemplate } from './pglite-templates.js';
 import { createPgliteScratchDatabase, createPostgresScratchDatabase, type ScratchDatabase } from './test-databases.js';
+import { citusEngine } from '../citus/citus-testing.js';
 
 /** The environment variable naming the PostgreSQL server to test against (an admin URL). */
 export const PG_TEST_URL_ENV = 'MEMORY_TEST_PG_URL';
@@ -92,6 +93,8 @@ export function describeEachDatabase(
 ): void {
   const engines = options.engines ?? ['pglite', 'postgres'];
   const adminUrl = options.postgresUrl ?? process.env[PG_TEST_URL_ENV];
+  if (!options.engines)
+    citusEngine.declare<DisposableContext>(name, fn, (url) => createContext('postgres', url, citusEngine)); // [citus] when MEMORY_TEST_CITUS_URL is set
   for (const kind of engines) {
     const label = `[${kind}]`;
     if (kind === 'postgres' && !adminUrl) {
@@ -112,7 +115,11 @@ interface DisposableContext extends DatabaseTestContext {
   dispose(): Promise<void>;
 }
 
-function createContext(kind: DatabaseKind, adminUrl: string | undefined): DisposableContext {
+function createContext(
+  kind: DatabaseKind,
+  adminUrl: string | undefined,
+  citus?: typeof citusEngine,
+): DisposableContext {
   const dbs: MemoryDb[] = [];
   const scratch: ScratchDatabase[] = [];
   let suiteUrl: string | undefined;
@@ -121,7 +128,7 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
   const newDatabase = async (seeded = true): Promise<string> => {
     const created =
       kind === 'postgres'
-        ? await createPostgresScratchDatabase(adminUrl as string)
+        ? await (citus?.scratch ?? createPostgresScratchDatabase)(adminUrl as string)
         : await createPgliteScratchDatabase(seeded ? await emptyPgliteTemplate() : undefined);
     scratch.push(created);
     return created.url;
@@ -129,7 +136,7 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
 
   const ctx: DisposableContext = {
     kind,
-    label: `[${kind}]`,
+    label: citus ? '[citus]' : `[${kind}]`,
     get url(): string {
       if (suiteUrl === undefined) {
         throw new Error(
@@ -152,6 +159,7 @@ function createContext(kind: DatabaseKind, adminUrl: string | undefined): Dispos
       dbs.push(db);
       if (init) await db.initDb();
       else await db.ready();
+      if (init && citus) await citus.distribute(db);
       return db;
     },
     createDatabaseUrl: () => newDatabase(),

@@ -15,3 +15,4 @@ export {
   type ScratchDatabase,
 } from './test-databases.js';
 export { originalSchemaSql, createOriginalSchema, ORIGINAL_COLUMNS } from './original-schema.js';
+export { createCitusScratchDatabase, CITUS_TEST_URL_ENV } from '../citus/citus-scratch.js';
