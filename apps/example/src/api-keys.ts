@@ -28,7 +28,7 @@ export const ApiKeySchema = defineEntity({
 });
 
 /** A row of `api_keys`. */
-export class ApiKey extends ApiKeySchema.class {}
+class ApiKey extends ApiKeySchema.class {}
 ApiKeySchema.setClass(ApiKey);
 
 /** What the service knows about the caller of a request. */

@@ -16,7 +16,7 @@ declare module 'fastify' {
 export type AuthMode = 'off' | 'keys' | 'auto';
 
 /** Routes anyone may call without a key (`METHOD /pattern`); hidden routes (docs) are public too. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', 'HEAD /health']);
+const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /health', 'HEAD /health']);
 
 /** The actor recorded for a request's writes: the key's name, else `anonymous`. */
 export function actorOf(request: FastifyRequest): string {

@@ -55,7 +55,7 @@ export interface MemoryApp {
  * Marks every object schema with named properties as closed (`additionalProperties: false`)
  * unless it says otherwise, so an unknown field is a 400 naming it, not silently dropped.
  */
-export function closeObjectSchemas(schema: unknown): void {
+function closeObjectSchemas(schema: unknown): void {
   if (!schema || typeof schema !== 'object') return;
   const s = schema as Record<string, unknown>;
   if (s.type === 'object' && s.properties && s.additionalProperties === undefined && !s.patternProperties)

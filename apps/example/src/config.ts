@@ -42,7 +42,7 @@ export interface AppConfig {
 }
 
 /** The environment variables the app reads (documented in the README). */
-export const ENV = {
+const ENV = {
   DATABASE_URL: 'DATABASE_URL',
   STORAGE_URL: 'MEMORY_STORAGE_URL',
   DATA_DIR: 'MEMORY_DATA_DIR',

@@ -2,7 +2,7 @@ import { MemoryError, type MemoryErrorCode } from '@memory/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
 /** The JSON body of every error response. */
-export interface ErrorBody {
+interface ErrorBody {
   /** A stable code, one style: `INVALID_INPUT`, `NOT_FOUND`, `CONFLICT`, `PAYLOAD_TOO_LARGE`, `INTERNAL`, … (see {@link HTTP_CODES}) */
   error: string;
   /** What went wrong and, where it helps, what to do. */
@@ -25,12 +25,12 @@ const STATUS_BY_CODE: Record<MemoryErrorCode, number> = {
 };
 
 /** The HTTP status for an error the memory packages threw. */
-export function statusOfMemoryError(error: MemoryError): number {
+function statusOfMemoryError(error: MemoryError): number {
   return STATUS_BY_CODE[error.code] ?? 500;
 }
 
 /** The one style of error codes: upper snake case, no library prefix. */
-export const HTTP_CODES = {
+const HTTP_CODES = {
   INVALID_INPUT: 400,
   INVALID_JSON: 400,
   UNAUTHORIZED: 401,
@@ -94,7 +94,7 @@ const LIBRARY_TO_ROUTE: Record<string, string> = {
  * A memory package's message as an HTTP client should read it: without the package tag and the
  * function name (`[memory/conversations] getSession: session … not found`), naming the route.
  */
-export function routeMessage(message: string, request: FastifyRequest): string {
+function routeMessage(message: string, request: FastifyRequest): string {
   const plain = message
     .replace(/^\[memory\/[\w-]+\]\s*/, '')
     .replace(/^[a-z]+[A-Z][A-Za-z]*(\(\))?:\s+/, '')

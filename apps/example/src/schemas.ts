@@ -56,11 +56,11 @@ export const ErrorResponse = Type.Object(
 // ---- Session status names -------------------------------------------------------------------
 
 /** The names of the session statuses in the API, by stored value (1–4, as in the original). */
-export const STATUS_NAMES = { 1: 'active', 2: 'cold', 3: 'deep', 4: 'deleted' } as const;
+const STATUS_NAMES = { 1: 'active', 2: 'cold', 3: 'deep', 4: 'deleted' } as const;
 /** A session status as the API names it. */
 export type StatusName = (typeof STATUS_NAMES)[keyof typeof STATUS_NAMES];
 /** Every accepted spelling of a status filter, for messages and docs. */
-export const STATUS_CHOICES = 'active, cold, deep, deleted, any (or the stored numbers 1, 2, 3, 4)';
+const STATUS_CHOICES = 'active, cold, deep, deleted, any (or the stored numbers 1, 2, 3, 4)';
 
 /** The API name of a stored status (`1` → `active`). */
 export function statusName(status: number): StatusName {
@@ -86,7 +86,7 @@ export function parseStatus(raw: string | number, field = 'status'): SessionStat
   });
 }
 
-export const StatusNameSchema = Type.Union(
+const StatusNameSchema = Type.Union(
   [Type.Literal('active'), Type.Literal('cold'), Type.Literal('deep'), Type.Literal('deleted')],
   { description: 'the session status: active (hot), cold, deep (exported), deleted' },
 );
@@ -144,7 +144,7 @@ export const DeleteSessionBody = Type.Object({
   archiveObjects: Type.Integer(),
 });
 
-export const MessageBody = Type.Object({
+const MessageBody = Type.Object({
   id: Type.String(),
   sessionId: Type.String(),
   role: Type.String(),

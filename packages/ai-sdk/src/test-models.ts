@@ -10,7 +10,7 @@ type Streamed = Exclude<
 >;
 export type StreamChunk = Streamed['stream'] extends ReadableStream<infer P> ? P : never;
 
-export const usage = {
+const usage = {
   inputTokens: { total: 10, noCache: 10, cacheRead: undefined, cacheWrite: undefined },
   outputTokens: { total: 5, text: 5, reasoning: undefined },
 };

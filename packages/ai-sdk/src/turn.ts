@@ -8,9 +8,9 @@ export type CallParams = Parameters<NonNullable<LanguageModelMiddleware['transfo
 /** One message of a model prompt. */
 export type PromptMessage = CallParams['prompt'][number];
 /** The result of `doGenerate`. */
-export type GenerateResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapGenerate']>>>;
+type GenerateResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapGenerate']>>>;
 /** The result of `doStream`. */
-export type StreamResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapStream']>>>;
+type StreamResult = Awaited<ReturnType<NonNullable<LanguageModelMiddleware['wrapStream']>>>;
 /** One part of a model stream. */
 export type StreamPart = StreamResult['stream'] extends ReadableStream<infer P> ? P : never;
 /** One content part of a generate result. */
@@ -105,7 +105,7 @@ function parseJson(text: string): unknown {
  * tool parts (`tool-<name>`) with their state: `input-available` for a call,
  * `output-available` / `output-error` for a result.
  */
-export function promptMessageParts(m: PromptMessage): Record<string, unknown>[] {
+function promptMessageParts(m: PromptMessage): Record<string, unknown>[] {
   if (m.role === 'system') return [{ type: 'text', text: m.content }];
   const parts: Record<string, unknown>[] = [];
   for (const part of m.content) {

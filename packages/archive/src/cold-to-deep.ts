@@ -19,7 +19,7 @@ export interface DeepSessionResult {
 }
 
 /** The archived messages of a session as export rows, oldest first. */
-export function selectArchivedMessages(sql: Sql, sessionId: string): Promise<MessageExportRow[]> {
+function selectArchivedMessages(sql: Sql, sessionId: string): Promise<MessageExportRow[]> {
   return sql.query<MessageExportRow>(
     `SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
             ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at,
@@ -31,7 +31,7 @@ export function selectArchivedMessages(sql: Sql, sessionId: string): Promise<Mes
 }
 
 /** The summaries of a session as export rows, oldest first. */
-export function selectSummaries(sql: Sql, sessionId: string): Promise<SummaryExportRow[]> {
+function selectSummaries(sql: Sql, sessionId: string): Promise<SummaryExportRow[]> {
   return sql.query<SummaryExportRow>(
     `SELECT id::text AS id, session_id::text AS session_id, strategy, strategy_version, summary_text,
             summary_json::text AS summary_json, ${isoUtc('created_at')} AS created_at

@@ -5,7 +5,7 @@ import { SessionStatus } from '@memory/models';
 import { readSessionExport } from '../src/session-export.js';
 import { isoUtc, sqlOutside, toCount } from '../src/sql.js';
 
-export const DAY_MS = 86_400_000;
+const DAY_MS = 86_400_000;
 export const daysBefore = (now: Date, days: number) => new Date(now.getTime() - days * DAY_MS);
 
 /** Empties the memory tables, so each test starts from nothing (the suite shares one database). */

@@ -253,7 +253,7 @@ export async function deleteMessage(
 }
 
 /** Embeds one text with the store's provider and checks the vector (pgvector literal). */
-export async function embedText(ctx: StoreContext, text: string): Promise<string> {
+async function embedText(ctx: StoreContext, text: string): Promise<string> {
   const provider = ctx.embeddingProvider!;
   const vectors = await provider.embed([text]);
   if (!Array.isArray(vectors) || vectors.length !== 1) {

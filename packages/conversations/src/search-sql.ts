@@ -17,9 +17,6 @@ export interface SearchQuery {
   metadataContains?: Record<string, unknown> | null;
 }
 
-/** pgvector's own default `hnsw.ef_search`, used before the store had its own setting. */
-export const PGVECTOR_EF_SEARCH = 40;
-
 /**
  * The store's default `hnsw.ef_search`. Measured with the conversations benchmark (100k
  * messages of 384 dimensions, 50 clusters, pgvector 0.8.0, the index `@memory/db` builds:
@@ -170,7 +167,7 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
  * are indexed (`ix_messages_user_id_created_at`, `ix_messages_session_id`), so the plan is a
  * `BitmapOr` over the user's rows; once every row is filled the second arm finds nothing.
  */
-export function userScopeSql(userParam: string, alias = 'm'): string {
+function userScopeSql(userParam: string, alias = 'm'): string {
   return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}))))`;
 }
 

@@ -19,7 +19,7 @@ const QUEUE_LINES = 64;
 const SPOOL_FLUSH_CHARS = 1 << 20;
 
 /** The first statement of a snapshot read: every later statement sees the same committed data. */
-export const SNAPSHOT_SQL = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY';
+const SNAPSHOT_SQL = 'SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY';
 
 /**
  * Yields the lines `produce` emits, with every statement of `produce` seeing one snapshot of

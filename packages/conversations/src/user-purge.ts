@@ -10,7 +10,7 @@ import { USER_AUDIT_CONDITION } from './user-export.js';
 import { checkOptionalText, checkUserId } from './validate.js';
 
 /** Sessions removed per transaction by {@link purgeUser}. */
-export const PURGE_BATCH = 100;
+const PURGE_BATCH = 100;
 
 /** The audit action of a purge; such rows are the record of the erasure and are never purged. */
 export const PURGE_USER_ACTION = 'purge_user';

@@ -193,7 +193,7 @@ export function checkNewMessages(messages: unknown, dimensions: number): Checked
  * needs one of them: empty content is allowed only beside parts (a message of tool calls has no
  * text).
  */
-export function messageContent(content: unknown, parts: readonly MessagePart[] | null, i: number): string {
+function messageContent(content: unknown, parts: readonly MessagePart[] | null, i: number): string {
   if (content === undefined || content === null) {
     if (parts === null || parts.length === 0) {
       invalid(

@@ -2,7 +2,7 @@ import { InvalidInputError } from '@memory/errors';
 import { normalizePrefix as normalizeSharedPrefix } from '@memory/longterm-core';
 
 /** BOS's limit on an object key, in UTF-8 bytes. */
-export const MAX_BOS_KEY_BYTES = 1024;
+const MAX_BOS_KEY_BYTES = 1024;
 
 /**
  * Why `key` cannot be stored on BOS through `@baiducloud/sdk` unchanged, or `undefined`.

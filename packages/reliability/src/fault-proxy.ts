@@ -24,7 +24,7 @@ export type FaultAction =
   | { kind: 'drop-request' };
 
 /** A fault queued for the next `count` requests that `match` accepts (every request without `match`). */
-export interface FaultRule {
+interface FaultRule {
   action: FaultAction;
   count?: number;
   match?: (request: { method: string; url: string }) => boolean;

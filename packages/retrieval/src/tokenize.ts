@@ -179,15 +179,6 @@ export function stem(word: string): string {
   return w;
 }
 
-/** A token and how much it counts in a query (character unigrams count less). */
-export interface WeightedToken {
-  token: string;
-  weight: number;
-}
-
-/** Weight of a single CJK character relative to words and bigrams (the default of a retriever's `unigram` weight). */
-export const UNIGRAM_WEIGHT = 0.3;
-
 /** Options of {@link tokenize}. */
 export interface TokenizeOptions {
   /**
@@ -386,7 +377,7 @@ export function isStopword(word: string): boolean {
   return EN_STOPWORDS.has(word);
 }
 
-/** True when the token is a single CJK character (it gets {@link UNIGRAM_WEIGHT} in queries). */
+/** True when the token is a single CJK character (it gets the retriever's `unigram` weight in queries). */
 export function isUnigram(token: string): boolean {
   return [...token].length === 1 && CJK_CHAR.test(token);
 }

@@ -15,7 +15,7 @@ export function foldText(text: string): string {
 }
 
 /** True when every character is ASCII. */
-export function isAscii(text: string): boolean {
+function isAscii(text: string): boolean {
   for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0x7f) return false;
   return true;
 }

@@ -9,7 +9,7 @@ import type { CliIo } from './cli-io.js';
 import { CliError, EXIT } from './exit-codes.js';
 
 /** The environment variable holding the HTTP transport's `token:userId` pairs. */
-export const MCP_TOKENS_ENV = 'MEMORY_MCP_TOKENS';
+const MCP_TOKENS_ENV = 'MEMORY_MCP_TOKENS';
 
 function parseUser(value: string): string {
   try {

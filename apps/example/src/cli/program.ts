@@ -54,7 +54,7 @@ function parseUserId(value: string): string {
  * Builds the `memory` command line. Every action resolves to an exit code; nothing calls
  * `process.exit` here, so the program runs in tests too.
  */
-export function createProgram(io: CliIo): { program: Command; exitCode: () => number } {
+function createProgram(io: CliIo): { program: Command; exitCode: () => number } {
   let code: number = EXIT.OK;
   const program = new Command('memory')
     .description('Operate a memory deployment: schema, archive, restore, per-user export and purge, checks.')
@@ -351,7 +351,7 @@ export function createProgram(io: CliIo): { program: Command; exitCode: () => nu
 }
 
 /** What the CLI says about an error, and the exit code it ends with. */
-export function describeFailure(error: unknown): { message: string; exitCode: number; code: string } {
+function describeFailure(error: unknown): { message: string; exitCode: number; code: string } {
   if (error instanceof CliError)
     return {
       message: error.message,

@@ -8,7 +8,7 @@ import type { MemoryServices } from '../memory-services.js';
 import { SessionParams } from '../schemas.js';
 
 /** The environment variables naming the chat model of `POST /chat/:sessionId` (see `.env.example`). */
-export const CHAT_ENV = {
+const CHAT_ENV = {
   BASE_URL: 'MEMORY_CHAT_BASE_URL',
   MODEL: 'MEMORY_CHAT_MODEL',
   API_KEY: 'MEMORY_CHAT_API_KEY',

@@ -3,7 +3,7 @@ import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
 
 /** The environment variable with the MCP endpoint's `token:userId` pairs (see `.env.example`). */
-export const MCP_TOKENS_ENV = 'MEMORY_MCP_TOKENS';
+const MCP_TOKENS_ENV = 'MEMORY_MCP_TOKENS';
 
 /**
  * Mounts the MCP server of `@memory/mcp` (Streamable HTTP) at `/mcp` when bearer tokens are

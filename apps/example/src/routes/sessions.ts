@@ -20,7 +20,7 @@ import {
 } from '../schemas.js';
 
 /** A session as the API shows it: the status by name (`active`, `cold`, `deep`, `deleted`). */
-export function sessionJson<T extends SessionRecord>(session: T): Omit<T, 'status'> & { status: StatusName } {
+function sessionJson<T extends SessionRecord>(session: T): Omit<T, 'status'> & { status: StatusName } {
   return { ...session, status: statusName(session.status) };
 }
 

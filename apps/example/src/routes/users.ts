@@ -12,7 +12,7 @@ import { JsonLinesBody, PurgeBody, UserParams } from '../schemas.js';
  * `{"type":"profile"}` line (when there is a profile) and one `{"type":"knowledge"}` line per
  * triple, counted in the end line's `counts` (`profile`, `knowledge`), since purge deletes them too.
  */
-export async function* withLongTermMemory(
+async function* withLongTermMemory(
   lines: AsyncIterable<string>,
   storage: LongTermStorage,
   userId: string,

@@ -1,7 +1,7 @@
 import { Migration } from '@mikro-orm/migrations';
 
 /** pgvector cannot build an HNSW index on `vector` columns wider than this. */
-export const HNSW_MAX_DIMENSIONS = 2000;
+const HNSW_MAX_DIMENSIONS = 2000;
 
 /**
  * The build parameters of the HNSW index on `messages.embedding`: pgvector's default `m` (16)
@@ -10,7 +10,7 @@ export const HNSW_MAX_DIMENSIONS = 2000;
  * with no slower searches, for a build 1.5 times as long (51 s instead of 35 s on 2 cores); a
  * larger `m` raised recall further but made every search slower.
  */
-export const MESSAGES_HNSW_WITH = 'm = 16, ef_construction = 128';
+const MESSAGES_HNSW_WITH = 'm = 16, ef_construction = 128';
 
 /** The statement that creates the HNSW cosine index on `messages.embedding`. */
 export const MESSAGES_HNSW_SQL = `create index if not exists ix_messages_embedding_hnsw on messages using hnsw (embedding vector_cosine_ops) with (${MESSAGES_HNSW_WITH})`;

@@ -8,7 +8,7 @@ import pg from 'pg';
 const run = promisify(execFile);
 
 /** The PostgreSQL major version whose cluster tools and pgvector the machine has. */
-export const CLUSTER_VERSION = '15';
+const CLUSTER_VERSION = '15';
 
 /**
  * Why {@link createPrivateCluster} cannot run here, or `undefined` when it can: it needs the
@@ -22,7 +22,7 @@ export function privateClusterUnavailable(): string | undefined {
 }
 
 /** A free TCP port on 127.0.0.1 (asked from the kernel, then released). */
-export async function freePort(): Promise<number> {
+async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
