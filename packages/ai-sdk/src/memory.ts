@@ -5,6 +5,7 @@ import {
   type ConversationStore,
   type EmbeddingProvider,
   type MessageRecord,
+  isNoEmbeddingsError,
   partsText,
   type NewMessage,
   type SessionRecord,
@@ -243,14 +244,18 @@ export function createMemory(options: CreateMemoryOptions): Memory {
       );
     }
     const exclude = new Set(recallOptions.excludeIds ?? []);
-    const hits = await store.searchMessages({
-      text: query,
-      provider: embeddings,
-      userId: recallOptions.userId,
-      sessionId: recallOptions.sessionId,
-      // Room for the hits that are filtered out below.
-      topK: Math.min(1000, topK * (recallOptions.excludeSessionId ? 4 : 1) + exclude.size),
-    });
+    const hits = await store
+      .searchMessages({
+        text: query,
+        provider: embeddings,
+        userId: recallOptions.userId,
+        sessionId: recallOptions.sessionId,
+        // Room for the hits that are filtered out below.
+        topK: Math.min(1000, topK * (recallOptions.excludeSessionId ? 4 : 1) + exclude.size),
+      })
+      // Nothing in scope has an embedding yet (a new user, or messages stored without a
+      // provider): there is nothing to recall, which is not an error for a chat turn.
+      .catch((error: unknown) => (isNoEmbeddingsError(error) ? [] : Promise.reject(error)));
     const kept = hits
       .filter((h) => !exclude.has(h.message.id) && h.message.sessionId !== recallOptions.excludeSessionId)
       .filter((h) => recallOptions.minScore === undefined || h.score >= recallOptions.minScore)

@@ -12,7 +12,13 @@ export interface McpHttpOptions extends MemoryMcpBackend {
    * without a known token gets 401. Read them from configuration (never from code), e.g.
    * `MEMORY_MCP_TOKENS=token1:user1,token2:user2` (see `parseTokenList`).
    */
-  tokens: Readonly<Record<string, string>>;
+  tokens?: Readonly<Record<string, string>>;
+  /**
+   * Looks up the user of a bearer token that is not in `tokens` (for example a service's
+   * user-bound API keys); `null` when the token is unknown or bound to no single user. Give
+   * `tokens`, `resolveUser` or both.
+   */
+  resolveUser?: (token: string) => Promise<string | null> | string | null;
   /** Server name reported to clients. */
   name?: string;
 }
@@ -59,9 +65,10 @@ export function createMcpHttpHandler(
   options: McpHttpOptions,
 ): (req: IncomingMessage, res: ServerResponse, parsedBody?: unknown) => Promise<void> {
   const entries = Object.entries(options.tokens ?? {});
-  if (entries.length === 0) {
+  const { resolveUser } = options;
+  if (entries.length === 0 && !resolveUser) {
     throw new InvalidInputError(
-      '[memory/mcp] the HTTP transport needs at least one bearer token (tokens: { token: userId })',
+      '[memory/mcp] the HTTP transport needs bearer tokens (tokens: { token: userId }) or a resolveUser(token) lookup',
     );
   }
   for (const [token, userId] of entries) {
@@ -72,19 +79,21 @@ export function createMcpHttpHandler(
     }
   }
   const known = entries.map(([token, userId]) => ({ hash: digest(token), userId }));
-  const userFor = (req: IncomingMessage): string | null => {
+  const userFor = async (req: IncomingMessage): Promise<string | null> => {
     const header = req.headers.authorization ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header);
     if (!match) return null;
-    const given = digest(match[1]!.trim());
+    const token = match[1]!.trim();
+    const given = digest(token);
     // Compare every entry in constant time, so timing does not tell how close a guess was.
     let found: string | null = null;
     for (const k of known) if (timingSafeEqual(k.hash, given)) found = k.userId;
+    if (found === null && resolveUser) found = (await resolveUser(token)) || null;
     return found;
   };
 
   return async (req, res, parsedBody) => {
-    const userId = userFor(req);
+    const userId = await userFor(req);
     if (!userId) {
       res.writeHead(401, { 'content-type': 'application/json', 'www-authenticate': 'Bearer' });
       res.end(

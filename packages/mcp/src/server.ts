@@ -1,6 +1,7 @@
 import { buildMemoryContext } from '@memory/context';
 import {
   createConversationStore,
+  isNoEmbeddingsError,
   type ConversationStore,
   type EmbeddingProvider,
   type SessionRecord,
@@ -138,7 +139,14 @@ export function createMemoryMcpServer(options: MemoryMcpServerOptions): McpServe
         const facts = storage
           ? await retrieveRelevantKnowledge(storage, userId, query, { topK, includeEnded: false })
           : [];
-        const hits = embeddings ? await store.searchMessages({ text: query, provider: embeddings, userId, topK }) : [];
+        let unembedded = false;
+        const hits = embeddings
+          ? await store.searchMessages({ text: query, provider: embeddings, userId, topK }).catch((error: unknown) => {
+              if (!isNoEmbeddingsError(error)) throw error;
+              unembedded = true;
+              return [];
+            })
+          : [];
         return {
           facts: facts.map(([subject, predicate, object]) => ({ subject, predicate, object })),
           messages: hits.map((h) => ({
@@ -152,6 +160,7 @@ export function createMemoryMcpServer(options: MemoryMcpServerOptions): McpServe
           notes: [
             ...(storage ? [] : ['no long-term storage configured: facts not searched']),
             ...(embeddings ? [] : ['no embeddings configured: messages not searched']),
+            ...(unembedded ? ["none of the user's messages has an embedding yet: messages not searched"] : []),
           ],
         };
       }),

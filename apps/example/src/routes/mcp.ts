@@ -1,4 +1,5 @@
 import { createMcpHttpHandler, parseTokenList } from '@memory/mcp';
+import { findPrincipal } from '../api-keys.js';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
 
@@ -6,18 +7,19 @@ import type { MemoryServices } from '../memory-services.js';
 const MCP_TOKENS_ENV = 'MEMORY_MCP_TOKENS';
 
 /**
- * Mounts the MCP server of `@memory/mcp` (Streamable HTTP) at `/mcp` when bearer tokens are
- * configured (`token → userId`, e.g. from `MEMORY_MCP_TOKENS`); each request acts for the user of
- * its token only. Without tokens nothing is mounted (`/mcp` is then a 404).
+ * Mounts the MCP server of `@memory/mcp` (Streamable HTTP) at `/mcp`. A request's bearer token
+ * picks the one user it acts for: a token of `MEMORY_MCP_TOKENS` (`token → userId`), or one of the
+ * service's user-bound API keys (`memory keys create --user ID`). Admin keys, unknown tokens and
+ * requests without a token get 401: an MCP connection always acts for exactly one user.
  */
 export function registerMcpRoutes(app: App, services: MemoryServices, tokens: Record<string, string> | null): void {
-  if (!tokens || Object.keys(tokens).length === 0) return;
   const handle = createMcpHttpHandler({
     db: services.db,
     store: services.store,
     storage: services.storage,
     embeddings: services.embedder,
-    tokens,
+    tokens: tokens ?? {},
+    resolveUser: async (token) => (await findPrincipal(services.db, token))?.userId ?? null,
   });
   app.route({
     method: ['GET', 'POST', 'DELETE'],
