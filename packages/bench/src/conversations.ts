@@ -842,7 +842,7 @@ async function measureSearch(
       hit += got.filter((r) => truth['u-big']![i]!.has(r.id)).length;
     }
     rows.push({
-      name: `search recall@10, user with ${pct('u-big')}, bare pg HNSW with ef_search ${ef}`,
+      name: `search recall@10, user with ${pct('u-big')}, the store's HNSW SQL with ef_search ${ef}`,
       value: hit / (TOP_K * sz.recallQueries),
       unit: 'ratio',
       note: `informational; p50 ${ms(efMs)}, p95 ${p(efMs, 95).toFixed(2)} ms`,
