@@ -31,7 +31,8 @@ export function peersChartSvg(title: string, subtitle: string, groups: ChartGrou
   const top = 70;
   const height = top + groups.length * groupH + 50;
   const [lo, hi] = [0.01, 10];
-  const x = (v: number) => left + (plotW * (Math.log10(Math.min(hi, Math.max(lo, v))) - Math.log10(lo))) / 3;
+  const x = (v: number) =>
+    Math.round(10 * (left + (plotW * (Math.log10(Math.min(hi, Math.max(lo, v))) - Math.log10(lo))) / 3)) / 10;
   const out: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
     `<rect width="${width}" height="${height}" fill="#fff"/>`,
