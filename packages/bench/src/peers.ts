@@ -553,6 +553,25 @@ async function langchainSystem(url: string): Promise<System> {
   };
 }
 
+/**
+ * Where our filtered search spends its time once the big thread is in: the small user's searches
+ * again through a store with an `onQuery` hook, p50 per statement (first 80 characters of its
+ * SQL), so the report says which statement the plan change hits. Informational.
+ */
+async function statementTimes(
+  memory: { db: MemoryDb },
+  queries: number[][],
+): Promise<Record<string, { p50Ms: number; calls: number }>> {
+  const seen: Record<string, number[]> = {};
+  const probe = createConversationStore(memory.db, {
+    onQuery: (e) => (seen[e.sql.replace(/\s+/g, ' ').slice(0, 80)] ??= []).push(e.durationMs),
+  });
+  for (const vector of queries) await probe.searchMessages({ vector, userId: SMALL_USER, topK: TOP_K });
+  return Object.fromEntries(
+    Object.entries(seen).map(([sql, ms]) => [sql, { p50Ms: Number(percentile(ms, 50).toFixed(3)), calls: ms.length }]),
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Data
 
@@ -794,6 +813,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     for (const s of main.systems) await s.aux.query('VACUUM ANALYZE');
     const after = await searchRound();
     log('filtered search measured with the big thread');
+    params.oursSearchStatements = await statementTimes(main.memory, roundQueries);
     for (const s of searchers) {
       const b95 = percentile(before[s.name]!, 95);
       const a95 = percentile(after[s.name]!, 95);
