@@ -701,6 +701,14 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   const sz = SIZES[size];
   const adminUrl =
     process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+  // Phases to leave out, comma-separated: `random` (recall on random unit vectors, a second load
+  // of every system) and `bulk` (the 1M import); for a shorter full-size run. Recorded in the report.
+  const skip = new Set(
+    (process.env.MEMORY_BENCH_PEERS_SKIP ?? '')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
   const log = (msg: string) => console.log(`[peers ${new Date().toISOString().slice(11, 19)}] ${msg}`);
   const params: Record<string, unknown> = {
     ...sz,
@@ -711,6 +719,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     clusters: CLUSTERS,
     noise: NOISE,
     loadavg1mStart: Number(loadavg()[0]!.toFixed(2)),
+    skipped: [...skip],
   };
   const rows: BenchRow[] = [];
   const verdicts: { measure: string; target: string; value: string; holds: boolean }[] = [];
@@ -946,24 +955,28 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     main = undefined;
 
     // --- recall@10 on random unit vectors, fresh databases ------------------------------------
-    const random = vectorData(sz.vectors, randomUnitVectors(23));
-    const rq = randomUnitVectors(57);
-    const randomQs = Array.from({ length: sz.recallQueries }, () => rq());
-    main = await openAll(adminUrl, 'random');
-    const loadRandom = await loadAll(main.systems, random);
-    params.loadRandom = Object.fromEntries(Object.entries(loadRandom).map(([n, l]) => [n, { s: l.s, how: l.how }]));
-    const randomTruth = randomQs.map((q) =>
-      exactTopK(
-        random.rows.flat().filter((r) => r.userId === BIG_USER),
-        q,
-      ),
-    );
     const recallRandom: Record<string, { recall: number; short: number }> = {};
-    for (const s of main.systems.filter((x) => x.name !== 'plain pg'))
-      recallRandom[s.name] = await recallOf(s, randomTruth, randomQs);
-    log(`recall@10 random: ${JSON.stringify(recallRandom)}`);
-    await closeAll(main);
-    main = undefined;
+    let loadRandom: Record<string, { s: number; how: string; steps: number[] }> = {};
+    if (skip.has('random')) log('random-vector phase skipped (MEMORY_BENCH_PEERS_SKIP)');
+    else {
+      const random = vectorData(sz.vectors, randomUnitVectors(23));
+      const rq = randomUnitVectors(57);
+      const randomQs = Array.from({ length: sz.recallQueries }, () => rq());
+      main = await openAll(adminUrl, 'random');
+      loadRandom = await loadAll(main.systems, random);
+      params.loadRandom = Object.fromEntries(Object.entries(loadRandom).map(([n, l]) => [n, { s: l.s, how: l.how }]));
+      const randomTruth = randomQs.map((q) =>
+        exactTopK(
+          random.rows.flat().filter((r) => r.userId === BIG_USER),
+          q,
+        ),
+      );
+      for (const s of main.systems.filter((x) => x.name !== 'plain pg'))
+        recallRandom[s.name] = await recallOf(s, randomTruth, randomQs);
+      log(`recall@10 random: ${JSON.stringify(recallRandom)}`);
+      await closeAll(main);
+      main = undefined;
+    }
     for (const name of names.slice(0, 3)) {
       rows.push({
         name: `recall@10, clustered vectors (${bigRows.length} of the big user): ${name}`,
@@ -974,20 +987,23 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       });
       rows.push({
         name: `recall@10, random unit vectors: ${name}`,
-        value: recallRandom[name]!.recall,
+        value: recallRandom[name]?.recall ?? NaN,
         unit: 'ratio',
-        note: `short of topK ${recallRandom[name]!.short}; load of this set ${fmt(loadRandom[name]!.s, 1)} s (plain ${fmt(loadRandom['plain pg']!.s, 1)} s)`,
+        note: recallRandom[name]
+          ? `short of topK ${recallRandom[name].short}; load of this set ${fmt(loadRandom[name]!.s, 1)} s (plain ${fmt(loadRandom['plain pg']!.s, 1)} s)`
+          : 'skipped',
       });
     }
     verdicts.push({
       measure: 'recall@10, clustered vectors (random unit vectors reported)',
       target: '≥ 0.95',
-      value: `${fmt(recallClustered[ours]!.recall, 3)} (random ${fmt(recallRandom[ours]!.recall, 3)}; Mastra ${fmt(recallClustered.Mastra!.recall, 3)} / ${fmt(recallRandom.Mastra!.recall, 3)}; LangChain ${fmt(recallClustered.LangChain!.recall, 3)} / ${fmt(recallRandom.LangChain!.recall, 3)})`,
+      value: `${fmt(recallClustered[ours]!.recall, 3)} (random ${fmt(recallRandom[ours]?.recall ?? NaN, 3)}; Mastra ${fmt(recallClustered.Mastra!.recall, 3)} / ${fmt(recallRandom.Mastra?.recall ?? NaN, 3)}; LangChain ${fmt(recallClustered.LangChain!.recall, 3)} / ${fmt(recallRandom.LangChain?.recall ?? NaN, 3)})`,
       holds: recallClustered[ours]!.recall >= 0.95,
     });
 
     // --- 1M without embeddings: ours vs plain COPY (full size only) ---------------------------
-    if (sz.bulk > 0) {
+    if (sz.bulk > 0 && skip.has('bulk')) log('1M import skipped (MEMORY_BENCH_PEERS_SKIP)');
+    if (sz.bulk > 0 && !skip.has('bulk')) {
       const bulk = await measureBulk(adminUrl, sz.bulk, log);
       params.bulk1M = bulk;
       const ratio = bulk.oursS / bulk.copyS;
