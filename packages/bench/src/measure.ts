@@ -13,7 +13,7 @@ export async function timed(fn: () => Promise<unknown>): Promise<number> {
  * queries) equally often. (Reversing on every odd round undid the rotation for two sides: the
  * first side always ran first and the other found its pages warm.)
  */
-function interleaveOrder(names: readonly string[], round: number): string[] {
+export function interleaveOrder(names: readonly string[], round: number): string[] {
   const order = names.map((_, i) => names[(i + round) % names.length]!);
   if (Math.floor(round / names.length) % 2 === 1) order.reverse();
   return order;

@@ -14,7 +14,7 @@ export interface BenchRow {
 }
 
 /** Directory reports go to: `$MEMORY_BENCH_OUT` or `<repo>/bench-results`. */
-function outDir(): string {
+export function outDir(): string {
   return process.env.MEMORY_BENCH_OUT ?? join(import.meta.dirname, '..', '..', '..', 'bench-results');
 }
 

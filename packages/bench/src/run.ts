@@ -17,6 +17,7 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   'message-path': () => import('./message-path.js'),
   'conversations-appends': () => import('./conversations.js').then((m) => ({ run: m.runAppends })),
   'conversations-search': () => import('./conversations.js').then((m) => ({ run: m.runSearch })),
+  peers: () => import('./peers.js'),
 };
 /** Parts of a benchmark above, runnable by name but not in "all" (they would run twice). */
 const partsOnly = new Set(['conversations-appends', 'conversations-search']);
