@@ -2,10 +2,10 @@ import { Readable } from 'node:stream';
 import { createOpenAICompatible } from '@ai-sdk/openai-compatible';
 import { createMemory, memoryMiddleware } from '@memory/ai-sdk';
 import { streamText, wrapLanguageModel } from 'ai';
-import { Type } from 'typebox';
+import { Type, type Static } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
-import { SessionParams } from '../schemas.js';
+import { ErrorResponse, SessionParams } from '../schemas.js';
 
 /** The environment variables naming the chat model of `POST /chat/:sessionId` (see `.env.example`). */
 const CHAT_ENV = {
@@ -74,6 +74,14 @@ export function registerChatRoutes(app: App, services: MemoryServices, chatModel
           ),
           budgetTokens: Type.Optional(Type.Integer({ minimum: 100, maximum: 100_000 })),
         }),
+        response: {
+          200: {
+            description: 'the reply, streamed as plain text while the model writes it',
+            content: { 'text/plain': { schema: Type.String() } },
+          },
+          // The shared error shape (registered once by the app), typed for the handler.
+          503: Type.Unsafe<Static<typeof ErrorResponse>>({ $ref: 'ErrorResponse#' }),
+        },
       },
     },
     async (request, reply) => {
@@ -110,7 +118,8 @@ export function registerChatRoutes(app: App, services: MemoryServices, chatModel
           request.log.error({ err: error instanceof Error ? error.message : String(error) }, 'chat stream failed'),
       });
       reply.header('content-type', 'text/plain; charset=utf-8');
-      return reply.send(Readable.from(result.textStream));
+      // A stream is sent as it is (no serialization), whatever the declared body type says.
+      return reply.send(Readable.from(result.textStream) as unknown as string);
     },
   );
 }
