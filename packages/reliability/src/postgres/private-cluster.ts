@@ -87,9 +87,18 @@ export async function createPrivateCluster(): Promise<PrivateCluster> {
     { timeout: 120_000 },
   );
   let dropped = false;
+  // The test's own admin connections are named, so counts and kills leave them out: several
+  // admin queries may run at once (each transaction of a pool check asks for the count).
+  const ADMIN_APPLICATION = 'memory-fault-admin';
   const url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   const adminQuery = async <T extends Record<string, unknown>>(sql: string, values: unknown[] = []) => {
-    const client = new pg.Client({ host: '127.0.0.1', port, user: 'postgres', database: 'postgres' });
+    const client = new pg.Client({
+      host: '127.0.0.1',
+      port,
+      user: 'postgres',
+      database: 'postgres',
+      application_name: ADMIN_APPLICATION,
+    });
     await client.connect();
     try {
       return (await client.query<T>(sql, values)).rows;
@@ -108,16 +117,18 @@ export async function createPrivateCluster(): Promise<PrivateCluster> {
     async clientConnections(database = 'postgres') {
       const rows = await adminQuery<{ n: number }>(
         `select count(*)::int as n from pg_stat_activity
-          where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()`,
-        [database],
+          where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()
+            and application_name is distinct from $2`,
+        [database, ADMIN_APPLICATION],
       );
       return Number(rows[0]!.n);
     },
     async terminateClients(database = 'postgres') {
       const rows = await adminQuery<{ ok: boolean }>(
         `select pg_terminate_backend(pid) as ok from pg_stat_activity
-          where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()`,
-        [database],
+          where datname = $1 and backend_type = 'client backend' and pid <> pg_backend_pid()
+            and application_name is distinct from $2`,
+        [database, ADMIN_APPLICATION],
       );
       return rows.filter((r) => r.ok).length;
     },
