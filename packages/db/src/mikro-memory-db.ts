@@ -117,6 +117,10 @@ export class MikroMemoryDb implements MemoryDb {
         this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)),
       );
     } catch (error) {
+      // A connection that broke inside the scope stays checked out (Kysely releases a
+      // transaction's client only after a successful ROLLBACK): hand it back now, not at close(),
+      // so the pool does not shrink by one with every connection lost under a scope.
+      await this.#pool?.releaseEnded().catch(() => undefined);
       throw toMemoryError(error, this.#target, 'scope');
     }
   }

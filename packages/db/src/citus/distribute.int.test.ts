@@ -65,6 +65,7 @@ d(`distributeMemorySchema on a Citus cluster${citusUrl ? '' : ` (set ${CITUS_TES
     expect(report.distributed).toEqual(['sessions', 'messages', 'session_summaries', 'messages_archive', 'audit_logs']);
     expect(report.backfilled).toMatchObject({ sessions: 1, messages: 1 });
     expect(report.leftLocal).toContain('memory_migrations');
+    expect(report.droppedTriggers).toEqual(['audit_logs.tr_audit_logs_append_only']);
     const parts = await db.query<{ t: string; col: string; colocationid: number }>(
       `select logicalrelid::regclass::text as t, column_to_column_name(logicalrelid, partkey) as col, colocationid
          from pg_dist_partition order by 1`,

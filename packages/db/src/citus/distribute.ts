@@ -32,6 +32,12 @@ export interface DistributeReport {
   backfilled: Record<string, number>;
   /** Tables left as plain tables on the coordinator (migrations bookkeeping, an app's own tables). */
   leftLocal: string[];
+  /**
+   * Triggers removed so their table could be distributed (Citus refuses tables with triggers):
+   * `audit_logs`' append-only trigger. On Citus the audit log's append-only rule is not enforced
+   * by the database; keep UPDATE/DELETE on it from the application role instead (docs/citus.md).
+   */
+  droppedTriggers: string[];
 }
 
 const TABLE_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -95,7 +101,13 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
     );
   }
 
-  const report: DistributeReport = { distributed: [], alreadyDistributed: [], backfilled: {}, leftLocal: [] };
+  const report: DistributeReport = {
+    distributed: [],
+    alreadyDistributed: [],
+    backfilled: {},
+    leftLocal: [],
+    droppedTriggers: [],
+  };
   const distributed = new Set(
     (await db.query<{ t: string }>(`select logicalrelid::regclass::text as t from pg_dist_partition`)).map((r) => r.t),
   );
@@ -167,6 +179,15 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
   if (await tableExists(db, 'audit_logs')) {
     if (distributed.has('audit_logs')) report.alreadyDistributed.push('audit_logs');
     else {
+      // Citus refuses to distribute a table with triggers; the append-only trigger of the audit
+      // migration is dropped here (only here, only on Citus) and reported.
+      const triggers = await db.query<{ name: string }>(
+        `select tgname as name from pg_trigger where tgrelid = 'audit_logs'::regclass and not tgisinternal`,
+      );
+      for (const { name } of triggers) {
+        await db.execute(`drop trigger ${quoteIdent(name)} on audit_logs`);
+        report.droppedTriggers.push(`audit_logs.${name}`);
+      }
       await db.query(`select create_distributed_table('audit_logs', 'id', colocate_with => 'none')`);
       report.distributed.push('audit_logs');
     }
