@@ -5,7 +5,8 @@ import { streamText, wrapLanguageModel } from 'ai';
 import { Type, type Static } from 'typebox';
 import type { App } from '../app-types.js';
 import type { MemoryServices } from '../memory-services.js';
-import { ErrorResponse, SessionParams } from '../schemas.js';
+import type { ErrorResponse } from '../schemas.js';
+import { SessionParams } from '../schemas.js';
 
 /** The environment variables naming the chat model of `POST /chat/:sessionId` (see `.env.example`). */
 const CHAT_ENV = {
