@@ -12,11 +12,12 @@
 // file per package, and reports a bundled `.d.ts` of tsup's with `export { type X }` lists as
 // its own dialect; the TypeScript compiler API gives the same list in a few lines.
 import { execFile as execFileCb } from 'node:child_process';
-import { readFile, readdir, writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as prettier from 'prettier';
 import ts from 'typescript';
+import { publicPackages } from './public-packages.mjs';
 
 const execFile = promisify(execFileCb);
 const root = resolve(import.meta.dirname, '..');
@@ -24,22 +25,6 @@ const args = process.argv.slice(2);
 const check = args.includes('--check');
 const build = !args.includes('--no-build');
 const names = args.filter((a) => !a.startsWith('--'));
-
-async function publicPackages() {
-  const found = [];
-  for (const entry of await readdir(join(root, 'packages'), { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(root, 'packages', entry.name);
-    let manifest;
-    try {
-      manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
-    } catch {
-      continue;
-    }
-    if (!manifest.private) found.push({ name: manifest.name, dir, manifest });
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
-}
 
 /** `[subpath, d.ts path]` of every entry point in the exports map that has types. */
 function entryPoints(pkg) {
@@ -123,7 +108,7 @@ function render(pkg, entries) {
 }
 
 async function main() {
-  const all = await publicPackages();
+  const all = await publicPackages(root);
   const selected = names.length ? all.filter((p) => names.includes(p.name)) : all;
   const unknown = names.filter((n) => !all.some((p) => p.name === n));
   if (unknown.length) throw new Error(`[api-report] unknown or private package(s): ${unknown.join(', ')}`);

@@ -19,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import * as prettier from 'prettier';
+import { publicPackages } from './public-packages.mjs';
 
 const execFile = promisify(execFileCb);
 const root = resolve(import.meta.dirname, '..');
@@ -49,23 +50,6 @@ async function run(command, commandArgs, cwd) {
     const output = `${error.stdout ?? ''}${error.stderr ?? ''}`.trim().split('\n').slice(-20).join('\n');
     throw new Error(`[footprint] ${command} ${commandArgs.join(' ')} failed in ${cwd}:\n${output}`);
   }
-}
-
-async function workspacePackages() {
-  const found = [];
-  for (const entry of await readdir(join(root, 'packages'), { withFileTypes: true })) {
-    if (!entry.isDirectory()) continue;
-    const dir = join(root, 'packages', entry.name);
-    let manifest;
-    try {
-      manifest = JSON.parse(await readFile(join(dir, 'package.json'), 'utf8'));
-    } catch {
-      continue;
-    }
-    if (manifest.private) continue;
-    found.push({ name: manifest.name, version: manifest.version, dir, manifest });
-  }
-  return found.sort((a, b) => a.name.localeCompare(b.name));
 }
 
 async function mapLimit(items, limit, fn) {
@@ -122,7 +106,7 @@ function formatBytes(bytes) {
 }
 
 async function main() {
-  const all = await workspacePackages();
+  const all = await publicPackages(root);
   const selected = only ? all.filter((p) => only.includes(p.name)) : all;
   if (only && selected.length !== only.length) {
     const missing = only.filter((name) => !all.some((p) => p.name === name));
