@@ -211,16 +211,7 @@ async function memorySystem(url: string): Promise<System & { db: MemoryDb; store
       return (await store.getHistory(sessionId, { limit: 50 })).messages.length;
     },
     loadVectors: (bySession) => importInto(store, bySession),
-    async seedThread(sessionId, n) {
-      await aux.query(
-        `INSERT INTO messages (id, session_id, role, content, model, created_at)
-         SELECT gen_random_uuid(), $1::uuid, CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
-                'thread message ' || j, CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
-                now() - interval '3 days' + j * interval '1 second'
-           FROM generate_series(0, $2::int - 1) AS j`,
-        [sessionId, n],
-      );
-    },
+    seedThread: (sessionId, n) => seedThread(aux, sessionId, n),
     async search(vector, userId) {
       return (await store.searchMessages({ vector, userId, topK: TOP_K })).map((h) => h.message.id);
     },
@@ -229,6 +220,21 @@ async function memorySystem(url: string): Promise<System & { db: MemoryDb; store
       await db.close().catch(() => undefined);
     },
   };
+}
+
+/**
+ * Fills one thread with `n` messages by a server-side INSERT ... SELECT on a `messages` table of
+ * the original columns (ours and the plain baseline share them), so seeding costs the same for both.
+ */
+async function seedThread(aux: pg.Pool, sessionId: string, n: number): Promise<void> {
+  await aux.query(
+    `INSERT INTO messages (id, session_id, role, content, model, created_at)
+     SELECT gen_random_uuid(), $1::uuid, CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
+            'thread message ' || j, CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
+            now() - interval '3 days' + j * interval '1 second'
+       FROM generate_series(0, $2::int - 1) AS j`,
+    [sessionId, n],
+  );
 }
 
 /** Our bulk load: `importMessages`, the store's API for moving history in (COPY on PostgreSQL). */
@@ -315,16 +321,7 @@ async function plainSystem(url: string, hnswDef: string): Promise<System & { poo
       }
       return `multi-row INSERT, ${bySession[0]?.length ?? 0} rows a statement`;
     },
-    async seedThread(sessionId, n) {
-      await aux.query(
-        `INSERT INTO messages (id, session_id, role, content, model, created_at)
-         SELECT gen_random_uuid(), $1::uuid, CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
-                'thread message ' || j, CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
-                now() - interval '3 days' + j * interval '1 second'
-           FROM generate_series(0, $2::int - 1) AS j`,
-        [sessionId, n],
-      );
-    },
+    seedThread: (sessionId, n) => seedThread(aux, sessionId, n),
     search() {
       return Promise.reject(new Error('plain pg has no search in this benchmark'));
     },
