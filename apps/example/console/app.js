@@ -309,7 +309,8 @@ const json = (value) => h('pre', { class: 'json' }, JSON.stringify(value, null, 
 
 /** One AI SDK UIMessage part: text, reasoning, a tool call with its input and result, files, sources. */
 function partView(p, i) {
-  const type = typeof p?.type === 'string' ? p.type : '';
+  if (!p || typeof p !== 'object') return h('pre', { class: 'json part other' }, JSON.stringify(p));
+  const type = typeof p.type === 'string' ? p.type : '';
   if (type === 'text') return h('div', { class: 'part text' }, p.text);
   if (type === 'reasoning') {
     return h('details', { class: 'part reasoning', open: true }, h('summary', {}, 'Reasoning'), h('div', {}, p.text));
@@ -355,7 +356,7 @@ function partView(p, i) {
       `Source ${p.title} (${p.mediaType}${p.filename ? `, ${p.filename}` : ''})`,
     );
   }
-  const { type: _type, ...rest } = p ?? {};
+  const { type: _type, ...rest } = p;
   return h('div', { class: 'part other' }, h('div', { class: 'label' }, type || 'part'), json(rest));
 }
 
