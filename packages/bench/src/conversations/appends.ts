@@ -10,7 +10,7 @@ import { percentile } from '../report.js';
 import { adminQuery, inTransaction } from '../scratch-db.js';
 import type { PartRun } from './config.js';
 import { sessionIds } from './seed.js';
-import { INSERT_SQL, LOCK_SQL, TOUCH_SQL } from './sql.js';
+import { INSERT_SQL, LOCK_SQL, plainInsert, TOUCH_SQL } from './sql.js';
 import type { Target } from './target.js';
 
 /**
@@ -55,17 +55,7 @@ export async function measureAppends(run: PartRun, L: Target, adminUrl: string):
   // The baseline: what a user writes by hand on the same table. One autocommit INSERT per
   // message; one multi-row INSERT per batch (issue 11).
   const plainAppend = appendSide(bareSessions, async (sessionId, batch) => {
-    const values: unknown[] = [];
-    const tuples: string[] = [];
-    for (let j = 0; j < batch; j++) {
-      const b = j * 5;
-      tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, clock_timestamp())`);
-      values.push(randomUUID(), sessionId, j % 2 ? 'assistant' : 'user', content, j % 2 ? 'gpt-4o' : null);
-    }
-    const stored = await L.pool.query(
-      `INSERT INTO messages (id, session_id, role, content, model, created_at) VALUES ${tuples.join(', ')}`,
-      values,
-    );
+    const stored = await L.pool.query(...plainInsert(sessionId, batch, content, 'gpt-4o'));
     if (stored.rowCount !== batch) throw new Error('append stored the wrong number of rows');
   });
   // For context only: a hand-written append with the store's guarantees (session lock, ordered

@@ -2,6 +2,7 @@
  * The SQL of the conversations benchmark: the plain hand-written baselines, and the store's own
  * statements spelled out for the informational analyses of its plan (never baselines).
  */
+import { randomUUID } from 'node:crypto';
 import { DEFAULT_EF_SEARCH, DEFAULT_EXACT_SEARCH_THRESHOLD } from '@memory/conversations';
 
 // ---------------------------------------------------------------------------------------------
@@ -12,6 +13,30 @@ export const PLAIN_HISTORY_SQL = `SELECT id, role, content, model, created_at::t
 WHERE session_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`;
 export const PLAIN_HISTORY_BEFORE_SQL = `SELECT id, role, content, model, created_at::text AS created_at FROM messages
 WHERE session_id = $1 AND (created_at, id) < ($3::timestamptz, $4::uuid) ORDER BY created_at DESC, id DESC LIMIT $2`;
+/**
+ * The append a user writes by hand: one `INSERT` of `batch` rows (one row: an autocommit
+ * `INSERT`), users and assistants in turn, the assistant's rows with `assistantModel`. Returns
+ * the statement and its values.
+ */
+export function plainInsert(
+  sessionId: string,
+  batch: number,
+  content: string,
+  assistantModel: string | null,
+): [string, unknown[]] {
+  const values: unknown[] = [];
+  const tuples: string[] = [];
+  for (let j = 0; j < batch; j++) {
+    const b = j * 5;
+    tuples.push(`($${b + 1}, $${b + 2}, $${b + 3}, $${b + 4}, $${b + 5}, clock_timestamp())`);
+    values.push(randomUUID(), sessionId, j % 2 ? 'assistant' : 'user', content, j % 2 ? assistantModel : null);
+  }
+  return [
+    `INSERT INTO messages (id, session_id, role, content, model, created_at) VALUES ${tuples.join(', ')}`,
+    values,
+  ];
+}
+
 /** pgvector's filtered search as its README advises: iterative scan, ef_search set (to the store's default, for equal work). */
 export const PLAIN_SEARCH_SETTINGS = (ef: number) =>
   `SET LOCAL hnsw.ef_search = ${ef}; SET LOCAL hnsw.iterative_scan = strict_order`;
