@@ -7,6 +7,7 @@
 //   node scripts/bench-compare.mjs                          # 01c225e vs HEAD, 2 rounds, small size
 //   node scripts/bench-compare.mjs --before REV --after REV --rounds 3 longterm-s3 archive
 //   node scripts/bench-compare.mjs --write                  # also put the table in packages/bench/README.md
+//   node scripts/bench-compare.mjs --retable --dir DIR      # the table again from DIR's reports, nothing run
 //
 // Each commit gets a temporary worktree (`git worktree add --detach`, `pnpm install --offline`),
 // removed at the end (`--keep` keeps them). Benchmarks named by `--shared-bench` (default
@@ -44,19 +45,24 @@ const option = (name, fallback) => {
 };
 const valued = new Set(['--before', '--after', '--rounds', '--size', '--shared-bench', '--bench-src', '--dir']);
 const benches = args.filter((a, i) => !a.startsWith('--') && !valued.has(args[i - 1]));
+const work = option('--dir', mkdtempSync(join(tmpdir(), 'bench-compare-')));
+// --retable: tabulate the reports a run left in --dir again (e.g. after changing what is compared).
+const retable = args.includes('--retable');
+const saved = retable ? JSON.parse(readFileSync(join(work, 'results.json'), 'utf8')) : undefined;
 const names =
   benches.length > 0
     ? benches
-    : ['longterm-s3', 'semantics-retrieval', 'archive', 'conversations-pglite', 'conversations'];
+    : saved
+      ? Object.keys(saved.results)
+      : ['longterm-s3', 'semantics-retrieval', 'archive', 'conversations-pglite', 'conversations'];
 const before = option('--before', '01c225e');
 const after = option('--after', 'HEAD');
-const rounds = Number(option('--rounds', '2'));
-const size = option('--size', 'small');
+const rounds = saved?.rounds ?? Number(option('--rounds', '2'));
+const size = saved?.size ?? option('--size', 'small');
 const shared = new Set(option('--shared-bench', 'conversations').split(',').filter(Boolean));
 const keep = args.includes('--keep');
 const pgUrl =
   process.env.MEMORY_BENCH_PG_URL ?? process.env.MEMORY_TEST_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
-const work = option('--dir', mkdtempSync(join(tmpdir(), 'bench-compare-')));
 const log = (msg) => console.log(`[bench-compare ${new Date().toISOString().slice(11, 19)}] ${msg}`);
 const git = (...a) => execFileSync('git', ['-C', root, ...a], { encoding: 'utf8' }).trim();
 
@@ -73,12 +79,12 @@ function worktree(label, rev) {
   return { label, rev: sha, dir, bench: join(dir, 'packages', 'bench') };
 }
 
-const sides = [worktree('before', before), worktree('after', after)];
+const sides = saved?.sides ?? [worktree('before', before), worktree('after', after)];
 // One copy of the benchmark sources for the shared benches in each worktree (beside its own `src`,
 // so imports resolve to that worktree's packages).
 const sharedSrc = 'src-shared';
 const benchSrc = resolve(option('--bench-src', join(sides[1].bench, 'src')));
-if (shared.size > 0)
+if (shared.size > 0 && !retable)
   for (const side of sides) {
     rmSync(join(side.bench, sharedSrc), { recursive: true, force: true });
     cpSync(benchSrc, join(side.bench, sharedSrc), { recursive: true });
@@ -110,9 +116,7 @@ function runOnce(side, name, round) {
   writeFileSync(join(out, 'log.txt'), `${child.stdout}\n${child.stderr}`);
   const load1 = loadavg()[0];
   const seconds = (performance.now() - t0) / 1000;
-  const rows = readdirSync(out)
-    .filter((f) => f.endsWith('.json'))
-    .flatMap((f) => JSON.parse(readFileSync(join(out, f), 'utf8')).rows);
+  const rows = reportRows(out);
   log(
     `${name} at ${side.label} (${side.rev}), round ${round + 1}: ${seconds.toFixed(0)} s, load ${load0.toFixed(1)} → ${load1.toFixed(1)}, ${rows.length} rows${child.status === 0 || rows.length > 0 ? '' : ', FAILED (see log.txt)'}`,
   );
@@ -124,7 +128,7 @@ function ratios(rows) {
   const out = {};
   for (const r of rows) {
     if (r.unit === 'ratio') out[r.name] = r.value;
-    const m = /^(plain SQL|PGlite direct|bare pg) ([\d.]+) ms/.exec(r.note ?? '');
+    const m = /(?:^|; )(?:exact scan; )?(plain SQL|PGlite direct|bare pg) ([\d.]+) ms/.exec(r.note ?? '');
     if (r.unit === 'ms' && m && Number(m[2]) > 0) out[`${r.name} ÷ ${m[1]}`] = r.value / Number(m[2]);
   }
   return out;
@@ -139,9 +143,22 @@ const median = (xs) => {
   return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
 };
 
+/** The rows of the reports one run left. */
+const reportRows = (dir) =>
+  readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .flatMap((f) => JSON.parse(readFileSync(join(dir, f), 'utf8')).rows);
+
 const results = {}; // bench -> side -> [{ratios, load}]
+if (saved)
+  for (const [name, bySide] of Object.entries(saved.results))
+    for (const [label, runs] of Object.entries(bySide))
+      (results[name] ??= {})[label] = runs.map((r, round) => ({
+        ratios: ratios(reportRows(join(work, 'reports', `${label}-${name}-r${round}`))),
+        load: r.load,
+      }));
 try {
-  for (let round = 0; round < rounds; round++) {
+  for (let round = 0; round < (retable ? 0 : rounds); round++) {
     for (const name of names) {
       const order = (round + names.indexOf(name)) % 2 === 0 ? sides : [...sides].reverse();
       for (const side of order) {
@@ -155,7 +172,7 @@ try {
     }
   }
 } finally {
-  if (!keep) {
+  if (!keep && !retable) {
     for (const side of sides) {
       try {
         git('worktree', 'remove', '--force', side.dir);
