@@ -19,7 +19,7 @@
  * `pnpm bench message-path [--size small|full]`; PostgreSQL from MEMORY_BENCH_PG_URL or
  * MEMORY_TEST_PG_URL (required).
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -29,6 +29,7 @@ import { createMemoryDb } from '@memory/db';
 import { createConversationStore, type ImportMessage } from '@memory/conversations';
 import { clusteredVectors, gaussianCentres, interleave, sum, timed } from './measure.js';
 import { writeReport, type BenchRow } from './report.js';
+import { createScratch } from './scratch-db.js';
 
 const DIMS = 384;
 
@@ -63,16 +64,6 @@ const SIZES: Record<'small' | 'full', Sizes> = {
   },
 };
 
-async function admin(adminUrl: string, sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: adminUrl });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 const text = (i: number) => `message ${i}: ${'lorem ipsum dolor sit amet '.repeat(3)}`;
 
 export async function run(size: 'small' | 'full'): Promise<boolean> {
@@ -80,12 +71,9 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   if (!adminUrl)
     throw new Error('set MEMORY_BENCH_PG_URL (or MEMORY_TEST_PG_URL) to a PostgreSQL server with pgvector');
   const sizes = SIZES[size];
-  const name = `memory_bench_${randomBytes(6).toString('hex')}`;
-  await admin(adminUrl, `CREATE DATABASE ${name}`);
-  const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
-  url.pathname = `/${name}`;
-  const db = createMemoryDb({ url: url.toString(), embeddingDimensions: DIMS, pool: { min: 1, max: 4 } });
-  const pool = new pg.Pool({ connectionString: url.toString(), max: 4 });
+  const scratch = await createScratch(adminUrl, 'memory_bench');
+  const db = createMemoryDb({ url: scratch.url, embeddingDimensions: DIMS, pool: { min: 1, max: 4 } });
+  const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
   const load = () =>
     loadavg()
       .map((x) => x.toFixed(1))
@@ -286,7 +274,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   } finally {
     await pool.end().catch(() => undefined);
     await db.close().catch(() => undefined);
-    await admin(adminUrl, `DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+    await scratch.drop();
   }
   return writeReport('message-path', { size, dims: DIMS, loadavgBefore: loadBefore, loadavgAfter: load() }, rows);
 }

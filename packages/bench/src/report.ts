@@ -1,4 +1,5 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { join } from 'node:path';
 
 /** One row of a benchmark table: a named measurement, its value, and the target it must meet. */
@@ -53,3 +54,13 @@ export function percentile(values: number[], p: number): number {
   const idx = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return sorted[idx]!;
 }
+
+/** The 1-minute load average, two decimals: recorded beside every timing (the machine is shared). */
+export const loadavg1m = () => Number(loadavg()[0]!.toFixed(2));
+
+/** A progress line printer: `[name HH:MM:SS] message`. */
+export type Log = (msg: string) => void;
+export const benchLog =
+  (name: string): Log =>
+  (msg) =>
+    console.log(`[${name} ${new Date().toISOString().slice(11, 19)}] ${msg}`);
