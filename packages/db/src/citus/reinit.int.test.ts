@@ -62,7 +62,10 @@ d(`initDb after distributeMemorySchema${citusUrl ? '' : ` (set ${CITUS_TEST_URL_
       );
     const before = await constraints();
     expect(before).toContainEqual(
-      expect.objectContaining({ t: 'code_reviews', def: expect.stringMatching(/FOREIGN KEY \(session_id, shard_key\)/) }),
+      expect.objectContaining({
+        t: 'code_reviews',
+        def: expect.stringMatching(/FOREIGN KEY \(session_id, shard_key\)/),
+      }),
     );
     await db.initDb();
     await db.initDb();
