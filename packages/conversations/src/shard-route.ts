@@ -78,9 +78,9 @@ export class ShardFilter {
 }
 
 /** Whether the session tables of the connected database are distributed by Citus (asked once per store). */
-export const DISTRIBUTED_SQL = `SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus`;
+const DISTRIBUTED_SQL = `SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus`;
 /** Asked when {@link DISTRIBUTED_SQL} says Citus is installed. */
-export const SESSIONS_DISTRIBUTED_SQL = `SELECT count(*)::int AS n FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'sessions'::regclass`;
+const SESSIONS_DISTRIBUTED_SQL = `SELECT count(*)::int AS n FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'sessions'::regclass`;
 
 /**
  * `<modification> RETURNING <columns of alias>`; on a distributed database the modification
