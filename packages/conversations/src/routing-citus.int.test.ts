@@ -55,7 +55,7 @@ function inline(text: string, values: readonly unknown[]): string {
  * design are named with the reason.
  */
 d(
-  `the store's own statements on Citus run on one shard${citusUrl ? '' : ` (set ${CITUS_TEST_URL_ENV} to run)`}`,
+  `the store's own statements on Citus run on one shard [citus]${citusUrl ? '' : ` (set ${CITUS_TEST_URL_ENV} to run)`}`,
   () => {
     let scratch: ScratchDatabase;
     let db: MemoryDb;

@@ -18,7 +18,7 @@ const kinds = (events: readonly QueryEvent[]) =>
  * finds the quiet user's 10 nearest only with iterative scans, or with ef_search above 800.
  */
 d(
-  `search recall on Citus: the settings reach the worker${citusUrl ? '' : ` (set ${CITUS_TEST_URL_ENV} to run)`}`,
+  `search recall on Citus: the settings reach the worker [citus]${citusUrl ? '' : ` (set ${CITUS_TEST_URL_ENV} to run)`}`,
   () => {
     let scratch: ScratchDatabase;
     let db: MemoryDb;
