@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { shardKeySql, type MemoryDb } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { inTransaction, toCount, type Sql } from './sql.js';
 
@@ -20,8 +20,8 @@ export async function moveMessagesToArchive(sql: Sql, sessionIds: readonly strin
        DELETE FROM messages WHERE session_id = ANY($1::uuid[])
        RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
      ), inserted AS (
-       INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at)
-       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now() FROM moved
+       INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at, shard_key)
+       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now(), ${shardKeySql('session_id')} FROM moved
        RETURNING 1
      )
      SELECT count(*) AS n FROM inserted`,

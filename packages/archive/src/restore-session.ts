@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { shardKeySql, type MemoryDb } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
@@ -55,21 +55,22 @@ async function insertChunks(sql: Sql, lines: readonly string[], statement: strin
 
 const INSERT_MESSAGES = `
   WITH inserted AS (
-    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
+    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
     SELECT (j->>'id')::uuid, $2::uuid, j->>'role', j->>'content', j->>'model',
            CASE WHEN jsonb_typeof(j->'embedding') = 'array' THEN (j->'embedding')::text::vector END,
            (j->>'created_at')::timestamptz,
            CASE WHEN jsonb_typeof(j->'parts') = 'array' THEN j->'parts' END,
-           CASE WHEN jsonb_typeof(j->'metadata') = 'object' THEN j->'metadata' END
+           CASE WHEN jsonb_typeof(j->'metadata') = 'object' THEN j->'metadata' END,
+           ${shardKeySql('$2::uuid')}
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`;
 
 const INSERT_SUMMARIES = `
   WITH inserted AS (
-    INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at)
+    INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
     SELECT (j->>'id')::uuid, $2::uuid, j->>'strategy', j->>'strategy_version', j->>'summary_text',
-           j->'summary_json', (j->>'created_at')::timestamptz
+           j->'summary_json', (j->>'created_at')::timestamptz, ${shardKeySql('$2::uuid')}
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`;
@@ -143,8 +144,8 @@ export async function restoreSession(
          DELETE FROM messages_archive WHERE session_id = $1
          RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
        ), inserted AS (
-         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata)
-         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata FROM moved
+         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
+         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, ${shardKeySql('session_id')} FROM moved
          RETURNING 1
        ) SELECT count(*) AS n FROM inserted`,
       [sessionId],

@@ -1,5 +1,6 @@
 import type { MemoryDb } from '@memory/db';
 import { normalizeUuid } from './ids.js';
+import { querySessionsDistributed } from './shard-route.js';
 import { createSqlRunner } from './sql-client.js';
 import { checkLimit } from './validate.js';
 
@@ -69,9 +70,10 @@ export async function backfillMessageUserIds(
   let cursor = options.after === undefined || options.after === null ? null : normalizeUuid(options.after, 'after');
   const sql = createSqlRunner(db);
   const progress: BackfillProgress = { scanned: 0, updated: 0, cursor, done: false };
+  const distributed = await querySessionsDistributed(sql);
   for (let batch = 0; batch < maxBatches && !options.signal?.aborted; batch++) {
     const [row] = await sql.query<{ scanned: number; updated: number; last: string | null }>(
-      backfillBatchSql(cursor !== null),
+      backfillBatchSql(cursor !== null, distributed),
       cursor === null ? [batchSize] : [batchSize, cursor],
     );
     const scanned = Number(row?.scanned ?? 0);
@@ -92,13 +94,13 @@ export async function backfillMessageUserIds(
  * still `NULL` whose session has a user. Returns how many ids were walked, how many rows were
  * written, and the last id.
  */
-function backfillBatchSql(resume: boolean): string {
+function backfillBatchSql(resume: boolean, distributed: boolean): string {
   return `WITH batch AS (
   SELECT id FROM messages${resume ? ' WHERE id > $2::uuid' : ''} ORDER BY id LIMIT $1
 ), filled AS (
   UPDATE messages m SET user_id = s.user_id
   FROM batch b, sessions s
-  WHERE m.id = b.id AND m.user_id IS NULL AND s.id = m.session_id AND s.user_id IS NOT NULL
+  WHERE m.id = b.id AND m.user_id IS NULL AND s.id = m.session_id${distributed ? ' AND s.shard_key = m.shard_key' : ''} AND s.user_id IS NOT NULL
   RETURNING m.id
 )
 SELECT (SELECT count(*) FROM batch)::int AS scanned, (SELECT count(*) FROM filled)::int AS updated,

@@ -51,6 +51,7 @@ import type {
   SummaryRecord,
   UpdateMessageResult,
 } from './types.js';
+import { querySessionsDistributed } from './shard-route.js';
 import { exportUser } from './user-export.js';
 import { purgeUser } from './user-purge.js';
 import { checkCount, checkLimit, checkOptionalText } from './validate.js';
@@ -360,6 +361,7 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
   }
   let iterative: Promise<boolean> | undefined =
     options.iterativeScan === undefined ? undefined : Promise.resolve(options.iterativeScan);
+  let distributed: Promise<boolean> | undefined;
   const sql = createSqlRunner(db, options.onQuery);
   const ctx: StoreContext = {
     db,
@@ -385,6 +387,15 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
         },
       );
       return iterative;
+    },
+    distributed() {
+      // Not reported to onQuery: a catalog probe made once, not one of the store's statements.
+      const probe = createSqlRunner(db);
+      distributed ??= querySessionsDistributed(probe).catch((error: unknown) => {
+        distributed = undefined;
+        throw error;
+      });
+      return distributed;
     },
   };
   return {

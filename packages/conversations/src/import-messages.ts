@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '@memory/errors';
+import { shardKeyOfSession } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { from as copyFrom } from 'pg-copy-streams';
 import { normalizeUuid } from './ids.js';
@@ -42,7 +43,7 @@ export interface ImportMessagesResult {
 const CHUNK = 5000;
 
 /** The columns an import writes, in COPY order. */
-const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata';
+const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key';
 
 /** A session an import writes to, locked for the import's transaction. */
 interface LockedSession {
@@ -184,7 +185,7 @@ async function load(
       throw error;
     }
     const fresh = [...new Set(sessionIds.filter((id) => !sessions.has(id)))];
-    if (fresh.length > 0) await lockSessions(tx, fresh, sessions);
+    if (fresh.length > 0) await lockSessions(tx, fresh, sessions, await ctx.distributed());
     const rows = checked.map((message, i): Row => {
       const session = sessions.get(sessionIds[i]!)!;
       let createdAt: string;
@@ -207,8 +208,9 @@ async function load(
   if (batch.length > 0) await send();
   await flush();
   if (sessions.size > 0) {
+    const co = (await ctx.distributed()) ? ' AND m.shard_key = s.shard_key' : '';
     await tx.query(
-      `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id))
+      `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
        WHERE s.id = ANY($1::uuid[])`,
       [[...sessions.keys()]],
     );
@@ -217,14 +219,30 @@ async function load(
 }
 
 /** Locks the sessions (`FOR NO KEY UPDATE`, like an append), checks they are active, reads their user and next stamp. */
-async function lockSessions(tx: SqlClient, ids: string[], into: Map<string, LockedSession>): Promise<void> {
-  const rows = await tx.query<{ id: string; status: number; user_id: string | null; base: string }>(
-    `SELECT s.id, s.status, s.user_id,
+async function lockSessions(
+  tx: SqlClient,
+  ids: string[],
+  into: Map<string, LockedSession>,
+  distributed = false,
+): Promise<void> {
+  const rows: Array<{ id: string; status: number; user_id: string | null; base: string }> = [];
+  // On Citus (docs/citus.md) the sessions are locked shard by shard: one statement per shard key.
+  const groups = new Map<number | null, string[]>();
+  for (const id of ids) {
+    const key = distributed ? shardKeyOfSession(id) : null;
+    groups.set(key, [...(groups.get(key) ?? []), id]);
+  }
+  for (const [key, group] of groups) {
+    rows.push(
+      ...(await tx.query<{ id: string; status: number; user_id: string | null; base: string }>(
+        `SELECT s.id, s.status, s.user_id,
        (extract(epoch FROM GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-         (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id))) * 1000000)::bigint::text AS base
-     FROM sessions s WHERE s.id = ANY($1::uuid[]) ORDER BY s.id FOR NO KEY UPDATE OF s`,
-    [ids],
-  );
+         (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id${key === null ? '' : ' AND m.shard_key = $2'}))) * 1000000)::bigint::text AS base
+     FROM sessions s WHERE s.id = ANY($1::uuid[])${key === null ? '' : ' AND s.shard_key = $2'} ORDER BY s.id FOR NO KEY UPDATE OF s`,
+        key === null ? [group] : [group, key],
+      )),
+    );
+  }
   const found = new Map(rows.map((row) => [row.id, row]));
   for (const id of ids) {
     const row = found.get(id);
@@ -254,7 +272,7 @@ function copyValue(value: string | null): string {
 function copyText(rows: readonly Row[]): string {
   let out = '';
   for (const { message: m, sessionId, createdAt, userId } of rows) {
-    out += `${m.id}\t${sessionId}\t${m.role}\t${copyValue(m.content)}\t${copyValue(m.model)}\t${m.embedding ?? '\\N'}\t${createdAt}\t${copyValue(userId)}\t${copyValue(m.parts)}\t${copyValue(m.metadata)}\n`;
+    out += `${m.id}\t${sessionId}\t${m.role}\t${copyValue(m.content)}\t${copyValue(m.model)}\t${m.embedding ?? '\\N'}\t${createdAt}\t${copyValue(userId)}\t${copyValue(m.parts)}\t${copyValue(m.metadata)}\t${shardKeyOfSession(sessionId)}\n`;
   }
   return out;
 }
@@ -262,9 +280,9 @@ function copyText(rows: readonly Row[]): string {
 /** The multi-row `INSERT` of the PGlite and in-scope path: one statement text for any chunk. */
 function insertSql(): string {
   return `INSERT INTO messages (${COLUMNS})
-SELECT t.id, t.session_id, t.role, t.content, t.model, t.embedding::vector, t.created_at, t.user_id, t.parts::jsonb, t.metadata::jsonb
-FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[])
-  AS t(id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata)`;
+SELECT t.id, t.session_id, t.role, t.content, t.model, t.embedding::vector, t.created_at, t.user_id, t.parts::jsonb, t.metadata::jsonb, t.shard_key
+FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::int[])
+  AS t(id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key)`;
 }
 
 function insertValues(rows: readonly Row[]): unknown[] {
@@ -279,5 +297,6 @@ function insertValues(rows: readonly Row[]): unknown[] {
     rows.map((r) => r.userId),
     rows.map((r) => r.message.parts),
     rows.map((r) => r.message.metadata),
+    rows.map((r) => shardKeyOfSession(r.sessionId)),
   ];
 }

@@ -1,6 +1,7 @@
 import type { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { sessionColumns } from './rows.js';
+import { ShardFilter, userRoute } from './shard-route.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 
 /** The filters and page of a session list, already checked. */
@@ -16,6 +17,17 @@ export interface ListSessionsQuery {
   fetch: number;
   /** Characters of each preview. */
   previewLength: number;
+  /**
+   * On a distributed database (docs/citus.md): `true`. A user's list then reads the user's shard
+   * only, and the previews join on `shard_key` as well (co-located).
+   */
+  distributed?: boolean;
+  /**
+   * Only these sessions, all with this shard key (a distributed list without a user: the page is
+   * cut first across the shards with {@link listSessionPageSql}, then the previews are read shard
+   * by shard).
+   */
+  within?: { ids: readonly string[]; shardKey: number } | null;
 }
 
 /**
@@ -28,7 +40,18 @@ export interface ListSessionsQuery {
 export function listSessionsSql(query: ListSessionsQuery): SqlStatement {
   const params = new SqlParams();
   const where: string[] = [];
-  if (query.userId !== null) where.push(`user_id = ${params.add(query.userId)}`);
+  const shard = new ShardFilter(
+    params,
+    query.userId === null ? { key: 0, distributed: false } : userRoute(query.userId, query.distributed === true),
+  );
+  if (query.userId !== null) where.push(`user_id = ${params.add(query.userId)}${shard.on()}`);
+  let key = shard.distributed ? shard.value() : null;
+  if (query.within) {
+    key = `${params.add(query.within.shardKey)}::int`;
+    where.push(`id = ANY(${params.add(query.within.ids)}::uuid[]) AND shard_key = ${key}`);
+  }
+  // The previews on the page's one shard (Citus routes a statement whose every table is filtered on one key).
+  const co = (alias: string): string => (key === null ? '' : ` AND ${alias}.shard_key = ${key}`);
   if (query.statuses !== null) where.push(`status = ANY(${params.add(query.statuses)}::smallint[])`);
   if (query.metadataContains !== null)
     where.push(`metadata @> ${params.add(JSON.stringify(query.metadataContains))}::jsonb`);
@@ -52,16 +75,30 @@ FROM (
 ) s
 LEFT JOIN LATERAL (
   SELECT m.id, m.role, left(m.content, ${preview}) AS content, m.created_at FROM messages m
-  WHERE m.session_id = s.id ORDER BY m.created_at ASC, m.id ASC LIMIT 1
+  WHERE m.session_id = s.id${co('m')} ORDER BY m.created_at ASC, m.id ASC LIMIT 1
 ) fm ON true
 LEFT JOIN LATERAL (
   SELECT m.id, m.role, left(m.content, ${preview}) AS content, m.created_at FROM messages m
-  WHERE m.session_id = s.id ORDER BY m.created_at DESC, m.id DESC LIMIT 1
+  WHERE m.session_id = s.id${co('m')} ORDER BY m.created_at DESC, m.id DESC LIMIT 1
 ) lm ON true
 LEFT JOIN LATERAL (
   SELECT ss.id, ss.strategy, left(ss.summary_text, ${preview}) AS text, ss.created_at FROM session_summaries ss
-  WHERE ss.session_id = s.id ORDER BY ss.created_at DESC, ss.id DESC LIMIT 1
+  WHERE ss.session_id = s.id${co('ss')} ORDER BY ss.created_at DESC, ss.id DESC LIMIT 1
 ) sm ON true
 ORDER BY s.updated_at DESC, s.id DESC`;
   return { text, values: params.values };
+}
+
+/**
+ * The page of a session list without a user on a distributed database: ids, shard keys and
+ * order only (a multi-shard query; Citus merges the shards' ordered, limited results). The
+ * previews are then read by {@link listSessionsSql} with `within`, one statement per shard key.
+ */
+export function listSessionPageSql(query: ListSessionsQuery): SqlStatement {
+  const { text, values } = listSessionsSql({ ...query, distributed: false });
+  const inner = text.slice(text.indexOf('FROM (\n') + 'FROM (\n'.length, text.indexOf('\n) s\n'));
+  return {
+    text: `SELECT s.id, s.shard_key, ${timestampKeySql('s.updated_at')} AS updated_at FROM (\n${inner}\n) s ORDER BY s.updated_at DESC, s.id DESC`,
+    values: values.slice(0, -1),
+  };
 }

@@ -34,7 +34,10 @@ describeEachDatabase('updating and deleting messages', (ctx) => {
   });
 
   const audit = (id: string) =>
-    db.execute<AuditRow>('select action, resource_type, actor, details from audit_logs where resource_id = ?', [id]);
+    db.execute<AuditRow>(
+      'select action, resource_type, actor, details from audit_logs where resource_id = ? order by created_at',
+      [id],
+    );
   const storedEmbedding = async (id: string) =>
     (await db.execute<{ e: string | null }>('select embedding::text as e from messages where id = ?', [id]))[0]?.e;
 
@@ -159,8 +162,8 @@ describeEachDatabase('updating and deleting messages', (ctx) => {
     ]);
     // Archive it the way the archiver does: rows to messages_archive, status 2.
     await db.execute(
-      `with moved as (delete from messages where session_id = ? returning id, session_id, role, content, model, embedding, created_at, parts, metadata)
-       insert into messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at)
+      `with moved as (delete from messages where session_id = ? returning id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
+       insert into messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key, archived_at)
        select *, now() from moved`,
       [s.id],
     );
@@ -175,8 +178,8 @@ describeEachDatabase('updating and deleting messages', (ctx) => {
     const restoring = createConversationStore(db, {
       restore: async (id) => {
         await db.execute(
-          `with moved as (delete from messages_archive where session_id = ? returning id, session_id, role, content, model, embedding, created_at, parts, metadata)
-           insert into messages (id, session_id, role, content, model, embedding, created_at, parts, metadata) select * from moved`,
+          `with moved as (delete from messages_archive where session_id = ? returning id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
+           insert into messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key) select * from moved`,
           [id],
         );
         await db.execute('update sessions set status = ? where id = ?', [SessionStatus.ACTIVE, id]);

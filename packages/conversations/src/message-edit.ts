@@ -1,10 +1,12 @@
 import { ConfigurationError, InvalidInputError, NotFoundError } from '@memory/errors';
 import { partsText, SessionStatus, validateEmbedding, type MessagePart } from '@memory/models';
+import { shardKeyOfSession } from '@memory/db';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { checkMessageMetadata, checkParts } from './parts.js';
 import { messageColumns, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
+import { returningSql, sessionRoute, ShardFilter } from './shard-route.js';
 import { SqlParams } from './sql-params.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
@@ -97,7 +99,26 @@ interface LockedMessage {
  * was archived) the way an append does (`FOR NO KEY UPDATE`), and reads the message's current
  * text. No row: no such message anywhere.
  */
-function lockMessageSession(tx: SqlClient, messageId: string): Promise<LockedMessage[]> {
+async function lockMessageSession(tx: SqlClient, messageId: string, distributed: boolean): Promise<LockedMessage[]> {
+  if (distributed) {
+    // On Citus (docs/citus.md) the message's session is found first (a lookup on every shard),
+    // then locked and read on its one shard: a join across shards cannot lock.
+    const [found] = await tx.query<{ session_id: string | null }>(
+      `SELECT COALESCE((SELECT session_id FROM messages WHERE id = $1::uuid),
+                (SELECT session_id FROM messages_archive WHERE id = $1::uuid)) AS session_id`,
+      [messageId],
+    );
+    if (!found?.session_id) return [];
+    return tx.query<LockedMessage>(
+      `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
+       (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
+FROM sessions s
+LEFT JOIN messages m ON m.id = $1::uuid AND m.session_id = s.id AND m.shard_key = $3
+WHERE s.id = $2::uuid AND s.shard_key = $3
+FOR NO KEY UPDATE OF s`,
+      [messageId, found.session_id, shardKeyOfSession(found.session_id)],
+    );
+  }
   return tx.query<LockedMessage>(
     `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
        (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
@@ -160,9 +181,10 @@ export async function updateMessage(
       vector = await embedText(ctx, checked.content);
     }
   }
+  const distributed = await ctx.distributed();
   const { value, restored } = await withRestore(ctx, 'updateMessage', options.restore, () =>
     ctx.sql.transaction(async (tx, em): Promise<Attempt<Omit<UpdateMessageResult, 'restored'>>> => {
-      const [locked] = await lockMessageSession(tx, id);
+      const [locked] = await lockMessageSession(tx, id, distributed);
       if (!locked) throw messageNotFound(id);
       const status = Number(locked.status);
       if (status !== SessionStatus.ACTIVE) return { kind: 'archived', sessionId: locked.session_id, status };
@@ -194,8 +216,14 @@ export async function updateMessage(
       if (checked.metadata !== undefined) sets.push(`metadata = ${params.add(checked.metadata)}::jsonb`);
       if (checked.model !== undefined) sets.push(`model = ${params.add(checked.model)}`);
       if (embedding !== undefined) sets.push(`embedding = ${params.add(embedding)}::vector`);
+      const shard = new ShardFilter(params, sessionRoute(locked.session_id, distributed));
       const rows = await tx.query<MessageRow>(
-        `UPDATE messages m SET ${sets.join(', ')} WHERE m.id = ${params.add(id)}::uuid RETURNING ${messageColumns('m')}`,
+        returningSql(
+          distributed,
+          `UPDATE messages m SET ${sets.join(', ')} WHERE m.id = ${params.add(id)}::uuid${shard.on('m')}`,
+          'm',
+          messageColumns,
+        ),
         params.values,
       );
       if (rows.length === 0) throw messageNotFound(id);
@@ -230,14 +258,16 @@ export async function deleteMessage(
 ): Promise<DeleteMessageResult> {
   const id = normalizeUuid(messageId, 'messageId');
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor', { max: 512 });
+  const distributed = await ctx.distributed();
   const { value, restored } = await withRestore(ctx, 'deleteMessage', options.restore, () =>
     ctx.sql.transaction(async (tx, em): Promise<Attempt<Omit<DeleteMessageResult, 'restored'>>> => {
-      const [locked] = await lockMessageSession(tx, id);
+      const [locked] = await lockMessageSession(tx, id, distributed);
       if (!locked) return { kind: 'done', value: { deleted: false, sessionId: null } };
       const status = Number(locked.status);
       if (status !== SessionStatus.ACTIVE) return { kind: 'archived', sessionId: locked.session_id, status };
       if (!locked.hot) return { kind: 'done', value: { deleted: false, sessionId: null } };
-      const gone = await tx.query('DELETE FROM messages WHERE id = $1::uuid RETURNING id', [id]);
+      const shard = ShardFilter.after([id], sessionRoute(locked.session_id, distributed));
+      const gone = await tx.query(`DELETE FROM messages WHERE id = $1::uuid${shard.on()} RETURNING id`, shard.values);
       if (gone.length === 0) return { kind: 'done', value: { deleted: false, sessionId: null } };
       ctx.db.logAudit(em, {
         action: DELETE_MESSAGE_ACTION,

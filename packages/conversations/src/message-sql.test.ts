@@ -27,14 +27,15 @@ const messages = [
 
 describe('message SQL', () => {
   it('appends any batch with the same text, values as column arrays', () => {
-    const one = appendMessagesSql('s', messages.slice(0, 1));
-    const two = appendMessagesSql('s', messages);
+    const session = '00000000-0000-4000-8000-00000000abcd';
+    const one = appendMessagesSql(session, messages.slice(0, 1));
+    const two = appendMessagesSql(session, messages);
     expect(two.text).toBe(one.text);
     expect(two.text).toContain('ON CONFLICT (id) DO NOTHING');
     expect(two.text).toContain('WITH ORDINALITY');
     expect(two.text).not.toContain("it's");
     expect(two.values).toEqual([
-      's',
+      session,
       ['a', 'b'],
       ['user', 'assistant'],
       ["it's", 'ok'],
@@ -44,12 +45,17 @@ describe('message SQL', () => {
       [null, '[{"type":"text","text":"ok"}]'],
       [null, '{"k":1}'],
       1,
+      0xabcd, // shard_key: the session id's last four hex digits (docs/citus.md)
     ]);
     // One statement: the session lock and the status check travel with the insert.
     expect(two.text).toContain('FOR NO KEY UPDATE');
     expect(two.text).toContain(
-      'INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)',
+      'INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)',
     );
+    // On a distributed database every table is filtered on the session's shard key.
+    const routed = appendMessagesSql(session, messages, { key: 0xabcd, distributed: true });
+    expect(routed.text).toContain('ON CONFLICT (id, shard_key) DO NOTHING');
+    expect(routed.text.match(/shard_key = \$\d+/g)).toHaveLength(4);
   });
 
   it('pages history downwards by default and upwards after a cursor', () => {

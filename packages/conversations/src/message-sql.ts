@@ -2,6 +2,7 @@ import { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
 import { messageColumns } from './rows.js';
+import { sessionRoute, ShardFilter, type ShardRoute } from './shard-route.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 import type { CheckedMessage } from './validate.js';
 
@@ -34,12 +35,17 @@ import type { CheckedMessage } from './validate.js';
  *   (`inserted = true`) and the already stored ones (`inserted = false`). Ids stored by a
  *   concurrent transaction after the snapshot are in neither: read them with {@link findMessagesSql}.
  */
-export function appendMessagesSql(sessionId: string, messages: readonly CheckedMessage[]): SqlStatement {
+export function appendMessagesSql(
+  sessionId: string,
+  messages: readonly CheckedMessage[],
+  route: ShardRoute = sessionRoute(sessionId, false),
+): SqlStatement {
   const params = new SqlParams();
+  const shard = new ShardFilter(params, route);
   const session = `${params.add(sessionId)}::uuid`;
   const ids = params.add(messages.map((m) => m.id));
   const text = `WITH s AS (
-  SELECT status, user_id, updated_at FROM sessions WHERE id = ${session} FOR NO KEY UPDATE
+  SELECT status, user_id, updated_at FROM sessions WHERE id = ${session}${shard.on()} FOR NO KEY UPDATE
 ), input AS (
   SELECT * FROM unnest(${ids}::uuid[], ${params.add(messages.map((m) => m.role))}::text[], ${params.add(messages.map((m) => m.content))}::text[],
     ${params.add(messages.map((m) => m.model))}::text[], ${params.add(messages.map((m) => m.embedding))}::text[],
@@ -47,23 +53,23 @@ export function appendMessagesSql(sessionId: string, messages: readonly CheckedM
     ${params.add(messages.map((m) => m.metadata))}::text[])
     WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
 ), existing AS (
-  SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])
+  SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])${shard.on('m')}
 ), base AS (
   SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session})) AS at, s.user_id
+    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session}${shard.on()})) AS at, s.user_id
   FROM s WHERE s.status = ${params.add(SessionStatus.ACTIVE)}
 ), ins AS (
-  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id)
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
   SELECT i.id, ${session}, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, ${shard.value()}
   FROM input i CROSS JOIN base
   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.session_id IS DISTINCT FROM ${session} OR e.id = i.id)
   ORDER BY i.ord
-  ON CONFLICT (id) DO NOTHING
+  ON CONFLICT (id${shard.distributed ? ', shard_key' : ''}) DO NOTHING
   RETURNING id, created_at
 ), touched AS (
   UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM ins))
-  WHERE id = ${session} AND EXISTS (SELECT 1 FROM ins)
+  WHERE id = ${session}${shard.on()} AND EXISTS (SELECT 1 FROM ins)
   RETURNING id
 )
 SELECT s.status, NULL::uuid AS id, NULL::uuid AS session_id, NULL::text AS created_at, NULL::boolean AS inserted FROM s
@@ -91,6 +97,8 @@ export interface HistoryQuery {
   fetch: number;
   /** Role, time and metadata filters (checked), if any. */
   filter?: CheckedMessageFilter | null;
+  /** The session's shard (docs/citus.md): filters on `shard_key` on a distributed database. */
+  route?: ShardRoute;
 }
 
 /**
@@ -103,6 +111,7 @@ export interface HistoryQuery {
 export function historySql(query: HistoryQuery): SqlStatement {
   const params = new SqlParams();
   const session = params.add(query.sessionId);
+  const shard = new ShardFilter(params, query.route ?? null);
   const bounds: string[] = [];
   if (query.after)
     bounds.push(
@@ -118,11 +127,11 @@ export function historySql(query: HistoryQuery): SqlStatement {
 FROM sessions s
 LEFT JOIN LATERAL (
   SELECT ${messageColumns('m')} FROM messages m
-  WHERE m.session_id = s.id${bounds.map((b) => `\n    AND ${b}`).join('')}
+  WHERE m.session_id = s.id${shard.on('m')}${bounds.map((b) => `\n    AND ${b}`).join('')}
   ORDER BY m.created_at ${direction}, m.id ${direction}
   LIMIT ${params.add(query.fetch)}
 ) p ON true
-WHERE s.id = ${session}::uuid`;
+WHERE s.id = ${session}::uuid${shard.on('s')}`;
   return { text, values: params.values };
 }
 

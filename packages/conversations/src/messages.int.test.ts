@@ -1,5 +1,5 @@
 import { beforeAll, expect, it } from 'vitest';
-import type { MemoryDb } from '@memory/db';
+import { shardKeyOfSession, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { ConfigurationError, ConflictError, InvalidInputError, NotFoundError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
@@ -78,8 +78,10 @@ describeEachDatabase('messages', (ctx) => {
   });
 
   it('refuses an id that belongs to another session, inserting nothing', async () => {
-    const a = await store.createSession({});
-    const b = await store.createSession({});
+    // Two sessions of one user: on Citus, message ids are unique per shard (docs/citus.md), and a
+    // user's sessions share one.
+    const a = await store.createSession({ userId: 'owner' });
+    const b = await store.createSession({ userId: 'owner' });
     const taken = newId();
     await store.appendMessages(a.id, [{ id: taken, role: 'user', content: 'in a' }]);
     const attempt = store.appendMessages(b.id, [
@@ -210,7 +212,12 @@ describeEachDatabase('messages', (ctx) => {
     const mayFinish = new Promise<void>((resolve) => (finish = resolve));
     // The archiver: claims the session like @memory/archive does, archives it, commits.
     const archiver = db.scope(async (em) => {
-      await db.execute('select id from sessions where id = ? for update skip locked', [s.id], em);
+      // shard_key: on Citus a row lock needs the statement on one shard (docs/citus.md).
+      await db.execute(
+        'select id from sessions where id = ? and shard_key = ? for update skip locked',
+        [s.id, shardKeyOfSession(s.id)],
+        em,
+      );
       locked();
       await mayFinish;
       await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, s.id], em);
@@ -354,8 +361,8 @@ describeEachDatabase('messages', (ctx) => {
     const s = await store.createSession({});
     await store.appendMessages(s.id, [{ role: 'user', content: 'a' }]);
     await db.execute(
-      `insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`,
-      [s.id],
+      `insert into messages_archive (id, session_id, role, content, created_at, shard_key) values (gen_random_uuid(), ?, 'user', 'old', now(), ?)`,
+      [s.id, shardKeyOfSession(s.id)],
     );
     expect(await store.countMessages(s.id)).toBe(1);
     expect(await store.countMessages(s.id, { includeArchived: true })).toBe(2);

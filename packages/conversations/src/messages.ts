@@ -8,6 +8,8 @@ import { appendMessagesSql, findMessagesSql, historySql, setEmbeddingsSql } from
 import { toDate, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
 import { sessionNotFound } from './sessions.js';
+import { sessionRoute, ShardFilter } from './shard-route.js';
+import { SqlParams } from './sql-params.js';
 import type { StoreContext } from './store-context.js';
 import type {
   AppendOptions,
@@ -71,7 +73,7 @@ export async function appendMessages(
 
 async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
   // One statement (see appendMessagesSql): autocommit on the pool, or part of the caller's scope.
-  const insert = appendMessagesSql(sessionId, messages);
+  const insert = appendMessagesSql(sessionId, messages, sessionRoute(sessionId, await ctx.distributed()));
   const rows = await ctx.sql.query<StoredRow & { status: number | null }>(insert.text, insert.values);
   const head = rows.find((row) => row.status !== null);
   if (!head) throw sessionNotFound(sessionId);
@@ -131,6 +133,7 @@ export async function getHistory(
     after,
     fetch: limit + 1,
     filter: hasMessageFilter(filter) ? filter : null,
+    route: sessionRoute(id, await ctx.distributed()),
   });
   const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
     statement.text,
@@ -158,12 +161,15 @@ export async function countMessages(
   options: { includeArchived?: boolean } = {},
 ): Promise<number> {
   const id = normalizeUuid(sessionId, 'sessionId');
+  const params = new SqlParams();
+  params.add(id);
+  const shard = new ShardFilter(params, sessionRoute(id, await ctx.distributed()));
   const archived = options.includeArchived
-    ? ' + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)'
+    ? ` + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id${shard.on('a')})`
     : '';
   const rows = await ctx.sql.query<{ n: number }>(
-    `SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id)${archived})::int AS n FROM sessions s WHERE s.id = $1::uuid`,
-    [id],
+    `SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id${shard.on('m')})${archived})::int AS n FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}`,
+    params.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return Number(rows[0]!.n);

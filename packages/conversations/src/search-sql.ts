@@ -1,5 +1,6 @@
 import { messageFilterConditions } from './message-filter.js';
 import { messageColumns } from './rows.js';
+import { ShardFilter, type ShardRoute } from './shard-route.js';
 import { SqlParams, type SqlStatement } from './sql-params.js';
 
 /** A semantic search, already checked: `vector` is a pgvector literal of the right dimension. */
@@ -15,6 +16,11 @@ export interface SearchQuery {
   metadataEquals?: Record<string, unknown> | null;
   /** An object the hits' metadata must contain (jsonb `@>`). */
   metadataContains?: Record<string, unknown> | null;
+  /**
+   * The shard of the session (or, without a session, of the user) on a distributed database
+   * (docs/citus.md): every statement of the search then filters on `shard_key`.
+   */
+  route?: ShardRoute | null;
 }
 
 /**
@@ -73,8 +79,12 @@ export interface SearchSetup {
  */
 export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlStatement {
   const params = new SqlParams();
-  const columns = [`set_config('hnsw.ef_search', ${params.add(String(setup.efSearch))}, true) AS ef_search`];
-  if (setup.iterativeScan) columns.push(`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
+  // On Citus the settings are made with SET LOCAL (searchSettingsSql): set_config does not reach the workers.
+  const columns = query.route?.distributed
+    ? ['true AS distributed']
+    : [`set_config('hnsw.ef_search', ${params.add(String(setup.efSearch))}, true) AS ef_search`];
+  if (setup.iterativeScan && !query.route?.distributed)
+    columns.push(`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
   if (setup.countUpTo > 0) {
     const where = scopeConditions(params, query, false);
     columns.push(
@@ -131,9 +141,11 @@ LIMIT ${params.add(query.topK)}`;
 /** The `WHERE` conditions of a search; without `candidates`, only those an index answers (scope and time). */
 function scopeConditions(params: SqlParams, query: SearchQuery, candidates: boolean): string[] {
   const where: string[] = [];
+  const shard = new ShardFilter(params, query.route ?? null);
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null) where.push(userScopeSql(params.add(query.userId)));
+  if (query.userId !== null) where.push(userScopeSql(params.add(query.userId), 'm', shard.on()));
+  if (shard.distributed) where.push(`m.shard_key = ${shard.value()}`);
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
@@ -167,11 +179,28 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
  * are indexed (`ix_messages_user_id_created_at`, `ix_messages_session_id`), so the plan is a
  * `BitmapOr` over the user's rows; once every row is filled the second arm finds nothing.
  */
-function userScopeSql(userParam: string, alias = 'm'): string {
-  return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}))))`;
+function userScopeSql(userParam: string, alias = 'm', sessionShard = ''): string {
+  return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}${sessionShard}))))`;
 }
 
 /** The installed pgvector version (`NULL` when the extension is missing). */
+/**
+ * The search settings as `SET LOCAL` statements, for a distributed database: Citus sends `SET
+ * LOCAL` (not `set_config`) on to the workers that run the search, when
+ * `citus.propagate_set_commands` is `local` (set here too, for connections opened before
+ * `distributeMemorySchema` set it for the database). One simple-protocol round trip; the numbers
+ * are checked integers, so they are written into the text.
+ */
+export function searchSettingsSql(setup: Pick<SearchSetup, 'efSearch' | 'iterativeScan'>): string {
+  if (!Number.isInteger(setup.efSearch) || setup.efSearch < 1 || setup.efSearch > MAX_EF_SEARCH)
+    throw new RangeError(`[memory/conversations] efSearch must be an integer from 1 to ${MAX_EF_SEARCH}`);
+  return [
+    `SET LOCAL citus.propagate_set_commands = 'local'`,
+    `SET LOCAL hnsw.ef_search = ${setup.efSearch}`,
+    ...(setup.iterativeScan ? [`SET LOCAL hnsw.iterative_scan = 'relaxed_order'`] : []),
+  ].join('; ');
+}
+
 export const VECTOR_VERSION_SQL = `SELECT extversion FROM pg_extension WHERE extname = 'vector'`;
 
 /** Whether a pgvector version (`0.8.0`, `0.8.7`...) has iterative index scans (0.8.0 and newer). */
@@ -200,20 +229,21 @@ export function unembeddedProbeSql(query: SearchQuery): SqlStatement {
  * hit's position (`hit`, from 1) and `side` (`before` rows first), each window oldest first
  * (`created_at` is the fixed-width UTC text of `timestampKeySql`, so it sorts as text).
  */
-export function contextSql(hitIds: readonly string[], around: number): SqlStatement {
+export function contextSql(hitIds: readonly string[], around: number, route: ShardRoute | null = null): SqlStatement {
   const params = new SqlParams();
   const ids = params.add(hitIds);
   const limit = params.add(around);
+  const shard = new ShardFilter(params, route);
   const side = (
     name: 'before' | 'after',
     op: '<' | '>',
     direction: 'ASC' | 'DESC',
   ) => `SELECT h.ord AS hit, '${name}' AS side, c.*
 FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS h(id, ord)
-JOIN messages hm ON hm.id = h.id
+JOIN messages hm ON hm.id = h.id${shard.on('hm')}
 CROSS JOIN LATERAL (
   SELECT ${messageColumns('m')} FROM messages m
-  WHERE m.session_id = hm.session_id AND (m.created_at, m.id) ${op} (hm.created_at, hm.id)
+  WHERE m.session_id = hm.session_id${shard.on('m')} AND (m.created_at, m.id) ${op} (hm.created_at, hm.id)
   ORDER BY m.created_at ${direction}, m.id ${direction}
   LIMIT ${limit}
 ) c`;

@@ -8,10 +8,12 @@ import {
   exactSearchSql,
   MAX_EF_SEARCH,
   searchSetupSql,
+  searchSettingsSql,
   searchSql,
   unembeddedProbeSql,
   type SearchQuery,
 } from './search-sql.js';
+import { sessionRoute, userRoute, type ShardRoute } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { SearchHit, SearchOptions } from './types.js';
@@ -95,11 +97,18 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     topK,
     metadataEquals,
     metadataContains,
+    route:
+      sessionId !== null
+        ? sessionRoute(sessionId, await ctx.distributed())
+        : userRoute(userId!, await ctx.distributed()),
   };
   const iterativeScan = await ctx.iterativeScan();
   const threshold = ctx.exactSearchThreshold;
   return ctx.sql.sqlTransaction(async (tx) => {
-    // One round trip sets the HNSW parameters and counts the scope (up to threshold + 1).
+    // One round trip sets the HNSW parameters and counts the scope (up to threshold + 1); on
+    // Citus the parameters take one more (SET LOCAL, which reaches the workers).
+    if (query.route?.distributed)
+      await tx.query(searchSettingsSql({ efSearch: Math.max(efSearch, topK), iterativeScan }));
     const setup = searchSetupSql(query, {
       efSearch: Math.max(efSearch, topK),
       iterativeScan,
@@ -128,16 +137,17 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     }
     // Hits come nearest first, so the score cut keeps a prefix: up to topK hits at or above it.
     if (minScore !== null) hits = hits.filter((hit) => hit.score >= minScore);
-    if (around > 0 && hits.length > 0) await addContext(tx, hits, around);
+    if (around > 0 && hits.length > 0) await addContext(tx, hits, around, query.route ?? null);
     return hits;
   });
 }
 
 /** Adds the `around` messages before and after each hit in its session, in one statement. */
-async function addContext(tx: SqlClient, hits: SearchHit[], around: number): Promise<void> {
+async function addContext(tx: SqlClient, hits: SearchHit[], around: number, route: ShardRoute | null): Promise<void> {
   const statement = contextSql(
     hits.map((hit) => hit.message.id),
     around,
+    route,
   );
   const rows = await tx.query<MessageRow & { hit: number | string; side: 'before' | 'after' }>(
     statement.text,

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { MemoryDb } from '@memory/db';
+import { shardKeyOfSession, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InvalidInputError, NotFoundError, ConflictError } from '@memory/errors';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
@@ -183,8 +183,8 @@ describeEachDatabase('sessions', (ctx) => {
       const userId = newUser();
       const [id] = await seedSessions(userId, 1);
       await db.execute(
-        `insert into messages_archive (id, session_id, role, content, created_at) values (gen_random_uuid(), ?, 'user', 'old', now())`,
-        [id],
+        `insert into messages_archive (id, session_id, role, content, created_at, shard_key) values (gen_random_uuid(), ?, 'user', 'old', now(), ?)`,
+        [id, shardKeyOfSession(id!)],
       );
       const storage = new InMemoryLongTermStorage();
       await storage.putObject(`${archivePrefix(id!)}manifest.json`, '{}');

@@ -1,8 +1,10 @@
+import { newSessionIdForUser, shardKeyOfSession } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
 import { decodeCursor, encodeCursor } from './cursor.js';
-import { newId, normalizeUuid } from './ids.js';
-import { listSessionsSql } from './list-sessions-sql.js';
+import { normalizeUuid } from './ids.js';
+import { returningSql, sessionRoute, ShardFilter } from './shard-route.js';
+import { listSessionPageSql, listSessionsSql, type ListSessionsQuery } from './list-sessions-sql.js';
 import { mergePatchSql } from './merge-patch-sql.js';
 import { sessionColumns, toMessagePreview, toSession, toSummaryPreview, type SessionRow } from './rows.js';
 import { SqlParams } from './sql-params.js';
@@ -32,33 +34,43 @@ export async function createSession(ctx: StoreContext, input: NewSession): Promi
     throw new InvalidInputError(
       '[memory/conversations] createSession takes an object { id?, userId?, title?, metadata? }',
     );
-  const id = input.id === undefined || input.id === null ? newId() : normalizeUuid(input.id, 'id');
   const userId = input.userId === undefined || input.userId === null ? null : checkUserId(input.userId);
+  // A new session of a user carries the user's shard key in its id (docs/citus.md).
+  const id = input.id === undefined || input.id === null ? newSessionIdForUser(userId) : normalizeUuid(input.id, 'id');
   const title = checkOptionalText(input.title, 'title', { max: 512, allowEmpty: true });
   const metadata =
     input.metadata === undefined || input.metadata === null ? null : checkJsonObject(input.metadata, 'metadata');
   const rows = await ctx.sql.query<SessionRow>(
     `WITH t AS (SELECT clock_timestamp() AS at)
-INSERT INTO sessions AS s (id, user_id, title, status, metadata, created_at, updated_at)
-SELECT $1::uuid, $2, $3, $4, $5::jsonb, t.at, t.at FROM t
+INSERT INTO sessions AS s (id, user_id, title, status, metadata, created_at, updated_at, shard_key)
+SELECT $1::uuid, $2, $3, $4, $5::jsonb, t.at, t.at, $6::int FROM t
 RETURNING ${sessionColumns('s')}`,
-    [id, userId, title, SessionStatus.ACTIVE, metadata === null ? null : JSON.stringify(metadata)],
+    [
+      id,
+      userId,
+      title,
+      SessionStatus.ACTIVE,
+      metadata === null ? null : JSON.stringify(metadata),
+      shardKeyOfSession(id),
+    ],
   );
   return toSession(rows[0]!);
 }
 
 export async function getSession(ctx: StoreContext, sessionId: string): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
-  const rows = await ctx.sql.query<SessionRow>(`SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid`, [
-    id,
-  ]);
+  const shard = ShardFilter.after([id], sessionRoute(id, await ctx.distributed()));
+  const rows = await ctx.sql.query<SessionRow>(
+    `SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}`,
+    shard.values,
+  );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
 }
 
 export async function listSessions(ctx: StoreContext, options: ListSessionsOptions = {}): Promise<SessionPage> {
   const limit = checkLimit(options.limit, 'limit', DEFAULT_SESSION_PAGE, MAX_SESSION_PAGE);
-  const statement = listSessionsSql({
+  const query: ListSessionsQuery = {
     userId: options.userId === undefined || options.userId === null ? null : checkUserId(options.userId),
     statuses: checkStatuses(options.status),
     metadataContains:
@@ -69,8 +81,26 @@ export async function listSessions(ctx: StoreContext, options: ListSessionsOptio
     after: options.cursor === undefined || options.cursor === null ? null : decodeCursor('session', options.cursor),
     fetch: limit + 1,
     previewLength: ctx.previewLength,
-  });
-  const rows = await ctx.sql.query<SessionRow & Record<string, unknown>>(statement.text, statement.values);
+    distributed: await ctx.distributed(),
+  };
+  let rows: Array<SessionRow & Record<string, unknown>>;
+  if (query.distributed && query.userId === null) {
+    // Citus, no user: cut the page across the shards, then read the previews shard by shard.
+    const cut = listSessionPageSql(query);
+    const order = await ctx.sql.query<{ id: string; shard_key: number }>(cut.text, cut.values);
+    const byKey = new Map<number, string[]>();
+    for (const row of order) byKey.set(Number(row.shard_key), [...(byKey.get(Number(row.shard_key)) ?? []), row.id]);
+    const found = new Map<string, SessionRow & Record<string, unknown>>();
+    for (const [shardKey, ids] of byKey) {
+      const part = listSessionsSql({ ...query, after: null, within: { ids, shardKey } });
+      for (const row of await ctx.sql.query<SessionRow & Record<string, unknown>>(part.text, part.values))
+        found.set(row.id, row);
+    }
+    rows = order.map((row) => found.get(row.id)).filter((row) => row !== undefined);
+  } else {
+    const statement = listSessionsSql(query);
+    rows = await ctx.sql.query<SessionRow & Record<string, unknown>>(statement.text, statement.values);
+  }
   const page = rows.slice(0, limit);
   const last = page.at(-1);
   return {
@@ -91,9 +121,15 @@ export async function renameSession(
 ): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkOptionalText(title, 'title', { max: 512, allowEmpty: true });
+  const shard = ShardFilter.after([id, checked], sessionRoute(id, await ctx.distributed()));
   const rows = await ctx.sql.query<SessionRow>(
-    `UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid RETURNING ${sessionColumns('s')}`,
-    [id, checked],
+    returningSql(
+      shard.distributed,
+      `UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid${shard.on('s')}`,
+      's',
+      sessionColumns,
+    ),
+    shard.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
@@ -109,8 +145,14 @@ export async function patchSessionMetadata(
   const params = new SqlParams();
   const idParam = params.add(id);
   const expression = mergePatchSql('s.metadata', checked, params);
+  const shard = new ShardFilter(params, sessionRoute(id, await ctx.distributed()));
   const rows = await ctx.sql.query<SessionRow>(
-    `UPDATE sessions AS s SET metadata = ${expression} WHERE s.id = ${idParam}::uuid RETURNING ${sessionColumns('s')}`,
+    returningSql(
+      shard.distributed,
+      `UPDATE sessions AS s SET metadata = ${expression} WHERE s.id = ${idParam}::uuid${shard.on('s')}`,
+      's',
+      sessionColumns,
+    ),
     params.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);

@@ -105,13 +105,21 @@ const NUL_STATES = new Set(['22021', '22P05']);
 const INVALID_VALUE_STATES = new Set(['22P02', '22007', '22008', '22003']);
 const STORE_STATES = new Set(['23505', '40P01', '40001', ...NUL_STATES, ...INVALID_VALUE_STATES]);
 
+function errorText(error: unknown): string {
+  const source = MemoryError.isInstance(error) && error.cause instanceof Error ? error.cause : error;
+  return source instanceof Error ? source.message : String(source);
+}
+
 /**
  * Maps a driver error to a memory error by its SQLSTATE. The driver's message is kept (it names
  * the constraint or the value's type, never a password: connection errors come from `@memory/db`
  * before any statement runs).
  */
 export function toStoreError(error: unknown): unknown {
-  const code = sqlState(error);
+  let code = sqlState(error);
+  // Citus reports a unique violation inside a COPY to a shard as an internal error (XX000)
+  // carrying the worker's message: it is the same conflict.
+  if (code === 'XX000' && /duplicate key value violates unique constraint/.test(errorText(error))) code = '23505';
   // `@memory/db` reports driver errors as DatabaseError with the SQLSTATE in details; the ones a
   // store caller handles differently (a conflict, a refused value) get the store's own type.
   if (MemoryError.isInstance(error) && !(DatabaseError.isInstance(error) && code && STORE_STATES.has(code)))

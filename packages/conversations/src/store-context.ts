@@ -22,4 +22,6 @@ export interface StoreContext {
   embeddingProvider: EmbeddingProvider | null;
   /** Whether the database's pgvector has iterative index scans (asked once, then remembered). */
   iterativeScan(): Promise<boolean>;
+  /** Whether the session tables are distributed by Citus (asked once, then remembered; see shard-route.ts). */
+  distributed(): Promise<boolean>;
 }

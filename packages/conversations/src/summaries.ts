@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@memory/errors';
 import { newId, normalizeUuid } from './ids.js';
+import { sessionRoute, ShardFilter } from './shard-route.js';
 import { isPlainObject } from './json-value.js';
 import { summaryColumns, toSummary, type SummaryRow } from './rows.js';
 import { sessionNotFound } from './sessions.js';
@@ -27,11 +28,15 @@ export async function saveSummary(ctx: StoreContext, sessionId: string, input: N
   const json = parseSummaryJson(input.json);
   assertJsonValue(json, 'json');
   // INSERT ... SELECT from sessions: a missing session inserts nothing instead of failing on the foreign key.
-  const rows = await ctx.sql.query<SummaryRow>(
-    `INSERT INTO session_summaries AS ss (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at)
-SELECT $2::uuid, s.id, $3, $4, $5, $6::jsonb, clock_timestamp() FROM sessions s WHERE s.id = $1::uuid
-RETURNING ${summaryColumns('ss')}`,
+  const shard = ShardFilter.after(
     [session, id, strategy, strategyVersion, text, JSON.stringify(json)],
+    sessionRoute(session, await ctx.distributed()),
+  );
+  const rows = await ctx.sql.query<SummaryRow>(
+    `INSERT INTO session_summaries AS ss (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
+SELECT $2::uuid, s.id, $3, $4, $5, $6::jsonb, clock_timestamp(), ${shard.value()} FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}
+RETURNING ${summaryColumns('ss')}`,
+    shard.values,
   );
   if (rows.length === 0) throw sessionNotFound(session);
   return toSummary(rows[0]!);
@@ -44,14 +49,15 @@ export async function listSummaries(
 ): Promise<SummaryRecord[]> {
   const session = normalizeUuid(sessionId, 'sessionId');
   const limit = checkLimit(options.limit, 'limit', DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE);
+  const shard = ShardFilter.after([session, limit], sessionRoute(session, await ctx.distributed()));
   const rows = await ctx.sql.query<SummaryRow & { id: string | null }>(
     `SELECT p.* FROM sessions s
 LEFT JOIN LATERAL (
   SELECT ${summaryColumns('ss')} FROM session_summaries ss
-  WHERE ss.session_id = s.id ORDER BY ss.created_at DESC, ss.id DESC LIMIT $2
+  WHERE ss.session_id = s.id${shard.on('ss')} ORDER BY ss.created_at DESC, ss.id DESC LIMIT $2
 ) p ON true
-WHERE s.id = $1::uuid`,
-    [session, limit],
+WHERE s.id = $1::uuid${shard.on('s')}`,
+    shard.values,
   );
   if (rows.length === 0) throw sessionNotFound(session);
   return rows.filter((row) => row.id !== null).map((row) => toSummary(row));

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { beforeAll, expect, it } from 'vitest';
-import type { MemoryDb } from '@memory/db';
+import { shardKeyOfSession, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InvalidInputError } from '@memory/errors';
 import { InMemoryLongTermStorage, knowledgeKey, profileKey, profileMetaKey } from '@memory/longterm-core';
@@ -52,8 +52,8 @@ describeEachDatabase('user export and purge', (ctx) => {
     await db.execute('update sessions set status = ? where id = ?', [SessionStatus.COLD_ARCHIVED, cold.id]);
     for (const content of ['archived one', 'archived 二']) {
       await db.execute(
-        `insert into messages_archive (id, session_id, role, content, model, embedding, created_at, archived_at) values (gen_random_uuid(), ?, 'user', ?, null, '[0,1,0]', now(), now())`,
-        [cold.id, content],
+        `insert into messages_archive (id, session_id, role, content, model, embedding, created_at, archived_at, shard_key) values (gen_random_uuid(), ?, 'user', ?, null, '[0,1,0]', now(), now(), ?)`,
+        [cold.id, content, shardKeyOfSession(cold.id)],
       );
     }
     await storage.putObject(`${archivePrefix(cold.id)}messages.jsonl.gz`, 'x');

@@ -11,14 +11,14 @@ interface Line {
 }
 
 /** Moves a session's messages to `messages_archive` in one statement, as the archiver does. */
-const ARCHIVE_MOVE = `WITH moved AS (DELETE FROM messages WHERE session_id = $1 RETURNING id, session_id, role, content, model, embedding, created_at)
-  INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, archived_at)
-  SELECT id, session_id, role, content, model, embedding, created_at, now() FROM moved`;
+const ARCHIVE_MOVE = `WITH moved AS (DELETE FROM messages WHERE session_id = $1 RETURNING id, session_id, role, content, model, embedding, created_at, shard_key)
+  INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, archived_at, shard_key)
+  SELECT id, session_id, role, content, model, embedding, created_at, now(), shard_key FROM moved`;
 
 /** Moves them back, as a restore does. */
-const RESTORE_MOVE = `WITH moved AS (DELETE FROM messages_archive WHERE session_id = $1 RETURNING id, session_id, role, content, model, embedding, created_at)
-  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
-  SELECT id, session_id, role, content, model, embedding, created_at FROM moved`;
+const RESTORE_MOVE = `WITH moved AS (DELETE FROM messages_archive WHERE session_id = $1 RETURNING id, session_id, role, content, model, embedding, created_at, shard_key)
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, shard_key)
+  SELECT id, session_id, role, content, model, embedding, created_at, shard_key FROM moved`;
 
 describeEachDatabase('user export snapshot', (ctx) => {
   let db: MemoryDb;

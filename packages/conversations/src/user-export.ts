@@ -14,6 +14,7 @@ import {
   type SummaryRow,
 } from './rows.js';
 import { snapshotLines, type EmitLine } from './snapshot-lines.js';
+import { sessionRoute, ShardFilter } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { ExportUserOptions } from './types.js';
@@ -113,7 +114,8 @@ export async function* exportUser(
   const user = checkUserId(userId);
   const pageSize = checkLimit(options.pageSize, 'pageSize', 500, 10_000);
   const embeddings = options.includeEmbeddings === true;
-  yield* snapshotLines(ctx, (sql, emit) => produceExport(sql, emit, user, pageSize, embeddings));
+  const distributed = await ctx.distributed();
+  yield* snapshotLines(ctx, (sql, emit) => produceExport(sql, emit, user, pageSize, embeddings, distributed));
 }
 
 async function produceExport(
@@ -122,6 +124,7 @@ async function produceExport(
   user: string,
   pageSize: number,
   embeddings: boolean,
+  distributed: boolean,
 ): Promise<void> {
   const counts: ExportCounts = { sessions: 0, messages: 0, summaries: 0, archivedMessages: 0, auditLogs: 0 };
   await emit(
@@ -146,6 +149,7 @@ async function produceExport(
             row.id,
             after,
             pageSize,
+            distributed,
           ),
         (m) => ({ at: m.created_at, id: m.id }),
         pageSize,
@@ -161,7 +165,8 @@ async function produceExport(
         );
       }
       for await (const summary of pages(
-        (after) => sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize),
+        (after) =>
+          sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize, distributed),
         (s) => ({ at: s.created_at, id: s.id }),
         pageSize,
       )) {
@@ -170,7 +175,8 @@ async function produceExport(
       }
       const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, m.parts, m.metadata, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
       for await (const archived of pages(
-        (after) => sessionRows<ArchivedRow>(sql, 'messages_archive', archivedColumns, row.id, after, pageSize),
+        (after) =>
+          sessionRows<ArchivedRow>(sql, 'messages_archive', archivedColumns, row.id, after, pageSize, distributed),
         (a) => ({ at: a.created_at, id: a.id }),
         pageSize,
       )) {
@@ -232,10 +238,14 @@ function sessionRows<T>(
   sessionId: string,
   after: CursorPosition | null,
   pageSize: number,
+  distributed = false,
 ): Promise<T[]> {
   const bound = after ? ' AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : '';
+  const values: unknown[] = after ? [sessionId, pageSize, after.at, after.id] : [sessionId, pageSize];
+  // On Citus: the session's shard only (docs/citus.md).
+  const shard = ShardFilter.after(values, sessionRoute(sessionId, distributed));
   return sql.query<T>(
-    `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${bound} ORDER BY m.created_at, m.id LIMIT $2`,
-    after ? [sessionId, pageSize, after.at, after.id] : [sessionId, pageSize],
+    `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${shard.on('m')}${bound} ORDER BY m.created_at, m.id LIMIT $2`,
+    shard.values,
   );
 }

@@ -1,13 +1,27 @@
-import { ALLOW_AUDIT_PURGE_SQL } from '@memory/db';
+import { ALLOW_AUDIT_PURGE_SQL, AUDIT_PURGE_SETTING } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { knowledgeKey, profileKey, profileMetaKey, validateUserId, type LongTermStorage } from '@memory/longterm-core';
 import { archivePrefix } from './archive-prefix.js';
 import { deletePrefix } from './delete-prefix.js';
 import { isPlainObject } from './json-value.js';
+import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { PurgeUserOptions, PurgeUserResult } from './types.js';
 import { USER_AUDIT_CONDITION } from './user-export.js';
 import { checkOptionalText, checkUserId } from './validate.js';
+
+/**
+ * Lets this transaction's `DELETE FROM audit_logs` through the append-only trigger. On Citus the
+ * trigger runs on the workers, which `set_config` does not reach: there the setting is made with
+ * `SET LOCAL`, sent on to the workers the transaction uses (`citus.propagate_set_commands`).
+ */
+async function allowAuditPurge(tx: SqlClient, distributed: boolean): Promise<void> {
+  await tx.query(ALLOW_AUDIT_PURGE_SQL);
+  if (distributed) {
+    await tx.query(`SET LOCAL citus.propagate_set_commands = 'local'`);
+    await tx.query(`SET LOCAL ${AUDIT_PURGE_SETTING} = 'on'`);
+  }
+}
 
 /** Sessions removed per transaction by {@link purgeUser}. */
 const PURGE_BATCH = 100;
@@ -67,46 +81,72 @@ export async function purgeUser(
 
   // Keyset on the id, so sessions created for the user while the purge runs cannot keep it going.
   let after: string | null = null;
+  const distributed = await ctx.distributed();
   for (;;) {
     const removed = await ctx.sql.transaction(async (tx) => {
-      await tx.query(ALLOW_AUDIT_PURGE_SQL); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
+      await allowAuditPurge(tx, distributed); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
       const count = async (sql: string, values: unknown[]) => Number((await tx.query<Count>(sql, values))[0]?.n ?? 0);
       // Lock first (see above): an append or an archiver holding one of these sessions finishes
       // before they go, and none starts on them until they are gone.
-      const locked = await tx.query<{ id: string }>(
-        `SELECT id FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2 FOR UPDATE`,
-        after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH],
-      );
-      if (locked.length === 0) return null;
-      const mine = locked.map((row) => row.id);
+      const page = `SELECT id, shard_key FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2`;
+      const pageValues = after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH];
+      // On Citus (docs/citus.md) rows are locked and deleted shard by shard (a user's sessions
+      // share one shard key unless made with ids of their own); elsewhere in one group.
+      const groups: Array<{ ids: string[]; on: string; values: (first: unknown) => unknown[] }> = [];
+      if (distributed) {
+        const found = await tx.query<{ id: string; shard_key: number }>(page, pageValues);
+        const byKey = new Map<number, string[]>();
+        for (const row of found)
+          byKey.set(Number(row.shard_key), [...(byKey.get(Number(row.shard_key)) ?? []), row.id]);
+        for (const [key, ids] of byKey) {
+          const locked = await tx.query<{ id: string }>(
+            'SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND shard_key = $2 ORDER BY id FOR UPDATE',
+            [ids, key],
+          );
+          if (locked.length > 0)
+            groups.push({ ids: locked.map((r) => r.id), on: ' AND shard_key = $2', values: (first) => [first, key] });
+        }
+      } else {
+        const locked = await tx.query<{ id: string }>(`${page} FOR UPDATE`, pageValues);
+        if (locked.length > 0) groups.push({ ids: locked.map((r) => r.id), on: '', values: (first) => [first] });
+      }
+      if (groups.length === 0) return null;
+      const mine = groups.flatMap((g) => g.ids).sort();
       let archiveObjects = 0;
       if (storage) {
         for (const id of mine) archiveObjects += await deletePrefix(storage, archivePrefix(id));
       }
-      return {
+      const removed = {
         last: mine.at(-1)!,
         archiveObjects,
-        archivedMessages: await count(
-          'WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
-          [mine],
-        ),
-        summaries: await count(
-          'WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
-          [mine],
-        ),
-        messages: await count(
-          'WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
-          [mine],
-        ),
+        archivedMessages: 0,
+        summaries: 0,
+        messages: 0,
         auditLogs: await count(
           `WITH d AS (DELETE FROM audit_logs WHERE resource_type = 'session' AND resource_id = ANY($1::text[]) AND action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
           [mine, PURGE_USER_ACTION],
         ),
-        sessions: await count(
-          'WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[]) RETURNING 1) SELECT count(*)::int AS n FROM d',
-          [mine],
-        ),
+        sessions: 0,
       };
+      for (const { ids, on, values } of groups) {
+        removed.archivedMessages += await count(
+          `WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+          values(ids),
+        );
+        removed.summaries += await count(
+          `WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+          values(ids),
+        );
+        removed.messages += await count(
+          `WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+          values(ids),
+        );
+        removed.sessions += await count(
+          `WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+          values(ids),
+        );
+      }
+      return removed;
     });
     if (!removed) break;
     after = removed.last;
@@ -121,7 +161,7 @@ export async function purgeUser(
   if (storage) counts.longTermObjects = await deleteLongTermObjects(storage, user);
 
   return ctx.sql.transaction(async (tx, em) => {
-    await tx.query(ALLOW_AUDIT_PURGE_SQL); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
+    await allowAuditPurge(tx, distributed); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
     const rows = await tx.query<Count>(
       `WITH d AS (DELETE FROM audit_logs a WHERE ${USER_AUDIT_CONDITION} AND a.action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
       [user, PURGE_USER_ACTION],

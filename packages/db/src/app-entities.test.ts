@@ -19,6 +19,14 @@ const CodeReviewSchema = defineEntity({
     verdict: p.json<{ ok: boolean; notes?: string[] }>().nullable(),
     embedding: p.type(new VectorType(3)).nullable(),
     createdAt: p.datetime().onCreate(() => new Date()),
+    // For Citus, where this table is distributed with the sessions (docs/citus.md): its session's shard key.
+    shardKey: p
+      .integer()
+      .fieldName('shard_key')
+      .nullable()
+      .onCreate((r: { session?: { id?: string } | null }) =>
+        r.session?.id ? Number.parseInt(r.session.id.slice(-4), 16) : (null as unknown as number),
+      ),
   },
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },
 });

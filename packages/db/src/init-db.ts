@@ -33,7 +33,16 @@ export async function initializeSchema(steps: InitSteps): Promise<void> {
     await steps.orm.migrator.up();
     if (steps.hasAppEntities) {
       // The application's tables, like the original's `create_all`: add what is missing, never drop.
-      await steps.orm.schema.update({ safe: true, dropTables: false });
+      const distributed = await distributedTables(steps.raw);
+      if (distributed.size === 0) await steps.orm.schema.update({ safe: true, dropTables: false });
+      else {
+        // On Citus after distributeMemorySchema, keys and foreign keys of distributed tables include
+        // the distribution column, unlike the entities': only the additive part of the diff runs.
+        const sql = await steps.orm.schema.getUpdateSchemaSQL({ safe: true, dropTables: false, wrap: false });
+        for (const statement of splitStatements(sql)) {
+          if (keepOnDistributed(statement, distributed)) await steps.raw(statement);
+        }
+      }
     }
   });
 }
@@ -69,4 +78,37 @@ function extensionHint(error: unknown, target: DatabaseTarget): unknown {
       ': install pgvector on the server (https://github.com/pgvector/pgvector), or have a superuser run CREATE EXTENSION vector in this database';
   }
   return mapped;
+}
+
+/** Distributed tables and their distribution columns (empty off Citus). */
+async function distributedTables(raw: InitSteps['raw']): Promise<Map<string, string>> {
+  const [citus] = await raw(`select to_regclass('pg_catalog.pg_dist_partition') is not null as citus`);
+  if (citus?.citus !== true) return new Map();
+  const rows = await raw(
+    `select logicalrelid::regclass::text as t, column_to_column_name(logicalrelid, partkey) as col from pg_dist_partition`,
+  );
+  return new Map(rows.map((r) => [String(r.t).replaceAll('"', ''), String(r.col ?? '')]));
+}
+
+function splitStatements(sql: string): string[] {
+  return sql
+    .split(/;\s*\n/)
+    .map((s) => s.trim().replace(/;$/, ''))
+    .filter((s) => s.length > 0);
+}
+
+/**
+ * Whether a schema-update statement may run on a distributed database: not one that changes a
+ * distributed table's keys or foreign keys, or its distribution column, and not a foreign key to
+ * a distributed table (`distributeMemorySchema` made those with the distribution column; the
+ * entities' single-column versions cannot exist there).
+ */
+function keepOnDistributed(statement: string, distributed: Map<string, string>): boolean {
+  const referenced = /references\s+"?([a-z0-9_]+)"?/i.exec(statement)?.[1];
+  if (referenced && distributed.has(referenced)) return false;
+  const table = /^alter\s+table\s+"?([a-z0-9_]+)"?/i.exec(statement)?.[1];
+  if (!table || !distributed.has(table)) return true;
+  if (/\b(drop|add)\s+constraint\b|\b(add|drop)\s+primary\s+key\b/i.test(statement)) return false;
+  const column = /\balter\s+column\s+"?([a-z0-9_]+)"?/i.exec(statement)?.[1];
+  return column === undefined || column !== distributed.get(table);
 }

@@ -202,8 +202,7 @@ describeEachDatabase(
     it('transaction() commits its statements together, rolls them all back on a throw, and maps errors', async () => {
       const db = await ctx.sharedDb();
       const [a, b] = [randomUUID(), randomUUID()];
-      const insert =
-        'insert into sessions (id, title, status, created_at, updated_at) values ($1, $2, 1, now(), now())';
+      const insert = `insert into sessions (id, title, status, created_at, updated_at, shard_key) values ($1, $2, 1, now(), now(), ('x' || right($1::uuid::text, 4))::bit(16)::int)`;
       const returned = await db.transaction(async (tx) => {
         await tx.query(insert, [a, 'first']);
         // Seen inside its own transaction.
@@ -248,8 +247,7 @@ describeEachDatabase(
       );
 
       const [kept, undone, gone] = [randomUUID(), randomUUID(), randomUUID()];
-      const insert =
-        'insert into sessions (id, title, status, created_at, updated_at) values ($1, $2, 1, now(), now())';
+      const insert = `insert into sessions (id, title, status, created_at, updated_at, shard_key) values ($1, $2, 1, now(), now(), ('x' || right($1::uuid::text, 4))::bit(16)::int)`;
       await db.scope(async () => {
         await db.transaction((tx) => tx.query(insert, [kept, 'kept']));
         await expect(

@@ -18,7 +18,9 @@ describeEachDatabase('versioned migrations', (ctx) => {
     await db.query('drop index ix_audit_logs_details_user_id');
     await db.query('create index ix_sessions_user_id_updated_at on sessions (user_id, updated_at)');
     await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[1]]);
-    await db.query(`insert into sessions (id, updated_at, status, user_id) values (gen_random_uuid(), now(), 1, 'u1')`);
+    await db.query(
+      `insert into sessions (id, updated_at, status, user_id, shard_key) select id, now(), 1, 'u1', ('x' || right(id::text, 4))::bit(16)::int from (select gen_random_uuid() as id) g`,
+    );
 
     await db.initDb();
 
@@ -60,11 +62,11 @@ describeEachDatabase('versioned migrations', (ctx) => {
     await db.query(`delete from ${MEMORY_MIGRATIONS_TABLE} where name = $1`, [names[2]]);
     const session = (
       await db.query<{ id: string }>(
-        `insert into sessions (id, updated_at, status) values (gen_random_uuid(), now(), 1) returning id`,
+        `insert into sessions (id, updated_at, status, shard_key) select id, now(), 1, ('x' || right(id::text, 4))::bit(16)::int from (select gen_random_uuid() as id) g returning id`,
       )
     )[0]!.id;
     await db.query(
-      `insert into messages (id, session_id, role, content, embedding, created_at) values (gen_random_uuid(), $1, 'user', 'a', '[1,0,0,0]', now()), (gen_random_uuid(), $1, 'user', 'b', '[0,1,0,0]', now())`,
+      `insert into messages (id, session_id, role, content, embedding, created_at, shard_key) values (gen_random_uuid(), $1, 'user', 'a', '[1,0,0,0]', now(), ('x' || right($1::uuid::text, 4))::bit(16)::int), (gen_random_uuid(), $1, 'user', 'b', '[0,1,0,0]', now(), ('x' || right($1::uuid::text, 4))::bit(16)::int)`,
       [session],
     );
     expect(await hnswOptions()).toBeNull();
@@ -94,66 +96,81 @@ describeEachDatabase('versioned migrations', (ctx) => {
   });
 });
 
-describeEachDatabase('the message parts migration', (ctx) => {
-  it('adds nullable jsonb parts and metadata to messages and messages_archive, and down() removes them', async () => {
-    const db = await ctx.createDb({ embeddingDimensions: 4 });
-    const names = memoryMigrations(4).map((m) => m.name);
-    // Later migrations follow it: one down() each reverts them and it.
-    const at = names.indexOf('Migration20261207000000_memory_message_parts');
-    expect(at).toBeGreaterThan(0);
-    const columns = () =>
-      db.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
-        `select table_name, column_name, data_type, is_nullable from information_schema.columns
+/**
+ * Not on Citus: down() here rolls back past the shard-key migration, i.e. drops the distribution
+ * column, which Citus refuses by design. Rolling migrations back is a single-server operation;
+ * the up() path runs on Citus in every suite (each Citus test database is migrated, then distributed).
+ */
+const SINGLE_SERVER = { engines: ['pglite', 'postgres'] } as const;
+
+describeEachDatabase(
+  'the message parts migration',
+  (ctx) => {
+    it('adds nullable jsonb parts and metadata to messages and messages_archive, and down() removes them', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 4 });
+      const names = memoryMigrations(4).map((m) => m.name);
+      // Later migrations follow it: one down() each reverts them and it.
+      const at = names.indexOf('Migration20261207000000_memory_message_parts');
+      expect(at).toBeGreaterThan(0);
+      const columns = () =>
+        db.query<{ table_name: string; column_name: string; data_type: string; is_nullable: string }>(
+          `select table_name, column_name, data_type, is_nullable from information_schema.columns
           where table_schema = current_schema() and table_name in ('messages', 'messages_archive')
             and column_name in ('parts', 'metadata') order by table_name, column_name`,
-      );
-    const added = [
-      { table_name: 'messages', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
-      { table_name: 'messages', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
-      { table_name: 'messages_archive', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
-      { table_name: 'messages_archive', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
-    ];
-    expect(await columns()).toEqual(added);
+        );
+      const added = [
+        { table_name: 'messages', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
+        { table_name: 'messages', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
+        { table_name: 'messages_archive', column_name: 'metadata', data_type: 'jsonb', is_nullable: 'YES' },
+        { table_name: 'messages_archive', column_name: 'parts', data_type: 'jsonb', is_nullable: 'YES' },
+      ];
+      expect(await columns()).toEqual(added);
 
-    for (let i = at; i < names.length; i++) await db.orm.migrator.down();
-    expect(await columns()).toEqual([]);
-    expect(
-      (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
-        (r) => r.name,
-      ),
-    ).toEqual(names.slice(0, at));
+      for (let i = at; i < names.length; i++) await db.orm.migrator.down();
+      expect(await columns()).toEqual([]);
+      expect(
+        (await db.query<{ name: string }>(`select name from ${MEMORY_MIGRATIONS_TABLE} order by name`)).map(
+          (r) => r.name,
+        ),
+      ).toEqual(names.slice(0, at));
 
-    await db.initDb();
-    expect(await columns()).toEqual(added);
-  });
-});
-
-describeEachDatabase('the message user-id migration', (ctx) => {
-  it('adds a nullable messages.user_id with its (user_id, created_at) index, and down() removes both', async () => {
-    const db = await ctx.createDb({ embeddingDimensions: 4 });
-    const names = memoryMigrations(4).map((m) => m.name);
-    const at = names.indexOf('Migration20261207010000_memory_message_user_id');
-    expect(at).toBeGreaterThan(0);
-    const state = async () => ({
-      columns: await db.query(
-        `select data_type, is_nullable, column_default from information_schema.columns
-          where table_schema = current_schema() and table_name = 'messages' and column_name = 'user_id'`,
-      ),
-      indexes: (
-        await db.query<{ indexdef: string }>(
-          `select indexdef from pg_indexes where schemaname = current_schema() and indexname = 'ix_messages_user_id_created_at'`,
-        )
-      ).map((r) => r.indexdef.replace(/ ON \S+\./, ' ON ')),
+      await db.initDb();
+      expect(await columns()).toEqual(added);
     });
-    const added = {
-      columns: [{ data_type: 'text', is_nullable: 'YES', column_default: null }],
-      indexes: ['CREATE INDEX ix_messages_user_id_created_at ON messages USING btree (user_id, created_at)'],
-    };
-    expect(await state()).toEqual(added);
+  },
+  SINGLE_SERVER,
+);
 
-    for (let i = at; i < names.length; i++) await db.orm.migrator.down();
-    expect(await state()).toEqual({ columns: [], indexes: [] });
-    await db.initDb();
-    expect(await state()).toEqual(added);
-  });
-});
+describeEachDatabase(
+  'the message user-id migration',
+  (ctx) => {
+    it('adds a nullable messages.user_id with its (user_id, created_at) index, and down() removes both', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 4 });
+      const names = memoryMigrations(4).map((m) => m.name);
+      const at = names.indexOf('Migration20261207010000_memory_message_user_id');
+      expect(at).toBeGreaterThan(0);
+      const state = async () => ({
+        columns: await db.query(
+          `select data_type, is_nullable, column_default from information_schema.columns
+          where table_schema = current_schema() and table_name = 'messages' and column_name = 'user_id'`,
+        ),
+        indexes: (
+          await db.query<{ indexdef: string }>(
+            `select indexdef from pg_indexes where schemaname = current_schema() and indexname = 'ix_messages_user_id_created_at'`,
+          )
+        ).map((r) => r.indexdef.replace(/ ON \S+\./, ' ON ')),
+      });
+      const added = {
+        columns: [{ data_type: 'text', is_nullable: 'YES', column_default: null }],
+        indexes: ['CREATE INDEX ix_messages_user_id_created_at ON messages USING btree (user_id, created_at)'],
+      };
+      expect(await state()).toEqual(added);
+
+      for (let i = at; i < names.length; i++) await db.orm.migrator.down();
+      expect(await state()).toEqual({ columns: [], indexes: [] });
+      await db.initDb();
+      expect(await state()).toEqual(added);
+    });
+  },
+  SINGLE_SERVER,
+);

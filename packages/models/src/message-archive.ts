@@ -3,6 +3,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import type { MessagePart } from './message-part.js';
 import type { MessageRole } from './message-role.js';
 import { validateBeforeWrite } from './storable.js';
+import { shardKeyOnCreate } from './shard-key.js';
 import { VectorType } from './vector-type.js';
 
 /** The MikroORM schema behind {@link MessageArchive}: register it (or use `memoryEntities`), or read its metadata. */
@@ -33,6 +34,12 @@ export const MessageArchiveSchema = defineEntity({
       .columnType('timestamptz')
       .nullable()
       .onCreate(() => new Date()),
+    /** New: the distribution column on Citus, from the session id (docs/citus.md); unused on one server. */
+    shardKey: p
+      .integer()
+      .fieldName('shard_key')
+      .nullable()
+      .onCreate((m: { sessionId?: string }) => shardKeyOnCreate(m.sessionId) as number),
   },
   indexes: [{ name: 'ix_messages_archive_session_id_created_at_id', properties: ['sessionId', 'createdAt', 'id'] }],
   hooks: { beforeCreate: [validateBeforeWrite], beforeUpdate: [validateBeforeWrite] },

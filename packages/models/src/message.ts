@@ -3,6 +3,7 @@ import { defineEntity, p } from '@mikro-orm/core';
 import type { MessagePart } from './message-part.js';
 import type { MessageRole } from './message-role.js';
 import { Session } from './session.js';
+import { shardKeyOnCreate } from './shard-key.js';
 import { validateBeforeWrite } from './storable.js';
 import { VectorType } from './vector-type.js';
 
@@ -30,6 +31,12 @@ export const MessageSchema = defineEntity({
     parts: p.json<MessagePart[]>().columnType('jsonb').nullable(),
     /** New (not in the original): any JSON object about the message. */
     metadata: p.json<Record<string, unknown>>().columnType('jsonb').nullable(),
+    /** New: the distribution column on Citus, from the session id (docs/citus.md); unused on one server. */
+    shardKey: p
+      .integer()
+      .fieldName('shard_key')
+      .nullable()
+      .onCreate((m: { session?: { id?: string } }) => shardKeyOnCreate(m.session?.id) as number),
   },
   indexes: [
     { name: 'ix_messages_session_id', properties: ['session'] },

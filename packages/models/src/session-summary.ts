@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { Session } from './session.js';
+import { shardKeyOnCreate } from './shard-key.js';
 import { validateBeforeWrite } from './storable.js';
 
 /**
@@ -34,6 +35,12 @@ export const SessionSummarySchema = defineEntity({
       .datetime()
       .columnType('timestamptz')
       .onCreate(() => new Date()),
+    /** New: the distribution column on Citus, from the session id (docs/citus.md); unused on one server. */
+    shardKey: p
+      .integer()
+      .fieldName('shard_key')
+      .nullable()
+      .onCreate((m: { session?: { id?: string } }) => shardKeyOnCreate(m.session?.id) as number),
   },
   indexes: [
     { name: 'ix_session_summaries_session_id', properties: ['session'] },

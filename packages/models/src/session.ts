@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, p } from '@mikro-orm/core';
 import { SessionStatus } from './session-status.js';
+import { shardKeyOnCreate } from './shard-key.js';
 import { validateBeforeWrite } from './storable.js';
 
 /** The MikroORM schema behind {@link Session}: register it (or use `memoryEntities`), or read its metadata. */
@@ -31,6 +32,12 @@ export const SessionSchema = defineEntity({
       .columnType('timestamptz')
       .nullable()
       .onCreate(() => new Date()),
+    /** New: the distribution column on Citus, from the session id (docs/citus.md); unused on one server. */
+    shardKey: p
+      .integer()
+      .fieldName('shard_key')
+      .nullable()
+      .onCreate((s: { id?: string }) => shardKeyOnCreate(s.id) as number),
   },
   indexes: [
     // Session pages by activity walk this index without a sort (second memory migration).

@@ -35,6 +35,13 @@ export const citusEngine = {
   },
   scratch: createCitusScratchDatabase,
   distribute: async (db: MemoryDb): Promise<void> => {
-    await distributeMemorySchema(db);
+    // A suite's own tables that reference sessions join the session group, as an operator would
+    // ask with `memory citus distribute --colocate` (their writers must then write shard_key).
+    const referencing = await db.query<{ t: string }>(
+      `select distinct conrelid::regclass::text as t from pg_constraint
+        where contype = 'f' and confrelid = 'sessions'::regclass
+          and conrelid::regclass::text not in ('messages', 'session_summaries', 'messages_archive')`,
+    );
+    await distributeMemorySchema(db, { colocatedTables: referencing.map((r) => r.t) });
   },
 };

@@ -65,7 +65,19 @@ d(`distributeMemorySchema on a Citus cluster${citusUrl ? '' : ` (set ${CITUS_TES
     expect(report.distributed).toEqual(['sessions', 'messages', 'session_summaries', 'messages_archive', 'audit_logs']);
     expect(report.backfilled).toMatchObject({ sessions: 1, messages: 1 });
     expect(report.leftLocal).toContain('memory_migrations');
-    expect(report.droppedTriggers).toEqual(['audit_logs.tr_audit_logs_append_only']);
+    // The audit log keeps its append-only trigger, on every shard (refusals tested in
+    // reliability's audit-append-only suite, which runs on Citus too).
+    expect(report.droppedTriggers).toEqual([]);
+    const audit = await db.query<{ id: string }>(
+      `insert into audit_logs (id, created_at, action, resource_type) values (gen_random_uuid(), now(), 'probe', 'test') returning id::text as id`,
+    );
+    await expect(db.query(`update audit_logs set action = 'x' where id = $1::uuid`, [audit[0]!.id])).rejects.toThrow(
+      /append-only: UPDATE refused/,
+    );
+    await expect(db.query(`delete from audit_logs where id = $1::uuid`, [audit[0]!.id])).rejects.toThrow(
+      /append-only: DELETE refused/,
+    );
+    await expect(db.query(`delete from audit_logs`)).rejects.toThrow(/append-only: DELETE refused/);
     const parts = await db.query<{ t: string; col: string; colocationid: number }>(
       `select logicalrelid::regclass::text as t, column_to_column_name(logicalrelid, partkey) as col, colocationid
          from pg_dist_partition order by 1`,

@@ -33,9 +33,9 @@ export interface DistributeReport {
   /** Tables left as plain tables on the coordinator (migrations bookkeeping, an app's own tables). */
   leftLocal: string[];
   /**
-   * Triggers removed so their table could be distributed (Citus refuses tables with triggers):
-   * `audit_logs`' append-only trigger. On Citus the audit log's append-only rule is not enforced
-   * by the database; keep UPDATE/DELETE on it from the application role instead (docs/citus.md).
+   * Triggers removed so their table could be distributed. Empty since the audit log's append-only
+   * trigger is kept on Citus (distributed with `citus.enable_unsafe_triggers`, so every shard
+   * enforces it); kept for callers that read it.
    */
   droppedTriggers: string[];
 }
@@ -142,8 +142,19 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
   if (pending.length > 0) {
     for (const t of pending) {
       const source = fkColumn(t);
+      // An application's row without a session (a nullable foreign key) is placed by its own uuid
+      // id, as a session without a user is.
+      const ownId =
+        !(SHARD_KEY_TABLES as readonly string[]).includes(t) &&
+        (
+          await db.query(
+            `select 1 from information_schema.columns where table_schema = current_schema() and table_name = $1 and column_name = 'id' and data_type = 'uuid'`,
+            [t],
+          )
+        ).length > 0;
+      const key = ownId ? `coalesce(${shardKeySql(source)}, ${shardKeySql('id')})` : shardKeySql(source);
       const rows = await db.query<{ n: number }>(
-        `with u as (update ${t} set shard_key = ${shardKeySql(source)} where shard_key is null returning 1) select count(*)::int as n from u`,
+        `with u as (update ${t} set shard_key = ${key} where shard_key is null returning 1) select count(*)::int as n from u`,
       );
       report.backfilled[t] = rows[0]?.n ?? 0;
       await db.execute(`alter table ${t} alter column shard_key set not null`);
@@ -179,16 +190,15 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
   if (await tableExists(db, 'audit_logs')) {
     if (distributed.has('audit_logs')) report.alreadyDistributed.push('audit_logs');
     else {
-      // Citus refuses to distribute a table with triggers; the append-only trigger of the audit
-      // migration is dropped here (only here, only on Citus) and reported.
-      const triggers = await db.query<{ name: string }>(
-        `select tgname as name from pg_trigger where tgrelid = 'audit_logs'::regclass and not tgisinternal`,
-      );
-      for (const { name } of triggers) {
-        await db.execute(`drop trigger ${quoteIdent(name)} on audit_logs`);
-        report.droppedTriggers.push(`audit_logs.${name}`);
-      }
-      await db.query(`select create_distributed_table('audit_logs', 'id', colocate_with => 'none')`);
+      // The append-only trigger of the audit migration stays: Citus distributes a table with
+      // triggers (each shard gets the trigger, the function goes to every worker) when
+      // citus.enable_unsafe_triggers is on. "Unsafe" is about triggers that touch other shards;
+      // this one only reads a setting and raises. The purge's permission (memory.audit_purge) is
+      // made with SET LOCAL on Citus, which reaches the workers (see @memory/conversations).
+      await db.scope(async () => {
+        await db.execute(`set local citus.enable_unsafe_triggers = on`);
+        await db.query(`select create_distributed_table('audit_logs', 'id', colocate_with => 'none')`);
+      });
       report.distributed.push('audit_logs');
     }
   }
@@ -204,6 +214,10 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
   // the workers only with this; new connections to the database get it.
   await db.query(
     `do $$ begin execute format('alter database %I set citus.propagate_set_commands = %L', current_database(), 'local'); end $$`,
+  );
+  // Later DDL on a table with triggers (the audit log's) needs it too, e.g. a migration's alter table.
+  await db.query(
+    `do $$ begin execute format('alter database %I set citus.enable_unsafe_triggers = on', current_database()); end $$`,
   );
   const done = new Set([...report.distributed, ...report.alreadyDistributed]);
   const local = await db.query<{ t: string }>(
