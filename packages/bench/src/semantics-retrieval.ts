@@ -161,7 +161,7 @@ export function makeTriples(n: number, seed = 42): Triple[] {
   return out;
 }
 
-const QUERIES = [
+export const QUERIES = [
   '用户喜欢喝什么咖啡',
   '他住在哪个城市',
   'What programming languages does the user know?',
