@@ -387,11 +387,13 @@ export class TripleIndex {
   }
 
   // Which pairs of adjacent characters occur in the joined texts, as a bitmap of their hashes
-  // (false positives possible, never false negatives), built on the first search: a question
+  // (false positives possible, never false negatives), built on the second search (a one-off
+  // load does not pay for it: building costs about as much as several scans): a question
   // holding a pair that occurs nowhere cannot be a substring, and skips the scan of every text,
   // which was a third of a warm query over 50,000 triples.
   #pairBits: Uint32Array | undefined;
   #pairMask = 0;
+  #substringSearches = 0;
 
   #pairs(): Uint32Array {
     if (!this.#pairBits) {
@@ -415,7 +417,7 @@ export class TripleIndex {
 
   /** False when some pair of adjacent characters of `needle` occurs in no text. */
   #mayContain(needle: string): boolean {
-    if (needle.length < 2) return true;
+    if (needle.length < 2 || this.#substringSearches++ === 0) return true;
     const bits = this.#pairs();
     const mask = this.#pairMask;
     let prev = needle.charCodeAt(0);
