@@ -1,12 +1,19 @@
-// Recall@5 of ours, plain BM25 and the original (substring) on a labeled folder, by kind and
-// language (Markdown). Default folder: eval/blind17.
-//   tsx --conditions=@memory/source eval/blind-report.ts [folder]
+// Recall@5 on a labeled folder (knowledge/{user}.jsonl + questions.json, as eval/blind17), by
+// kind and language (Markdown): ours with the shipped data, ours with the optional CC-CEDICT
+// bridge (@memory/retrieval-cedict), plain BM25 over the same tokens, and the original
+// (substring). Default folder: eval/blind17. For a new blind set, run it once:
+//   pnpm --filter @memory/retrieval exec tsx --conditions=@memory/source eval/blind-report.ts eval/blind18
+import { resolve } from 'node:path';
+import { cedictBridge } from '@memory/retrieval-cedict';
+import { createRetriever } from '../src/index.js';
 import { evaluateSet, loadEvalSet, table } from './blind.js';
 
 const dir = process.argv[2];
-const set = await loadEvalSet(dir);
+const set = await loadEvalSet(dir === undefined ? undefined : resolve(dir));
 const triples = [...set.triples.values()].reduce((n, l) => n + l.length, 0);
 const r = await evaluateSet(set);
+const bridged = await evaluateSet(set, { retriever: createRetriever({ bridge: cedictBridge() }) });
 process.stdout.write(
-  `${set.questions.length} questions, ${triples} triples, ${set.triples.size} users\n\n${table(r)}\n`,
+  `${dir ?? 'eval/blind17'}: ${set.questions.length} questions, ${triples} triples, ${set.triples.size} users\n\n` +
+    `${table(r, { 'ours + CC-CEDICT': bridged.ours })}\n`,
 );

@@ -119,16 +119,25 @@ export async function evaluateSet(
   return { ...out, perQuestion };
 }
 
-/** A Markdown table of the three methods by group. */
-export function table(r: Record<Method, Breakdown>): string {
+/**
+ * A Markdown table of the three methods by group; `extra` adds columns of other variants of
+ * ours (such as ours with the CC-CEDICT bridge) after it.
+ */
+export function table(r: Record<Method, Breakdown>, extra: Record<string, Breakdown> = {}): string {
   const keys = [...r.ours.groups.keys()].sort((a, b) => (a === 'all' ? -1 : b === 'all' ? 1 : a.localeCompare(b)));
+  const columns: [string, Breakdown][] = [
+    ['ours', r.ours],
+    ...Object.entries(extra),
+    ['plain BM25', r.bm25],
+    ['original (substring)', r.substring],
+  ];
   const rows = keys.map(
     (key) =>
-      `| ${key} | ${r.ours.groups.get(key)!.n} | ${r.ours.groups.get(key)!.recall.toFixed(3)} | ${r.bm25.groups.get(key)!.recall.toFixed(3)} | ${r.substring.groups.get(key)!.recall.toFixed(3)} |`,
+      `| ${key} | ${r.ours.groups.get(key)!.n} | ${columns.map(([, b]) => b.groups.get(key)!.recall.toFixed(3)).join(' | ')} |`,
   );
   return [
-    '| group | questions | ours | plain BM25 | original (substring) |',
-    '|---|---:|---:|---:|---:|',
+    `| group | questions | ${columns.map(([name]) => name).join(' | ')} |`,
+    `|---|---:|${'---:|'.repeat(columns.length)}`,
     ...rows,
   ].join('\n');
 }

@@ -9,6 +9,7 @@ export {
   type VectorSearch,
 } from './retrieve.js';
 export { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
+export type { Bridge } from './query-expansion.js';
 export { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
 export { createAiSdkReranker, type AiSdkRerankerOptions, type Reranker } from './rerank.js';
 export { KnowledgeIndexCache, type KnowledgeIndexCacheOptions } from './index-cache.js';

@@ -64,4 +64,24 @@ describe('expandQuery', () => {
     expect(keys('any nut allergy?')).toContain('almond');
     expect(keys('Would an almond croissant be ok?')).not.toContain('walnut');
   });
+
+  it('asks a bridge for Chinese substrings, English content words and word pairs, at the bridge weight', () => {
+    const asked: string[] = [];
+    const dictionary: Record<string, string[]> = { 血型: ['blood type'], 'blood type': ['血型'], cello: ['大提琴'] };
+    const bridged = buildVocabulary(defaultRetrieverData(), new Tokenizer(), {
+      maxLength: 3,
+      translate: (term) => (asked.push(term), dictionary[term]),
+    });
+    const weights = (query: string) =>
+      new Map(expandWith(bridged, { ...DEFAULT_WEIGHTS, bridge: 0.25 }, query).groups.flatMap((g) => [...g]));
+    expect(weights('我的血型呢').get('blood')).toBe(0.25);
+    expect(asked).toEqual(expect.arrayContaining(['我的', '我的血', '的血型', '血型', '血型呢']));
+    expect(asked).not.toContain('我的血型');
+    asked.length = 0;
+    expect(weights('what is my blood type').get('血型')).toBe(0.25);
+    // Stop words alone are not looked up; pairs are, as written.
+    expect(asked).toEqual(['what is', 'is my', 'my blood', 'blood', 'blood type', 'type']);
+    // Without a bridge nothing is asked and nothing added.
+    expect(expanded('what is my blood type')).not.toContain('血型');
+  });
 });

@@ -12,6 +12,22 @@ import { isUnigram, type Tokenizer } from './tokenize.js';
 import type { RetrieverWeights } from './weights.js';
 import { derivedForms, typoNeighbours } from './word-variants.js';
 
+/**
+ * A bilingual dictionary retrieval looks a question's words up in, so a question reaches triples
+ * written in the other language: `createRetriever({ bridge })`, such as `cedictBridge()` of the
+ * optional `@memory/retrieval-cedict`. Asked only for the words of a question, never at load.
+ */
+export interface Bridge {
+  /**
+   * Words of the other language for `term`, or undefined. `term` is folded (NFKC, lower case):
+   * a run of 2 to {@link Bridge.maxLength} Chinese characters found anywhere in the question,
+   * or an English word (not a stop word) or two adjacent words of it, as written.
+   */
+  translate(term: string): readonly string[] | undefined;
+  /** The longest Chinese term the dictionary holds, in characters. */
+  readonly maxLength: number;
+}
+
 /** A query's weighted terms: its own, and one map per concept group it touched. */
 export interface ExpandedQuery {
   /** The query's own tokens (CJK single characters at the `unigram` weight). */
@@ -96,6 +112,8 @@ export interface Vocabulary {
   categories: Map<number, Group[]>;
   /** Every English token of the lexicon: words it knows, for spelling variants. */
   known: Set<string>;
+  /** The bilingual dictionary questions are also looked up in, if any. */
+  bridge?: Bridge;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -126,7 +144,7 @@ function groupTokens(vocab: Vocabulary, group: Group): string[] {
  *
  * @throws {InvalidInputError} when a data text does not follow its format.
  */
-export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer): Vocabulary {
+export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer, bridge?: Bridge): Vocabulary {
   const tokenize = tokenizer.tokenize.bind(tokenizer);
   const term = (word: string, keep = false) => toTerm(tokenize, word, keep);
   const toGroup = (words: readonly string[], keep = false): Group => ({
@@ -228,7 +246,35 @@ export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer): Voca
     byChar,
     categories,
     known,
+    bridge,
   };
+}
+
+const HAN_RUN = /\p{Script=Han}{2,}/gu;
+const EN_WORD = /[a-z][a-z'-]*/g;
+
+/**
+ * The translations a bridge gives for a question's terms (see {@link Bridge.translate}), as
+ * tokens: every Chinese substring of 2 to `maxLength` characters, every English content word
+ * and every pair of adjacent English words.
+ */
+function bridgeTokens(lex: Vocabulary, bridge: Bridge, folded: string): string[] {
+  const out: string[] = [];
+  const add = (term: string) => {
+    for (const t of bridge.translate(term) ?? []) for (const tok of lex.tokenizer.tokenize(t)) out.push(tok);
+  };
+  for (const run of folded.match(HAN_RUN) ?? []) {
+    const chars = [...run];
+    for (let i = 0; i < chars.length; i++)
+      for (let len = 2; len <= bridge.maxLength && i + len <= chars.length; len++)
+        add(chars.slice(i, i + len).join(''));
+  }
+  const words = folded.match(EN_WORD) ?? [];
+  for (let i = 0; i < words.length; i++) {
+    if (lex.tokenizer.tokenize(words[i]!).length > 0) add(words[i]!);
+    if (i + 1 < words.length) add(`${words[i]} ${words[i + 1]}`);
+  }
+  return out;
 }
 
 /**
@@ -328,6 +374,8 @@ export function expandQuery(
     for (const category of lex.categories.get(i) ?? [])
       addTokens(covered, groupTokens(lex, category), w.category, own, U);
   }
+  // A bilingual dictionary adds what the lexicon lacks, at its own weight.
+  if (lex.bridge) addTokens(translations, bridgeTokens(lex, lex.bridge, folded), w.bridge, own, U);
   lex.questionPatterns.forEach((pattern, i) => {
     if (pattern.test(folded)) touched.push(lex.questions[i]!);
   });

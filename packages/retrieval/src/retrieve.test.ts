@@ -93,6 +93,23 @@ describe('retrieveRelevantKnowledge', () => {
     ).toMatchObject({ exact: true, position: 0 });
   });
 
+  it('finds the same substring matches on every search of an index, not only the first', () => {
+    // From the second search on, a bitmap of character pairs skips questions that cannot match.
+    const index = createRetriever().index(triples);
+    const exact = (q: string) =>
+      index
+        .search(q, 8)
+        .filter((r) => r.exact)
+        .map((r) => r.position);
+    for (let round = 0; round < 3; round++) {
+      expect(exact('咖啡，不')).toEqual([2]);
+      expect(exact('bos')).toEqual([0, 7]);
+      expect(exact('or vec')).toEqual([3]);
+      expect(exact('咖啡加糖')).toEqual([]);
+      expect(exact('s\u0000u')).toEqual([]);
+    }
+  });
+
   it('folds width and case (NFKC) when matching tokens', async () => {
     const storage = await setup();
     const [top] = await retrieveRelevantKnowledge(storage, 'u1', 'ＰＯＳＴＧＲＥＳＱＬ ｖｅｃｔｏｒ', 1);

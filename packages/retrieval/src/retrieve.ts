@@ -2,7 +2,7 @@ import type { LongTermStorage } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
 import { KnowledgeIndexCache } from './index-cache.js';
 import { asksAboutPast } from './past-intent.js';
-import { buildVocabulary } from './query-expansion.js';
+import { buildVocabulary, type Bridge } from './query-expansion.js';
 import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
 import { Tokenizer, type Segmenter } from './tokenize.js';
 import { parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
@@ -77,6 +77,12 @@ export interface RetrieverOptions extends Partial<RetrieverData> {
    * for a dictionary segmenter such as `@node-rs/jieba`.
    */
   segmenter?: Segmenter;
+  /**
+   * A bilingual dictionary the question's words are also looked up in (see {@link Bridge}),
+   * such as `cedictBridge()` of `@memory/retrieval-cedict`; its translations count at the
+   * `bridge` weight. Default: none.
+   */
+  bridge?: Bridge;
 }
 
 /**
@@ -132,10 +138,10 @@ export interface Retriever extends Analyzer {
  * ```
  */
 export function createRetriever(options: RetrieverOptions = {}): Retriever {
-  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, ...data } = options;
+  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, bridge, ...data } = options;
   const defaults = defaultRetrieverData();
   const tokenizer = new Tokenizer({ segmenter });
-  const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer);
+  const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer, bridge);
   const analyzer: Analyzer = {
     vocabulary,
     weights: Object.freeze({ ...DEFAULT_WEIGHTS, ...stripUndefined(weights ?? {}) }),

@@ -9,6 +9,8 @@ export interface RetrieverWeights {
   synonym: number;
   /** A term a category of the question covers ("drink" → "coffee"). Default 0.4. */
   category: number;
+  /** A translation of a question's word from the retriever's `bridge` (a bilingual dictionary). Default 0.5. */
+  bridge: number;
   /** A derived form of an unknown word ("teach" finding "teacher"), relative to the word. Default 0.6. */
   derived: number;
   /** A one-edit neighbour of an unknown word ("hobies" finding "hobbies"). Default 0.8. */
@@ -50,6 +52,7 @@ export const DEFAULT_WEIGHTS: Readonly<RetrieverWeights> = Object.freeze({
   concept: 0.5,
   synonym: 0.5,
   category: 0.4,
+  bridge: 0.5,
   derived: 0.6,
   typo: 0.8,
   unigram: 0.3,
