@@ -125,6 +125,26 @@ describeEachDatabase(
       expect(await db.scope(async (em) => db.query('select 3 as n', [], em))).toEqual([{ n: 3 }]);
     });
 
+    it('a scope whose ROLLBACK meets a killed connection gives its pool slot back', async () => {
+      const db = await oneSlotDb();
+      let killed: Promise<void> | undefined;
+      const failed = await db
+        .scope(async (em) => {
+          await db.query('select 1', [], em);
+          // The ROLLBACK that follows this throw is the statement the proxy holds.
+          killed = proxy!.killOnNextStatement();
+          throw new Error('the caller gives up');
+        })
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      await killed;
+      expect((failed as Error).message).toContain('the caller gives up');
+      // Kysely releases a transaction's client only after a successful ROLLBACK.
+      expect(await db.query('select 2 as n')).toEqual([{ n: 2 }]);
+    });
+
     it('a transaction whose connection dies while it waits fails typed and gives its slot back', async () => {
       const db = await oneSlotDb();
       const failed = await db
