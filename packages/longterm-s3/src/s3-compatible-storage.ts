@@ -154,7 +154,7 @@ export class S3CompatibleStorage implements S3Storage {
       if (max === undefined) return await out.Body.transformToByteArray();
       const body = out.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
       // Refused by the response's length before its body is read; counted while reading when the
-      // length is missing (or wrong), so at most max bytes (+ one chunk) are ever held.
+      // length is missing (or wrong), so no more than max bytes of it are ever held.
       if (out.ContentLength !== undefined && out.ContentLength > max) {
         body.destroy?.();
         throw objectTooLarge('s3', full, out.ContentLength, max);
