@@ -1,10 +1,11 @@
+import { InvalidInputError } from '@memory/errors';
 import type { MemoryDb } from '@memory/db';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { deleteCounted } from './cold-to-deep.js';
 import { parseManifest } from './export-manifest.js';
 import { archiveObjectKeys } from './object-layout.js';
-import { removeSessionObjects } from './session-export.js';
+import { MAX_MANIFEST_BYTES, removeSessionObjects } from './session-export.js';
 import { inTransaction } from './sql.js';
 
 /** The audit action written for every session deleted by retention (the original's action name). */
@@ -26,7 +27,13 @@ async function exportedMessageCount(
   storage: LongTermStorage,
   sessionId: string,
 ): Promise<{ count: number; damaged: boolean }> {
-  const bytes = await storage.getObject(archiveObjectKeys(sessionId).manifest);
+  let bytes: Uint8Array | null;
+  try {
+    bytes = await storage.getObject(archiveObjectKeys(sessionId).manifest, { maxBytes: MAX_MANIFEST_BYTES });
+  } catch (error) {
+    if (InvalidInputError.isInstance(error)) return { count: 0, damaged: true };
+    throw error;
+  }
   if (bytes === null) return { count: 0, damaged: false };
   try {
     return { count: parseManifest(bytes, sessionId).files.messages.count, damaged: false };

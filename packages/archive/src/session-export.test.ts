@@ -147,6 +147,34 @@ describe('session export format', () => {
     await expect(readSessionExport(s, other)).rejects.toThrow(/belongs to session/);
   });
 
+  it('refuses an object larger than its manifest states, a gzip bomb and a huge manifest without holding them', async () => {
+    const keys = archiveObjectKeys(sid);
+    const fresh = async () => {
+      const s = new InMemoryLongTermStorage();
+      await writeAndVerifySessionExport(s, await exportOf(5));
+      return s;
+    };
+    let s = await fresh();
+    await s.putObject(keys.messages, new Uint8Array(10 * 1024 * 1024));
+    await expect(readSessionExport(s, sid)).rejects.toThrow(
+      /messages\.jsonl\.gz is larger than the \d+ bytes its manifest states/,
+    );
+
+    // A gzip bomb the manifest vouches for (size and checksum) but whose content is far larger than stated.
+    s = await fresh();
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const manifest = JSON.parse(new TextDecoder().decode((await s.getObject(keys.manifest))!));
+    manifest.files.messages.gzipBytes = bomb.byteLength;
+    manifest.files.messages.gzipSha256 = createHash('sha256').update(bomb).digest('hex');
+    await s.putObject(keys.messages, bomb);
+    await s.putObject(keys.manifest, JSON.stringify(manifest));
+    await expect(readSessionExport(s, sid)).rejects.toThrow(/unpacks to more than the \d+ bytes its manifest states/);
+
+    s = await fresh();
+    await s.putObject(keys.manifest, `{"pad":"${'p'.repeat(2 * 1024 * 1024)}"}`);
+    await expect(readSessionExport(s, sid)).rejects.toThrow(/manifest .* is over 1048576 bytes/);
+  });
+
   it('checks that the manifest it reads back is the one it wrote', async () => {
     const storage = new InMemoryLongTermStorage();
     const built = await exportOf(3);

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gunzip, gzip } from 'node:zlib';
-import { NotFoundError, StorageError } from '@memory/errors';
+import { InvalidInputError, NotFoundError, StorageError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import {
   joinJsonl,
@@ -22,6 +22,13 @@ import { MESSAGES_OBJECT, SUMMARIES_OBJECT, archiveObjectKeys } from './object-l
 
 const gzipAsync = promisify(gzip);
 const gunzipAsync = promisify(gunzip);
+
+/**
+ * Largest manifest read back (ours are under 2 kB). Export objects are read with the sizes their
+ * manifest states as the limit, compressed and uncompressed, so a damaged or replaced object, or a
+ * gzip bomb, is refused without being held in memory.
+ */
+export const MAX_MANIFEST_BYTES = 1024 * 1024;
 
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
@@ -114,7 +121,13 @@ async function readFile(
   file: ManifestFile,
   sessionId: string,
 ): Promise<string[]> {
-  const gz = await storage.getObject(key);
+  const gz = await storage.getObject(key, { maxBytes: Math.max(file.gzipBytes, 1) }).catch((error: unknown) => {
+    if (!InvalidInputError.isInstance(error)) throw error;
+    throw new StorageError(
+      `[memory/archive] export object ${key} is larger than the ${file.gzipBytes} bytes its manifest states: the stored object is damaged or was replaced; restore it from a backup`,
+      { cause: error, details: { key, sessionId, expectedBytes: file.gzipBytes } },
+    );
+  });
   if (gz === null) {
     throw new StorageError(
       `[memory/archive] export object ${key} of session ${sessionId} is missing: restore it from a backup`,
@@ -133,8 +146,14 @@ async function readFile(
   }
   let raw: Buffer;
   try {
-    raw = await gunzipAsync(gz);
+    raw = await gunzipAsync(gz, { maxOutputLength: Math.max(file.bytes, 1) });
   } catch (cause) {
+    if ((cause as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new StorageError(
+        `[memory/archive] export object ${key} unpacks to more than the ${file.bytes} bytes its manifest states: refused without unpacking it whole; restore it from a backup`,
+        { cause, details: { key, sessionId, expectedBytes: file.bytes } },
+      );
+    }
     throw new StorageError(`[memory/archive] export object ${key} is not valid gzip: restore it from a backup`, {
       cause,
       details: { key },
@@ -169,7 +188,15 @@ async function readFile(
  */
 export async function readSessionExport(storage: LongTermStorage, sessionId: string): Promise<VerifiedSessionExport> {
   const keys = archiveObjectKeys(sessionId);
-  const manifestBytes = await storage.getObject(keys.manifest);
+  const manifestBytes = await storage
+    .getObject(keys.manifest, { maxBytes: MAX_MANIFEST_BYTES })
+    .catch((error: unknown) => {
+      if (!InvalidInputError.isInstance(error)) throw error;
+      throw new StorageError(
+        `[memory/archive] manifest ${keys.manifest} of session ${sessionId} is over ${MAX_MANIFEST_BYTES} bytes: it is not one this library wrote; restore it from a backup`,
+        { cause: error, details: { key: keys.manifest, sessionId } },
+      );
+    });
   if (manifestBytes === null) {
     throw new NotFoundError(
       `[memory/archive] session ${sessionId} has no export at ${keys.manifest}: check the storage backend and prefix`,

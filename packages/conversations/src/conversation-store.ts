@@ -317,14 +317,16 @@ export interface ConversationStore {
   /**
    * Removes everything of a user: sessions (any status) with their messages, summaries and
    * archived messages, their deep-archive objects (`archive/{sessionId}/`), the audit rows that
-   * name the user (see `USER_AUDIT_CONDITION`; earlier `purge_user` rows are kept as the record),
-   * and the user's long-term objects (profile, profile meta, knowledge). Writes one `purge_user`
-   * / `user` audit row with the counts and returns them. Running it twice is safe: the second
-   * run returns zeros.
+   * name the user (see `USER_AUDIT_CONDITION`; earlier `purge_user` rows are kept as the record,
+   * except old ones whose `resource_id` is the user id), and the user's long-term objects
+   * (profile, profile meta, knowledge). Writes one `purge_user` / `user` audit row with the counts
+   * and returns them. That row names no personal data: its `resource_id` is
+   * `purgeRecordId(userId, recordKey)` (a keyed hash) when `recordKey` is given, else null, and its
+   * actor is left out when it is the user. Running it twice is safe: the second run returns zeros.
    *
    * @example
    * ```ts
-   * const counts = await store.purgeUser('u123', { longTermStorage });
+   * const counts = await store.purgeUser('u123', { longTermStorage, recordKey: process.env.PURGE_RECORD_KEY });
    * ```
    */
   purgeUser(userId: string, options: PurgeUserOptions): Promise<PurgeUserResult>;

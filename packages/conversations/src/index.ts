@@ -74,7 +74,7 @@ export { isSessionArchivedError, SESSION_ARCHIVED } from './session-archived-err
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
 export { toJsonlLine, pipeJsonl, type PipeJsonlOptions } from './jsonl.js';
 export { USER_AUDIT_CONDITION, USER_EXPORT_VERSION, type ExportCounts } from './user-export.js';
-export { PURGE_USER_ACTION } from './user-purge.js';
+export { PURGE_USER_ACTION, purgeRecordId } from './user-purge.js';
 export { MAX_APPEND_BATCH } from './validate.js';
 export type { ImportMessage, ImportMessagesOptions, ImportMessagesResult } from './import-messages.js';
 export {

@@ -413,8 +413,17 @@ export interface PurgeUserOptions {
    * purge cannot forget them by accident; pass `null` when the deployment has none.
    */
   longTermStorage: LongTermStorage | null;
-  /** Recorded as the audit row's actor (default: the store's `actor`). */
+  /** Recorded as the audit row's actor (default: the store's `actor`); left out when it is the purged user. */
   actor?: string | null;
+  /**
+   * A secret (at least 32 bytes) that ties the purge record to the user without naming them:
+   * with it, the `purge_user` row's `resource_id` is `purgeRecordId(userId, recordKey)`,
+   * an HMAC-SHA256 that only a holder of the key can compute again (to answer "was this user
+   * purged, and when?"), while the database alone reveals nothing. Without it the record has no
+   * `resource_id`. A plain hash would not do: user ids such as e-mail addresses are guessable.
+   * Keep the key out of the database (a secret store); rotating it makes older records unmatchable.
+   */
+  recordKey?: string | Uint8Array;
 }
 
 /** How many rows and objects {@link ConversationStore.purgeUser} removed. */

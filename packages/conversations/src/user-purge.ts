@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { ALLOW_AUDIT_PURGE_SQL, AUDIT_PURGE_SETTING } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { knowledgeKey, profileKey, profileMetaKey, validateUserId, type LongTermStorage } from '@memory/longterm-core';
@@ -29,6 +30,33 @@ const PURGE_BATCH = 100;
 /** The audit action of a purge; such rows are the record of the erasure and are never purged. */
 export const PURGE_USER_ACTION = 'purge_user';
 
+/** Shortest `recordKey` accepted, in bytes: 256 bits, the strength of HMAC-SHA256. */
+const MIN_RECORD_KEY_BYTES = 32;
+
+/**
+ * The `resource_id` of the `purge_user` audit row that {@link ConversationStore.purgeUser} writes
+ * when given `recordKey`: `hmac-sha256:` and the hex HMAC-SHA256 of the user id (UTF-8) under the
+ * key. Compute it again to find a user's purge record without the database ever naming the user.
+ *
+ * @throws InvalidInputError for a key shorter than 32 bytes or a user id that is not a string.
+ * @example
+ * ```ts
+ * const id = purgeRecordId('alice@example.com', process.env.PURGE_RECORD_KEY!);
+ * await db.query("select created_at from audit_logs where action = 'purge_user' and resource_id = $1", [id]);
+ * ```
+ */
+export function purgeRecordId(userId: string, recordKey: string | Uint8Array): string {
+  const user = checkUserId(userId);
+  const key = typeof recordKey === 'string' ? Buffer.from(recordKey, 'utf8') : recordKey;
+  if (!(key instanceof Uint8Array) || key.byteLength < MIN_RECORD_KEY_BYTES) {
+    throw new InvalidInputError(
+      `[memory/conversations] purge recordKey must be a string or bytes of at least ${MIN_RECORD_KEY_BYTES} bytes: use a random secret from your secret store`,
+      { details: { field: 'recordKey' } },
+    );
+  }
+  return `hmac-sha256:${createHmac('sha256', key).update(user, 'utf8').digest('hex')}`;
+}
+
 interface Count {
   n: number;
 }
@@ -39,7 +67,9 @@ interface Count {
  * (everything under `archive/<sessionId>/`), then their archived messages, summaries, messages,
  * session audit rows and the sessions. Then the other audit rows naming the user, the user's
  * long-term objects (profile, profile meta, knowledge), and last one `purge_user` audit row with
- * the counts. Running it again removes nothing more and returns zeros.
+ * the counts that names no personal data: its `resource_id` is {@link purgeRecordId} with
+ * `recordKey`, else null; its actor is dropped when it is the user. Running it again removes
+ * nothing more and returns zeros.
  *
  * Why the objects go while the row locks are held: `@memory/archive` writes a session's export
  * only while it holds that session's row lock (from its `FOR UPDATE SKIP LOCKED` claim to its
@@ -68,7 +98,11 @@ export async function purgeUser(
     );
   }
   const storage = options.longTermStorage;
-  const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
+  const chosenActor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
+  // The record names no personal data: not the user as its actor (a self-service erasure)…
+  const actor = chosenActor === user ? null : chosenActor;
+  // …nor as its resource: a keyed hash, or nothing. Checked before anything is removed.
+  const recordId = options.recordKey === undefined ? null : purgeRecordId(user, options.recordKey);
   const counts: PurgeUserResult = {
     sessions: 0,
     messages: 0,
@@ -167,12 +201,19 @@ export async function purgeUser(
       [user, PURGE_USER_ACTION],
     );
     counts.auditLogs += Number(rows[0]?.n ?? 0);
+    // Records of earlier purges written before purge records named no one (resource_id = the
+    // user id) go too; the new record says how many it replaces.
+    const earlier = await tx.query<Count>(
+      `WITH d AS (DELETE FROM audit_logs WHERE action = $2 AND resource_type = 'user' AND resource_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      [user, PURGE_USER_ACTION],
+    );
+    const replaced = Number(earlier[0]?.n ?? 0);
     ctx.db.logAudit(em, {
       action: PURGE_USER_ACTION,
       resourceType: 'user',
-      resourceId: user,
+      resourceId: recordId,
       actor,
-      details: { ...counts },
+      details: replaced > 0 ? { ...counts, replacedRecords: replaced } : { ...counts },
     });
     return { ...counts };
   });

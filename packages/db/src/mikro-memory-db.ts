@@ -110,17 +110,16 @@ export class MikroMemoryDb implements MemoryDb {
       // one unit of work, and on PGlite (one connection) a second transaction would wait forever.
       const outer = this.#current();
       const em = outer?.isInTransaction() ? outer : this.fork();
-      // The pool is watched from its first use, so close() can find connections a failed scope
-      // left behind; after that, a scope costs no extra await.
+      // The pool is watched from its first use, so the watcher sees every client a scope checks
+      // out (and takes it back if its connection ends); after that, a scope costs no extra await.
       if (this.#pool && !this.#pool.requested && !this.#closed) await this.#pool.get();
       return await em.transactional((tx) =>
         this.#scopeEm.run(tx as MemoryEntityManager, () => fn(tx as MemoryEntityManager)),
       );
     } catch (error) {
-      // A connection that broke inside the scope stays checked out (Kysely releases a
-      // transaction's client only after a successful ROLLBACK): hand it back now, not at close(),
-      // so the pool does not shrink by one with every connection lost under a scope.
-      await this.#pool?.releaseEnded().catch(() => undefined);
+      // A client whose connection broke under the scope is not ours to release here: Kysely keeps
+      // it (after a failed BEGIN or ROLLBACK), and the pool watcher takes it back once its
+      // connection has ended, which may come after this error (see PostgresPool).
       throw toMemoryError(error, this.#target, 'scope');
     }
   }
@@ -183,11 +182,13 @@ export class MikroMemoryDb implements MemoryDb {
     const pool = outer?.isInTransaction() ? undefined : await this.#guard('transaction', async () => this.#fastPool());
     if (!pool) return this.scope((em) => runWithTransaction(fn, (sql, params) => this.query(sql, params, em)));
     const client = await this.#guard('transaction (connect)', () => pool.connect());
+    const watched = this.#pool;
     return runPgTransaction(
       client,
       fn,
       (error, operation) => toMemoryError(error, this.#target, operation),
       checkParams,
+      (held, error) => (watched ? watched.release(held, error) : held.release(error)),
     );
   }
 

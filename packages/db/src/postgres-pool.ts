@@ -2,13 +2,29 @@ import type { MikroORM as PostgresMikroORM } from '@mikro-orm/postgresql';
 import type { Pool, PoolClient } from 'pg';
 
 /**
+ * How long a checked-out client whose connection has ended is left to its holder before the pool
+ * watcher takes it back. Holders that release on an error (pg's `pool.query`, Kysely's plain
+ * queries, `runPgTransaction`) do so within the ticks that follow the end; those that never
+ * will (see {@link PostgresPool}) are found after this.
+ */
+const ENDED_CLIENT_GRACE_MS = 100;
+
+/**
  * MikroORM's `pg` pool (with its type parsers), reached through `Connection.getNativeClient()`,
- * the method MikroORM documents for vendor APIs it does not wrap, and watched so that
- * {@link MemoryDb.close} can hand back connections that broke while checked out.
+ * the method MikroORM documents for vendor APIs it does not wrap, and watched so that a
+ * connection that ends while checked out never keeps its pool slot.
+ *
+ * Kysely 0.29 (under MikroORM's transactions) never hands back a client whose BEGIN failed, nor
+ * one whose ROLLBACK failed (kysely-org/kysely#1990): after a connection kill or a server restart
+ * that client would hold a slot until `close()`. So every checked-out client whose connection
+ * ends is released (destroyed) by the watcher once its holder has had
+ * {@link ENDED_CLIENT_GRACE_MS} to do it itself. Holders in this package release through
+ * {@link PostgresPool.release}, which does nothing for a client the watcher took back.
  */
 export class PostgresPool {
-  /** Pooled clients checked out now, and those whose connection has closed (see {@link releaseEnded}). */
+  /** Pooled clients checked out now. */
   readonly #checkedOut = new Set<PoolClient>();
+  /** Clients whose connection has closed. */
   readonly #ended = new WeakSet<PoolClient>();
   readonly #watched = new WeakSet<PoolClient>();
   #pool: Promise<Pool> | undefined;
@@ -42,28 +58,36 @@ export class PostgresPool {
   }
 
   /**
-   * Hands back to the pool (destroyed) every checked-out client whose connection has closed.
-   * When a connection breaks inside a `scope`, MikroORM's rollback fails and Kysely never
-   * releases the client (kysely 0.29: `ControlledTransaction.rollback` releases only after a
-   * successful ROLLBACK), and the pool's `end()` would wait for it for ever.
+   * Hands `client` back to the pool (destroyed when `error` is given), unless the watcher already
+   * took it back after its connection ended: pg's own `release` throws on a second call.
    */
+  release(client: PoolClient, error?: Error): void {
+    if (!this.#checkedOut.has(client)) return;
+    client.release(error);
+  }
+
+  /** Hands back to the pool (destroyed) every checked-out client whose connection has closed, now. */
   async releaseEnded(): Promise<void> {
     if (!this.#pool) return;
     await this.#pool.catch(() => undefined);
-    for (const client of [...this.#checkedOut]) {
-      if (!this.#ended.has(client)) continue;
-      this.#checkedOut.delete(client);
-      client.release(new Error('[memory/db] the connection closed while checked out'));
-    }
+    for (const client of [...this.#checkedOut]) if (this.#ended.has(client)) this.#reclaim(client);
   }
 
-  /** Tracks which clients are checked out and which connections have closed. */
+  #reclaim(client: PoolClient): void {
+    if (!this.#checkedOut.delete(client)) return;
+    client.release(new Error('[memory/db] the connection closed while checked out'));
+  }
+
+  /** Tracks which clients are checked out, and takes back those whose connection ends meanwhile. */
   #watch(pool: Pool): void {
     pool.on('acquire', (client) => {
       this.#checkedOut.add(client);
       if (this.#watched.has(client)) return;
       this.#watched.add(client);
-      client.once('end', () => this.#ended.add(client));
+      client.once('end', () => {
+        this.#ended.add(client);
+        if (this.#checkedOut.has(client)) setTimeout(() => this.#reclaim(client), ENDED_CLIENT_GRACE_MS).unref();
+      });
     });
     pool.on('release', (_error, client) => this.#checkedOut.delete(client));
   }

@@ -37,13 +37,16 @@ export async function runWithTransaction<T>(fn: (tx: SqlTransaction) => Promise<
  * holds against hand-written `pg`: going through MikroORM's Kysely (`transaction().execute()`)
  * would put its query executor and connection provider between every statement and the client.
  *
- * `mapError` turns a driver error into the typed one; `check` validates a statement's parameters.
+ * `mapError` turns a driver error into the typed one; `check` validates a statement's parameters;
+ * `release` hands the client back (destroyed when given an error), and must do nothing for a client
+ * the pool already took back after its connection ended.
  */
 export async function runPgTransaction<T>(
   client: PoolClient,
   fn: (tx: SqlTransaction) => Promise<T>,
   mapError: (error: unknown, operation: string) => unknown,
   check: (params: readonly unknown[]) => void,
+  release: (client: PoolClient, error?: Error) => void,
 ): Promise<T> {
   const send: SendStatement = async (sql, params) => {
     check(params);
@@ -66,6 +69,6 @@ export async function runPgTransaction<T>(
     });
     throw mapError(error, 'transaction');
   } finally {
-    client.release(broken);
+    release(client, broken);
   }
 }

@@ -9,6 +9,9 @@ import {
 } from '@memory/errors';
 import {
   compareKeys,
+  objectTooLarge,
+  readLimit,
+  type GetObjectOptions,
   type ObjectBody,
   type ObjectHead,
   type PutObjectOptions,
@@ -149,18 +152,32 @@ export class BosObjectStorage implements BosStorage {
     return this.#client;
   }
 
-  /** The object's bytes, or `null` when there is no object under `key`. */
-  async getObject(key: string): Promise<Uint8Array | null> {
+  /**
+   * The object's bytes, or `null` when there is no object under `key`. With `maxBytes`, the size
+   * is read first (a HEAD request) and an object over the limit is refused without being
+   * downloaded: the SDK buffers a whole body, so only an object replaced by a larger one between
+   * the two requests is downloaded before it is refused.
+   */
+  async getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null> {
     const bosKey = toBosKey(this.prefix, key);
+    const max = readLimit(options, 'bos');
+    if (max !== undefined) {
+      const head = await this.headObject(key);
+      if (head === null) return null;
+      if (head.size > max) throw objectTooLarge('bos', bosKey, head.size, max);
+    }
     const context = this.#context(`reading "${bosKey}"`, bosKey);
+    let body: Buffer;
     try {
-      const { value } = await this.#call((config) => this.client.getObject(this.bucket, bosKey, undefined, { config }));
-      const body = value.body;
-      return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
+      ({
+        value: { body },
+      } = await this.#call((config) => this.client.getObject(this.bucket, bosKey, undefined, { config })));
     } catch (error) {
       await this.#notFoundOrThrow(error, context);
       return null;
     }
+    if (max !== undefined && body.byteLength > max) throw objectTooLarge('bos', bosKey, body.byteLength, max);
+    return new Uint8Array(body.buffer, body.byteOffset, body.byteLength);
   }
 
   /** The object's metadata, or `null` when missing. */

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { InvalidInputError, UnsupportedError } from '@memory/errors';
-import type { ObjectBody, PutObjectOptions } from './types.js';
+import type { GetObjectOptions, ObjectBody, PutObjectOptions } from './types.js';
 
 /** The content type stored when a write names none. */
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -58,4 +58,39 @@ export function checkPutOptions(
       `[memory/${source}] this backend cannot do conditional writes (ifMatch/ifNoneMatch): check storage.capabilities.conditionalWrites first`,
     );
   }
+}
+
+/**
+ * The `maxBytes` of a read, checked (a positive safe integer), or `undefined` for no limit.
+ * Backends call it before touching the object.
+ */
+export function readLimit(options: GetObjectOptions | undefined, source: string): number | undefined {
+  const max = options?.maxBytes;
+  if (max === undefined) return undefined;
+  if (!Number.isSafeInteger(max) || max <= 0) {
+    throw new InvalidInputError(
+      `[memory/${source}] getObject maxBytes must be a positive integer, got ${String(max)}`,
+      {
+        details: { maxBytes: max },
+      },
+    );
+  }
+  return max;
+}
+
+/**
+ * The error for an object over a read's `maxBytes`: names the key, its size (when known) and the
+ * limit, and says what to do.
+ */
+export function objectTooLarge(
+  source: string,
+  key: string,
+  size: number | undefined,
+  maxBytes: number,
+): InvalidInputError {
+  const what = size === undefined ? 'is larger than' : `is ${size} bytes, over`;
+  return new InvalidInputError(
+    `[memory/${source}] object "${key}" ${what} the read limit of ${maxBytes} bytes: refused without reading it; if the object is legitimate raise the reader's limit (maxObjectBytes), otherwise replace or delete it`,
+    { details: size === undefined ? { key, maxBytes } : { key, size, maxBytes } },
+  );
 }

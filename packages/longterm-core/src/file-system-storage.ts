@@ -4,11 +4,20 @@ import { mkdir, open, readdir, readFile, rename, rm, rmdir, stat, unlink } from 
 import { dirname, isAbsolute, join, resolve, sep } from 'node:path';
 import { createHash } from 'node:crypto';
 import { ConflictError, InvalidInputError, MemoryError, StorageError, UnsupportedError } from '@memory/errors';
-import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } from './body.js';
+import {
+  DEFAULT_CONTENT_TYPE,
+  checkPutOptions,
+  md5Etag,
+  objectTooLarge,
+  readLimit,
+  sameEtag,
+  toBytes,
+} from './body.js';
 import { withFileLock } from './file-lock.js';
 import { withKeyLock } from './key-lock.js';
 import { compareKeys, validateObjectKey } from './keys.js';
 import type {
+  GetObjectOptions,
   LongTermStorage,
   ObjectBody,
   ObjectHead,
@@ -88,13 +97,42 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     this.#lockTimeoutMs = options.lockTimeoutMs ?? 10_000;
   }
 
-  async getObject(key: string): Promise<Uint8Array | null> {
+  async getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null> {
     const path = this.#pathOf(key);
+    const max = readLimit(options, 'fs');
     try {
-      return new Uint8Array(await readFile(path));
+      return max === undefined ? new Uint8Array(await readFile(path)) : await this.#readAtMost(key, path, max);
     } catch (error) {
+      if (MemoryError.isInstance(error)) throw error;
       if (isMissing(error)) return null;
       throw this.#fail('read', key, error);
+    }
+  }
+
+  /**
+   * Reads a file of at most `max` bytes: refused by its size before any byte is read, and never
+   * more than `max + 1` bytes held if it grows while being read.
+   */
+  async #readAtMost(key: string, path: string, max: number): Promise<Uint8Array> {
+    const handle = await open(path, 'r');
+    try {
+      const { size } = await handle.stat();
+      if (size > max) throw objectTooLarge('fs', key, size, max);
+      let buffer = new Uint8Array(size + 1);
+      let length = 0;
+      for (;;) {
+        if (length === buffer.length) {
+          if (length > max) throw objectTooLarge('fs', key, undefined, max);
+          const bigger = new Uint8Array(Math.min(buffer.length * 2, max + 1));
+          bigger.set(buffer);
+          buffer = bigger;
+        }
+        const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
+        if (bytesRead === 0) return buffer.subarray(0, length);
+        length += bytesRead;
+      }
+    } finally {
+      await handle.close();
     }
   }
 

@@ -1,7 +1,16 @@
 import { ConflictError } from '@memory/errors';
-import { DEFAULT_CONTENT_TYPE, checkPutOptions, md5Etag, sameEtag, toBytes } from './body.js';
+import {
+  DEFAULT_CONTENT_TYPE,
+  checkPutOptions,
+  md5Etag,
+  objectTooLarge,
+  readLimit,
+  sameEtag,
+  toBytes,
+} from './body.js';
 import { compareKeys, validateObjectKey } from './keys.js';
 import type {
+  GetObjectOptions,
   LongTermStorage,
   ObjectBody,
   ObjectHead,
@@ -53,9 +62,12 @@ export class InMemoryLongTermStorage implements LongTermStorage {
     return this.#objects.size;
   }
 
-  async getObject(key: string): Promise<Uint8Array | null> {
+  async getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null> {
     validateObjectKey(key);
+    const max = readLimit(options, 'memory');
     const found = this.#objects.get(key);
+    if (found && max !== undefined && found.bytes.byteLength > max)
+      throw objectTooLarge('memory', key, found.bytes.byteLength, max);
     return found ? new Uint8Array(found.bytes) : null;
   }
 

@@ -1,6 +1,7 @@
 export type {
   LongTermStorage,
   ObjectBody,
+  GetObjectOptions,
   ObjectHead,
   PutObjectOptions,
   PutObjectResult,
@@ -16,7 +17,15 @@ export {
   compareKeys,
   MAX_USER_ID_BYTES,
 } from './keys.js';
-export { toBytes, md5Etag, sameEtag, checkPutOptions, DEFAULT_CONTENT_TYPE } from './body.js';
+export {
+  toBytes,
+  md5Etag,
+  sameEtag,
+  checkPutOptions,
+  readLimit,
+  objectTooLarge,
+  DEFAULT_CONTENT_TYPE,
+} from './body.js';
 export { InMemoryLongTermStorage, type InMemoryLongTermStorageOptions } from './in-memory-storage.js';
 export {
   FileSystemLongTermStorage,

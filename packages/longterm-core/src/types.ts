@@ -15,6 +15,18 @@ export interface PutObjectOptions {
   ifNoneMatch?: '*';
 }
 
+/** Options of {@link LongTermStorage.getObject}. */
+export interface GetObjectOptions {
+  /**
+   * Refuse an object larger than this many bytes with `InvalidInputError` (details `key`,
+   * `maxBytes`, and `size` when known) instead of returning it. The backend checks the size before
+   * reading the body where it can (file size, `Content-Length`) and stops reading past the limit,
+   * so a hostile object never costs more than about `maxBytes` of memory. A positive integer;
+   * no limit when absent.
+   */
+  maxBytes?: number;
+}
+
 /** What a successful write returns. */
 export interface PutObjectResult {
   /** The new object's etag: pass it as `ifMatch` to the next write to avoid lost updates. */
@@ -56,8 +68,11 @@ export function supportsCreateOnly(capabilities: StorageCapabilities): boolean {
 export interface LongTermStorage {
   /** What this backend supports; check before relying on conditional writes. */
   readonly capabilities: StorageCapabilities;
-  /** The object's bytes, or `null` when there is no object under `key`. */
-  getObject(key: string): Promise<Uint8Array | null>;
+  /**
+   * The object's bytes, or `null` when there is no object under `key`. With `maxBytes`, an
+   * object larger than that is refused with `InvalidInputError` without being read whole.
+   */
+  getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null>;
   /** Writes `body` under `key`; strings are stored as UTF-8. */
   putObject(key: string, body: ObjectBody, options?: PutObjectOptions): Promise<PutObjectResult>;
   /** Removes the object; removing a missing key succeeds. */

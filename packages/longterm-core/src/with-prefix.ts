@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@memory/errors';
 import type {
+  GetObjectOptions,
   LongTermStorage,
   ObjectBody,
   ObjectHead,
@@ -56,8 +57,8 @@ export class PrefixedLongTermStorage implements LongTermStorage {
     return this.inner.capabilities;
   }
 
-  async getObject(key: string): Promise<Uint8Array | null> {
-    return this.inner.getObject(this.#full(key));
+  async getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null> {
+    return this.inner.getObject(this.#full(key), options);
   }
 
   async putObject(key: string, body: ObjectBody, options?: PutObjectOptions): Promise<PutObjectResult> {

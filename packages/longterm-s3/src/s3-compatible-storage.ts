@@ -13,8 +13,11 @@ import {
   DEFAULT_CONTENT_TYPE,
   checkPutOptions,
   normalizePrefix,
+  objectTooLarge,
+  readLimit,
   toBytes,
   validateObjectKey,
+  type GetObjectOptions,
   type ObjectBody,
   type ObjectHead,
   type PutObjectOptions,
@@ -141,14 +144,41 @@ export class S3CompatibleStorage implements S3Storage {
     return config;
   }
 
-  async getObject(key: string): Promise<Uint8Array | null> {
+  async getObject(key: string, options?: GetObjectOptions): Promise<Uint8Array | null> {
     const full = this.#key(key);
+    const max = readLimit(options, 's3');
     try {
       const out = await this.client.send(new GetObjectCommand({ Bucket: this.bucket, Key: full }));
       this.#bucketSeen = true;
       if (!out.Body) return new Uint8Array(0);
-      return await out.Body.transformToByteArray();
+      if (max === undefined) return await out.Body.transformToByteArray();
+      const body = out.Body as AsyncIterable<Uint8Array> & { destroy?: () => void };
+      // Refused by the response's length before its body is read; counted while reading when the
+      // length is missing (or wrong), so no more than max bytes of it are ever held.
+      if (out.ContentLength !== undefined && out.ContentLength > max) {
+        body.destroy?.();
+        throw objectTooLarge('s3', full, out.ContentLength, max);
+      }
+      // Into one buffer of the announced length (grown if the length was missing), so the object
+      // is held once rather than as chunks plus their concatenation.
+      let bytes = new Uint8Array(out.ContentLength ?? 64 * 1024);
+      let length = 0;
+      for await (const chunk of body) {
+        if (length + chunk.byteLength > max) {
+          body.destroy?.();
+          throw objectTooLarge('s3', full, undefined, max);
+        }
+        if (length + chunk.byteLength > bytes.byteLength) {
+          const grown = new Uint8Array(Math.min(Math.max(bytes.byteLength * 2, length + chunk.byteLength), max));
+          grown.set(bytes.subarray(0, length));
+          bytes = grown;
+        }
+        bytes.set(chunk, length);
+        length += chunk.byteLength;
+      }
+      return length === bytes.byteLength ? bytes : bytes.slice(0, length);
     } catch (error) {
+      if (InvalidInputError.isInstance(error)) throw error;
       if (describeS3Error(error).code === 'NoSuchKey') {
         this.#bucketSeen = true;
         return null;

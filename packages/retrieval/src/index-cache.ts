@@ -1,6 +1,6 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { TripleIndex, type Analyzer } from './triple-index.js';
-import { parseTriples, type SkippedLine } from '@memory/semantics';
+import { DEFAULT_MAX_KNOWLEDGE_BYTES, parseTriples, type SkippedLine } from '@memory/semantics';
 
 /** Limits of a {@link KnowledgeIndexCache}. */
 export interface KnowledgeIndexCacheOptions {
@@ -92,7 +92,7 @@ export class KnowledgeIndexCache {
     etag: string,
     options: { tolerant?: boolean; onSkip?: (skipped: SkippedLine) => void },
   ): Promise<TripleIndex> {
-    const bytes = await storage.getObject(key);
+    const bytes = await storage.getObject(key, { maxBytes: DEFAULT_MAX_KNOWLEDGE_BYTES });
     this.loads++;
     // The object may have changed since the head; indexing newer bytes under the older etag
     // is harmless: the next head shows a different etag and loads again.

@@ -5,7 +5,7 @@ import { asksAboutPast } from './past-intent.js';
 import { buildVocabulary, type Bridge } from './query-expansion.js';
 import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
 import { Tokenizer, type Segmenter } from './tokenize.js';
-import { parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
+import { DEFAULT_MAX_KNOWLEDGE_BYTES, parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
 import { applyReranker, type Reranker } from './rerank.js';
 import { TripleIndex, type Analyzer, type ScoredTriple } from './triple-index.js';
 import { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
@@ -151,7 +151,7 @@ export function createRetriever(options: RetrieverOptions = {}): Retriever {
     const key = knowledgeKey(userId);
     const use = opts.cache ?? cache;
     if (use === false) {
-      const bytes = await storage.getObject(key);
+      const bytes = await storage.getObject(key, { maxBytes: DEFAULT_MAX_KNOWLEDGE_BYTES });
       return new TripleIndex(
         bytes === null ? [] : parseTriples(bytes, { key, tolerant: opts.tolerant, onSkip: opts.onSkip }),
         analyzer,

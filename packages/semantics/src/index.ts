@@ -13,6 +13,13 @@ export {
 } from './profile-schema.js';
 export { withConflictRetry, type RetryOptions } from './retry.js';
 export {
+  DEFAULT_MAX_PROFILE_BYTES,
+  DEFAULT_MAX_KNOWLEDGE_BYTES,
+  DEFAULT_MAX_LINE_BYTES,
+  type ReadLimits,
+  type LineLimits,
+} from './read-limits.js';
+export {
   loadUserProfile,
   loadUserProfileVersioned,
   saveUserProfile,

@@ -2,6 +2,7 @@ import type { LongTermStorage, PutObjectResult } from '@memory/longterm-core';
 import { knowledgeKey } from '@memory/longterm-core';
 import { mergeTriples, type MergeTriplesOptions } from './merge-triples.js';
 import type { SaveOptions } from './profile-store.js';
+import { DEFAULT_MAX_KNOWLEDGE_BYTES, type LineLimits, type ReadLimits } from './read-limits.js';
 import { withConflictRetry, type RetryOptions } from './retry.js';
 import type { Triple } from './triple.js';
 import { parseTriples, serializeTriples, type SkippedLine } from './triples-format.js';
@@ -9,8 +10,8 @@ import { precondition, readVersioned, requireConditionalWrites } from './version
 
 const TRIPLES_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 
-/** Options of {@link loadKnowledgeTriples}. */
-export interface LoadTriplesOptions {
+/** Options of {@link loadKnowledgeTriples}. `maxObjectBytes` defaults to 64 MiB, `maxLineBytes` to 1 MiB. */
+export interface LoadTriplesOptions extends ReadLimits, LineLimits {
   /** Skip lines that are not JSON instead of throwing; they go to `onSkip`. */
   tolerant?: boolean;
   /** Called for each skipped line. */
@@ -28,7 +29,9 @@ export interface TriplesSink {
 /**
  * Loads `knowledge/{userId}.jsonl`; `[]` when the user has none.
  *
- * @throws InvalidInputError naming the key and line for a line that is not JSON (unless `tolerant`).
+ * @throws InvalidInputError naming the key and line for a line that is not JSON (unless `tolerant`)
+ * or longer than `maxLineBytes`; naming the key and the limit for an object larger than
+ * `maxObjectBytes` (refused before it is read).
  * @example
  * ```ts
  * const triples = await loadKnowledgeTriples(storage, 'u1'); // [['用户', '使用', 'BOS'], ...]
@@ -40,8 +43,9 @@ export async function loadKnowledgeTriples(
   options: LoadTriplesOptions = {},
 ): Promise<Triple[]> {
   const key = knowledgeKey(userId);
-  const bytes = await storage.getObject(key);
-  return bytes === null ? [] : parseTriples(bytes, { key, ...options });
+  const { maxObjectBytes, ...parse } = options;
+  const bytes = await storage.getObject(key, { maxBytes: maxObjectBytes ?? DEFAULT_MAX_KNOWLEDGE_BYTES });
+  return bytes === null ? [] : parseTriples(bytes, { key, ...parse });
 }
 
 /** Options of {@link saveKnowledgeTriples}. */
@@ -78,7 +82,7 @@ export async function saveKnowledgeTriples(
 }
 
 /** Options of {@link addKnowledgeTriples}. */
-export interface AddTriplesOptions extends MergeTriplesOptions, RetryOptions {
+export interface AddTriplesOptions extends MergeTriplesOptions, RetryOptions, ReadLimits, LineLimits {
   /** Kept in step after the write (e.g. the Postgres knowledge index). */
   sink?: TriplesSink;
 }
@@ -102,7 +106,8 @@ export interface AddTriplesResult {
  * nothing changes nothing is written.
  *
  * @throws ConflictError after `maxAttempts` lost races; UnsupportedError for a backend without
- * conditional writes; InvalidInputError when the stored list has a line that is not JSON.
+ * conditional writes; InvalidInputError when the stored list has a line that is not JSON or is
+ * over `maxLineBytes`, or the object is over `maxObjectBytes`.
  * @example
  * ```ts
  * await addKnowledgeTriples(storage, 'u1', [['用户', '住在', '上海']], {
@@ -118,12 +123,13 @@ export async function addKnowledgeTriples(
 ): Promise<AddTriplesResult> {
   const key = knowledgeKey(userId);
   requireConditionalWrites(storage, `adding to ${key}`);
-  const { maxAttempts, baseDelayMs, maxDelayMs, signal, sink, ...merge } = options;
+  const { maxAttempts, baseDelayMs, maxDelayMs, signal, sink, maxObjectBytes, maxLineBytes, ...merge } = options;
+  const maxBytes = maxObjectBytes ?? DEFAULT_MAX_KNOWLEDGE_BYTES;
   const result = await withConflictRetry(
     key,
     async (attempts) => {
-      const { bytes, etag } = await readVersioned(storage, key);
-      const existing = bytes === null ? [] : parseTriples(bytes, { key });
+      const { bytes, etag } = await readVersioned(storage, key, maxBytes);
+      const existing = bytes === null ? [] : parseTriples(bytes, { key, maxLineBytes });
       const merged = mergeTriples(existing, triples, merge);
       if (merged.added === 0 && merged.superseded === 0) {
         return { added: 0, duplicates: merged.duplicates, superseded: 0, etag, attempts, all: null };

@@ -2,6 +2,7 @@ import type { LongTermStorage, PutObjectResult } from '@memory/longterm-core';
 import { profileKey } from '@memory/longterm-core';
 import { parseProfile, serializeProfile, validateProfile } from './profile-format.js';
 import type { UserProfile } from './profile-schema.js';
+import { DEFAULT_MAX_PROFILE_BYTES, type ReadLimits } from './read-limits.js';
 import { withConflictRetry, type RetryOptions } from './retry.js';
 import { precondition, readVersioned, requireConditionalWrites } from './versioned-read.js';
 
@@ -15,20 +16,30 @@ export interface SaveOptions {
   ifNoneMatch?: '*';
 }
 
+/** The `maxBytes` of a profile read. */
+function profileLimit(options: ReadLimits): number {
+  return options.maxObjectBytes ?? DEFAULT_MAX_PROFILE_BYTES;
+}
+
 /**
  * Loads `profiles/{userId}.json`, or `null` when the user has none (as the original returned
  * `None`).
  *
- * @throws InvalidInputError when the stored object is not a JSON object.
+ * @throws InvalidInputError when the stored object is not a JSON object, or is larger than
+ * `maxObjectBytes` (default 4 MiB; refused before it is read).
  * @example
  * ```ts
  * const profile = await loadUserProfile(storage, 'u1');
  * profile?.traits?.communication_style;
  * ```
  */
-export async function loadUserProfile(storage: LongTermStorage, userId: string): Promise<UserProfile | null> {
+export async function loadUserProfile(
+  storage: LongTermStorage,
+  userId: string,
+  options: ReadLimits = {},
+): Promise<UserProfile | null> {
   const key = profileKey(userId);
-  const bytes = await storage.getObject(key);
+  const bytes = await storage.getObject(key, { maxBytes: profileLimit(options) });
   return bytes === null ? null : parseProfile(bytes, { key });
 }
 
@@ -54,13 +65,14 @@ export interface VersionedProfile {
 export async function loadUserProfileVersioned(
   storage: LongTermStorage,
   userId: string,
-  retry: RetryOptions = {},
+  retry: RetryOptions & ReadLimits = {},
 ): Promise<VersionedProfile> {
   const key = profileKey(userId);
+  const maxBytes = profileLimit(retry);
   return withConflictRetry(
     `read ${key}`,
     async () => {
-      const { bytes, etag } = await readVersioned(storage, key);
+      const { bytes, etag } = await readVersioned(storage, key, maxBytes);
       return { profile: bytes === null ? null : parseProfile(bytes, { key }), etag };
     },
     retry,
@@ -104,7 +116,8 @@ export interface UpdateProfileResult {
  * starts as `{ user_id: userId, traits: {} }`.
  *
  * @throws ConflictError after `maxAttempts` lost races; UnsupportedError for a backend without
- * conditional writes; InvalidInputError when the result fails the profile schema.
+ * conditional writes; InvalidInputError when the result fails the profile schema, or the stored
+ * profile is larger than `maxObjectBytes` (default 4 MiB).
  * @example
  * ```ts
  * await updateUserProfile(storage, 'u1', (p) => {
@@ -116,14 +129,15 @@ export async function updateUserProfile(
   storage: LongTermStorage,
   userId: string,
   mutate: (profile: UserProfile) => UserProfile | void | Promise<UserProfile | void>,
-  options: RetryOptions = {},
+  options: RetryOptions & ReadLimits = {},
 ): Promise<UpdateProfileResult> {
   const key = profileKey(userId);
   requireConditionalWrites(storage, `updating ${key}`);
+  const maxBytes = profileLimit(options);
   return withConflictRetry(
     key,
     async (attempts) => {
-      const { bytes, etag } = await readVersioned(storage, key);
+      const { bytes, etag } = await readVersioned(storage, key, maxBytes);
       const draft: UserProfile = bytes === null ? { user_id: userId, traits: {} } : parseProfile(bytes, { key });
       const profile = validateProfile((await mutate(draft)) ?? draft, { key });
       const result = await storage.putObject(key, serializeProfile(profile), {

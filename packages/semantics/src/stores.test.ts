@@ -64,6 +64,29 @@ describe.each(backends)('load and save on %s', (_name, make) => {
     ]);
   });
 
+  it('refuses objects over the read limits (4 MiB profile, 64 MiB knowledge by default) on every read path', async () => {
+    const storage = await make();
+    const profile = `{"user_id": "big", "traits": {}, "notes": "${'n'.repeat(4 * 1024 * 1024)}"}`;
+    await storage.putObject(profileKey('big'), profile);
+    const tooLarge = (e: unknown) =>
+      InvalidInputError.isInstance(e) &&
+      /profiles\/big\.json" is \d+ bytes, over the read limit of 4194304 bytes/.test((e as Error).message);
+    await expect(loadUserProfile(storage, 'big')).rejects.toSatisfy(tooLarge);
+    await expect(loadUserProfileVersioned(storage, 'big')).rejects.toSatisfy(tooLarge);
+    if (storage.capabilities.conditionalWrites)
+      await expect(updateUserProfile(storage, 'big', () => undefined)).rejects.toSatisfy(tooLarge);
+    expect((await loadUserProfile(storage, 'big', { maxObjectBytes: 5 * 1024 * 1024 }))?.user_id).toBe('big');
+
+    await saveKnowledgeTriples(storage, 'k', [['a', 'b', 'c'.repeat(100)]]);
+    const small = { maxObjectBytes: 50 };
+    const limited = (e: unknown) => InvalidInputError.isInstance(e) && (e as InvalidInputError).details.maxBytes === 50;
+    await expect(loadKnowledgeTriples(storage, 'k', small)).rejects.toSatisfy(limited);
+    if (storage.capabilities.conditionalWrites)
+      await expect(addKnowledgeTriples(storage, 'k', [['x', 'y', 'z']], small)).rejects.toSatisfy(limited);
+    await expect(loadKnowledgeTriples(storage, 'k', { maxLineBytes: 50 })).rejects.toThrow(/line 1 is 114 bytes/);
+    expect(await loadKnowledgeTriples(storage, 'k')).toHaveLength(1);
+  });
+
   it('honours save preconditions', async () => {
     const storage = await make();
     const { etag } = await saveUserProfile(storage, 'u1', { user_id: 'u1' }, { ifNoneMatch: '*' });

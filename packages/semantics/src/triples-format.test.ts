@@ -141,3 +141,52 @@ describe('parseTriples', () => {
     expect(parseTriples(serializeTriples(triples))).toEqual(triples);
   });
 });
+
+describe('parseTriples limits and large files', () => {
+  const encode = (text: string) => new TextEncoder().encode(text);
+
+  it('refuses a line over maxLineBytes before decoding it, naming the key, the line and the limit, even when tolerant', () => {
+    const bytes = encode(`["a", "b", "c"]\n["${'x'.repeat(200)}", "p", "o"]\n["d", "e", "f"]`);
+    for (const tolerant of [false, true]) {
+      const error = (() => {
+        try {
+          parseTriples(bytes, { key: 'knowledge/u.jsonl', maxLineBytes: 100, tolerant });
+        } catch (e) {
+          return e;
+        }
+      })();
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toMatch(/knowledge\/u\.jsonl line 2 is 214 bytes, over the limit of 100/);
+      expect((error as InvalidInputError).details).toMatchObject({ line: 2, maxLineBytes: 100 });
+    }
+    expect(parseTriples(bytes, { maxLineBytes: 214 })).toHaveLength(3);
+  });
+
+  it('parses a file over 8 MiB line by line to the same triples as the whole-file path', () => {
+    const triples: [string, string, string][] = [];
+    for (let i = 0; triples.length * 60 < 9 * 1024 * 1024; i++)
+      triples.push([`用户${i}`, 'likes', `thing ${i} ${'y'.repeat(30)}`]);
+    const text = `\uFEFF${serializeTriples(triples)}\n\n  \n["odd", 1.0, true]\r\n`;
+    const bytes = encode(text);
+    expect(bytes.byteLength).toBeGreaterThan(8 * 1024 * 1024);
+    const large = parseTriples(bytes);
+    expect(large).toHaveLength(triples.length + 1);
+    expect(large.slice(0, -1)).toEqual(triples);
+    expect(large.at(-1)).toEqual(['odd', '1.0', 'True']);
+    // The same lines under 8 MiB go through the whole-file path.
+    const small = encode(`\uFEFF${serializeTriples(triples.slice(0, 1000))}\n\n  \n["odd", 1.0, true]\r\n`);
+    expect(parseTriples(small)).toEqual([...triples.slice(0, 1000), ['odd', '1.0', 'True']]);
+  });
+
+  it('names the line of invalid UTF-8 or bad JSON in a large file', () => {
+    const filler = `${'["a", "b", "c"]\n'.repeat(600_000)}`;
+    const badUtf8 = new Uint8Array([...encode(filler), 0x5b, 0x22, 0xff, 0x22, 0x5d]);
+    expect(() => parseTriples(badUtf8, { key: 'k' })).toThrow(/k line 600001 is not valid UTF-8/);
+    expect(() => parseTriples(encode(`${filler}[nope`), { key: 'k' })).toThrow(/k line 600001 is not JSON/);
+    const skipped: number[] = [];
+    expect(
+      parseTriples(encode(`${filler}[nope`), { tolerant: true, onSkip: (s) => skipped.push(s.line) }),
+    ).toHaveLength(600_000);
+    expect(skipped).toEqual([600_001]);
+  });
+});

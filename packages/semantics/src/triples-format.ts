@@ -1,5 +1,6 @@
 import { InvalidInputError } from '@memory/errors';
 import { pythonJson, pythonStr } from './python-json.js';
+import { DEFAULT_MAX_LINE_BYTES, type LineLimits } from './read-limits.js';
 import type { Triple, TripleMetadata } from './triple.js';
 import { decodeUtf8 } from './utf8.js';
 
@@ -19,7 +20,7 @@ export interface SkippedLine {
 }
 
 /** Options of {@link parseTriples}. */
-export interface ParseTriplesOptions {
+export interface ParseTriplesOptions extends LineLimits {
   /** Named in error messages, e.g. `knowledge/u1.jsonl`. Default `triples`. */
   key?: string;
   /** Skip lines that are not JSON (and report them to `onSkip`) instead of throwing. */
@@ -54,7 +55,9 @@ function boxedNumbers(line: string): { value: unknown; sources: WeakMap<object, 
  * least three elements the first three become the triple, converted to strings with Python's
  * `str()` rules (`1.0`, `True`, `None`); shorter arrays and non-arrays are ignored. A fourth
  * element that is an object is read as {@link TripleMetadata}. A line that is not JSON throws
- * `InvalidInputError` naming the key and the 1-based line, unless `tolerant` is set.
+ * `InvalidInputError` naming the key and the 1-based line, unless `tolerant` is set; so does a
+ * line longer than `maxLineBytes` (default 1 MiB), checked before anything is decoded, even when
+ * `tolerant`. Files over 8 MiB are parsed line by line, so memory stays near the file's size.
  * Both compact (`["a","b","c"]`) and Python-style (`["a", "b", "c"]`) lines are accepted.
  *
  * @example
@@ -65,6 +68,12 @@ function boxedNumbers(line: string): { value: unknown; sources: WeakMap<object, 
  */
 export function parseTriples(data: Uint8Array | string, options: ParseTriplesOptions = {}): Triple[] {
   const key = options.key ?? 'triples';
+  const maxLine = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  if (typeof data !== 'string') {
+    checkLineLengths(data, maxLine, key);
+    // Large files line by line from the bytes: never the whole text, nor its joined copy, at once.
+    if (data.byteLength > WHOLE_PARSE_MAX_BYTES) return parseLinesOfBytes(data, key, options);
+  }
   const text = decodeUtf8(data, key);
   const out: Triple[] = [];
   const whole = parseWhole(text);
@@ -77,26 +86,81 @@ export function parseTriples(data: Uint8Array | string, options: ParseTriplesOpt
   }
   const lines = text.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const line = lines[i]!.trim();
-    if (line.length === 0) continue;
-    let value: unknown;
-    try {
-      value = JSON.parse(line);
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      const skipped: SkippedLine = { line: i + 1, reason: 'not-json', text: line.slice(0, 200), error };
-      if (!options.tolerant) {
-        throw new InvalidInputError(`[memory/semantics] ${key} line ${i + 1} is not JSON: ${error}`, {
-          cause: e,
-          details: { key, line: i + 1 },
-        });
-      }
-      options.onSkip?.(skipped);
-      continue;
-    }
-    take(value, i, () => line, out, options);
+    if (typeof data === 'string' && lines[i]!.length > maxLine) throw lineTooLong(key, i, lines[i]!.length, maxLine);
+    parseLine(lines[i]!.trim(), i, key, out, options);
   }
   return out;
+}
+
+/**
+ * Up to this size a file is parsed in one `JSON.parse` (see {@link parseWhole}), which holds the
+ * bytes, the text and a joined copy at once: three times the file. Above it, line by line.
+ */
+const WHOLE_PARSE_MAX_BYTES = 8 * 1024 * 1024;
+
+const lineDecoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function lineTooLong(key: string, i: number, length: number, max: number): InvalidInputError {
+  return new InvalidInputError(
+    `[memory/semantics] ${key} line ${i + 1} is ${length} bytes, over the limit of ${max} (maxLineBytes): refused without parsing it; a triple's line is far shorter, so replace or repair the file`,
+    { details: { key, line: i + 1, length, maxLineBytes: max } },
+  );
+}
+
+/** Refuses the first line longer than `max` bytes, before anything is decoded. */
+function checkLineLengths(bytes: Uint8Array, max: number, key: string): void {
+  if (bytes.byteLength <= max) return;
+  let start = 0;
+  for (let i = 0; ; i++) {
+    const newline = bytes.indexOf(10, start);
+    const end = newline < 0 ? bytes.byteLength : newline;
+    if (end - start > max) throw lineTooLong(key, i, end - start, max);
+    if (newline < 0) return;
+    start = newline + 1;
+  }
+}
+
+/** Line by line from the bytes: each line decoded on its own (a leading BOM dropped). */
+function parseLinesOfBytes(bytes: Uint8Array, key: string, options: ParseTriplesOptions): Triple[] {
+  const out: Triple[] = [];
+  let start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf ? 3 : 0;
+  for (let i = 0; start <= bytes.byteLength; i++) {
+    const newline = bytes.indexOf(10, start);
+    const end = newline < 0 ? bytes.byteLength : newline;
+    let line: string;
+    try {
+      line = lineDecoder.decode(bytes.subarray(start, end));
+    } catch (cause) {
+      throw new InvalidInputError(`[memory/semantics] ${key} line ${i + 1} is not valid UTF-8: re-save it as UTF-8`, {
+        cause,
+        details: { key, line: i + 1 },
+      });
+    }
+    parseLine(line.trim(), i, key, out, options);
+    start = end + 1;
+  }
+  return out;
+}
+
+/** One line (0-based `i`, trimmed): skipped when blank, a triple in `out`, or not JSON. */
+function parseLine(line: string, i: number, key: string, out: Triple[], options: ParseTriplesOptions): void {
+  if (line.length === 0) return;
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    const skipped: SkippedLine = { line: i + 1, reason: 'not-json', text: line.slice(0, 200), error };
+    if (!options.tolerant) {
+      throw new InvalidInputError(`[memory/semantics] ${key} line ${i + 1} is not JSON: ${error.slice(0, 300)}`, {
+        cause: e,
+        details: { key, line: i + 1 },
+      });
+    }
+    options.onSkip?.(skipped);
+    return;
+  }
+  take(value, i, () => line, out, options);
 }
 
 /**

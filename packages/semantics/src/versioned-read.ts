@@ -1,5 +1,5 @@
 import { ConflictError, UnsupportedError } from '@memory/errors';
-import type { LongTermStorage, PutObjectOptions } from '@memory/longterm-core';
+import { objectTooLarge, type LongTermStorage, type PutObjectOptions } from '@memory/longterm-core';
 
 /** An object's bytes together with the etag they belong to (`null`/`null` when missing). */
 export interface VersionedObject {
@@ -11,11 +11,14 @@ export interface VersionedObject {
  * Reads bytes and an etag that belong together. The contract has no "get with etag", so read
  * head, body, head: when both heads agree nothing changed in between (etags are content hashes
  * or versions, so an equal etag means the bytes are the ones read). A change in between counts
- * as a conflict and the caller's retry loop reads again.
+ * as a conflict and the caller's retry loop reads again. An object over `maxBytes` is refused
+ * by the backend (`InvalidInputError`) without being read.
  */
-export async function readVersioned(storage: LongTermStorage, key: string): Promise<VersionedObject> {
+export async function readVersioned(storage: LongTermStorage, key: string, maxBytes: number): Promise<VersionedObject> {
   const before = await storage.headObject(key);
-  const bytes = await storage.getObject(key);
+  // Known too large from the head already: not worth a GET the backend would refuse.
+  if (before && before.size > maxBytes) throw objectTooLarge('semantics', key, before.size, maxBytes);
+  const bytes = await storage.getObject(key, { maxBytes });
   const after = await storage.headObject(key);
   if ((before?.etag ?? null) !== (after?.etag ?? null) || (bytes === null) !== (after === null)) {
     throw new ConflictError(`[memory/semantics] ${key} changed while being read`, { details: { key } });

@@ -19,6 +19,7 @@ export type ConformanceCase =
   | 'empty-object'
   | 'large-object'
   | 'missing-key'
+  | 'max-bytes'
   | 'delete-idempotent'
   | 'put-delete-race'
   | 'overwrite'
@@ -183,6 +184,26 @@ export function runStorageConformance(
       expect(await storage.getObject(`${ns}nope.json`)).toBeNull();
       expect(await storage.headObject(`${ns}nope.json`)).toBeNull();
       expect(await storage.listPrefix(`${ns}nothing-here/`)).toEqual([]);
+    });
+
+    test('max-bytes', 'refuses an object over maxBytes with a typed error naming the key and the limit', async () => {
+      const key = `${ns}knowledge/limit.jsonl`;
+      const body = 'x'.repeat(5000);
+      await storage.putObject(key, body);
+      expect(text(await storage.getObject(key, { maxBytes: 5000 }))).toBe(body);
+      const error = await storage.getObject(key, { maxBytes: 4999 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as Error).message).toContain('limit.jsonl');
+      expect((error as Error).message).toContain('4999');
+      expect((error as InvalidInputError).details).toMatchObject({ maxBytes: 4999 });
+      await storage.putObject(`${ns}empty`, '');
+      expect((await storage.getObject(`${ns}empty`, { maxBytes: 1 }))?.byteLength).toBe(0);
+      expect(await storage.getObject(`${ns}nope.json`, { maxBytes: 10 })).toBeNull();
+      for (const maxBytes of [0, -1, 1.5, Number.NaN])
+        await expect(storage.getObject(key, { maxBytes })).rejects.toSatisfy((e) => InvalidInputError.isInstance(e));
     });
 
     test('delete-idempotent', 'deletes, and deleting a missing key succeeds', async () => {
