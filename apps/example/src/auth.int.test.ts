@@ -74,9 +74,11 @@ describeEachDatabase('API keys', (ctx) => {
   it("a user-bound key gets 403 on every route of Fastify's table touching another user's data", async () => {
     // Bob's data, written with the admin key.
     bob.sessionId = (await api('POST', '/sessions', keys.admin, { userId: 'bob', title: 'bob' })).body.id;
-    await api('POST', `/sessions/${bob.sessionId}/messages`, keys.admin, {
-      messages: [{ role: 'user', content: 'bob likes sailing' }],
-    });
+    bob.messageId = (
+      await api('POST', `/sessions/${bob.sessionId}/messages`, keys.admin, {
+        messages: [{ role: 'user', content: 'bob likes sailing' }],
+      })
+    ).body.insertedIds[0];
     bob.reviewId = (
       await api('POST', `/sessions/${bob.sessionId}/code-reviews`, keys.admin, { repo: 'bob/repo' })
     ).body.id;
@@ -86,6 +88,7 @@ describeEachDatabase('API keys', (ctx) => {
       userId: 'bob',
       sessionId: bob.sessionId!,
       reviewId: bob.reviewId!,
+      messageId: bob.messageId!,
       runId: '00000000-0000-4000-8000-000000000000',
     };
     const walked: string[] = [];
@@ -109,6 +112,8 @@ describeEachDatabase('API keys', (ctx) => {
         'POST /sessions',
         'GET /sessions/:sessionId/messages',
         'POST /sessions/:sessionId/messages',
+        'PATCH /sessions/:sessionId/messages/:messageId',
+        'DELETE /sessions/:sessionId/messages/:messageId',
         'PATCH /users/:userId/profile',
         'GET /users/:userId/knowledge',
         'GET /users/:userId/export',
@@ -118,6 +123,9 @@ describeEachDatabase('API keys', (ctx) => {
     );
     // Bob's data is intact.
     expect((await api('GET', `/sessions/${bob.sessionId}`, keys.admin)).body.title).toBe('bob');
+    expect(
+      (await api('GET', `/sessions/${bob.sessionId}/messages`, keys.admin)).body.messages.map((m: Json) => m.content),
+    ).toEqual(['bob likes sailing']);
     expect((await api('GET', '/users/bob/profile', keys.admin)).body.profile.name).toBe('Bob');
   });
 
@@ -126,10 +134,16 @@ describeEachDatabase('API keys', (ctx) => {
     expect(created.status).toBe(201);
     expect(created.body.userId).toBe('alice');
     const s = created.body.id;
-    expect(
-      (await api('POST', `/sessions/${s}/messages`, keys.alice, { messages: [{ role: 'user', content: 'hi' }] }))
-        .status,
-    ).toBe(201);
+    const appended = await api('POST', `/sessions/${s}/messages`, keys.alice, {
+      messages: [{ role: 'user', content: 'hi' }],
+    });
+    expect(appended.status).toBe(201);
+    const mine = appended.body.insertedIds[0] as string;
+    expect((await api('PATCH', `/sessions/${s}/messages/${mine}`, keys.alice, { content: 'hello' })).status).toBe(200);
+    // Bob's message under alice's own session: the key passes the session check, the message is not there.
+    const foreign = await api('PATCH', `/sessions/${s}/messages/${bob.messageId}`, keys.alice, { content: 'x' });
+    expect(foreign.status).toBe(404);
+    expect((await api('DELETE', `/sessions/${s}/messages/${bob.messageId}`, keys.alice)).status).toBe(404);
     expect((await api('PATCH', '/users/alice/profile', keys.alice, { diet: 'vegetarian' })).status).toBe(200);
     const listed = await api('GET', '/sessions', keys.alice);
     expect(listed.body.sessions.map((x: Json) => x.userId)).toEqual(['alice']);

@@ -53,7 +53,7 @@ const isPublic = (request: FastifyRequest) => {
 
 /**
  * Checks that a key bound to `userId` touches only that user's data: the user of the path, the
- * owner of the session or code review of the path; `GET /sessions` and `POST /sessions` are
+ * owner of the session or code review of the path (a message of the path must be in that session); `GET /sessions` and `POST /sessions` are
  * narrowed to the user. Any other route needs an admin key, so a route added tomorrow is closed
  * to user keys until it names whose data it touches.
  */
@@ -95,6 +95,10 @@ async function authorizeUser(request: FastifyRequest, userId: string, services: 
         },
       );
       if (owner !== undefined && owner !== userId) throw deny(`session ${value}`);
+    } else if (name === 'messageId' && 'sessionId' in params) {
+      // The session's owner is checked above or below; the handler answers 404 unless the
+      // message belongs to that session, so the session check covers the message.
+      continue;
     } else if (name === 'reviewId') {
       const review = await services.db.fork().findOne(CodeReview, value, { populate: ['session'] });
       if (review && review.session.getEntity().userId !== userId) throw deny(`code review ${value}`);

@@ -49,10 +49,19 @@ export function checkPgvector(db: MemoryDb): Promise<CheckResult> {
       "select extversion from pg_extension where extname = 'vector'",
     );
     if (rows.length === 0) {
+      // Not installed on the server (nobody can create it) or only not created here (a right).
+      const available = await db.execute("select 1 from pg_available_extensions where name = 'vector'");
+      if (available.length === 0) {
+        return {
+          ok: false,
+          detail: 'pgvector is not installed on the database server',
+          fix: 'install pgvector on the machine PostgreSQL runs on (https://github.com/pgvector/pgvector#installation), then run `memory init-db`',
+        };
+      }
       return {
         ok: false,
-        detail: 'the vector extension is not created in this database',
-        fix: 'run `memory init-db` (or have a superuser run CREATE EXTENSION vector); install pgvector on the server if it is missing',
+        detail: 'pgvector is installed on the server but the vector extension is not created in this database',
+        fix: 'run `memory init-db` as a role that may create extensions, or have a superuser run CREATE EXTENSION vector in this database',
       };
     }
     return { ok: true, detail: `pgvector ${rows[0]!.extversion}` };

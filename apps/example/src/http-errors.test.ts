@@ -16,7 +16,8 @@ describe('handleError', () => {
       invalid: () => new InvalidInputError('[memory/x] title too long', { details: { field: 'title' } }),
       missing: () => new NotFoundError('[memory/x] session s not found'),
       conflict: () => new ConflictError('[memory/x] stale etag'),
-      database: () => new DatabaseError('[memory/db] connection refused at db:5432'),
+      database: () =>
+        new DatabaseError('[memory/db] cannot connect to db:5432', { details: { code: 'ECONNREFUSED', host: 'db' } }),
       bug: () => new Error('password=hunter2 leaked in a stack'),
     };
     app.get('/fail/:kind', async (request) => {
@@ -41,7 +42,7 @@ describe('handleError', () => {
     expect(response.statusCode).toBe(status);
     expect(response.json()).toMatchObject({
       error: code,
-      message: expect.stringMatching(/^GET \/fail\/:kind: |\[memory\/db\]/),
+      message: expect.stringMatching(/^GET \/fail\/:kind: |unavailable for now/),
       requestId: expect.any(String),
     });
   });
@@ -100,6 +101,22 @@ describe('createErrorHandler with the database target: outages', () => {
       shutdown: () => new DatabaseError('[memory/db] terminated', { details: { code: '57P01' } }),
       lost: () => new DatabaseError('[memory/db] connection lost', { details: { code: '08006' } }),
       other: () => new DatabaseError('[memory/db] something else'),
+      duplicate: () =>
+        new DatabaseError('[memory/db] insert failed on PostgreSQL at db.internal:5432', {
+          details: { code: '23505', host: 'db.internal' },
+          cause: new Error('duplicate key value violates unique constraint "api_keys_name_key"'),
+        }),
+      badValue: () =>
+        new DatabaseError('[memory/db] select failed on PostgreSQL at db.internal:5432', {
+          details: { code: '22P02', host: 'db.internal' },
+          cause: new Error('invalid input syntax for type uuid: "x"'),
+        }),
+      statement: () =>
+        new DatabaseError('[memory/db] select failed on PostgreSQL at db.internal:5432', {
+          details: { code: '42P01', host: 'db.internal' },
+          cause: new Error('relation "nope" does not exist'),
+        }),
+      unique: () => driverError('duplicate key value violates unique constraint "x_pkey"', '23505'),
       bug: () => driverError('relation "nope" does not exist', '42P01'),
     };
     app.get('/fail/:kind', async (request) => {
@@ -123,10 +140,34 @@ describe('createErrorHandler with the database target: outages', () => {
     },
   );
 
-  it('gives no retry hint for a database error that is no outage, and keeps a driver bug a 500', async () => {
-    const other = await app.inject('/fail/other');
-    expect(other.statusCode).toBe(503);
-    expect(other.headers['retry-after']).toBeUndefined();
+  it('answers a database error that is no outage with 500, no retry hint and nothing of the statement or host', async () => {
+    for (const kind of ['other', 'statement']) {
+      const response = await app.inject(`/fail/${kind}`);
+      expect(response.statusCode, kind).toBe(500);
+      expect(response.headers['retry-after']).toBeUndefined();
+      expect(response.json()).toMatchObject({ error: 'INTERNAL', message: expect.stringMatching(/^internal error/) });
+      expect(response.body).not.toMatch(/db\.internal|nope|something else/);
+    }
+  });
+
+  it('answers a conflict with stored data 409 and a refused value 400, naming the SQLSTATE, not the host', async () => {
+    for (const kind of ['duplicate', 'unique']) {
+      const response = await app.inject(`/fail/${kind}`);
+      expect(response.statusCode, kind).toBe(409);
+      expect(response.json()).toMatchObject({
+        error: 'CONFLICT',
+        message: expect.stringMatching(/^GET \/fail\/:kind: the write conflicts with stored data \(duplicate key/),
+        details: { code: '23505' },
+      });
+      expect(response.body).not.toMatch(/db\.internal|s3cret/);
+    }
+    const bad = await app.inject('/fail/badValue');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json()).toMatchObject({ error: 'INVALID_INPUT', details: { code: '22P02' } });
+    expect(bad.body).not.toContain('db.internal');
+  });
+
+  it('keeps a driver bug a 500', async () => {
     const bug = await app.inject('/fail/bug');
     expect(bug.statusCode).toBe(500);
     expect(bug.json().error).toBe('INTERNAL');

@@ -1,6 +1,7 @@
 import { toMemoryError, type DatabaseTarget } from '@memory/db';
 import { MemoryError, type MemoryErrorCode } from '@memory/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
+import { EmbeddingUpstreamError } from './embedding-provider.js';
 
 /** The JSON body of every error response. */
 interface ErrorBody {
@@ -20,14 +21,48 @@ const STATUS_BY_CODE: Record<MemoryErrorCode, number> = {
   CONFLICT: 409,
   UNSUPPORTED: 501,
   STORAGE: 502,
-  DATABASE: 503,
+  // By SQLSTATE: see databaseStatus (503 only for outages).
+  DATABASE: 500,
   CONFIGURATION: 500,
   MEMORY_ERROR: 500,
 };
 
 /** The HTTP status for an error the memory packages threw. */
 function statusOfMemoryError(error: MemoryError): number {
+  if (error.code === 'DATABASE') return databaseStatus(error);
   return STATUS_BY_CODE[error.code] ?? 500;
+}
+
+/**
+ * SQLSTATEs of a write that conflicts with what is stored (unique, foreign key, exclusion):
+ * the client's request met the data, as with a ConflictError (409).
+ */
+const CONFLICT_STATES = new Set(['23505', '23503', '23P01']);
+
+/** The SQLSTATE (or network code) a typed database error carries, if any. */
+function sqlStateOf(error: MemoryError): string | undefined {
+  const code = error.details.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/**
+ * The status of a database error (docs/reliability.md): 503 only when the database is unavailable
+ * for now (see {@link isDatabaseUnavailable}); 409 for a conflict with stored data (23505, 23503,
+ * 23P01); 400 for a value the database refuses (class 22, data exception); any other statement
+ * error is the service's fault, 500.
+ */
+function databaseStatus(error: MemoryError): number {
+  if (isDatabaseUnavailable(error)) return 503;
+  const state = sqlStateOf(error);
+  if (state !== undefined && CONFLICT_STATES.has(state)) return 409;
+  if (state?.startsWith('22')) return 400;
+  return 500;
+}
+
+/** The database's own reason (scrubbed of the password by `toMemoryError`), without host or operation. */
+function databaseReason(error: MemoryError): string {
+  const cause = (error as { cause?: unknown }).cause;
+  return cause instanceof Error && cause.message ? cause.message : 'the database refused the statement';
 }
 
 /**
@@ -61,14 +96,14 @@ function isDatabaseUnavailable(error: MemoryError): boolean {
 
 /**
  * A driver error from the app's own queries (MikroORM's DriverException, pg's errors) as the
- * typed error the memory packages throw, when a client can act on it: an outage (503, retry) or
- * bad input (400). Any other driver error stays what it is, an internal error (500).
+ * typed error the memory packages throw, so it answers like theirs: an outage 503 (retry), a
+ * conflict 409, bad input 400, any other statement error 500 (see {@link databaseStatus}).
  */
 function typedDriverError(error: unknown, database: DatabaseTarget | undefined, request: FastifyRequest): unknown {
   if (!database || MemoryError.isInstance(error)) return error;
   const typed = toMemoryError(error, database, `${request.method} ${request.routeOptions?.url ?? ''}`);
   if (!MemoryError.isInstance(typed)) return error;
-  return isDatabaseUnavailable(typed) || typed.code === 'INVALID_INPUT' ? typed : error;
+  return typed.code === 'DATABASE' || typed.code === 'INVALID_INPUT' ? typed : error;
 }
 
 /** The one style of error codes: upper snake case, no library prefix. */
@@ -122,6 +157,10 @@ function formatBytes(n: number): string {
   return `${n} bytes`;
 }
 
+function internalMessage(requestId: string): string {
+  return `internal error (request ${requestId}): see the service log`;
+}
+
 /** Library functions that messages mention, as the routes a client calls instead. */
 const LIBRARY_TO_ROUTE: Record<string, string> = {
   createSession: 'POST /sessions',
@@ -162,7 +201,36 @@ export function createErrorHandler(
     let status: number;
     let body: ErrorBody;
     const fastifyError = error as FastifyError;
-    if (MemoryError.isInstance(error)) {
+    if (MemoryError.isInstance(error) && error.code === 'DATABASE') {
+      // Never the host or the statement: the database's reason for a 4xx, nothing for a 500.
+      status = databaseStatus(error);
+      const state = sqlStateOf(error);
+      const route = `${request.method} ${request.routeOptions?.url ?? request.url.split('?')[0]}`;
+      body =
+        status === 409
+          ? {
+              error: 'CONFLICT',
+              message: `${route}: the write conflicts with stored data (${databaseReason(error)}, SQLSTATE ${state}): read the current state and retry with other values`,
+              requestId,
+              details: { code: state },
+            }
+          : status === 400
+            ? {
+                error: 'INVALID_INPUT',
+                message: `${route}: the database refused a value (${databaseReason(error)}, SQLSTATE ${state}): fix the input`,
+                requestId,
+                details: { code: state },
+              }
+            : { error: status === 503 ? 'DATABASE' : 'INTERNAL', message: internalMessage(requestId), requestId };
+    } else if (error instanceof EmbeddingUpstreamError) {
+      status = error.statusCode;
+      body = {
+        error: error.code,
+        message: `${request.method} ${request.routeOptions?.url ?? ''}: ${error.message}; retry later, or check MEMORY_EMBEDDING_URL, MEMORY_EMBEDDING_MODEL and MEMORY_EMBEDDING_API_KEY`,
+        requestId,
+        details: { upstream: error.upstream, ...(error.status !== undefined ? { upstreamStatus: error.status } : {}) },
+      };
+    } else if (MemoryError.isInstance(error)) {
       status = statusOfMemoryError(error);
       body = {
         error: error.code,
@@ -195,7 +263,7 @@ export function createErrorHandler(
     } else {
       status =
         typeof fastifyError.statusCode === 'number' && fastifyError.statusCode >= 500 ? fastifyError.statusCode : 500;
-      body = { error: 'INTERNAL', message: `internal error (request ${requestId}): see the service log`, requestId };
+      body = { error: 'INTERNAL', message: internalMessage(requestId), requestId };
     }
     if (status >= 500) {
       request.log.error({ err: error, status }, 'request failed');
@@ -203,8 +271,8 @@ export function createErrorHandler(
         // The server is down, restarting or full: the client should come back, not give up.
         reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
         body.message = `the database is unavailable for now (${String(error.details.code)}): retry in ${DATABASE_RETRY_AFTER_SECONDS} s`;
-      } else if (MemoryError.isInstance(error) && status !== 500) {
-        // Database or storage unavailable: say which, the message names no secret.
+      } else if (MemoryError.isInstance(error) && error.code !== 'DATABASE' && status !== 500) {
+        // Storage unavailable or unsupported: say which, the message names no secret.
         body.message = error.message;
       }
     } else {

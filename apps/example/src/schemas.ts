@@ -13,6 +13,7 @@ export const UserId = Type.String({
 });
 
 export const SessionParams = Type.Object({ sessionId: Uuid });
+export const MessageParams = Type.Object({ sessionId: Uuid, messageId: Uuid });
 export const UserParams = Type.Object({ userId: UserId });
 
 export const JsonObject = Type.Record(Type.String(), Type.Unknown(), { description: 'a JSON object' });
@@ -160,6 +161,20 @@ const MessageBody = Type.Object({
   createdAt: DateTime,
   hasEmbedding: Type.Boolean(),
   cursor: Type.String(),
+});
+export const UpdateMessageBody = Type.Object({
+  message: MessageBody,
+  embedding: Type.String({
+    description:
+      'kept (text unchanged), set / cleared (the request gave an embedding / null), embedded (the service embedded the new text), dropped (text changed, nothing embedded: the stale embedding was removed)',
+  }),
+  changed: Type.Array(Type.String(), { description: 'the fields the edit changed' }),
+  restored: Type.Boolean(),
+});
+export const DeleteMessageBody = Type.Object({
+  deleted: Type.Boolean(),
+  sessionId: NullableString,
+  restored: Type.Boolean(),
 });
 export const AppendBody = Type.Object({
   messages: Type.Array(

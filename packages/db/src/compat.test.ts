@@ -1,6 +1,7 @@
 import { ConfigurationError, redactUrl } from '@memory/errors';
 import { AuditLog, Session } from '@memory/models';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import {
   getDefaultDb,
   getEngine,
@@ -12,7 +13,8 @@ import {
   setDatabaseUrl,
   workerScope,
 } from './compat.js';
-import { describeEachDatabase } from './testing/index.js';
+import { createMemoryDb, type MemoryDb } from './memory-db.js';
+import { describeEachDatabase, PG_TEST_URL_ENV, type DatabaseTestContext } from './testing/index.js';
 
 describe('entry points', () => {
   it('keeps the global state out of the main entry: the original API is @memory/db/compat', async () => {
@@ -71,7 +73,8 @@ describe('module-level API without a URL', () => {
   });
 });
 
-describeEachDatabase('module-level API', (ctx) => {
+/** The module-level API's checks, on the databases of `ctx` (run plain, and with a password in the URL below). */
+const moduleLevelSuite = (ctx: DatabaseTestContext) => {
   beforeEach(() => resetDefaultDb());
   afterEach(() => resetDefaultDb());
 
@@ -124,5 +127,52 @@ describeEachDatabase('module-level API', (ctx) => {
     expect(title).toBe('from app');
     await workerScope(url, (em) => void em.create(Session, { title: 'from worker' }));
     expect(await workerScope(url, (em) => em.count(Session, {}))).toBe(2);
+  });
+};
+
+describeEachDatabase('module-level API', moduleLevelSuite);
+
+// Issue #14 item 12: the suite once failed against a server whose URL carries a password (db.url is
+// redacted, and the test compared it with the raw URL). Run it with one: a role of its own with a
+// password on the test server, every scratch database created and used through that URL.
+const adminUrl = process.env[PG_TEST_URL_ENV];
+const role = `memory_test_pw_${randomBytes(4).toString('hex')}`;
+// Characters a URL must encode too, so the redaction of an encoded password is covered.
+const password = `pw-${randomBytes(6).toString('hex')}:@/%`;
+const passwordUrl = (() => {
+  if (!adminUrl) return undefined;
+  const url = new URL(adminUrl.replace(/^[a-z0-9+]+:\/\//i, 'postgresql://'));
+  url.username = role;
+  url.password = encodeURIComponent(password);
+  return url.toString();
+})();
+describe.skipIf(!adminUrl)(`with a password in the URL${adminUrl ? '' : ` (set ${PG_TEST_URL_ENV} to run)`}`, () => {
+  let admin: MemoryDb | undefined;
+  beforeAll(async () => {
+    admin = createMemoryDb({ url: adminUrl!, embeddingDimensions: 3 });
+    // Superuser: the suite creates its databases and the vector extension in them (not a trusted extension).
+    await admin.execute(`create role ${role} login superuser password '${password.replace(/'/g, "''")}'`);
+  });
+  afterAll(async () => {
+    await admin?.execute(`drop role if exists ${role}`);
+    await admin?.close();
+  });
+
+  it('the URL really carries the password, and db.url does not', async () => {
+    expect(decodeURIComponent(new URL(passwordUrl!).password)).toBe(password);
+    const db = createMemoryDb({ url: passwordUrl!, embeddingDimensions: 3 });
+    try {
+      expect(db.url).toBe(redactUrl(passwordUrl!));
+      expect(db.url).not.toContain(new URL(passwordUrl!).password);
+      const [me] = await db.execute<{ user: string }>('select current_user as user');
+      expect(me?.user).toBe(role);
+    } finally {
+      await db.close();
+    }
+  });
+
+  describeEachDatabase('module-level API', moduleLevelSuite, {
+    engines: ['postgres'],
+    ...(passwordUrl ? { postgresUrl: passwordUrl } : {}),
   });
 });

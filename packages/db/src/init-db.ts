@@ -71,11 +71,16 @@ async function withInitLock(getPool: (() => Promise<Pool>) | undefined, fn: () =
 
 function extensionHint(error: unknown, target: DatabaseTarget): unknown {
   const mapped = toMemoryError(error, target, 'initDb (create extension vector)');
+  if (target.kind !== 'postgres' || !(mapped instanceof Error)) return mapped;
   const code = driverCode(error);
-  // 58P01: no control file (pgvector not installed); 42501: not allowed to create it.
-  if (target.kind === 'postgres' && (code === '58P01' || code === '42501') && mapped instanceof Error) {
-    mapped.message +=
-      ': install pgvector on the server (https://github.com/pgvector/pgvector), or have a superuser run CREATE EXTENSION vector in this database';
+  const message = mapped.message;
+  // Not installed: PostgreSQL 15 cannot open the control file (58P01); 16 and newer say the
+  // extension "is not available" (0A000 on some builds). Nobody may create it until it is installed.
+  if (code === '58P01' || (code === '0A000' && /is not available/i.test(message))) {
+    mapped.message = `${message}: pgvector is not installed on the database server: install it on the machine PostgreSQL runs on (https://github.com/pgvector/pgvector#installation, e.g. apt install postgresql-<major>-pgvector), then start the service again`;
+  } else if (code === '42501') {
+    // Installed, but this role may not create it (pgvector is not a trusted extension).
+    mapped.message = `${message}: pgvector is installed on the server, but the role ${target.user ? `"${target.user}"` : 'of the URL'} may not create extensions in this database: have a superuser run CREATE EXTENSION vector in this database once (e.g. psql -U postgres -d ${target.database} -c 'CREATE EXTENSION vector'), or connect as a role that may`;
   }
   return mapped;
 }

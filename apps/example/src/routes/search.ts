@@ -5,7 +5,7 @@ import { Type, type Static } from 'typebox';
 import type { App } from '../app-types.js';
 import { isZeroVector } from '../embedding-provider.js';
 import type { MemoryServices } from '../memory-services.js';
-import { Role, SearchBodyResponse, SessionParams, UserParams, Vector } from '../schemas.js';
+import { JsonObject, Role, SearchBodyResponse, SessionParams, UserParams, Vector } from '../schemas.js';
 
 const SearchBody = Type.Object({
   text: Type.Optional(Type.String({ minLength: 1, description: 'embedded with the configured provider' })),
@@ -14,6 +14,19 @@ const SearchBody = Type.Object({
   roles: Type.Optional(Type.Array(Role)),
   since: Type.Optional(Type.String({ format: 'date-time' })),
   until: Type.Optional(Type.String({ format: 'date-time' })),
+  metadataEquals: Type.Optional(
+    Type.Unsafe<Record<string, unknown>>({
+      ...JsonObject,
+      description:
+        'only messages whose metadata has each of these top-level keys with exactly this value, e.g. {"channel":"web"}',
+    }),
+  ),
+  metadataContains: Type.Optional(
+    Type.Unsafe<Record<string, unknown>>({
+      ...JsonObject,
+      description: 'only messages whose metadata contains this object (jsonb @>), e.g. {"tags":["a"]}',
+    }),
+  ),
   minScore: Type.Optional(
     Type.Number({
       minimum: -1,
@@ -42,6 +55,8 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
       ...(body.roles ? { roles: body.roles as MessageRole[] } : {}),
       ...(body.since ? { since: new Date(body.since) } : {}),
       ...(body.until ? { until: new Date(body.until) } : {}),
+      ...(body.metadataEquals ? { metadataEquals: body.metadataEquals } : {}),
+      ...(body.metadataContains ? { metadataContains: body.metadataContains } : {}),
     };
     const minScore = body.minScore ?? 0;
     return { hits: (await store.searchMessages(options)).filter((hit) => hit.score > minScore) };
