@@ -30,12 +30,7 @@ import { loadavg } from 'node:os';
 import pg from 'pg';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { MessageRole } from '@memory/models';
-import {
-  createConversationStore,
-  DEFAULT_EF_SEARCH,
-  DEFAULT_EXACT_SEARCH_THRESHOLD,
-  type ConversationStore,
-} from '@memory/conversations';
+import { createConversationStore, type ConversationStore } from '@memory/conversations';
 import { clusteredVectors, gaussian, interleave, sum, timed, vectorLiteral } from './measure.js';
 import { percentile, writeReport, type BenchRow } from './report.js';
 import { hnswIndexDefinition } from './schema.js';
@@ -131,7 +126,7 @@ async function openTarget(adminUrl: string): Promise<Target> {
   const scratch = await createScratch(adminUrl);
   const db = createMemoryDb({ url: scratch.url, embeddingDimensions: DIMS, pool: { min: 1, max: 4 } });
   await db.initDb();
-  const store = createConversationStore(db);
+  const store = createConversationStore(db, { efSearch: EF_SEARCH, exactSearchThreshold: EXACT_THRESHOLD });
   const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
   return { scratch, db, store, pool };
 }
@@ -175,9 +170,12 @@ ON CONFLICT (id) DO NOTHING
 RETURNING id, created_at`;
 const TOUCH_SQL = `UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM messages WHERE session_id = $1::uuid)) WHERE id = $1::uuid`;
 
-/** The store's default `efSearch` and `exactSearchThreshold` (`DEFAULT_EF_SEARCH`, `DEFAULT_EXACT_SEARCH_THRESHOLD`). */
-const EF_SEARCH = DEFAULT_EF_SEARCH;
-const EXACT_THRESHOLD = DEFAULT_EXACT_SEARCH_THRESHOLD;
+/**
+ * `efSearch` and `exactSearchThreshold`: the store's documented defaults (README), passed to the
+ * store explicitly so the hand-written baseline and the store run with the same settings.
+ */
+const EF_SEARCH = 200;
+const EXACT_THRESHOLD = 3000;
 const USER_SCOPE = 'm.session_id IN (SELECT id FROM sessions WHERE user_id = $2)';
 /** The search's first statement: HNSW settings and the scope counted up to the threshold + 1. */
 const SEARCH_SETUP_SQL = `SELECT set_config('hnsw.ef_search', $1, true) AS ef_search,

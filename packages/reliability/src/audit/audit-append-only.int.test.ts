@@ -3,7 +3,10 @@ import { ALLOW_AUDIT_PURGE_SQL, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { DatabaseError } from '@memory/errors';
 import { InMemoryLongTermStorage, profileKey } from '@memory/longterm-core';
-import { createConversationStore, PURGE_USER_ACTION, type ConversationStore } from '@memory/conversations';
+import { createConversationStore, type ConversationStore } from '@memory/conversations';
+
+/** The audit action `purgeUser` writes, as the conversations README documents it. */
+const PURGE_USER_ACTION = 'purge_user';
 
 async function failure(p: Promise<unknown>): Promise<unknown> {
   return p.then(
