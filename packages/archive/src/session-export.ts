@@ -26,7 +26,7 @@ const gunzipAsync = promisify(gunzip);
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** One object of an export, ready to be written. */
-export interface ExportObject {
+interface ExportObject {
   key: string;
   body: Uint8Array;
   contentType: string;
