@@ -6,13 +6,13 @@ import {
   type ConversationStore,
   type MessageRecord,
   isNoEmbeddingsError,
-  partsText,
   type NewMessage,
   type SessionRecord,
 } from '@memory/conversations';
 import type { MemoryDb } from '@memory/db';
 import { ConfigurationError, InvalidInputError, NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
+import { partsText } from '@memory/models';
 import type { LanguageModel } from 'ai';
 import { extractMemories, type ExtractionInputMessage, type ExtractMemoriesResult } from './extract.js';
 import {

@@ -9,7 +9,7 @@ import { MAX_MANIFEST_BYTES, removeSessionObjects } from './session-export.js';
 import { inTransaction } from './sql.js';
 
 /** The audit action written for every session deleted by retention (the original's action name). */
-export const DELETE_AUDIT_ACTION = 'delete_session';
+const DELETE_AUDIT_ACTION = 'delete_session';
 
 /** What deleting one session did. */
 export interface DeletedSessionResult {

@@ -1,46 +1,13 @@
-// The entry point and what it takes and returns.
+// The public surface: the archiver factory, the option and result types of its methods, and
+// `readSessionExport` to read a deep export back. The export format's encoders, the object
+// layout, the policy arithmetic, the audit action names and the batch default stay inside their
+// modules (tests import them from there); the README documents the format and the values.
 export { createArchiver, type Archiver, type ArchiverOptions } from './create-archiver.js';
-export { DEFAULT_BATCH_SIZE, type RunArchiveOptions, type ArchiveRunResult } from './run-archive.js';
+export type { RunArchiveOptions, ArchiveRunResult } from './run-archive.js';
 export type { ArchivePlan, TransitionCounts } from './plan-archive.js';
 export type { RestoreOptions, RestoreResult } from './restore-session.js';
-export { ARCHIVE_AUDIT_ACTION } from './cold-to-deep.js';
-export { DELETE_AUDIT_ACTION } from './deep-to-deleted.js';
-export { RESTORE_AUDIT_ACTION } from './restore-session.js';
-
-// The policy, progress accounting, and the export format's building blocks.
-export {
-  DEFAULT_ARCHIVE_POLICY,
-  resolveArchivePolicy,
-  archiveCutoffs,
-  dueStatus,
-  type ArchivePolicy,
-  type ArchiveCutoffs,
-} from './policy.js';
+export type { ArchivePolicy, ArchiveCutoffs } from './policy.js';
 export type { ArchivePhase, ArchiveProgress } from './progress.js';
-export { archiveObjectKeys, MESSAGES_OBJECT, SUMMARIES_OBJECT, MANIFEST_OBJECT } from './object-layout.js';
-export {
-  MANIFEST_FORMAT,
-  MANIFEST_VERSION,
-  parseManifest,
-  type ArchiveManifest,
-  type ManifestFile,
-} from './export-manifest.js';
-export {
-  encodeMessageLine,
-  encodeSummaryLine,
-  parseMessageLine,
-  parseSummaryLine,
-  type MessageExportRow,
-  type SummaryExportRow,
-  type ExportedMessage,
-  type ExportedSummary,
-} from './export-lines.js';
-export {
-  buildSessionExport,
-  readSessionExport,
-  writeAndVerifySessionExport,
-  type SessionExport,
-  type SessionExportInput,
-  type ExportObject,
-  type VerifiedSessionExport,
-} from './session-export.js';
+export { readSessionExport, type VerifiedSessionExport } from './session-export.js';
+export type { ArchiveManifest, ManifestFile } from './export-manifest.js';
+export type { ExportedMessage, ExportedSummary } from './export-lines.js';

@@ -5,7 +5,7 @@ export const MESSAGES_OBJECT = 'messages.jsonl.gz';
 /** File name of a session's summaries inside its archive folder. */
 export const SUMMARIES_OBJECT = 'summaries.jsonl.gz';
 /** File name of a session's manifest; written last, so its presence marks a complete export. */
-export const MANIFEST_OBJECT = 'manifest.json';
+const MANIFEST_OBJECT = 'manifest.json';
 
 /**
  * The keys of a session's deep-archive export, under `archivePrefix(sessionId)` of `@memory/db`

@@ -1,8 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { createMemoryDb, type MemoryDb } from '@memory/db';
+import { archivePrefix, createMemoryDb, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage, type LongTermStorage } from '@memory/longterm-core';
-import { archivePrefix, createConversationStore } from '@memory/conversations';
+import { createConversationStore } from '@memory/conversations';
 import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { countRows, daysBefore, resetTables, seedSession } from '../test/fixtures.js';
 import { createArchiver } from './create-archiver.js';

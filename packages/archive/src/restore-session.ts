@@ -7,7 +7,7 @@ import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } f
 import { inTransaction, toCount, type Sql } from './sql.js';
 
 /** The audit action written when a session is brought back. */
-export const RESTORE_AUDIT_ACTION = 'restore_session';
+const RESTORE_AUDIT_ACTION = 'restore_session';
 
 /** Lines re-inserted per statement (each statement carries them as one `jsonb` array). */
 const INSERT_CHUNK = 2000;

@@ -10,7 +10,7 @@ import { archiveCutoffs, checkNow, type ArchivePolicy } from './policy.js';
 import { ProgressTracker, type ArchivePhase, type ArchiveProgress } from './progress.js';
 
 /** Sessions a hot → cold transaction claims when `batchSize` is not given. */
-export const DEFAULT_BATCH_SIZE = 500;
+const DEFAULT_BATCH_SIZE = 500;
 
 /** Options of `runArchive`. */
 export interface RunArchiveOptions {

@@ -33,7 +33,7 @@ export const MAX_MANIFEST_BYTES = 1024 * 1024;
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
 /** One object of an export, ready to be written. */
-export interface ExportObject {
+interface ExportObject {
   key: string;
   body: Uint8Array;
   contentType: string;

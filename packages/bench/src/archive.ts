@@ -14,12 +14,12 @@ import { createMemoryDb, type MemoryDb } from '@memory/db';
 import { createPostgresScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 // @memory/bench does not list @memory/archive as a dependency yet; its sources are imported directly.
-import { createArchiver, DEFAULT_BATCH_SIZE } from '@memory/archive';
+import { createArchiver } from '@memory/archive';
 import { writeReport, type BenchRow } from './report.js';
 
 const PER_SESSION = 20;
-/** Sessions per hot → cold transaction: the default; MEMORY_BENCH_ARCHIVE_BATCH overrides it. */
-const BATCH = Number(process.env.MEMORY_BENCH_ARCHIVE_BATCH ?? DEFAULT_BATCH_SIZE);
+/** Sessions per hot → cold transaction: the archiver's documented default (500); MEMORY_BENCH_ARCHIVE_BATCH overrides it. */
+const BATCH = Number(process.env.MEMORY_BENCH_ARCHIVE_BATCH ?? 500);
 const DAY_MS = 86_400_000;
 /** Sessions exported in the informational deep step. */
 const DEEP_SAMPLE = 500;

@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { createMemoryDb, type MemoryDb } from '@memory/db';
-import { createConversationStore, type ConversationStore } from '@memory/conversations';
+import { createConversationStore, type ConversationStore, type ConversationStoreOptions } from '@memory/conversations';
 
 /** A database created for one run; `drop` removes it (closing whatever still holds it). */
 export interface Scratch {
@@ -69,8 +69,9 @@ export async function openMemoryStore(
   url: string,
   dims: number,
   poolMax: number,
+  storeOptions?: ConversationStoreOptions,
 ): Promise<{ db: MemoryDb; store: ConversationStore }> {
   const db = createMemoryDb({ url, embeddingDimensions: dims, pool: { min: 1, max: poolMax } });
   await db.initDb();
-  return { db, store: createConversationStore(db) };
+  return { db, store: createConversationStore(db, storeOptions) };
 }

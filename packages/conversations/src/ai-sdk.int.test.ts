@@ -10,9 +10,9 @@ import {
   fromUIMessages,
   toModelMessages,
   toUIMessages,
-  UI_MESSAGE_ID_KEY,
   type ConversationStore,
 } from './index.js';
+import { UI_MESSAGE_ID_KEY } from './ai-sdk.js';
 import { everyPart } from './parts.fixture.js';
 
 /** JSON form, so `URL` objects in file parts compare by their text. */

@@ -5,9 +5,9 @@ import { createSqlRunner } from './sql-client.js';
 import { checkLimit } from './validate.js';
 
 /** Messages one {@link backfillMessageUserIds} batch looks at when no `batchSize` is given. */
-export const DEFAULT_BACKFILL_BATCH = 5000;
+const DEFAULT_BACKFILL_BATCH = 5000;
 /** The largest `batchSize` of {@link backfillMessageUserIds}. */
-export const MAX_BACKFILL_BATCH = 100_000;
+const MAX_BACKFILL_BATCH = 100_000;
 
 /** Options of {@link backfillMessageUserIds}. */
 export interface BackfillUserIdsOptions {

@@ -333,7 +333,7 @@ export interface ConversationStore {
 }
 
 /** Characters of list previews when `previewLength` is not given. */
-export const DEFAULT_PREVIEW_LENGTH = 200;
+const DEFAULT_PREVIEW_LENGTH = 200;
 
 /**
  * Creates a {@link ConversationStore} on a {@link MemoryDb} (call `db.initDb()` once before the

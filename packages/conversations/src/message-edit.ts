@@ -20,9 +20,9 @@ import type {
 import { checkOptionalText, checkText, embeddingLiteral } from './validate.js';
 
 /** The audit action of {@link updateMessage}. */
-export const UPDATE_MESSAGE_ACTION = 'update_message';
+const UPDATE_MESSAGE_ACTION = 'update_message';
 /** The audit action of {@link deleteMessage}. */
-export const DELETE_MESSAGE_ACTION = 'delete_message';
+const DELETE_MESSAGE_ACTION = 'delete_message';
 
 const PREFIX = '[memory/conversations]';
 const PATCH_FIELDS = ['content', 'parts', 'metadata', 'model', 'embedding'] as const;

@@ -24,11 +24,11 @@ import type {
 import { checkLimit, checkNewMessages, embeddingLiteral, type CheckedMessage } from './validate.js';
 
 /** Page size of a history page when none is given. */
-export const DEFAULT_HISTORY_PAGE = 50;
+const DEFAULT_HISTORY_PAGE = 50;
 /** The largest history page. */
-export const MAX_HISTORY_PAGE = 1000;
+const MAX_HISTORY_PAGE = 1000;
 /** The most entries one {@link setEmbeddings} call takes. */
-export const MAX_EMBEDDING_BATCH = 5000;
+const MAX_EMBEDDING_BATCH = 5000;
 
 interface StoredRow {
   id: string;

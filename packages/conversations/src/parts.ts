@@ -5,7 +5,7 @@ import { assertJsonValue, isPlainObject } from './json-value.js';
 const PREFIX = '[memory/conversations]';
 
 /** The most parts one message may have. */
-export const MAX_MESSAGE_PARTS = 10_000;
+const MAX_MESSAGE_PARTS = 10_000;
 
 function invalid(message: string, field: string): never {
   throw new InvalidInputError(`${PREFIX} ${message}`, { details: { field } });

@@ -4,14 +4,8 @@ import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import type { EmbeddingProvider } from '@memory/embeddings';
 import { InvalidInputError } from '@memory/errors';
-import {
-  createConversationStore,
-  DEFAULT_EF_SEARCH,
-  type ConversationStore,
-  type QueryEvent,
-  type SearchHit,
-} from './index.js';
-import { exactSearchSql, searchSettingsSql, searchSetupSql, searchSql } from './search-sql.js';
+import { createConversationStore, type ConversationStore, type QueryEvent, type SearchHit } from './index.js';
+import { DEFAULT_EF_SEARCH, exactSearchSql, searchSettingsSql, searchSetupSql, searchSql } from './search-sql.js';
 import { userRoute } from './shard-route.js';
 
 /** Deterministic noise in [0, scale): distinct vectors keep the HNSW graph well connected. */

@@ -21,10 +21,10 @@ import { checkMessageFilter } from './message-filter.js';
 import { checkCount, checkLimit, checkText, checkUserId } from './validate.js';
 
 /** The most messages `around` a hit a search returns on each side. */
-export const MAX_AROUND = 50;
+const MAX_AROUND = 50;
 
 /** `details.reason` of the `NotFoundError` a search throws when nothing in its scope has an embedding. */
-export const NO_EMBEDDINGS = 'no_embeddings';
+const NO_EMBEDDINGS = 'no_embeddings';
 
 function noEmbeddingsError(sessionId: string | null, userId: string | null): NotFoundError {
   const scope = sessionId !== null ? `session ${sessionId}` : `the sessions of user ${JSON.stringify(userId)}`;
@@ -60,9 +60,9 @@ function checkMinScore(value: unknown): number | null {
 }
 
 /** `topK` when none is given. */
-export const DEFAULT_TOP_K = 10;
+const DEFAULT_TOP_K = 10;
 /** The largest `topK` (pgvector's `hnsw.ef_search` goes up to 1000). */
-export const MAX_TOP_K = 1000;
+const MAX_TOP_K = 1000;
 
 /**
  * `ConversationStore.searchMessages`: checks the options, then in one transaction sets the HNSW

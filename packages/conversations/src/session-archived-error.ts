@@ -1,7 +1,7 @@
 import { ConflictError, type MemoryError } from '@memory/errors';
 
 /** `details.reason` of the `ConflictError` thrown when appending to an archived session. */
-export const SESSION_ARCHIVED = 'session_archived';
+const SESSION_ARCHIVED = 'session_archived';
 
 /**
  * The `ConflictError` for a write (an append, a message update or delete: `operation` names the

@@ -16,9 +16,9 @@ import { isPlainObject } from './json-value.js';
 import { InvalidInputError } from '@memory/errors';
 
 /** Page size of a session list when none is given. */
-export const DEFAULT_SESSION_PAGE = 20;
+const DEFAULT_SESSION_PAGE = 20;
 /** The largest session list page. */
-export const MAX_SESSION_PAGE = 200;
+const MAX_SESSION_PAGE = 200;
 
 export function sessionNotFound(sessionId: string): NotFoundError {
   return new NotFoundError(

@@ -11,9 +11,9 @@ import { checkLimit, checkOptionalText, checkText } from './validate.js';
 import { assertJsonValue } from './json-value.js';
 
 /** Page size of {@link listSummaries} when none is given. */
-export const DEFAULT_SUMMARY_PAGE = 20;
+const DEFAULT_SUMMARY_PAGE = 20;
 /** The largest {@link listSummaries} page. */
-export const MAX_SUMMARY_PAGE = 200;
+const MAX_SUMMARY_PAGE = 200;
 
 export async function saveSummary(ctx: StoreContext, sessionId: string, input: NewSummary): Promise<SummaryRecord> {
   const session = normalizeUuid(sessionId, 'sessionId');

@@ -5,7 +5,9 @@ import { describeEachDatabase } from '@memory/db/testing';
 import { InvalidInputError } from '@memory/errors';
 import { InMemoryLongTermStorage, knowledgeKey, profileKey, profileMetaKey } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
-import { archivePrefix, createConversationStore, PURGE_USER_ACTION, type ConversationStore } from './index.js';
+import { archivePrefix } from './archive-prefix.js';
+import { createConversationStore, type ConversationStore } from './index.js';
+import { PURGE_USER_ACTION } from './user-purge.js';
 
 const TABLES = ['sessions', 'messages', 'session_summaries', 'messages_archive', 'audit_logs'] as const;
 

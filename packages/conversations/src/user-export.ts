@@ -21,7 +21,7 @@ import type { ExportUserOptions } from './types.js';
 import { checkLimit, checkUserId } from './validate.js';
 
 /** Version of the export format, in its first line. */
-export const USER_EXPORT_VERSION = 1;
+const USER_EXPORT_VERSION = 1;
 
 /**
  * Which audit rows belong to a user, for export and purge: rows about one of the user's sessions
@@ -36,7 +36,7 @@ export const USER_AUDIT_CONDITION = `(a.actor = $1
     OR (a.resource_type = 'session' AND a.resource_id IN (SELECT id::text FROM sessions WHERE user_id = $1)))`;
 
 /** Counts in the export's last line. */
-export interface ExportCounts {
+interface ExportCounts {
   sessions: number;
   messages: number;
   summaries: number;

@@ -2,12 +2,7 @@ export type { BosStorageCapabilities } from './bos-storage.js';
 export type { BosStorage } from './bos-storage-type.js';
 export { createBosStorage } from './create-bos-storage.js';
 export { bosAdapter, type BosAdapterDefaults } from './bos-adapter.js';
-export {
-  DEFAULT_BOS_ENDPOINT,
-  DEFAULT_MAX_ATTEMPTS,
-  DEFAULT_REQUEST_TIMEOUT_MS,
-  type BosStorageOptions,
-} from './bos-storage-options.js';
+export type { BosStorageOptions } from './bos-storage-options.js';
 export type {
   BosClientLike,
   BosClientConfig,

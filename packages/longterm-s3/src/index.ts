@@ -1,10 +1,4 @@
 export { createS3Storage } from './create-s3-storage.js';
 export { s3Adapter, type S3AdapterDefaults } from './s3-adapter.js';
 export type { S3Storage } from './s3-storage.js';
-export {
-  DEFAULT_S3_REGION,
-  DEFAULT_S3_REQUEST_TIMEOUT_MS,
-  DEFAULT_S3_CONNECTION_TIMEOUT_MS,
-  DEFAULT_S3_MAX_ATTEMPTS,
-  type S3CompatibleStorageOptions,
-} from './s3-storage-options.js';
+export type { S3CompatibleStorageOptions } from './s3-storage-options.js';

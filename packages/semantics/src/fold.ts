@@ -7,6 +7,9 @@
  * ```ts
  * foldText('  ＰｏｓｔｇｒｅＳＱＬ\t16 '); // 'postgresql 16'
  * ```
+ *
+ * @remarks Public because `@memory/retrieval` tokenizes with it: a query must fold the way the
+ * triples' identities fold, or a duplicate the merge drops would still match differently.
  */
 export function foldText(text: string): string {
   // NFKC leaves ASCII unchanged; skipping it there is the common, cheap case.

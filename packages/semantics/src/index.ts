@@ -1,17 +1,13 @@
+// The public surface: profile and knowledge stores on any LongTermStorage, their option and
+// result types, and the two file formats. The merge rules, the schemas and the retry loop stay
+// inside their modules (tests import them from there). `foldText` and `tripleIdentityHash` are
+// public for @memory/retrieval and @memory/knowledge-index (see their `@remarks`).
 export type { Triple, TripleMetadata } from './triple.js';
-export { isEnded } from './triple.js';
 export { foldText } from './fold.js';
 export { parseTriples, serializeTriples, type ParseTriplesOptions, type SkippedLine } from './triples-format.js';
 export { parseProfile, serializeProfile, validateProfile, type ProfileFormatOptions } from './profile-format.js';
-export {
-  PROFILE_TRAIT_KEYS,
-  profileTraitsSchema,
-  userProfileSchema,
-  type ProfileTraitKey,
-  type ProfileTraits,
-  type UserProfile,
-} from './profile-schema.js';
-export { withConflictRetry, type RetryOptions } from './retry.js';
+export type { ProfileTraits, UserProfile } from './profile-schema.js';
+export type { RetryOptions } from './retry.js';
 export {
   DEFAULT_MAX_PROFILE_BYTES,
   DEFAULT_MAX_KNOWLEDGE_BYTES,
@@ -38,10 +34,4 @@ export {
   type AddTriplesResult,
   type TriplesSink,
 } from './knowledge-store.js';
-export {
-  mergeTriples,
-  tripleIdentity,
-  tripleIdentityHash,
-  type MergeTriplesOptions,
-  type MergeTriplesResult,
-} from './merge-triples.js';
+export { tripleIdentityHash, type MergeTriplesOptions } from './merge-triples.js';

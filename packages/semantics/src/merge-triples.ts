@@ -30,11 +30,16 @@ export interface MergeTriplesResult {
 }
 
 /** The identity of a triple for de-duplication: subject, predicate and object after {@link foldText}. */
-export function tripleIdentity(t: Triple): string {
+function tripleIdentity(t: Triple): string {
   return `${foldText(t[0])}\u0000${foldText(t[1])}\u0000${foldText(t[2])}`;
 }
 
-/** Hex SHA-256 of {@link tripleIdentity}: a fixed-length key, used by the Postgres knowledge index. */
+/**
+ * Hex SHA-256 of {@link tripleIdentity}: a fixed-length key, used by the Postgres knowledge index.
+ *
+ * @remarks Public because `@memory/knowledge-index` and `@memory/retrieval` key triples by it
+ * (index rows, cached lookups); one function keeps the keys of both equal.
+ */
 export function tripleIdentityHash(t: Triple): string {
   return createHash('sha256').update(tripleIdentity(t)).digest('hex');
 }

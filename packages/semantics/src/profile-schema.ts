@@ -15,14 +15,11 @@ export const PROFILE_TRAIT_KEYS = [
   'decision_making',
 ] as const;
 
-/** One of {@link PROFILE_TRAIT_KEYS}. */
-export type ProfileTraitKey = (typeof PROFILE_TRAIT_KEYS)[number];
-
 /**
  * Schema of `profile.traits`: the known traits typed (free text, or for `preferred_topics` a
  * list of topics or a single string), any other key kept as it is.
  */
-export const profileTraitsSchema = z.looseObject({
+const profileTraitsSchema = z.looseObject({
   communication_style: z.string().optional(),
   emotional_tone: z.string().optional(),
   preferred_topics: z

@@ -29,8 +29,3 @@ export interface TripleMetadata {
  * ```
  */
 export type Triple = [subject: string, predicate: string, object: string, metadata?: TripleMetadata];
-
-/** True when the triple carries an end time (a newer value superseded it). */
-export function isEnded(triple: Triple): boolean {
-  return typeof triple[3]?.endTime === 'string';
-}

@@ -3,7 +3,6 @@
  * statements spelled out for the informational analyses of its plan (never baselines).
  */
 import { randomUUID } from 'node:crypto';
-import { DEFAULT_EF_SEARCH, DEFAULT_EXACT_SEARCH_THRESHOLD } from '@memory/conversations';
 
 // ---------------------------------------------------------------------------------------------
 // Plain hand-written SQL: the baselines
@@ -61,9 +60,12 @@ ON CONFLICT (id) DO NOTHING
 RETURNING id, created_at`;
 export const TOUCH_SQL = `UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM messages WHERE session_id = $1::uuid)) WHERE id = $1::uuid`;
 
-/** The store's default `efSearch` and `exactSearchThreshold` (`DEFAULT_EF_SEARCH`, `DEFAULT_EXACT_SEARCH_THRESHOLD`). */
-export const EF_SEARCH = DEFAULT_EF_SEARCH;
-export const EXACT_THRESHOLD = DEFAULT_EXACT_SEARCH_THRESHOLD;
+/**
+ * `efSearch` and `exactSearchThreshold`: the store's documented defaults (README), passed to the
+ * store explicitly (`openTarget`) so the hand-written baseline and the store run with the same settings.
+ */
+export const EF_SEARCH = 200;
+export const EXACT_THRESHOLD = 3000;
 const USER_SCOPE = 'm.session_id IN (SELECT id FROM sessions WHERE user_id = $2)';
 /** The search's first statement: HNSW settings and the scope counted up to the threshold + 1. */
 export const SEARCH_SETUP_SQL = `SELECT set_config('hnsw.ef_search', $1, true) AS ef_search,

@@ -7,6 +7,7 @@ import type { MemoryDb } from '@memory/db';
 import type { ConversationStore } from '@memory/conversations';
 import { createScratch, openMemoryStore, type Scratch } from '../scratch-db.js';
 import { DIMS } from './config.js';
+import { EF_SEARCH, EXACT_THRESHOLD } from './sql.js';
 
 export interface Target {
   scratch: Scratch;
@@ -17,7 +18,7 @@ export interface Target {
 
 export async function openTarget(adminUrl: string): Promise<Target> {
   const scratch = await createScratch(adminUrl, 'memory_bench');
-  const { db, store } = await openMemoryStore(scratch.url, DIMS, 4);
+  const { db, store } = await openMemoryStore(scratch.url, DIMS, 4, { efSearch: EF_SEARCH, exactSearchThreshold: EXACT_THRESHOLD });
   const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
   return { scratch, db, store, pool };
 }

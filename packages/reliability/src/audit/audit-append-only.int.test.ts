@@ -4,12 +4,10 @@ import { ALLOW_AUDIT_PURGE_SQL, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { DatabaseError, InvalidInputError } from '@memory/errors';
 import { InMemoryLongTermStorage, profileKey } from '@memory/longterm-core';
-import {
-  createConversationStore,
-  PURGE_USER_ACTION,
-  purgeRecordId,
-  type ConversationStore,
-} from '@memory/conversations';
+import { createConversationStore, purgeRecordId, type ConversationStore } from '@memory/conversations';
+
+/** The audit action `purgeUser` writes, as the conversations README documents it. */
+const PURGE_USER_ACTION = 'purge_user';
 
 /** The purge-record key of these tests (a deployment keeps its own in a secret store). */
 const RECORD_KEY = 'audit-suite-record-key-0123456789abcdef';
