@@ -54,10 +54,10 @@ export {
   type FromUIMessagesOptions,
 } from './ai-sdk.js';
 export { isSessionArchivedError } from './session-archived-error.js';
+export { MAX_MESSAGE_PARTS } from './parts.js';
 export { isNoEmbeddingsError } from './search.js';
 export { summaryJsonSchema, parseSummaryJson, type SummaryJson } from './summary-schema.js';
 export type { PipeJsonlOptions } from './jsonl.js';
-export type { ExportCounts } from './user-export.js';
 export { purgeRecordId } from './user-purge.js';
 export type { ImportMessage, ImportMessagesOptions, ImportMessagesResult } from './import-messages.js';
 export { backfillMessageUserIds, type BackfillUserIdsOptions, type BackfillProgress } from './backfill-user-ids.js';

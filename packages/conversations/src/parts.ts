@@ -4,8 +4,12 @@ import { assertJsonValue, isPlainObject } from './json-value.js';
 
 const PREFIX = '[memory/conversations]';
 
-/** The most parts one message may have. */
-const MAX_MESSAGE_PARTS = 10_000;
+/**
+ * The most parts one message may have (10,000); more is an `InvalidInputError` naming the field.
+ *
+ * @remarks Exported so a service can state the same limit in its request schema (`maxItems`).
+ */
+export const MAX_MESSAGE_PARTS = 10_000;
 
 function invalid(message: string, field: string): never {
   throw new InvalidInputError(`${PREFIX} ${message}`, { details: { field } });
