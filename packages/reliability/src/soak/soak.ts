@@ -8,7 +8,8 @@
  * an archival pass every 2 s. This process runs CLIENTS concurrent HTTP clients with a mix of
  * appends (caller-chosen ids), history reads, searches, profile patches and knowledge additions,
  * plus deliberate invalid appends (expected 400), then asks the service to check that every
- * acknowledged append is stored exactly once.
+ * acknowledged append is stored exactly once and that the audit log holds one `api_write` row per
+ * acknowledged write (every 2xx POST/PATCH).
  *
  * Memory: every second the service's `process.memoryUsage()` (RSS, heap, external); every
  * HEAP_EVERY seconds the heap in use right after a full GC (`gc()`), i.e. what is still
@@ -22,7 +23,8 @@
  * compare by constructor; writing one costs the service ~100 MB of native memory that its RSS
  * keeps, so a run with snapshots says nothing about RSS).
  * Exit code 1 when a response was unexpected, an acknowledged append is not stored exactly once,
- * or the service's RSS or its live heap at the end exceeds 1.2 × its value after the first tenth.
+ * the audit rows do not match the acknowledged writes, or the service's RSS or its live heap at
+ * the end exceeds 1.2 × its value after the first tenth.
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
@@ -315,7 +317,20 @@ async function main(): Promise<void> {
     snapshots.push(await ask<string>({ op: 'snapshot', dir: snapshotDir, name: 'soak-end.heapsnapshot' }));
 
   const ids = [...acked.keys()];
-  const check = await ask<{ storedExactlyOnce: number; auditRows: unknown; archiveRuns: number }>({ op: 'check', ids });
+  const check = await ask<{
+    storedExactlyOnce: number;
+    auditRows: Array<{ action: string; n: number }>;
+    archiveRuns: number;
+  }>({
+    op: 'check',
+    ids,
+  });
+  // The service writes one api_write audit row for every successful POST/PATCH, before answering.
+  let acknowledgedWrites = 0;
+  for (const [route, s] of stats)
+    if (/^(POST|PATCH) /.test(route))
+      for (const [status, count] of Object.entries(s.statuses)) if (/^2\d\d$/.test(status)) acknowledgedWrites += count;
+  const apiWriteRows = Number(check.auditRows.find((r) => r.action === 'api_write')?.n ?? 0);
 
   const routes: Record<string, unknown> = {};
   let requests = 0;
@@ -354,7 +369,12 @@ async function main(): Promise<void> {
       ...(snapshots.length ? { heapSnapshots: snapshots } : {}),
     },
     archiveRuns: check.archiveRuns,
-    consistency: { acknowledgedAppends: ids.length, storedExactlyOnce: check.storedExactlyOnce },
+    consistency: {
+      acknowledgedAppends: ids.length,
+      storedExactlyOnce: check.storedExactlyOnce,
+      acknowledgedWrites,
+      apiWriteAuditRows: apiWriteRows,
+    },
     auditRows: check.auditRows,
   };
   process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
@@ -365,6 +385,7 @@ async function main(): Promise<void> {
   const failed =
     unexpected > 0 ||
     check.storedExactlyOnce !== ids.length ||
+    apiWriteRows !== acknowledgedWrites ||
     (tenth > 0 && serviceRss.end > 1.2 * tenth) ||
     (live.afterFirstTenth > 0 && live.end > 1.2 * live.afterFirstTenth);
   process.exitCode = failed ? 1 : 0;
