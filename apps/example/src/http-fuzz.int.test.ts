@@ -514,6 +514,24 @@ describeEachDatabase('HTTP fuzzing of every route', (ctx) => {
     expect(errorLogs.slice(logsBefore)).toEqual([]);
   });
 
+  it('a text query whose words embed to the zero vector finds nothing (200), not "no words" (found by the 30-minute soak)', async () => {
+    // The hashing embedder's signed features cancel out for some texts ("soak 1386" at 64
+    // dimensions): the soak's 100 clients each got one 400 "has no words to search by".
+    const texts = Array.from({ length: 5000 }, (_, i) => `soak ${i}`);
+    const vectors = await memory.services.embedder.embed(texts);
+    const cancelled = texts.find((_, i) => vectors[i]!.every((x) => x === 0));
+    expect(cancelled, 'some text embeds to the zero vector at this dimension').toBeDefined();
+    const search = (text: string) =>
+      memory.app.inject({ method: 'POST', url: `/users/${known.userId}/search`, payload: { text } });
+    const answer = await search(cancelled!);
+    expect(answer.statusCode).toBe(200);
+    expect(answer.json()).toEqual({ hits: [] });
+    const noWords = await search('?!…');
+    expect(noWords.statusCode).toBe(400);
+    expect(noWords.json()).toMatchObject({ error: 'INVALID_INPUT', details: { field: 'text' } });
+    expect((await search('sailing')).statusCode).toBe(200);
+  });
+
   it('wrote nothing outside the storage folder, and the owner’s data is intact', async () => {
     expect(await readdir(root)).toEqual(['store']);
     const files = (await readdir(storageDir, { recursive: true, withFileTypes: true }))
