@@ -288,8 +288,82 @@ async function userPage(userId) {
 
 // ---- Session --------------------------------------------------------------------------------
 
+/** A tool part's state as a reader says it, and the badge colour it gets. */
+const TOOL_STATES = {
+  'input-streaming': ['calling…', 'cold'],
+  'input-available': ['called', 'cold'],
+  'approval-requested': ['awaiting approval', 'superseded'],
+  'approval-responded': ['approval answered', 'superseded'],
+  'output-available': ['result', 'active'],
+  'output-error': ['error', 'deleted'],
+  'output-denied': ['denied', 'deleted'],
+};
+
+/** A link for a stored URL: only http(s) becomes a link (never javascript: or data: from data). */
+const safeLink = (url, label) =>
+  /^https?:\/\//i.test(String(url))
+    ? h('a', { href: url, target: '_blank', rel: 'noopener noreferrer' }, label)
+    : h('span', {}, label);
+
+const json = (value) => h('pre', { class: 'json' }, JSON.stringify(value, null, 2));
+
+/** One AI SDK UIMessage part: text, reasoning, a tool call with its input and result, files, sources. */
+function partView(p, i) {
+  if (!p || typeof p !== 'object') return h('pre', { class: 'json part other' }, JSON.stringify(p));
+  const type = typeof p.type === 'string' ? p.type : '';
+  if (type === 'text') return h('div', { class: 'part text' }, p.text);
+  if (type === 'reasoning') {
+    return h('details', { class: 'part reasoning', open: true }, h('summary', {}, 'Reasoning'), h('div', {}, p.text));
+  }
+  if (type === 'step-start') return i === 0 ? null : h('hr', { class: 'part step' });
+  if (type === 'dynamic-tool' || type.startsWith('tool-')) {
+    const name = type === 'dynamic-tool' ? p.toolName : type.slice('tool-'.length);
+    const [said, kind] = TOOL_STATES[p.state] ?? [String(p.state ?? 'unknown'), 'cold'];
+    return h(
+      'div',
+      {
+        class: `part tool${kind === 'deleted' ? ' failed' : ''}`,
+        dataset: { tool: name, state: String(p.state ?? '') },
+      },
+      h(
+        'div',
+        { class: 'tool-head' },
+        'Tool ',
+        h('code', {}, name),
+        ' ',
+        badge(said, kind),
+        p.toolCallId ? h('span', { class: 'muted' }, ` ${p.toolCallId}`) : null,
+      ),
+      'input' in p ? [h('div', { class: 'label' }, 'Input'), json(p.input)] : null,
+      'output' in p ? [h('div', { class: 'label' }, 'Output'), json(p.output)] : null,
+      typeof p.errorText === 'string' ? h('p', { class: 'error tool-error' }, p.errorText) : null,
+    );
+  }
+  if (type === 'file' || type === 'reasoning-file') {
+    return h(
+      'div',
+      { class: 'part file' },
+      'File ',
+      safeLink(p.url, p.filename ?? (String(p.url).startsWith('data:') ? 'inline data' : p.url)),
+      ` (${p.mediaType})`,
+    );
+  }
+  if (type === 'source-url') return h('div', { class: 'part source' }, 'Source ', safeLink(p.url, p.title ?? p.url));
+  if (type === 'source-document') {
+    return h(
+      'div',
+      { class: 'part source' },
+      `Source ${p.title} (${p.mediaType}${p.filename ? `, ${p.filename}` : ''})`,
+    );
+  }
+  const { type: _type, ...rest } = p;
+  return h('div', { class: 'part other' }, h('div', { class: 'label' }, type || 'part'), json(rest));
+}
+
 function messageView(m) {
   const parts = Array.isArray(m.parts) ? m.parts : [];
+  // The content of a message with text parts is their projection: show the parts, not both.
+  const showContent = m.content && !parts.some((p) => p?.type === 'text');
   return h(
     'div',
     { class: `msg ${m.role}` },
@@ -298,16 +372,8 @@ function messageView(m) {
       { class: 'meta' },
       `${m.role}${m.model ? ` · ${m.model}` : ''} · ${when(m.createdAt)}${m.hasEmbedding ? ' · embedded' : ''}`,
     ),
-    m.content ? h('div', {}, m.content) : null,
-    parts.map((p) =>
-      p.type === 'text'
-        ? null
-        : h(
-            'pre',
-            { class: 'json' },
-            `${p.type}${p.toolName ? ` ${p.toolName}` : ''}: ${JSON.stringify(p.input ?? p.output ?? p, null, 2)}`,
-          ),
-    ),
+    showContent ? h('div', { class: 'part text' }, m.content) : null,
+    parts.map(partView),
   );
 }
 

@@ -12,6 +12,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
+import { parseDatabaseUrl } from '@memory/db';
 import { hashApiKey } from './api-keys.js';
 import { inputProblem, MAX_BODY_DEPTH } from './input-limits.js';
 import { actorOf, registerAuth } from './auth.js';
@@ -150,7 +151,9 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     });
 
     const routes = new RouteTable();
-    app.setErrorHandler(createErrorHandler({ bodyLimit: config.bodyLimit }));
+    app.setErrorHandler(
+      createErrorHandler({ bodyLimit: config.bodyLimit, database: parseDatabaseUrl(config.databaseUrl) }),
+    );
     app.setNotFoundHandler((request, reply) => {
       const path = request.url.split('?')[0]!;
       const allowed = routes.methodsFor(path);

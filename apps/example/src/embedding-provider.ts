@@ -1,18 +1,15 @@
 import { ConfigurationError } from '@memory/errors';
-import {
-  createHashingEmbedder,
-  createOpenAICompatibleEmbeddingProvider,
-  type EmbeddingProvider,
-} from '@memory/knowledge-index';
+import { createOpenAICompatibleEmbeddingProvider, type EmbeddingProvider } from '@memory/embeddings';
+import { createHashingEmbedder } from '@memory/knowledge-index';
 import type { EmbeddingConfig } from './config.js';
 
 /** An embedding provider as the app uses it: with its dimension and a name safe to log. */
 export type AppEmbeddingProvider = EmbeddingProvider & { readonly description: string };
 
 /**
- * The provider the configuration names, from `@memory/knowledge-index`: the local hashing embedder
+ * The provider the configuration names: the local hashing embedder of `@memory/knowledge-index`
  * (no model, no network; lexical, enough for the demo and tests) or any OpenAI-compatible
- * `/embeddings` endpoint (OpenAI, DashScope, vLLM, Ollama, …).
+ * `/embeddings` endpoint (OpenAI, DashScope, vLLM, Ollama, …) from `@memory/embeddings`.
  */
 export function createEmbeddingProvider(config: EmbeddingConfig): AppEmbeddingProvider {
   if (config.kind === 'hashing') {

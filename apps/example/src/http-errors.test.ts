@@ -1,7 +1,8 @@
 import { ConflictError, DatabaseError, InvalidInputError, NotFoundError } from '@memory/errors';
 import Fastify from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handleError } from './http-errors.js';
+import { parseDatabaseUrl } from '@memory/db';
+import { createErrorHandler, DATABASE_RETRY_AFTER_SECONDS, handleError } from './http-errors.js';
 
 describe('handleError', () => {
   const logged: Array<Record<string, unknown>> = [];
@@ -83,5 +84,52 @@ describe('handleError', () => {
   it('names the route, not the library function, in a 404', async () => {
     const response = await app.inject('/fail/missing');
     expect(response.json().message).toBe('GET /fail/:kind: session s not found');
+  });
+});
+
+describe('createErrorHandler with the database target: outages', () => {
+  const app = Fastify({ logger: false });
+  const driverError = (message: string, code: string) => Object.assign(new Error(message), { code });
+
+  beforeAll(async () => {
+    app.setErrorHandler(
+      createErrorHandler({ database: parseDatabaseUrl('postgres://app:s3cret-pw@db.internal:5432/memory') }),
+    );
+    const failures: Record<string, () => Error> = {
+      refused: () => driverError('connect ECONNREFUSED 10.0.0.5:5432', 'ECONNREFUSED'),
+      shutdown: () => new DatabaseError('[memory/db] terminated', { details: { code: '57P01' } }),
+      lost: () => new DatabaseError('[memory/db] connection lost', { details: { code: '08006' } }),
+      other: () => new DatabaseError('[memory/db] something else'),
+      bug: () => driverError('relation "nope" does not exist', '42P01'),
+    };
+    app.get('/fail/:kind', async (request) => {
+      throw failures[(request.params as { kind: string }).kind]!();
+    });
+    await app.ready();
+  });
+  afterAll(() => app.close());
+
+  it.each(['refused', 'shutdown', 'lost'])(
+    'answers %s with 503 and Retry-After, naming no host or secret',
+    async (kind) => {
+      const response = await app.inject(`/fail/${kind}`);
+      expect(response.statusCode).toBe(503);
+      expect(response.headers['retry-after']).toBe(String(DATABASE_RETRY_AFTER_SECONDS));
+      expect(response.json()).toMatchObject({
+        error: 'DATABASE',
+        message: expect.stringMatching(/unavailable.*retry in/),
+      });
+      expect(response.body).not.toMatch(/s3cret-pw|db\.internal|10\.0\.0\.5/);
+    },
+  );
+
+  it('gives no retry hint for a database error that is no outage, and keeps a driver bug a 500', async () => {
+    const other = await app.inject('/fail/other');
+    expect(other.statusCode).toBe(503);
+    expect(other.headers['retry-after']).toBeUndefined();
+    const bug = await app.inject('/fail/bug');
+    expect(bug.statusCode).toBe(500);
+    expect(bug.json().error).toBe('INTERNAL');
+    expect(bug.headers['retry-after']).toBeUndefined();
   });
 });

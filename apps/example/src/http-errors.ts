@@ -1,3 +1,4 @@
+import { toMemoryError, type DatabaseTarget } from '@memory/db';
 import { MemoryError, type MemoryErrorCode } from '@memory/errors';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 
@@ -27,6 +28,47 @@ const STATUS_BY_CODE: Record<MemoryErrorCode, number> = {
 /** The HTTP status for an error the memory packages threw. */
 function statusOfMemoryError(error: MemoryError): number {
   return STATUS_BY_CODE[error.code] ?? 500;
+}
+
+/**
+ * Database failures a client should retry: the server cannot be reached or went away
+ * (connection refused/reset/timeout, SQLSTATE class 08), is shutting down or starting up
+ * (57P01–57P03), or has no connection slot free (53300).
+ */
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+
+/** Seconds a client is asked to wait (Retry-After) while the database is unavailable. */
+export const DATABASE_RETRY_AFTER_SECONDS = 2;
+
+/** Whether `error` says the database is unavailable for now (see {@link UNAVAILABLE_CODES}). */
+function isDatabaseUnavailable(error: MemoryError): boolean {
+  if (error.code !== 'DATABASE') return false;
+  const code = error.details.code;
+  return typeof code === 'string' && (UNAVAILABLE_CODES.has(code) || code.startsWith('08'));
+}
+
+/**
+ * A driver error from the app's own queries (MikroORM's DriverException, pg's errors) as the
+ * typed error the memory packages throw, when a client can act on it: an outage (503, retry) or
+ * bad input (400). Any other driver error stays what it is, an internal error (500).
+ */
+function typedDriverError(error: unknown, database: DatabaseTarget | undefined, request: FastifyRequest): unknown {
+  if (!database || MemoryError.isInstance(error)) return error;
+  const typed = toMemoryError(error, database, `${request.method} ${request.routeOptions?.url ?? ''}`);
+  if (!MemoryError.isInstance(typed)) return error;
+  return isDatabaseUnavailable(typed) || typed.code === 'INVALID_INPUT' ? typed : error;
 }
 
 /** The one style of error codes: upper snake case, no library prefix. */
@@ -111,11 +153,13 @@ function routeMessage(message: string, request: FastifyRequest): string {
  * nothing away. Every code has one style (`INVALID_INPUT`, `PAYLOAD_TOO_LARGE`, …).
  */
 export function createErrorHandler(
-  options: { bodyLimit?: number } = {},
+  options: { bodyLimit?: number; database?: DatabaseTarget } = {},
 ): (error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) => FastifyReply {
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  return (error, request, reply) => {
+  const { database } = options;
+  return (raw, request, reply) => {
     const requestId = String(request.id);
+    const error = typedDriverError(raw, database, request) as FastifyError | Error;
     let status: number;
     let body: ErrorBody;
     const fastifyError = error as FastifyError;
@@ -156,7 +200,11 @@ export function createErrorHandler(
     }
     if (status >= 500) {
       request.log.error({ err: error, status }, 'request failed');
-      if (MemoryError.isInstance(error) && status !== 500) {
+      if (MemoryError.isInstance(error) && isDatabaseUnavailable(error)) {
+        // The server is down, restarting or full: the client should come back, not give up.
+        reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
+        body.message = `the database is unavailable for now (${String(error.details.code)}): retry in ${DATABASE_RETRY_AFTER_SECONDS} s`;
+      } else if (MemoryError.isInstance(error) && status !== 500) {
         // Database or storage unavailable: say which, the message names no secret.
         body.message = error.message;
       }

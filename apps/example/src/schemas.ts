@@ -144,12 +144,19 @@ export const DeleteSessionBody = Type.Object({
   archiveObjects: Type.Integer(),
 });
 
+/** AI SDK `UIMessage` parts: objects with a `type` and the kind's own fields, kept as they are. */
+const MessageParts = Type.Array(Type.Object({ type: Type.String() }, { additionalProperties: true }));
 const MessageBody = Type.Object({
   id: Type.String(),
   sessionId: Type.String(),
   role: Type.String(),
   content: Type.String(),
   model: NullableString,
+  parts: Type.Union([MessageParts, Type.Null()], {
+    description:
+      'the AI SDK UIMessage parts as stored (text, reasoning, tool-<name> calls with input and output, …); null for a plain-text message',
+  }),
+  metadata: Type.Union([JsonObject, Type.Null()]),
   createdAt: DateTime,
   hasEmbedding: Type.Boolean(),
   cursor: Type.String(),

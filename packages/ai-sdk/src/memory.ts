@@ -1,9 +1,9 @@
+import type { EmbeddingProvider } from '@memory/embeddings';
 import { buildMemoryContext, estimateTokens, type ContextBudget, type MemoryContext } from '@memory/context';
 import {
   createConversationStore,
   type AppendResult,
   type ConversationStore,
-  type EmbeddingProvider,
   type MessageRecord,
   isNoEmbeddingsError,
   partsText,

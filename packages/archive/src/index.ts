@@ -16,7 +16,7 @@ export {
   type ArchivePolicy,
   type ArchiveCutoffs,
 } from './policy.js';
-export { ProgressTracker, type ArchivePhase, type ArchiveProgress } from './progress.js';
+export type { ArchivePhase, ArchiveProgress } from './progress.js';
 export { archiveObjectKeys, MESSAGES_OBJECT, SUMMARIES_OBJECT, MANIFEST_OBJECT } from './object-layout.js';
 export {
   MANIFEST_FORMAT,

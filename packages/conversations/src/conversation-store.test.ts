@@ -58,7 +58,8 @@ describe('createConversationStore', () => {
       () => store.searchMessages({ vector: [0, 0, 0], userId: 'u' }),
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', efSearch: 1001 }),
       () => store.searchMessages({ vector: [1, 0, 0], userId: 'u', efSearch: 2.5 }),
-      () => store.searchMessages({ text: '🙂', provider: { embed: async () => [[0, 0, 0]] }, userId: 'u' }),
+      () =>
+        store.searchMessages({ text: '🙂', provider: { dimensions: 3, embed: async () => [[0, 0, 0]] }, userId: 'u' }),
       () => store.purgeUser('u', undefined as never),
     ];
     for (const call of calls) await expect(call()).rejects.toThrow(InvalidInputError);

@@ -22,6 +22,7 @@ import {
 } from './search-sql.js';
 import { createSession, getSession, listSessions, patchSessionMetadata, renameSession } from './sessions.js';
 import { createSqlRunner, type QueryEvent } from './sql-client.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
 import type { StoreContext } from './store-context.js';
 import { latestSummary, listSummaries, saveSummary } from './summaries.js';
 import type {
@@ -29,7 +30,6 @@ import type {
   AppendResult,
   DeleteMessageResult,
   DeleteSessionOptions,
-  EmbeddingProvider,
   DeleteSessionResult,
   EmbeddingEntry,
   ExportUserOptions,
@@ -422,7 +422,7 @@ function checkProvider(provider: unknown): EmbeddingProvider | null {
   if (provider === undefined || provider === null) return null;
   if (typeof (provider as { embed?: unknown }).embed !== 'function') {
     throw new InvalidInputError(
-      '[memory/conversations] options.embeddingProvider must have embed(texts) => Promise<number[][]> (e.g. from @memory/semantics)',
+      '[memory/conversations] options.embeddingProvider must have embed(texts) => Promise<number[][]> (e.g. from @memory/embeddings)',
     );
   }
   return provider as EmbeddingProvider;

@@ -23,7 +23,6 @@ export type {
   NewSummary,
   EmbeddingEntry,
   SetEmbeddingsResult,
-  EmbeddingProvider,
   SearchOptions,
   SearchHit,
   DeleteSessionOptions,

@@ -16,6 +16,7 @@ interface AuditRow {
 /** A deterministic provider: the vector says how long the text is, so a test can tell which text was embedded. */
 function lengthProvider(calls: string[][]) {
   return {
+    dimensions: 3,
     embed: async (texts: string[]) => {
       calls.push(texts);
       return texts.map((t) => [t.length, 1, 0]);

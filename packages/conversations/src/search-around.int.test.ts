@@ -87,7 +87,9 @@ describeEachDatabase('search windows, score cut and missing vectors', (ctx) => {
     expect(await store.searchMessages({ vector: [1, 0, 0], sessionId: bare.id, roles: ['tool'] })).toEqual([]);
     expect(await store.searchMessages({ vector: [1, 0, 0], userId: 'nobody' })).toEqual([]);
     // Text search with the store's provider when the call gives none.
-    const withProvider = createConversationStore(db, { embeddingProvider: { embed: async () => [[1, 0, 0]] } });
+    const withProvider = createConversationStore(db, {
+      embeddingProvider: { dimensions: 3, embed: async () => [[1, 0, 0]] },
+    });
     expect((await withProvider.searchMessages({ text: 'x', sessionId: a, topK: 1 }))[0]?.message.content).toBe('a2');
   });
 });

@@ -2,12 +2,12 @@ import { beforeAll, beforeEach, expect, it } from 'vitest';
 import { CompiledQuery } from 'kysely';
 import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
+import type { EmbeddingProvider } from '@memory/embeddings';
 import { InvalidInputError } from '@memory/errors';
 import {
   createConversationStore,
   DEFAULT_EF_SEARCH,
   type ConversationStore,
-  type EmbeddingProvider,
   type QueryEvent,
   type SearchHit,
 } from './index.js';
@@ -362,6 +362,7 @@ describeEachDatabase('searchMessages', (ctx) => {
   it('embeds a text query with the given provider', async () => {
     const seen: string[][] = [];
     const provider: EmbeddingProvider = {
+      dimensions: 3,
       embed: async (texts) => {
         seen.push(texts);
         return texts.map(() => [0.5, 1, 0]);
@@ -370,7 +371,7 @@ describeEachDatabase('searchMessages', (ctx) => {
     const hits = await store.searchMessages({ text: '你好', provider, userId: rareUser, topK: 3 });
     expect(seen).toEqual([['你好']]);
     expect(hits.map((h) => h.message.content)).toEqual(['rare 0-0 你好', 'rare 0-1 你好', 'rare 0-2 你好']);
-    const wrong: EmbeddingProvider = { embed: async () => [[1, 2]] };
+    const wrong: EmbeddingProvider = { dimensions: 2, embed: async () => [[1, 2]] };
     await expect(store.searchMessages({ text: 'x', provider: wrong, userId: rareUser })).rejects.toThrow(
       /has 2 dimensions/,
     );

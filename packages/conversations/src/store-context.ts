@@ -1,6 +1,6 @@
 import type { MemoryDb } from '@memory/db';
 import type { SqlRunner } from './sql-client.js';
-import type { EmbeddingProvider } from './types.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
 
 /** What every part of the store shares: the database, its SQL runner and the store's options. */
 export interface StoreContext {

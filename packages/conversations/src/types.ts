@@ -1,3 +1,4 @@
+import type { EmbeddingProvider } from '@memory/embeddings';
 import type { MessagePart, MessageRole, SessionStatus } from '@memory/models';
 import type { LongTermStorage } from '@memory/longterm-core';
 import type { SummaryJson } from './summary-schema.js';
@@ -323,20 +324,13 @@ export interface SetEmbeddingsResult {
   missingIds: string[];
 }
 
-/**
- * Turns texts into vectors. `@memory/semantics` providers implement it; any object with this
- * method will do.
- */
-export interface EmbeddingProvider {
-  embed(texts: string[]): Promise<number[][]>;
-}
-
 /** Options of {@link ConversationStore.searchMessages}: a query (vector or text) and a scope. */
 export interface SearchOptions {
   /** The query vector. Give this or `text` + `provider`. */
   vector?: readonly number[] | Float32Array | Float64Array;
   /** The query text, embedded with `provider`. */
   text?: string;
+  /** What embeds `text` (the `EmbeddingProvider` of `@memory/embeddings`). */
   provider?: EmbeddingProvider;
   /** Search one session. At least one of `sessionId` and `userId` is required. */
   sessionId?: string;

@@ -1,7 +1,8 @@
 import { createMemoryDb } from '@memory/db';
 import { retrieveRelevantKnowledge } from '@memory/retrieval';
 import type { Triple } from '@memory/semantics';
-import { createKnowledgeIndex, type EmbeddingProvider } from '../src/index.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
+import { createKnowledgeIndex } from '../src/index.js';
 import {
   QUESTION_SETS,
   idOf,

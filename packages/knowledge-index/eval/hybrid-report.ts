@@ -7,11 +7,8 @@
 // or, offline, the lexical hashing embedder (a smoke run, not a measurement of meaning):
 //   tsx --conditions=@memory/source eval/hybrid-report.ts --provider hashing
 import { ConfigurationError } from '@memory/errors';
-import {
-  createHashingEmbedder,
-  createOpenAICompatibleEmbeddingProvider,
-  type EmbeddingProvider,
-} from '../src/index.js';
+import { createOpenAICompatibleEmbeddingProvider, type EmbeddingProvider } from '@memory/embeddings';
+import { createHashingEmbedder } from '../src/index.js';
 import { QUESTION_SETS, type QuestionSet } from '../../retrieval/eval/evaluate.js';
 import {
   evaluateHybrid,

@@ -1,5 +1,5 @@
 import { InvalidInputError } from '@memory/errors';
-import type { EmbeddingProvider } from './embedding-provider.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
 import { DEFAULT_WEIGHTS, isUnigram, tokenize } from '@memory/retrieval';
 
 const UNIGRAM_WEIGHT = DEFAULT_WEIGHTS.unigram;

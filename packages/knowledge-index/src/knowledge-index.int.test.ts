@@ -4,7 +4,8 @@ import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { expect, it } from 'vitest';
 import { retrieveRelevantKnowledge } from '@memory/retrieval';
 import { addKnowledgeTriples, saveKnowledgeTriples, type Triple } from '@memory/semantics';
-import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex, type EmbeddingProvider } from './index.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
+import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex } from './index.js';
 
 // A stand-in for a neural model: texts about the same concept get the same direction, whatever
 // their words. It shows what the vector side adds to BM25.

@@ -1,6 +1,6 @@
 import type { MemoryDb } from '@memory/db';
 import { ConfigurationError, InvalidInputError } from '@memory/errors';
-import type { EmbeddingProvider } from './embedding-provider.js';
+import type { EmbeddingProvider } from '@memory/embeddings';
 import type { TriplesSink } from '@memory/semantics';
 import { tripleIdentityHash, type Triple, type TripleMetadata } from '@memory/semantics';
 

@@ -1,9 +1,9 @@
 import { buildMemoryContext } from '@memory/context';
+import type { EmbeddingProvider } from '@memory/embeddings';
 import {
   createConversationStore,
   isNoEmbeddingsError,
   type ConversationStore,
-  type EmbeddingProvider,
   type SessionRecord,
 } from '@memory/conversations';
 import type { MemoryDb } from '@memory/db';

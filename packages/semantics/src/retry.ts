@@ -27,6 +27,14 @@ function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
+// Why a loop of our own and not `p-retry` (which `@memory/longterm-bos` uses for transport
+// retries): this is the compare-and-swap retry of profile and triple updates, not a transport
+// retry. It retries on `ConflictError` only, hands the attempt number to `attempt` (which re-reads
+// the object), and waits with "full jitter" (uniform in [0, ceiling)), so writers that lost the
+// same race spread out at once. `p-retry`'s `randomize` only multiplies the delay by 1 to 2, so
+// the first retries of racing writers still bunch up, and the package would add a dependency to a
+// package kept to three. Fifteen lines are the smaller thing to read.
+
 /**
  * Runs `attempt` until it succeeds, retrying on `ConflictError` with "full jitter" backoff
  * (a random wait below a ceiling that doubles each time), so racing writers spread out instead

@@ -1,6 +1,7 @@
 import { redactUrl } from '@memory/errors';
 import type { App } from '../app-types.js';
 import { checkDatabase, checkPgvector, checkStorage } from '../health-checks.js';
+import { DATABASE_RETRY_AFTER_SECONDS } from '../http-errors.js';
 import type { MemoryServices } from '../memory-services.js';
 import { HealthBody } from '../schemas.js';
 
@@ -22,6 +23,8 @@ export function registerHealthRoutes(app: App, { db, storage, config, embedder }
         checkStorage(storage, redactUrl(config.storageUrl)),
       ]);
       const ok = database.ok && pgvector.ok && storageCheck.ok;
+      // Unhealthy is a state to come back to (a load balancer or client retries after the hint).
+      if (!ok) reply.header('retry-after', String(DATABASE_RETRY_AFTER_SECONDS));
       return reply.code(ok ? 200 : 503).send({
         status: ok ? 'ok' : 'unhealthy',
         checks: { database, pgvector, storage: storageCheck },
