@@ -317,13 +317,13 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     validateObjectKey(key);
     if (isAbsolute(key) || key.startsWith('/')) {
       throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} is absolute: keys are relative to the root`, {
-        details: { key },
+        details: { field: 'key', key },
       });
     }
     if (!isSafeRelative(key)) {
       throw new InvalidInputError(
         `[memory/fs] key ${JSON.stringify(key)} is not a safe relative path: no \\, no empty, "." or ".." segments, no names starting with "${RESERVED_NAME_PREFIX}"`,
-        { details: { key } },
+        { details: { field: 'key', key } },
       );
     }
     for (const name of key.split('/')) {
@@ -339,7 +339,7 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     const path = join(this.rootDir, ...key.split('/'));
     if (!path.startsWith(this.rootDir + sep)) {
       throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} escapes the root directory`, {
-        details: { key },
+        details: { field: 'key', key },
       });
     }
     return path;
