@@ -7,14 +7,16 @@ import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import { Ajv, type Options as AjvOptions } from 'ajv';
 import addFormats from 'ajv-formats';
+import { InvalidInputError } from '@memory/errors';
 import Fastify, { type FastifyServerOptions } from 'fastify';
 import type { App } from './app-types.js';
 import type { AppConfig } from './config.js';
 import { loadDemoData } from './demo-data.js';
 import { parseDatabaseUrl } from '@memory/db';
 import { hashApiKey } from './api-keys.js';
+import { inputProblem, MAX_BODY_DEPTH } from './input-limits.js';
 import { actorOf, registerAuth } from './auth.js';
-import { createErrorHandler } from './http-errors.js';
+import { createErrorHandler, createFrameworkErrorHandler } from './http-errors.js';
 import { prettyLogStream } from './pretty-log.js';
 import { RouteTable } from './route-table.js';
 import { ErrorResponse } from './schemas.js';
@@ -73,6 +75,9 @@ function closeObjectSchemas(schema: unknown): void {
   }
 }
 
+/** The longest path parameter the router takes, percent-encoded (a 512-byte user id and then some). */
+const MAX_PARAM_LENGTH = 2048;
+
 function makeAjv(options: AjvOptions) {
   const ajv = new Ajv({ removeAdditional: false, useDefaults: true, strict: false, allErrors: false, ...options });
   addFormats.default(ajv);
@@ -103,6 +108,10 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       requestIdHeader: 'x-request-id',
       genReqId: () => randomUUID(),
       bodyLimit: config.bodyLimit,
+      // A user id may be 512 UTF-8 bytes, i.e. up to 1536 characters percent-encoded; Fastify's
+      // default of 100 answered 414 to valid ids.
+      routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+      frameworkErrors: createFrameworkErrorHandler({ maxParamLength: MAX_PARAM_LENGTH }),
     }).withTypeProvider<TypeBoxTypeProvider>() as unknown as App;
 
     // Bodies are JSON and keep their types (a number where a string belongs is a 400, not
@@ -112,6 +121,34 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     app.setValidatorCompiler(({ schema, httpPart }) =>
       (httpPart === 'body' ? strictAjv : coercingAjv).compile(schema as object),
     );
+
+    // Refused on every route, before validation: bodies nested deeper than MAX_BODY_DEPTH (recursive
+    // code behind the routes overflowed the stack) and NUL in any string (PostgreSQL cannot hold it).
+    app.addHook('preValidation', async (request) => {
+      for (const [part, value] of [
+        ['params', request.params],
+        ['querystring', request.query],
+        ['body', request.body],
+      ] as const) {
+        const problem = inputProblem(value);
+        if (!problem) continue;
+        const at = problem.at.slice(0, 200);
+        const field = part === 'body' ? `body${at}` : at.slice(1) || part;
+        throw new InvalidInputError(
+          problem.kind === 'nul'
+            ? `${field} contains a NUL character (\\u0000), which the service does not store or search: strip it`
+            : `the body nests deeper than ${MAX_BODY_DEPTH} levels (at ${at}): send a flatter body`,
+          {
+            details: {
+              field,
+              in: part,
+              problem: problem.kind,
+              ...(problem.kind === 'too-deep' ? { maxDepth: MAX_BODY_DEPTH } : {}),
+            },
+          },
+        );
+      }
+    });
 
     const routes = new RouteTable();
     app.setErrorHandler(
@@ -146,7 +183,7 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
     app.addSchema(ErrorResponse);
     app.addHook('onRoute', (route) => {
       const hidden = !route.schema || Boolean((route.schema as { hide?: boolean }).hide);
-      routes.add(route.method, route.url, hidden);
+      routes.add(route.method, route.url, hidden, route.schema as Record<string, unknown> | undefined);
       if (!route.schema || hidden) return;
       closeObjectSchemas(route.schema.body);
       closeObjectSchemas(route.schema.querystring);

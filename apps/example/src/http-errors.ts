@@ -116,6 +116,7 @@ const HTTP_CODES = {
   METHOD_NOT_ALLOWED: 405,
   CONFLICT: 409,
   PAYLOAD_TOO_LARGE: 413,
+  URI_TOO_LONG: 414,
   UNSUPPORTED_MEDIA_TYPE: 415,
   RATE_LIMITED: 429,
   INTERNAL: 500,
@@ -279,6 +280,38 @@ export function createErrorHandler(
       request.log.info({ status, code: body.error }, body.message);
     }
     return reply.code(status).type('application/json; charset=utf-8').send(body);
+  };
+}
+
+/**
+ * Fastify's `frameworkErrors`: the router's own refusals, before any route is matched, in the one
+ * error shape (Fastify's default answers `{"error":"Bad Request","code":"FST_ERR_…"}`): a path
+ * that is not valid UTF-8 once percent-decoded (400), a path parameter longer than the router's
+ * `maxParamLength` (414).
+ */
+export function createFrameworkErrorHandler(options: {
+  maxParamLength: number;
+}): (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void {
+  return (error, request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const shown = path.length > 120 ? `${path.slice(0, 120)}…` : path;
+    const tooLong = error.code === 'FST_ERR_MAX_PARAM_LENGTH';
+    const status = tooLong ? 414 : 400;
+    const body: ErrorBody = tooLong
+      ? {
+          error: 'URI_TOO_LONG',
+          message: `${request.method} ${shown}: a path parameter is longer than ${options.maxParamLength} characters (percent-encoded): use a shorter id`,
+          requestId: String(request.id),
+          details: { in: 'path', maxParamLength: options.maxParamLength },
+        }
+      : {
+          error: 'INVALID_INPUT',
+          message: `${request.method} ${shown}: the path is not valid UTF-8 once percent-decoded: percent-encode ids as UTF-8 (encodeURIComponent)`,
+          requestId: String(request.id),
+          details: { in: 'path' },
+        };
+    request.log.info({ status, code: body.error }, body.message);
+    void reply.code(status).type('application/json; charset=utf-8').send(body);
   };
 }
 

@@ -6,6 +6,8 @@ export interface RouteEntry {
   hidden: boolean;
   /** The route's parameter names, e.g. `['sessionId']`. */
   params: string[];
+  /** The route's schema (params, querystring, headers, body) as registered, for tests that fuzz every route. */
+  schema?: Record<string, unknown>;
 }
 
 function patternOf(url: string): RegExp {
@@ -29,13 +31,13 @@ export class RouteTable {
   private readonly patterns = new Map<string, RegExp>();
 
   /** Records a route (each method separately). */
-  add(method: string | string[], url: string, hidden: boolean): void {
+  add(method: string | string[], url: string, hidden: boolean, schema?: Record<string, unknown>): void {
     for (const m of Array.isArray(method) ? method : [method]) {
       const params = url
         .split('/')
         .filter((s) => s.startsWith(':'))
         .map((s) => s.slice(1));
-      this.entries.push({ method: m.toUpperCase(), url, hidden, params });
+      this.entries.push({ method: m.toUpperCase(), url, hidden, params, ...(schema ? { schema } : {}) });
       if (!this.patterns.has(url)) this.patterns.set(url, patternOf(url));
     }
   }

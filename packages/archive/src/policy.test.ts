@@ -33,6 +33,24 @@ describe('archive policy', () => {
     );
   });
 
+  it('refuses a now whose cutoffs fall before the year 1, or a now past 9999, naming now (found by the HTTP fuzzer)', () => {
+    const p = resolveArchivePolicy({});
+    // `GET /archive/plan?now=0000-01-01T00:00:00Z` reached PostgreSQL as "-000001-12-25T…" and came back a 503.
+    const early = new Date('0000-01-01T00:00:00Z');
+    expect(() => archiveCutoffs(p, early)).toThrow(/now must fall between the years 1 and 9999/);
+    const justAfter = new Date('0001-06-01T00:00:00Z');
+    let error: unknown;
+    try {
+      archiveCutoffs(p, justAfter);
+    } catch (e) {
+      error = e;
+    }
+    expect(InvalidInputError.isInstance(error)).toBe(true);
+    expect((error as InvalidInputError).details).toMatchObject({ field: 'now', step: 'deep' });
+    expect(() => archiveCutoffs(p, new Date('+010000-01-01T00:00:00Z'))).toThrow(/between the years 1 and 9999/);
+    expect(archiveCutoffs(p, new Date('0005-01-01T00:00:00Z')).deleted?.toISOString()).toBe('0002-01-02T00:00:00.000Z');
+  });
+
   it('accepts fractional days', () => {
     const c = archiveCutoffs(resolveArchivePolicy({ coldAfterDays: 0.5 }), now);
     expect(c.cold?.toISOString()).toBe('2026-05-31T12:00:00.000Z');

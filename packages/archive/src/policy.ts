@@ -83,8 +83,22 @@ export interface ArchiveCutoffs {
  */
 export function archiveCutoffs(policy: Readonly<ArchivePolicy>, now: Date): ArchiveCutoffs {
   checkNow(now);
-  const at = (days: number) => (Number.isFinite(days) ? new Date(now.getTime() - days * DAY_MS) : null);
-  return { cold: at(policy.coldAfterDays), deep: at(policy.deepAfterDays), deleted: at(policy.deleteAfterDays) };
+  const at = (days: number, step: string) => {
+    if (!Number.isFinite(days)) return null;
+    const cutoff = new Date(now.getTime() - days * DAY_MS);
+    // Before year 1 the ISO text (`-000001-…`) is no timestamp the database reads.
+    if (cutoff.getTime() < EARLIEST)
+      throw new InvalidInputError(
+        `[memory/archive] now ${now.toISOString()} is too early for the policy: the ${step} cutoff (${days} days before) falls before the year 1; pass a later now`,
+        { details: { field: 'now', now: now.toISOString(), step } },
+      );
+    return cutoff;
+  };
+  return {
+    cold: at(policy.coldAfterDays, 'cold'),
+    deep: at(policy.deepAfterDays, 'deep'),
+    deleted: at(policy.deleteAfterDays, 'deleted'),
+  };
 }
 
 /**
@@ -106,9 +120,21 @@ export function dueStatus(policy: Readonly<ArchivePolicy>, updatedAt: Date, now:
   return SessionStatus.ACTIVE;
 }
 
-/** Throws unless `now` is a valid `Date`. */
+/** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the instants whose ISO text the database reads back. */
+const EARLIEST = Date.parse('0001-01-01T00:00:00.000Z');
+const LATEST = Date.parse('9999-12-31T23:59:59.999Z');
+
+/** Throws unless `now` is a valid `Date` between the years 1 and 9999. */
 export function checkNow(now: unknown): asserts now is Date {
   if (!(now instanceof Date) || Number.isNaN(now.getTime())) {
-    throw new InvalidInputError(`[memory/archive] now must be a valid Date, got ${String(now)}: pass e.g. new Date()`);
+    throw new InvalidInputError(`[memory/archive] now must be a valid Date, got ${String(now)}: pass e.g. new Date()`, {
+      details: { field: 'now' },
+    });
+  }
+  if (now.getTime() < EARLIEST || now.getTime() > LATEST) {
+    throw new InvalidInputError(
+      `[memory/archive] now must fall between the years 1 and 9999, got ${now.toISOString()}: pass e.g. new Date()`,
+      { details: { field: 'now' } },
+    );
   }
 }

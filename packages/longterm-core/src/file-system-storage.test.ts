@@ -232,6 +232,32 @@ describe('FileSystemLongTermStorage', () => {
     expect(await fresh.listPrefix('')).toEqual(['k']);
   });
 
+  it('refuses a name over 237 bytes as invalid input naming the key, on every operation, and stores one at the limit', async () => {
+    // A valid 300-character user id reached the filesystem as ENAMETOOLONG: a 502 storage fault (HTTP fuzzer).
+    const long = `profiles/${'u'.repeat(300)}.json`;
+    for (const op of [
+      () => storage.getObject(long),
+      () => storage.headObject(long),
+      () => storage.putObject(long, '{}'),
+      () => storage.deleteObject(long),
+    ]) {
+      const error = await op().then(
+        () => null,
+        (e: unknown) => e,
+      );
+      expect(InvalidInputError.isInstance(error)).toBe(true);
+      expect((error as InvalidInputError).details).toMatchObject({ field: 'key', nameBytes: 305, maxNameBytes: 237 });
+      expect((error as Error).message).toContain('use a shorter id');
+    }
+    // Multi-byte: 79 × 3 bytes = 237 is the limit; one more character is over it.
+    const atLimit = `profiles/${'用'.repeat(79)}`;
+    await storage.putObject(atLimit, 'v');
+    expect(new TextDecoder().decode((await storage.getObject(atLimit))!)).toBe('v');
+    expect(await storage.headObject(atLimit)).not.toBeNull();
+    await expect(storage.putObject(`profiles/${'用'.repeat(80)}`, 'v')).rejects.toThrow(/240 bytes/);
+    expect(await readdir(dir)).toEqual(['profiles']);
+  });
+
   it('keeps the root absolute when given a relative path', () => {
     expect(new FileSystemLongTermStorage('rel/dir').rootDir).toBe(join(process.cwd(), 'rel', 'dir'));
     expect(() => new FileSystemLongTermStorage('')).toThrow(InvalidInputError);

@@ -29,6 +29,12 @@ import type {
 /** Names starting with this are the backend's own files (metadata, temp files), never keys. */
 export const RESERVED_NAME_PREFIX = '.memory-';
 const META_PREFIX = `${RESERVED_NAME_PREFIX}meta.`;
+/**
+ * The longest name (one `/`-separated part of a key) the backend stores, in UTF-8 bytes: a file
+ * name is at most 255 bytes on Linux, macOS and Windows, and the side file that holds the ETag is
+ * `.memory-meta.<name>.json`. So a user id is at most 232 bytes here (`<id>.json`).
+ */
+const MAX_NAME_BYTES = 255 - META_PREFIX.length - '.json'.length;
 const TMP_PREFIX = `${RESERVED_NAME_PREFIX}tmp-`;
 
 /**
@@ -349,19 +355,29 @@ export class FileSystemLongTermStorage implements LongTermStorage {
     validateObjectKey(key);
     if (isAbsolute(key) || key.startsWith('/')) {
       throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} is absolute: keys are relative to the root`, {
-        details: { key },
+        details: { field: 'key', key },
       });
     }
     if (!isSafeRelative(key)) {
       throw new InvalidInputError(
         `[memory/fs] key ${JSON.stringify(key)} is not a safe relative path: no \\, no empty, "." or ".." segments, no names starting with "${RESERVED_NAME_PREFIX}"`,
-        { details: { key } },
+        { details: { field: 'key', key } },
       );
+    }
+    for (const name of key.split('/')) {
+      const bytes = Buffer.byteLength(name, 'utf8');
+      if (bytes > MAX_NAME_BYTES) {
+        // The filesystem refuses it anyway (ENAMETOOLONG), which came back as a storage fault.
+        throw new InvalidInputError(
+          `[memory/fs] key ${JSON.stringify(`${key.slice(0, 64)}…`)} has a name of ${bytes} bytes in UTF-8, over the ${MAX_NAME_BYTES} this backend stores (a file name is at most 255 bytes, less the ${RESERVED_NAME_PREFIX}meta. side file's additions): use a shorter id, or an object-store backend (S3, BOS)`,
+          { details: { field: 'key', key: key.slice(0, 300), nameBytes: bytes, maxNameBytes: MAX_NAME_BYTES } },
+        );
+      }
     }
     const path = join(this.rootDir, ...key.split('/'));
     if (!path.startsWith(this.rootDir + sep)) {
       throw new InvalidInputError(`[memory/fs] key ${JSON.stringify(key)} escapes the root directory`, {
-        details: { key },
+        details: { field: 'key', key },
       });
     }
     return path;

@@ -27,7 +27,7 @@ export function validateUserId(userId: string): void {
   const why = userIdProblem(userId);
   if (why) {
     throw new InvalidInputError(`[memory/longterm] invalid user id ${JSON.stringify(userId.slice(0, 64))}: ${why}`, {
-      details: { reason: why },
+      details: { field: 'userId', reason: why },
     });
   }
 }

@@ -38,7 +38,8 @@ export function registerConsoleRoutes(app: App): void {
     '/console/:file',
     { schema: { hide: true, params: Type.Object({ file: Type.String() }) } },
     async (request, reply) => {
-      const type = ASSETS[request.params.file];
+      // Own keys only: `__proto__` or `constructor` must not look like a file (it was a 500).
+      const type = Object.hasOwn(ASSETS, request.params.file) ? ASSETS[request.params.file] : undefined;
       if (!type) throw new NotFoundError(`no console file ${request.params.file}`);
       return reply
         .type(type)

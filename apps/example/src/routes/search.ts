@@ -45,8 +45,15 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
     let vector = body.vector;
     if (vector === undefined) {
       [vector] = await embedder.embed([body.text!]);
-      if (!vector || isZeroVector(vector))
-        throw new InvalidInputError(`the query ${JSON.stringify(body.text)} has no words to search by`);
+      if (!vector || isZeroVector(vector)) {
+        if (!/[\p{L}\p{N}]/u.test(body.text!))
+          throw new InvalidInputError(`the query ${JSON.stringify(body.text)} has no words to search by`, {
+            details: { field: 'text' },
+          });
+        // Words whose hashed features cancel out (the hashing embedder's "soak 1386" in the soak)
+        // give a vector without direction: nothing is near it, which is no hits, not bad input.
+        return { hits: [] };
+      }
     }
     const options: SearchOptions = {
       ...scope,

@@ -1,5 +1,5 @@
 import { Readable } from 'node:stream';
-import { validateUserId, type LongTermStorage } from '@memory/longterm-core';
+import { validateUserId } from '@memory/longterm-core';
 import { loadKnowledgeTriples, loadUserProfileVersioned } from '@memory/semantics';
 import { Type } from 'typebox';
 import type { App } from '../app-types.js';
@@ -14,7 +14,7 @@ import { JsonLinesBody, PurgeBody, UserParams } from '../schemas.js';
  */
 async function* withLongTermMemory(
   lines: AsyncIterable<string>,
-  storage: LongTermStorage,
+  longTerm: { profile: Awaited<ReturnType<typeof loadUserProfileVersioned>>; triples: unknown[] },
   userId: string,
 ): AsyncGenerator<string> {
   for await (const line of lines) {
@@ -25,10 +25,8 @@ async function* withLongTermMemory(
       yield line;
       continue;
     }
-    const [{ profile, etag }, triples] = await Promise.all([
-      loadUserProfileVersioned(storage, userId),
-      loadKnowledgeTriples(storage, userId),
-    ]);
+    const { profile, etag } = longTerm.profile;
+    const { triples } = longTerm;
     if (profile) yield `${JSON.stringify({ type: 'profile', userId, etag, profile })}\n`;
     for (const triple of triples) yield `${JSON.stringify({ type: 'knowledge', userId, triple })}\n`;
     yield `${JSON.stringify({ ...end, counts: { ...end.counts, profile: profile ? 1 : 0, knowledge: triples.length } })}\n`;
@@ -52,9 +50,16 @@ export function registerUserRoutes(app: App, { store, storage }: MemoryServices)
     },
     async (request, reply) => {
       validateUserId(request.params.userId);
+      // Read before the first byte is sent: a storage that refuses the user's keys (a name the
+      // filesystem backend will not store) or fails is then a typed error answer, not a 200 cut
+      // off mid-stream (found by the HTTP fuzzer with the user id ".memory-meta.x.json").
+      const [profile, triples] = await Promise.all([
+        loadUserProfileVersioned(storage, request.params.userId),
+        loadKnowledgeTriples(storage, request.params.userId),
+      ]);
       const lines = withLongTermMemory(
         store.exportUser(request.params.userId, { includeEmbeddings: request.query.includeEmbeddings ?? false }),
-        storage,
+        { profile, triples },
         request.params.userId,
       );
       const filename = encodeURIComponent(`${request.params.userId}.jsonl`);
