@@ -202,7 +202,12 @@ LEFT JOIN LATERAL (
   LIMIT ${params.add(query.fetch)}
 ) p ON true
 WHERE s.id = ${session}::uuid`;
-  return { text, values: params.values };
+  // Without filters there are four texts (cursor before, after, both or neither): prepared, as
+  // reading the newest page is the hot path and its planning costs as much as its execution.
+  const name = query.filter
+    ? undefined
+    : `memory_conversations_history_v1_${query.before ? 'b' : ''}${query.after ? 'a' : ''}`;
+  return { text, values: params.values, ...(name ? { name } : {}) };
 }
 
 /**

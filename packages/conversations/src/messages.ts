@@ -181,7 +181,7 @@ export async function getHistory(
     filter: hasMessageFilter(filter) ? filter : null,
   });
   const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
-    statement.text,
+    statement.name ? { name: statement.name, text: statement.text } : statement.text,
     statement.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);
