@@ -11,6 +11,14 @@ describe('keyset cursors', () => {
     expect(decodeCursor('message', cursor)).toEqual(position);
   });
 
+  it('encode the same string as the JSON form, so cursors handed out before stay equal', () => {
+    const json = (at: string, id: string) =>
+      Buffer.from(JSON.stringify([1, 'message', at, id]), 'utf8').toString('base64url');
+    expect(encodeCursor('message', position)).toBe(json(position.at, position.id));
+    // Anything JSON would escape goes through JSON.stringify.
+    expect(encodeCursor('message', { at: 'a"b\\c', id: 'é' })).toBe(json('a"b\\c', 'é'));
+  });
+
   it('refuse a cursor of the other kind', () => {
     const cursor = encodeCursor('session', position);
     expect(() => decodeCursor('message', cursor)).toThrow(/it is a session cursor/);

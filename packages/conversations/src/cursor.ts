@@ -37,8 +37,17 @@ export function timestampKeySql(column: string): string {
  * ```
  */
 export function encodeCursor(kind: CursorKind, position: CursorPosition): string {
-  return Buffer.from(JSON.stringify([VERSION, kind, position.at, position.id]), 'utf8').toString('base64url');
+  const { at, id } = position;
+  // Every row of a history page or an append carries a cursor: for the timestamps and UUIDs
+  // PostgreSQL hands back (nothing JSON would escape) the JSON is written out, twice as fast.
+  const json =
+    PLAIN.test(at) && PLAIN.test(id)
+      ? `[${VERSION},"${kind}","${at}","${id}"]`
+      : JSON.stringify([VERSION, kind, at, id]);
+  return Buffer.from(json, 'utf8').toString('base64url');
 }
+
+const PLAIN = /^[\w.:-]*$/;
 
 /**
  * Decodes a cursor made by {@link encodeCursor}. Anything else (a cursor of the other kind, a

@@ -1,3 +1,4 @@
+import { shardKeyOfSession, type NamedStatement } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
@@ -80,6 +81,89 @@ SELECT NULL, e.id, e.session_id, ${timestampKeySql('e.created_at')}, false FROM 
   return { text, values: params.values };
 }
 
+/**
+ * The fast append: the append of {@link appendMessagesSql} without its look-up of stored ids and
+ * without `ON CONFLICT`, so that a new message costs what a plain `INSERT` costs (the look-up and
+ * the speculative insertion of `ON CONFLICT` each probe the primary key once more per row). An id
+ * already stored makes the whole statement fail with a unique violation (`23505`) and insert
+ * nothing: the caller then runs {@link appendMessagesSql}, which skips stored ids and refuses ids
+ * of other sessions. Only for appends outside a transaction, where a failed statement leaves
+ * nothing behind. Session lock, timestamps and `updated_at` as in {@link appendMessagesSql}.
+ *
+ * Named statements, prepared once per connection, with the session's id as `$1`:
+ * - {@link APPEND_ONE_SQL}: one message as scalar parameters `$2` to `$9` (id, role, content,
+ *   model, embedding, created_at, parts, metadata), so PostgreSQL settles on one generic plan
+ *   and stops planning the statement at all;
+ * - {@link APPEND_MANY_SQL}: the same columns as eight arrays through `unnest ... WITH ORDINALITY`.
+ *
+ * `$10` is the session's `shard_key` (written on every engine). Not used on Citus: there every
+ * statement must filter on the key, which {@link appendMessagesSql} does.
+ *
+ * Both return one row per inserted message with the session's `status`, the message's `id` and
+ * `created_at` (cursor text); one row with `id` NULL when the session is not active (nothing
+ * inserted); no rows when there is no such session.
+ */
+function fastAppendSql(input: string): string {
+  return `WITH s AS (
+  SELECT status, user_id, updated_at FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE
+), base AS (
+  SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
+    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = $1::uuid)) AS at, s.user_id
+  FROM s WHERE s.status = ${SessionStatus.ACTIVE}
+), ins AS (
+  INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
+  ${input}
+  RETURNING id, created_at
+), touched AS (
+  UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM ins))
+  WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM ins)
+)
+SELECT s.status, ins.id, ${timestampKeySql('ins.created_at')} AS created_at FROM s LEFT JOIN ins ON true`;
+}
+
+/** {@link fastAppendSql} for one message. */
+export const APPEND_ONE_SQL: NamedStatement = {
+  name: 'memory_conversations_append_one_v2',
+  text: fastAppendSql(
+    `SELECT $2::uuid, $1::uuid, $3::text, $4::text, $5::text, $6::text::vector,
+    COALESCE($7::timestamptz, base.at), $8::text::jsonb, $9::text::jsonb, base.user_id, $10::int
+  FROM base`,
+  ),
+};
+
+/** {@link fastAppendSql} for a batch. */
+export const APPEND_MANY_SQL: NamedStatement = {
+  name: 'memory_conversations_append_many_v2',
+  text: fastAppendSql(
+    `SELECT i.id, $1::uuid, i.role, i.content, i.model, i.embedding::vector,
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, $10::int
+  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+    WITH ORDINALITY AS i(id, role, content, model, embedding, created_at, parts, metadata, ord) CROSS JOIN base
+  ORDER BY i.ord`,
+  ),
+};
+
+/** The values of {@link APPEND_ONE_SQL} or {@link APPEND_MANY_SQL} for `messages`. */
+export function fastAppendValues(sessionId: string, messages: readonly CheckedMessage[]): unknown[] {
+  const shardKey = shardKeyOfSession(sessionId);
+  if (messages.length === 1) {
+    const m = messages[0]!;
+    return [sessionId, m.id, m.role, m.content, m.model, m.embedding, m.createdAt, m.parts, m.metadata, shardKey];
+  }
+  return [
+    sessionId,
+    messages.map((m) => m.id),
+    messages.map((m) => m.role),
+    messages.map((m) => m.content),
+    messages.map((m) => m.model),
+    messages.map((m) => m.embedding),
+    messages.map((m) => m.createdAt),
+    messages.map((m) => m.parts),
+    messages.map((m) => m.metadata),
+    shardKey,
+  ];
+}
+
 /** Reads where already stored message ids live (for ids a concurrent writer stored mid-append). */
 export function findMessagesSql(ids: readonly string[]): SqlStatement {
   return {
@@ -132,7 +216,13 @@ LEFT JOIN LATERAL (
   LIMIT ${params.add(query.fetch)}
 ) p ON true
 WHERE s.id = ${session}::uuid${shard.on('s')}`;
-  return { text, values: params.values };
+  // Without filters there are four texts (cursor before, after, both or neither), and each once
+  // more with the shard filter on Citus: prepared, as reading the newest page is the hot path and
+  // its planning costs as much as its execution.
+  const name = query.filter
+    ? undefined
+    : `memory_conversations_history_v1_${query.before ? 'b' : ''}${query.after ? 'a' : ''}${shard.distributed ? 'd' : ''}`;
+  return { text, values: params.values, ...(name ? { name } : {}) };
 }
 
 /**

@@ -77,6 +77,32 @@ describeEachDatabase('messages', (ctx) => {
     expect(await store.countMessages(s.id)).toBe(201);
   });
 
+  it('retries through a second statement only when an id is stored, and never fails a statement in the caller transaction', async () => {
+    const events: QueryEvent[] = [];
+    const counted = createConversationStore(db, { onQuery: (e) => events.push(e) });
+    const s = await store.createSession({});
+    const batch = [{ id: newId(), role: 'user' as const, content: 'a' }];
+    await counted.appendMessages(s.id, batch);
+    expect(events.map((e) => e.ok)).toEqual([true]);
+    events.length = 0;
+    // The fast statement fails as a whole on the stored id; the careful one reports it.
+    const retry = await counted.appendMessages(s.id, [...batch, { role: 'user', content: 'b' }]);
+    expect(retry.existingIds).toEqual([batch[0]!.id]);
+    expect(retry.insertedIds).toHaveLength(1);
+    expect(events.map((e) => e.ok)).toEqual([false, true]);
+    events.length = 0;
+    // A failed statement would abort the caller's transaction: there only the careful one runs.
+    await db.scope(async () => {
+      expect((await counted.appendMessages(s.id, batch)).existingIds).toEqual([batch[0]!.id]);
+      expect((await counted.appendMessages(s.id, [{ role: 'user', content: 'c' }])).insertedIds).toHaveLength(1);
+    });
+    expect(events.map((e) => [e.ok, e.inTransaction])).toEqual([
+      [true, true],
+      [true, true],
+    ]);
+    expect((await store.getHistory(s.id)).messages.map((m) => m.content)).toEqual(['a', 'b', 'c']);
+  });
+
   it('refuses an id that belongs to another session, inserting nothing', async () => {
     // Two sessions of one user: on Citus, message ids are unique per shard (docs/citus.md), and a
     // user's sessions share one.

@@ -1,10 +1,18 @@
-import { ConfigurationError, ConflictError, InvalidInputError } from '@memory/errors';
+import { ConfigurationError, ConflictError, DatabaseError, InvalidInputError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { checkMessageFilter, hasMessageFilter } from './message-filter.js';
-import { appendMessagesSql, findMessagesSql, historySql, setEmbeddingsSql } from './message-sql.js';
+import {
+  APPEND_MANY_SQL,
+  APPEND_ONE_SQL,
+  appendMessagesSql,
+  fastAppendValues,
+  findMessagesSql,
+  historySql,
+  setEmbeddingsSql,
+} from './message-sql.js';
 import { toDate, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
 import { sessionNotFound } from './sessions.js';
@@ -72,8 +80,17 @@ export async function appendMessages(
 }
 
 async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
+  // On its own, first the fast statement: it fails as a whole (nothing stored) when an id is
+  // already stored, a retry, and then the careful one below sorts the ids out. In the caller's
+  // transaction a failed statement would abort that transaction, so only the careful one runs.
+  // On Citus every statement filters on the shard key, so only the careful one runs there too.
+  const distributed = await ctx.distributed();
+  if (!ctx.sql.inTransaction() && !distributed) {
+    const fast = await fastAppend(ctx, sessionId, messages);
+    if (fast) return fast;
+  }
   // One statement (see appendMessagesSql): autocommit on the pool, or part of the caller's scope.
-  const insert = appendMessagesSql(sessionId, messages, sessionRoute(sessionId, await ctx.distributed()));
+  const insert = appendMessagesSql(sessionId, messages, sessionRoute(sessionId, distributed));
   const rows = await ctx.sql.query<StoredRow & { status: number | null }>(insert.text, insert.values);
   const head = rows.find((row) => row.status !== null);
   if (!head) throw sessionNotFound(sessionId);
@@ -115,6 +132,39 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   };
 }
 
+/** The fast append (see `APPEND_ONE_SQL`); `null` when an id was already stored and nothing was. */
+async function fastAppend(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt | null> {
+  let rows: Array<{ status: number; id: string | null; created_at: string | null }>;
+  try {
+    rows = await ctx.sql.query(
+      messages.length === 1 ? APPEND_ONE_SQL : APPEND_MANY_SQL,
+      fastAppendValues(sessionId, messages),
+    );
+  } catch (error) {
+    if (ConflictError.isInstance(error) && error.details.code === '23505') return null;
+    throw error;
+  }
+  if (rows.length === 0) throw sessionNotFound(sessionId);
+  const status = Number(rows[0]!.status);
+  if (status !== SessionStatus.ACTIVE) return { kind: 'archived', status };
+  const byId = new Map<string, string>();
+  for (const row of rows) if (row.id !== null) byId.set(row.id, row.created_at!);
+  return {
+    kind: 'done',
+    messages: messages.map((m) => {
+      const at = byId.get(m.id);
+      // An active session takes every message or, on a stored id, none (the statement fails).
+      if (at === undefined) {
+        throw new DatabaseError(
+          `[memory/conversations] message ${m.id} is missing from the append's result although the session is active: report this with the PostgreSQL version`,
+          { details: { messageId: m.id, sessionId } },
+        );
+      }
+      return { id: m.id, inserted: true, createdAt: toDate(at), cursor: encodeCursor('message', { at, id: m.id }) };
+    }),
+  };
+}
+
 export async function getHistory(
   ctx: StoreContext,
   sessionId: string,
@@ -136,7 +186,7 @@ export async function getHistory(
     route: sessionRoute(id, await ctx.distributed()),
   });
   const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
-    statement.text,
+    statement.name ? { name: statement.name, text: statement.text } : statement.text,
     statement.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);

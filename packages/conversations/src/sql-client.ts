@@ -1,4 +1,4 @@
-import type { MemoryDb, MemoryEntityManager } from '@memory/db';
+import type { MemoryDb, MemoryEntityManager, NamedStatement } from '@memory/db';
 import { ConflictError, DatabaseError, InvalidInputError, MemoryError } from '@memory/errors';
 
 /** What {@link ConversationStoreOptions.onQuery} receives after every statement the store sends. */
@@ -22,6 +22,13 @@ export interface SqlClient {
 
 /** Where the store's SQL goes: single statements on the pool, or a group in one transaction. */
 export interface SqlRunner extends SqlClient {
+  /**
+   * Runs one statement; a {@link NamedStatement} is prepared once per pooled PostgreSQL
+   * connection and reused (see `MemoryDb.query`), for the hot paths that run one text again and again.
+   */
+  query<T = Record<string, unknown>>(statement: string | NamedStatement, values?: readonly unknown[]): Promise<T[]>;
+  /** Whether a statement sent now joins the caller's open transaction (see `MemoryDb.inTransaction`). */
+  inTransaction(): boolean;
   /**
    * Runs `fn` in one plain SQL transaction (`db.transaction`: no unit of work), committed when
    * it resolves, rolled back when it throws. For the store's hot paths (appends, searches).
@@ -79,12 +86,14 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
     }
   };
   return {
-    query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
-      // db.query joins the caller's scope by itself; asking whether there is one (db.em() forks
-      // when there is none) is only worth it for the onQuery report.
-      const inTransaction = onQuery ? db.em().isInTransaction() : false;
-      return run(() => db.query(text, values) as Promise<T[]>, text, values.length, inTransaction);
+    query<T>(statement: string | NamedStatement, values: readonly unknown[] = []): Promise<T[]> {
+      // db.query joins the caller's scope by itself; asking whether there is one is only worth
+      // it for the onQuery report.
+      const inTransaction = onQuery ? db.inTransaction() : false;
+      const text = typeof statement === 'string' ? statement : statement.text;
+      return run(() => db.query(statement, values) as Promise<T[]>, text, values.length, inTransaction);
     },
+    inTransaction: () => db.inTransaction(),
     sqlTransaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
       return mapped(() => db.transaction((tx) => fn(clientOf((text, values) => tx.query(text, values)))));
     },

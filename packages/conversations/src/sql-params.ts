@@ -17,4 +17,9 @@ export class SqlParams {
 export interface SqlStatement {
   text: string;
   values: unknown[];
+  /**
+   * A prepared statement name for texts that come back on a hot path (see `MemoryDb.query`);
+   * one name, one text. Without it the statement is parsed and planned at every call.
+   */
+  name?: string;
 }

@@ -3,6 +3,7 @@ export {
   type MemoryDb,
   type MemoryDbOptions,
   type MemoryEntityManager,
+  type NamedStatement,
   type AppEntity,
   type PgliteOptions,
   type SqlTransaction,

@@ -10,6 +10,7 @@ export type {
   MemoryDb,
   MemoryDbOptions,
   MemoryEntityManager,
+  NamedStatement,
   PgliteOptions,
   SqlTransaction,
 } from './memory-types.js';

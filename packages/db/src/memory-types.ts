@@ -62,6 +62,24 @@ export interface MemoryDbOptions {
  * A connection to the memory database: the MikroORM instance with the memory entities (and the
  * application's) registered, plus the unit-of-work helpers. Build one with {@link createMemoryDb}.
  */
+/**
+ * A statement with a name, for {@link MemoryDb.query}: on PostgreSQL each connection prepares it
+ * once under `name` (a named prepared statement) and reuses it. One name, one text: a name sent
+ * again with another text on the same connection is an error.
+ *
+ * @example
+ * ```ts
+ * const byId: NamedStatement = { name: 'app_session_by_id', text: 'select * from sessions where id = $1' };
+ * const rows = await db.query(byId, [id]);
+ * ```
+ */
+export interface NamedStatement {
+  /** The prepared statement's name, unique per text (e.g. prefixed with the package that owns it). */
+  name: string;
+  /** The SQL, with `$1`, `$2`… placeholders. */
+  text: string;
+}
+
 export interface MemoryDb {
   /** `'postgres'` for a PostgreSQL server, `'pglite'` for embedded PGlite. */
   readonly kind: DatabaseKind;
@@ -148,12 +166,24 @@ export interface MemoryDb {
    * ```ts
    * const rows = await db.query<{ id: string }>('select id from sessions where user_id = $1 order by updated_at desc limit $2', [userId, 20]);
    * ```
+   *
+   * A {@link NamedStatement} (`{ name, text }`) is prepared once per PostgreSQL connection and then
+   * only bound and executed, so a hot statement skips parsing and (once PostgreSQL settles on a
+   * generic plan) planning. Give each distinct text its own name. PGlite and statements inside a
+   * transaction run the text as a plain statement.
    */
   query<T extends object = Record<string, unknown>>(
-    sql: string,
+    sql: string | NamedStatement,
     params?: readonly unknown[],
     em?: MemoryEntityManager,
   ): Promise<T[]>;
+  /**
+   * Whether a statement sent now through {@link MemoryDb.query} or {@link MemoryDb.execute} joins
+   * an open transaction (of the current {@link MemoryDb.scope}, or of a MikroORM `RequestContext`),
+   * rather than running on its own. A failed statement aborts such a transaction, so a caller that
+   * tries a statement and recovers from its error must know which case it is in.
+   */
+  inTransaction(): boolean;
   /**
    * Runs `fn` in one transaction of plain SQL statements, sent through `tx.query` (`$1`, `$2`…
    * placeholders, as in {@link MemoryDb.query}): committed when `fn` resolves, rolled back when it

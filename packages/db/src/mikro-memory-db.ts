@@ -9,7 +9,7 @@ import type { Pool } from 'pg';
 import { logAudit, type AuditEntry } from './audit.js';
 import type { DatabaseKind, DatabaseTarget } from './database-url.js';
 import { initializeSchema } from './init-db.js';
-import type { MemoryDb, MemoryEntityManager } from './memory-types.js';
+import type { MemoryDb, MemoryEntityManager, NamedStatement } from './memory-types.js';
 import { PostgresPool } from './postgres-pool.js';
 import { runPgTransaction, runWithTransaction, type SqlTransaction } from './sql-transaction.js';
 import { toMemoryError } from './to-memory-error.js';
@@ -155,18 +155,22 @@ export class MikroMemoryDb implements MemoryDb {
   }
 
   async query<T extends object = Record<string, unknown>>(
-    sql: string,
+    statement: string | NamedStatement,
     params: readonly unknown[] = [],
     em?: MemoryEntityManager,
   ): Promise<T[]> {
     checkParams(params);
+    const sql = typeof statement === 'string' ? statement : statement.text;
     try {
       if (!this.#orm) await this.#loading;
       const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
       // Outside a scope on PostgreSQL, straight to the pool: the same connections and type parsers
       // as MikroORM's, without a fork and a query builder round per statement.
       const pool = inScope ? undefined : await this.#fastPool();
-      if (pool) return (await pool.query(sql, [...params])).rows as T[];
+      if (pool) {
+        const config = typeof statement === 'string' ? sql : { name: statement.name, text: sql, values: [...params] };
+        return (await (typeof config === 'string' ? pool.query(config, [...params]) : pool.query(config))).rows as T[];
+      }
       // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.
       const kysely = (inScope ?? (this.fork() as unknown as SqlEntityManager)).getKysely();
       const result = await kysely.executeQuery<T>(CompiledQuery.raw(sql, [...params]));
@@ -174,6 +178,10 @@ export class MikroMemoryDb implements MemoryDb {
     } catch (error) {
       throw toMemoryError(error, this.#target, 'query');
     }
+  }
+
+  inTransaction(): boolean {
+    return this.#current()?.isInTransaction() ?? false;
   }
 
   async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>): Promise<T> {
