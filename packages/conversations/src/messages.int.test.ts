@@ -85,11 +85,12 @@ describeEachDatabase('messages', (ctx) => {
     await counted.appendMessages(s.id, batch);
     expect(events.map((e) => e.ok)).toEqual([true]);
     events.length = 0;
-    // The fast statement fails as a whole on the stored id; the careful one reports it.
+    // The fast statement fails as a whole on the stored id; the careful one reports it. On Citus
+    // only the careful one runs (every statement there filters on the shard key).
     const retry = await counted.appendMessages(s.id, [...batch, { role: 'user', content: 'b' }]);
     expect(retry.existingIds).toEqual([batch[0]!.id]);
     expect(retry.insertedIds).toHaveLength(1);
-    expect(events.map((e) => e.ok)).toEqual([false, true]);
+    expect(events.map((e) => e.ok)).toEqual(ctx.label === '[citus]' ? [true] : [false, true]);
     events.length = 0;
     // A failed statement would abort the caller's transaction: there only the careful one runs.
     await db.scope(async () => {

@@ -16,8 +16,9 @@ function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   return new Proxy(db, {
     get(target, key, receiver) {
       if (key === 'query')
-        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          sent.push({ text, values });
+        return (text: string | { text: string }, values: readonly unknown[] = [], ...rest: unknown[]) => {
+          // A named (prepared) statement arrives as `{ name, text }`.
+          sent.push({ text: typeof text === 'string' ? text : text.text, values });
           return (target.query as (...a: unknown[]) => unknown)(text, values, ...rest);
         };
       if (key === 'transaction')
