@@ -250,6 +250,9 @@ export function createMemory(options: CreateMemoryOptions): Memory {
         provider: embeddings,
         userId: recallOptions.userId,
         sessionId: recallOptions.sessionId,
+        // Chat sessions have ids derived from chat ids, not the user's shard key: on Citus the
+        // user's messages are searched on every shard (docs/citus.md); no effect on one server.
+        allShards: true,
         // Room for the hits that are filtered out below.
         topK: Math.min(1000, topK * (recallOptions.excludeSessionId ? 4 : 1) + exclude.size),
       })

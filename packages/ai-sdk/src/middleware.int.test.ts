@@ -299,10 +299,16 @@ describeEachDatabase('memoryMiddleware with the AI SDK', (ctx) => {
     const model = new MockLanguageModelV4({ doGenerate: textAnswer('hi') });
     const wrapped = s.wrap(model, { sessionId: undefined });
     await generateText({ model: wrapped, prompt: 'hi', providerOptions: { memory: { sessionId: 'chat-abc' } } });
-    const found = await s.memory.store.listSessions({ userId: s.userId });
-    expect(found.sessions).toHaveLength(1);
     const { externalIdToUuid } = await import('./ids.js');
-    expect(found.sessions[0]!.id).toBe(externalIdToUuid('chat', 'chat-abc'));
+    const session = await s.memory.store.getSession(externalIdToUuid('chat', 'chat-abc'));
+    expect(session.userId).toBe(s.userId);
+    // On Citus a user's session list reads the user's shard key only, and a chat's session id
+    // (derived from the chat id) has a key of its own: it is not listed there (docs/citus.md,
+    // "ai-sdk on Citus"); user-wide recall searches every shard and finds it.
+    if (ctx.label !== '[citus]') {
+      const found = await s.memory.store.listSessions({ userId: s.userId });
+      expect(found.sessions.map((x) => x.id)).toEqual([session.id]);
+    }
   });
 });
 

@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { shardKeyOfSession, type MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { NotFoundError, StorageError } from '@memory/errors';
 import { InMemoryLongTermStorage, type LongTermStorage, type PutObjectOptions } from '@memory/longterm-core';
@@ -173,11 +173,14 @@ describeEachDatabase('archiver', (ctx) => {
     const archiver = createArchiver({ db, storage });
     const legacy = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4 });
     await sqlOutside(db).query(
-      `WITH moved AS (DELETE FROM messages WHERE session_id = $1 RETURNING id, session_id, role, content, created_at)
-       INSERT INTO messages_archive (id, session_id, role, content, created_at) SELECT * FROM moved`,
-      [legacy],
+      `WITH moved AS (DELETE FROM messages WHERE session_id = $1 AND shard_key = $2 RETURNING id, session_id, role, content, created_at, shard_key)
+       INSERT INTO messages_archive (id, session_id, role, content, created_at, shard_key) SELECT * FROM moved`,
+      [legacy, shardKeyOfSession(legacy)],
     );
-    await sqlOutside(db).query('UPDATE sessions SET status = 3 WHERE id = $1', [legacy]);
+    await sqlOutside(db).query('UPDATE sessions SET status = 3 WHERE id = $1 AND shard_key = $2', [
+      legacy,
+      shardKeyOfSession(legacy),
+    ]);
     expect(await archiver.restoreSession(legacy)).toMatchObject({ from: 'deep', messages: 4 });
     expect(await countRows(db, 'messages', legacy)).toBe(4);
 
@@ -298,14 +301,16 @@ describeEachDatabase('archiver', (ctx) => {
     const held = new Promise<void>((r) => (release = r));
     const appender = db2.scope(async (em) => {
       const sql = sqlOf(em);
-      await sql.query('SELECT status FROM sessions WHERE id = $1 FOR NO KEY UPDATE', [id]);
+      // Every statement carries the session's shard key (seeded on every engine): one shard on Citus.
+      const key = shardKeyOfSession(id);
+      await sql.query('SELECT status FROM sessions WHERE id = $1 AND shard_key = $2 FOR NO KEY UPDATE', [id, key]);
       await sql.query(
-        `INSERT INTO messages (id, session_id, role, content, created_at) VALUES (gen_random_uuid(), $1, 'user', 'racing', now())`,
-        [id],
+        `INSERT INTO messages (id, session_id, role, content, created_at, shard_key) VALUES (gen_random_uuid(), $1, 'user', 'racing', now(), $2)`,
+        [id, key],
       );
       locked();
       await held;
-      await sql.query('UPDATE sessions SET updated_at = now() WHERE id = $1', [id]);
+      await sql.query('UPDATE sessions SET updated_at = now() WHERE id = $1 AND shard_key = $2', [id, key]);
     });
     await isLocked;
     const result = await archiver.runArchive({ now });

@@ -6,7 +6,57 @@ import { encodeMessageLine, encodeSummaryLine, type MessageExportRow, type Summa
 import { moveMessagesToArchive } from './hot-to-cold.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { buildSessionExport, removeSessionObjects, writeAndVerifySessionExport } from './session-export.js';
+import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
 import { inTransaction, isoUtc, sqlOutside, toCount, type Sql } from './sql.js';
+
+/** Candidates a claim on Citus plans at once (it tries them in order until one is claimed). */
+const CLAIM_CANDIDATES = 64;
+
+/**
+ * The oldest sessions in `status` idle since `cutoff` (and after `after`), without a lock: the
+ * plan of a claim on Citus, a parallel multi-shard read.
+ */
+export async function planCandidates(
+  db: MemoryDb,
+  status: number,
+  cutoff: Date,
+  after: Date | null,
+): Promise<string[]> {
+  const rows = await sqlOutside(db).query<{ id: string }>(
+    `SELECT id::text AS id FROM sessions
+      WHERE status = $1 AND updated_at <= $2::timestamptz AND updated_at > $3::timestamptz
+      ORDER BY updated_at
+      LIMIT $4`,
+    [status, cutoff.toISOString(), after?.toISOString() ?? '-infinity', CLAIM_CANDIDATES],
+  );
+  return rows.map((r) => r.id);
+}
+
+/**
+ * Claims the first of `candidates` still in `status` and due (`updated_at <= cutoff`, `> after`)
+ * with a single-shard `FOR UPDATE SKIP LOCKED` per candidate (conditions re-evaluated on the newest
+ * row version). Returns its id and the columns asked for, or `undefined`.
+ */
+export async function claimFirst<T extends { id: string }>(
+  sql: Sql,
+  candidates: readonly string[],
+  columns: string,
+  status: number,
+  cutoff: Date,
+  after: Date | null,
+): Promise<T | undefined> {
+  for (const id of candidates) {
+    const [row] = await sql.query<T>(
+      `SELECT ${columns} FROM sessions
+        WHERE id = $1::uuid${onShard(true, 2)} AND status = $3 AND updated_at <= $4::timestamptz
+          AND updated_at > $5::timestamptz
+        FOR UPDATE SKIP LOCKED`,
+      [id, shardKeyOfSession(id), status, cutoff.toISOString(), after?.toISOString() ?? '-infinity'],
+    );
+    if (row) return row;
+  }
+  return undefined;
+}
 
 /** The audit action written when a session is exported to long-term storage. */
 export const ARCHIVE_AUDIT_ACTION = 'archive_session';
@@ -19,25 +69,25 @@ export interface DeepSessionResult {
 }
 
 /** The archived messages of a session as export rows, oldest first. */
-function selectArchivedMessages(sql: Sql, sessionId: string): Promise<MessageExportRow[]> {
+function selectArchivedMessages(sql: Sql, sessionId: string, distributed: boolean): Promise<MessageExportRow[]> {
   return sql.query<MessageExportRow>(
     `SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
             ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at,
             parts::text AS parts, metadata::text AS metadata
-       FROM messages_archive WHERE session_id = $1
+       FROM messages_archive WHERE session_id = $1${onShard(distributed, 2)}
       ORDER BY created_at, id`,
-    [sessionId],
+    keyed(sessionId, distributed),
   );
 }
 
 /** The summaries of a session as export rows, oldest first. */
-function selectSummaries(sql: Sql, sessionId: string): Promise<SummaryExportRow[]> {
+function selectSummaries(sql: Sql, sessionId: string, distributed: boolean): Promise<SummaryExportRow[]> {
   return sql.query<SummaryExportRow>(
     `SELECT id::text AS id, session_id::text AS session_id, strategy, strategy_version, summary_text,
             summary_json::text AS summary_json, ${isoUtc('created_at')} AS created_at
-       FROM session_summaries WHERE session_id = $1
+       FROM session_summaries WHERE session_id = $1${onShard(distributed, 2)}
       ORDER BY created_at, id`,
-    [sessionId],
+    keyed(sessionId, distributed),
   );
 }
 
@@ -46,12 +96,18 @@ export async function deleteCounted(
   sql: Sql,
   table: 'messages_archive' | 'session_summaries' | 'messages',
   sessionId: string,
+  distributed = false,
 ): Promise<number> {
   const [row] = await sql.query<{ n: unknown }>(
-    `WITH gone AS (DELETE FROM ${table} WHERE session_id = $1 RETURNING 1) SELECT count(*) AS n FROM gone`,
-    [sessionId],
+    `WITH gone AS (DELETE FROM ${table} WHERE session_id = $1${onShard(distributed, 2)} RETURNING 1) SELECT count(*) AS n FROM gone`,
+    keyed(sessionId, distributed),
   );
   return toCount(row?.n);
+}
+
+/** `[sessionId]`, plus its shard key (`$2`) on a distributed database. */
+export function keyed(sessionId: string, distributed: boolean): unknown[] {
+  return distributed ? [sessionId, shardKeyOfSession(sessionId)] : [sessionId];
 }
 
 /**
@@ -100,24 +156,47 @@ export async function deepArchiveNext(
  */
 async function dropOrphanedExport(db: MemoryDb, storage: LongTermStorage, sessionId: string): Promise<void> {
   try {
-    const [row] = await sqlOutside(db).query('SELECT 1 AS present FROM sessions WHERE id = $1', [sessionId]);
+    const distributed = await sessionsDistributed(db);
+    const [row] = await sqlOutside(db).query(
+      `SELECT 1 AS present FROM sessions WHERE id = $1${onShard(distributed, 2)}`,
+      keyed(sessionId, distributed),
+    );
     if (!row) await removeSessionObjects(storage, sessionId);
   } catch {
     // The database or the storage is unreachable too; the export's error says so already.
   }
 }
 
-function exportNext(
+async function exportNext(
   db: MemoryDb,
   storage: LongTermStorage,
   options: { deepCutoff: Date; deleteCutoff: Date | null; actor: string },
   onWrite: (sessionId: string) => void,
 ): Promise<DeepSessionResult | null> {
+  const distributed = await sessionsDistributed(db);
+  const statuses = [SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE];
+  // On Citus: plan without locks first (multi-shard), claim on one shard in the transaction.
+  const planned = distributed
+    ? await Promise.all(statuses.map((st) => planCandidates(db, st, options.deepCutoff, options.deleteCutoff)))
+    : [];
+  if (distributed && planned.every((c) => c.length === 0)) return null;
   return inTransaction(db, async (sql, em) => {
     // One status a query, so the (status, updated_at) index yields the oldest first without a
     // sort over every due session; hot sessions here are only those a cold step skipped.
     let claimed: { id: string; user_id: string | null } | undefined;
-    for (const status of [SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE]) {
+    for (const [i, status] of statuses.entries()) {
+      if (distributed) {
+        claimed = await claimFirst(
+          sql,
+          planned[i] ?? [],
+          'id::text AS id, user_id',
+          status,
+          options.deepCutoff,
+          options.deleteCutoff,
+        );
+        if (claimed) break;
+        continue;
+      }
       [claimed] = await sql.query<{ id: string; user_id: string | null }>(
         `SELECT id::text AS id, user_id FROM sessions
           WHERE status = $1 AND updated_at <= $2::timestamptz
@@ -131,10 +210,10 @@ function exportNext(
     }
     if (!claimed) return null;
     const sessionId = claimed.id;
-    await moveMessagesToArchive(sql, [sessionId]);
+    await moveMessagesToArchive(sql, [sessionId], distributed);
     const [messageRows, summaryRows] = [
-      await selectArchivedMessages(sql, sessionId),
-      await selectSummaries(sql, sessionId),
+      await selectArchivedMessages(sql, sessionId, distributed),
+      await selectSummaries(sql, sessionId, distributed),
     ];
     const built = await buildSessionExport({
       sessionId,
@@ -145,8 +224,8 @@ function exportNext(
     });
     onWrite(sessionId);
     const verified = await writeAndVerifySessionExport(storage, built);
-    const messages = await deleteCounted(sql, 'messages_archive', sessionId);
-    const summaries = await deleteCounted(sql, 'session_summaries', sessionId);
+    const messages = await deleteCounted(sql, 'messages_archive', sessionId, distributed);
+    const summaries = await deleteCounted(sql, 'session_summaries', sessionId, distributed);
     if (messages !== verified.manifest.files.messages.count || summaries !== verified.manifest.files.summaries.count) {
       // Cannot happen while the row lock is held; refuse rather than delete rows not in the export.
       throw new ConflictError(
@@ -154,7 +233,10 @@ function exportNext(
         { details: { sessionId } },
       );
     }
-    await sql.query(`UPDATE sessions SET status = $1 WHERE id = $2`, [SessionStatus.DEEP_ARCHIVED, sessionId]);
+    await sql.query(`UPDATE sessions SET status = $${distributed ? 3 : 2} WHERE id = $1${onShard(distributed, 2)}`, [
+      ...keyed(sessionId, distributed),
+      SessionStatus.DEEP_ARCHIVED,
+    ]);
     db.logAudit(em, {
       action: ARCHIVE_AUDIT_ACTION,
       resourceType: 'session',

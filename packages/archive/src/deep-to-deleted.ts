@@ -2,10 +2,11 @@ import { InvalidInputError } from '@memory/errors';
 import type { MemoryDb } from '@memory/db';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
-import { deleteCounted } from './cold-to-deep.js';
+import { claimFirst, deleteCounted, keyed, planCandidates } from './cold-to-deep.js';
 import { parseManifest } from './export-manifest.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { MAX_MANIFEST_BYTES, removeSessionObjects } from './session-export.js';
+import { onShard, sessionsDistributed } from './shard.js';
 import { inTransaction } from './sql.js';
 
 /** The audit action written for every session deleted by retention (the original's action name). */
@@ -52,15 +53,27 @@ async function exportedMessageCount(
  * A crash after the objects are gone but before the commit leaves a session still marked deep
  * with no export; the rerun finishes the deletion. Returns `null` when nothing is due.
  */
-export function deleteNextExpired(
+export async function deleteNextExpired(
   db: MemoryDb,
   storage: LongTermStorage,
   options: { deleteCutoff: Date; actor: string },
 ): Promise<DeletedSessionResult | null> {
+  const distributed = await sessionsDistributed(db);
+  const statuses = [SessionStatus.DEEP_ARCHIVED, SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE];
+  // On Citus: plan without locks first (multi-shard), claim on one shard in the transaction.
+  const planned = distributed
+    ? await Promise.all(statuses.map((st) => planCandidates(db, st, options.deleteCutoff, null)))
+    : [];
+  if (distributed && planned.every((c) => c.length === 0)) return null;
   return inTransaction(db, async (sql, em) => {
     // One status a query, so the (status, updated_at) index yields the oldest first without a sort.
     let claimed: { id: string; status: number } | undefined;
-    for (const status of [SessionStatus.DEEP_ARCHIVED, SessionStatus.COLD_ARCHIVED, SessionStatus.ACTIVE]) {
+    for (const [i, status] of statuses.entries()) {
+      if (distributed) {
+        claimed = await claimFirst(sql, planned[i] ?? [], 'id::text AS id, status', status, options.deleteCutoff, null);
+        if (claimed) break;
+        continue;
+      }
       [claimed] = await sql.query<{ id: string; status: number }>(
         `SELECT id::text AS id, status FROM sessions
           WHERE status = $1 AND updated_at <= $2::timestamptz
@@ -75,10 +88,13 @@ export function deleteNextExpired(
     const sessionId = claimed.id;
     const exported = await exportedMessageCount(storage, sessionId);
     const objects = await removeSessionObjects(storage, sessionId);
-    const hot = await deleteCounted(sql, 'messages', sessionId);
-    const archived = await deleteCounted(sql, 'messages_archive', sessionId);
-    const summaries = await deleteCounted(sql, 'session_summaries', sessionId);
-    await sql.query(`UPDATE sessions SET status = $1 WHERE id = $2`, [SessionStatus.DELETED, sessionId]);
+    const hot = await deleteCounted(sql, 'messages', sessionId, distributed);
+    const archived = await deleteCounted(sql, 'messages_archive', sessionId, distributed);
+    const summaries = await deleteCounted(sql, 'session_summaries', sessionId, distributed);
+    await sql.query(`UPDATE sessions SET status = $${distributed ? 3 : 2} WHERE id = $1${onShard(distributed, 2)}`, [
+      ...keyed(sessionId, distributed),
+      SessionStatus.DELETED,
+    ]);
     const messages = hot + archived + exported.count;
     db.logAudit(em, {
       action: DELETE_AUDIT_ACTION,

@@ -1,6 +1,7 @@
 import { shardKeySql, type MemoryDb } from '@memory/db';
 import { SessionStatus } from '@memory/models';
-import { inTransaction, toCount, type Sql } from './sql.js';
+import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
+import { inTransaction, sqlOutside, toCount, type Sql } from './sql.js';
 
 /** What one hot → cold batch did. */
 export interface ColdBatchResult {
@@ -12,20 +13,41 @@ export interface ColdBatchResult {
  * Moves every message of `sessionIds` from `messages` to `messages_archive` with ONE statement,
  * keeping every column (model, embedding, parts and metadata included) and stamping `archived_at`. Returns the
  * number of rows moved. The caller holds the sessions' row locks.
+ *
+ * On a distributed database (`distributed`) it runs one such statement per session, filtered
+ * on the session's `shard_key`, so each is a single-shard statement (Citus refuses a modifying
+ * CTE across shards). Either way the delete and the insert are one statement: a hot row is never
+ * deleted without its cold copy.
  */
-export async function moveMessagesToArchive(sql: Sql, sessionIds: readonly string[]): Promise<number> {
+export async function moveMessagesToArchive(
+  sql: Sql,
+  sessionIds: readonly string[],
+  distributed = false,
+): Promise<number> {
   if (sessionIds.length === 0) return 0;
+  if (!distributed) return moveStatement(sql, `session_id = ANY($1::uuid[])`, shardKeySql('session_id'), [sessionIds]);
+  let moved = 0;
+  for (const id of sessionIds) {
+    moved += await moveStatement(sql, `session_id = $1::uuid${onShard(true, 2)}`, '$2::int', [
+      id,
+      shardKeyOfSession(id),
+    ]);
+  }
+  return moved;
+}
+
+async function moveStatement(sql: Sql, where: string, shardKey: string, values: unknown[]): Promise<number> {
   const [row] = await sql.query<{ n: unknown }>(
     `WITH moved AS (
-       DELETE FROM messages WHERE session_id = ANY($1::uuid[])
+       DELETE FROM messages WHERE ${where}
        RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
      ), inserted AS (
        INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at, shard_key)
-       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now(), ${shardKeySql('session_id')} FROM moved
+       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now(), ${shardKey} FROM moved
        RETURNING 1
      )
      SELECT count(*) AS n FROM inserted`,
-    [sessionIds],
+    values,
   );
   return toCount(row?.n);
 }
@@ -40,10 +62,11 @@ export async function moveMessagesToArchive(sql: Sql, sessionIds: readonly strin
  * session locked by an appender or another runner is skipped. An appender that comes after the
  * claim waits for this transaction and then finds the session archived.
  */
-export function moveBatchToCold(
+export async function moveBatchToCold(
   db: MemoryDb,
   options: { coldCutoff: Date; deleteCutoff: Date | null; batchSize: number },
 ): Promise<ColdBatchResult> {
+  if (await sessionsDistributed(db)) return moveBatchToColdDistributed(db, options);
   return inTransaction(db, async (sql) => {
     // A range on updated_at (from -infinity when deletion is off), so the index scan starts past
     // the sessions due for deletion instead of filtering them out one by one in every batch.
@@ -66,6 +89,53 @@ export function moveBatchToCold(
     const messages = await moveMessagesToArchive(sql, ids);
     // updated_at is left alone: it is the last activity the later steps count from.
     await sql.query(`UPDATE sessions SET status = $1 WHERE id = ANY($2::uuid[])`, [SessionStatus.COLD_ARCHIVED, ids]);
+    return { sessions: ids.length, messages };
+  });
+}
+
+/**
+ * {@link moveBatchToCold} on Citus, which refuses row locks across shards: the batch is planned
+ * by a parallel multi-shard read without locks (the oldest due sessions and their keys), then
+ * claimed session by session in one transaction, each with a single-shard
+ * `FOR UPDATE SKIP LOCKED` that repeats the plan's conditions (re-evaluated on the newest row
+ * version, so a session an appender touched since the plan is not claimed, one it holds locked is
+ * skipped), and moved with single-shard statements.
+ */
+async function moveBatchToColdDistributed(
+  db: MemoryDb,
+  options: { coldCutoff: Date; deleteCutoff: Date | null; batchSize: number },
+): Promise<ColdBatchResult> {
+  const cold = options.coldCutoff.toISOString();
+  const del = options.deleteCutoff?.toISOString() ?? '-infinity';
+  const planned = await sqlOutside(db).query<{ id: string }>(
+    `SELECT id::text AS id FROM sessions
+      WHERE status = $1 AND updated_at <= $2::timestamptz AND updated_at > $3::timestamptz
+      ORDER BY updated_at
+      LIMIT $4`,
+    [SessionStatus.ACTIVE, cold, del, options.batchSize],
+  );
+  if (planned.length === 0) return { sessions: 0, messages: 0 };
+  return inTransaction(db, async (sql) => {
+    const ids: string[] = [];
+    for (const { id } of planned) {
+      const [claimed] = await sql.query(
+        `SELECT 1 AS claimed FROM sessions
+          WHERE id = $1::uuid${onShard(true, 2)} AND status = $3 AND updated_at <= $4::timestamptz
+            AND updated_at > $5::timestamptz
+          FOR UPDATE SKIP LOCKED`,
+        [id, shardKeyOfSession(id), SessionStatus.ACTIVE, cold, del],
+      );
+      if (claimed) ids.push(id);
+    }
+    if (ids.length === 0) return { sessions: 0, messages: 0 };
+    const messages = await moveMessagesToArchive(sql, ids, true);
+    for (const id of ids) {
+      await sql.query(`UPDATE sessions SET status = $3 WHERE id = $1::uuid${onShard(true, 2)}`, [
+        id,
+        shardKeyOfSession(id),
+        SessionStatus.COLD_ARCHIVED,
+      ]);
+    }
     return { sessions: ids.length, messages };
   });
 }

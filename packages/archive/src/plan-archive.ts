@@ -3,6 +3,7 @@ import { SessionStatus } from '@memory/models';
 import { ARCHIVE_AUDIT_ACTION } from './cold-to-deep.js';
 import type { ArchivePolicy } from './policy.js';
 import { archiveCutoffs, type ArchiveCutoffs } from './policy.js';
+import { sessionsDistributed } from './shard.js';
 import { sqlOutside, toCount } from './sql.js';
 
 /** Sessions and messages of one transition. */
@@ -37,8 +38,12 @@ export async function countTransition(
 ): Promise<TransitionCounts> {
   const sql = sqlOutside(db);
   const del = cutoffs.deleted?.toISOString() ?? null;
-  const hot = `(SELECT count(*) FROM messages m WHERE m.session_id = s.id)`;
-  const archived = `(SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id)`;
+  // On Citus these are parallel multi-shard reads; the subqueries join on shard_key too, so each
+  // shard counts its own sessions' rows (co-located).
+  const distributed = await sessionsDistributed(db);
+  const colocated = (alias: string) => (distributed ? ` AND ${alias}.shard_key = s.shard_key` : '');
+  const hot = `(SELECT count(*) FROM messages m WHERE m.session_id = s.id${colocated('m')})`;
+  const archived = `(SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id${colocated('a')})`;
   let rows: { sessions: unknown; messages: unknown }[];
   if (phase === 'cold') {
     if (!cutoffs.cold) return { ...EMPTY };
@@ -54,6 +59,26 @@ export async function countTransition(
         WHERE s.status IN ($1, $2) AND s.updated_at <= $3::timestamptz AND ($4::timestamptz IS NULL OR s.updated_at > $4::timestamptz)`,
       [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, cutoffs.deep.toISOString(), del],
     );
+  } else if (distributed) {
+    if (!del) return { ...EMPTY };
+    // audit_logs is distributed by its own id, not co-located with sessions: the exported
+    // counts come from a second query whose due-session list Citus plans as an intermediate
+    // result (the latest export row of each deep session due for deletion).
+    rows = await sql.query(
+      `SELECT count(*) AS sessions, coalesce(sum(${hot} + ${archived}), 0) AS messages FROM sessions s
+        WHERE s.status IN ($1, $2, $3) AND s.updated_at <= $4::timestamptz`,
+      [SessionStatus.ACTIVE, SessionStatus.COLD_ARCHIVED, SessionStatus.DEEP_ARCHIVED, del],
+    );
+    const [exported] = await sql.query<{ n: unknown }>(
+      `WITH due AS (SELECT id::text AS id FROM sessions WHERE status = $1 AND updated_at <= $2::timestamptz),
+            latest AS (SELECT l.resource_id, max(l.created_at) AS at FROM audit_logs l JOIN due ON due.id = l.resource_id
+                        WHERE l.resource_type = 'session' AND l.action = $3 GROUP BY l.resource_id)
+       SELECT coalesce(sum((l.details->>'messages')::bigint), 0) AS n
+         FROM audit_logs l JOIN latest ON latest.resource_id = l.resource_id AND latest.at = l.created_at
+        WHERE l.resource_type = 'session' AND l.action = $3`,
+      [SessionStatus.DEEP_ARCHIVED, del, ARCHIVE_AUDIT_ACTION],
+    );
+    return { sessions: toCount(rows[0]?.sessions), messages: toCount(rows[0]?.messages) + toCount(exported?.n) };
   } else {
     if (!del) return { ...EMPTY };
     // An export's message count is in the audit row written with it (reading every manifest

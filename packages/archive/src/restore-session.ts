@@ -1,9 +1,11 @@
-import { shardKeySql, type MemoryDb } from '@memory/db';
+import { shardKeyOfSession, shardKeySql, type MemoryDb } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { archiveObjectKeys } from './object-layout.js';
 import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
+import { keyed } from './cold-to-deep.js';
+import { onShard, sessionsDistributed } from './shard.js';
 import { inTransaction, toCount, type Sql } from './sql.js';
 
 /** The audit action written when a session is brought back. */
@@ -47,6 +49,7 @@ async function insertChunks(sql: Sql, lines: readonly string[], statement: strin
     const [row] = await sql.query<{ n: unknown }>(statement, [
       `[${lines.slice(i, i + INSERT_CHUNK).join(',')}]`,
       sessionId,
+      shardKeyOfSession(sessionId),
     ]);
     n += toCount(row?.n);
   }
@@ -61,7 +64,7 @@ const INSERT_MESSAGES = `
            (j->>'created_at')::timestamptz,
            CASE WHEN jsonb_typeof(j->'parts') = 'array' THEN j->'parts' END,
            CASE WHEN jsonb_typeof(j->'metadata') = 'object' THEN j->'metadata' END,
-           ${shardKeySql('$2::uuid')}
+           $3::int
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`;
@@ -70,7 +73,7 @@ const INSERT_SUMMARIES = `
   WITH inserted AS (
     INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
     SELECT (j->>'id')::uuid, $2::uuid, j->>'strategy', j->>'strategy_version', j->>'summary_text',
-           j->'summary_json', (j->>'created_at')::timestamptz, ${shardKeySql('$2::uuid')}
+           j->'summary_json', (j->>'created_at')::timestamptz, $3::int
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`;
@@ -93,10 +96,15 @@ export async function restoreSession(
   options: { actor: string; now?: Date },
 ): Promise<RestoreResult> {
   const now = options.now ?? new Date();
+  // On Citus every statement below carries the session's shard key: one shard each.
+  const distributed = await sessionsDistributed(db);
+  const on = (alias?: string) => onShard(distributed, 2, alias);
+  const values = keyed(sessionId, distributed);
   const outcome = await inTransaction(db, async (sql, em) => {
-    const [session] = await sql.query<{ status: number }>(`SELECT status FROM sessions WHERE id = $1 FOR UPDATE`, [
-      sessionId,
-    ]);
+    const [session] = await sql.query<{ status: number }>(
+      `SELECT status FROM sessions WHERE id = $1${on()} FOR UPDATE`,
+      values,
+    );
     if (!session) {
       throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, {
         details: { sessionId },
@@ -121,8 +129,8 @@ export async function restoreSession(
         exported = await readSessionExport(storage, sessionId);
       } else {
         const [left] = await sql.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM messages_archive WHERE session_id = $1`,
-          [sessionId],
+          `SELECT count(*) AS n FROM messages_archive WHERE session_id = $1${on()}`,
+          values,
         );
         if (toCount(left?.n) === 0) {
           // Never flip a session to active with nothing in it because the storage is misconfigured.
@@ -141,21 +149,20 @@ export async function restoreSession(
     }
     const [moved] = await sql.query<{ n: unknown }>(
       `WITH moved AS (
-         DELETE FROM messages_archive WHERE session_id = $1
+         DELETE FROM messages_archive WHERE session_id = $1${on()}
          RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
        ), inserted AS (
          INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
-         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, ${shardKeySql('session_id')} FROM moved
+         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, ${distributed ? '$2::int' : shardKeySql('session_id')} FROM moved
          RETURNING 1
        ) SELECT count(*) AS n FROM inserted`,
-      [sessionId],
+      values,
     );
     messages += toCount(moved?.n);
-    await sql.query(`UPDATE sessions SET status = $1, updated_at = $2::timestamptz WHERE id = $3`, [
-      SessionStatus.ACTIVE,
-      now.toISOString(),
-      sessionId,
-    ]);
+    await sql.query(
+      `UPDATE sessions SET status = $${distributed ? 3 : 2}, updated_at = $${distributed ? 4 : 3}::timestamptz WHERE id = $1${on()}`,
+      [...values, SessionStatus.ACTIVE, now.toISOString()],
+    );
     const from = status === SessionStatus.COLD_ARCHIVED ? ('cold' as const) : ('deep' as const);
     db.logAudit(em, {
       action: RESTORE_AUDIT_ACTION,

@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { MemoryDb } from '@memory/db';
+import { shardKeyOfSession, type MemoryDb } from '@memory/db';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { readSessionExport } from '../src/session-export.js';
@@ -31,8 +31,8 @@ export async function seedSession(db: MemoryDb, options: SeedOptions): Promise<s
   const sql = sqlOutside(db);
   const id = randomUUID();
   await sql.query(
-    `INSERT INTO sessions (id, updated_at, status, title, metadata, user_id, created_at)
-     VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb, $6, $2::timestamptz)`,
+    `INSERT INTO sessions (id, updated_at, status, title, metadata, user_id, created_at, shard_key)
+     VALUES ($1, $2::timestamptz, $3, $4, $5::jsonb, $6, $2::timestamptz, $7::int)`,
     [
       id,
       options.updatedAt.toISOString(),
@@ -40,31 +40,33 @@ export async function seedSession(db: MemoryDb, options: SeedOptions): Promise<s
       `chat ${id.slice(0, 8)}`,
       '{"k":"v"}',
       options.userId ?? 'u1',
+      shardKeyOfSession(id),
     ],
   );
   if (options.messages > 0) {
     await sql.query(
-      `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+      `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, shard_key)
        SELECT gen_random_uuid(), $1::uuid,
               CASE WHEN i % 2 = 1 THEN 'user' ELSE 'assistant' END,
               'message ' || i || ' of ' || $1 || E' — 你好 "q" \\n line2',
               CASE WHEN i % 2 = 0 THEN 'gpt-4o-2024' END,
               CASE WHEN i % 3 <> 0 THEN ('[' || (i * 0.1) || ',0.3333333,-1e-7]')::vector END,
-              $2::timestamptz - interval '1 day' + i * interval '1.000001 second'
+              $2::timestamptz - interval '1 day' + i * interval '1.000001 second', $4::int
          FROM generate_series(1, $3::int) AS i`,
-      [id, options.updatedAt.toISOString(), options.messages],
+      [id, options.updatedAt.toISOString(), options.messages, shardKeyOfSession(id)],
     );
   }
   for (let i = 0; i < (options.summaries ?? 0); i++) {
     await sql.query(
-      `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at)
-       VALUES (gen_random_uuid(), $1, 'context_compression_v2', $2, $3, $4::jsonb, $5::timestamptz)`,
+      `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
+       VALUES (gen_random_uuid(), $1, 'context_compression_v2', $2, $3, $4::jsonb, $5::timestamptz, $6::int)`,
       [
         id,
         i % 2 ? null : 'v2',
         `summary ${i}`,
         `{"todos":["t${i}"],"big":123456789012345678901234567890,"f":0.1}`,
         options.updatedAt.toISOString(),
+        shardKeyOfSession(id),
       ],
     );
   }

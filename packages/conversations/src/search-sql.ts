@@ -145,7 +145,7 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
   if (query.userId !== null) where.push(userScopeSql(params.add(query.userId), 'm', shard.on()));
-  if (shard.distributed) where.push(`m.shard_key = ${shard.value()}`);
+  if (shard.keyed) where.push(`m.shard_key = ${shard.value()}`);
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
   if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
   if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);

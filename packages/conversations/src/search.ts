@@ -82,6 +82,11 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       '[memory/conversations] searchMessages needs sessionId or userId: a search never spans every user',
     );
   }
+  if (options.allShards !== undefined && typeof options.allShards !== 'boolean') {
+    throw new InvalidInputError(
+      `[memory/conversations] searchMessages allShards must be true or false, got ${typeof options.allShards}`,
+    );
+  }
   const topK = checkLimit(options.topK, 'topK', DEFAULT_TOP_K, MAX_TOP_K);
   const { roles, since, until, metadataEquals, metadataContains } = checkMessageFilter(options);
   const efSearch = checkLimit(options.efSearch, 'efSearch', ctx.efSearch, MAX_EF_SEARCH);
@@ -100,7 +105,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     route:
       sessionId !== null
         ? sessionRoute(sessionId, await ctx.distributed())
-        : userRoute(userId!, await ctx.distributed()),
+        : { ...userRoute(userId!, await ctx.distributed()), allShards: options.allShards === true },
   };
   const iterativeScan = await ctx.iterativeScan();
   const threshold = ctx.exactSearchThreshold;
@@ -137,7 +142,17 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     }
     // Hits come nearest first, so the score cut keeps a prefix: up to topK hits at or above it.
     if (minScore !== null) hits = hits.filter((hit) => hit.score >= minScore);
-    if (around > 0 && hits.length > 0) await addContext(tx, hits, around, query.route ?? null);
+    if (around > 0 && hits.length > 0) {
+      if (query.route?.allShards && query.route.distributed) {
+        // Hits from every shard: each session's window is read on its own shard.
+        const byKey = new Map<number, SearchHit[]>();
+        for (const hit of hits) {
+          const route = sessionRoute(hit.message.sessionId, true);
+          byKey.set(route.key, [...(byKey.get(route.key) ?? []), hit]);
+        }
+        for (const [key, group] of byKey) await addContext(tx, group, around, { key, distributed: true });
+      } else await addContext(tx, hits, around, query.route ?? null);
+    }
     return hits;
   });
 }

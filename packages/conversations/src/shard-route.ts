@@ -13,6 +13,11 @@ export interface ShardRoute {
   key: number;
   /** True when the session tables are distributed (Citus): statements then filter on `shard_key`. */
   distributed: boolean;
+  /**
+   * On a distributed database, a per-user statement that reads every shard (no `shard_key`
+   * filter; co-located joins still join on it): `SearchOptions.allShards`.
+   */
+  allShards?: boolean;
 }
 
 /** The route of a per-session statement. */
@@ -66,9 +71,14 @@ export class ShardFilter {
     return `${this.placeholder}::int`;
   }
 
-  /** ` AND <alias>.shard_key = $k` when distributed, else `''`. */
+  /** True when statements filter on one `shard_key` (distributed, and not {@link ShardRoute.allShards}). */
+  get keyed(): boolean {
+    return this.distributed && this.route?.allShards !== true;
+  }
+
+  /** ` AND <alias>.shard_key = $k` when keyed, else `''`. */
   on(alias?: string): string {
-    return this.distributed ? ` AND ${alias ? `${alias}.` : ''}shard_key = ${this.value()}` : '';
+    return this.keyed ? ` AND ${alias ? `${alias}.` : ''}shard_key = ${this.value()}` : '';
   }
 
   /** ` AND <a>.shard_key = <b>.shard_key` when distributed (a co-located join), else `''`. */

@@ -355,6 +355,16 @@ export interface SearchOptions {
    */
   around?: number;
   /**
+   * With `userId` (and no `sessionId`) on a distributed (Citus) database: search the user's
+   * messages on every shard, not only on the user's shard key. It finds sessions made with ids of
+   * their own and a user id (the chats of `@memory/ai-sdk`, whose ids derive from chat ids, or
+   * sessions of the original library later given a user), which the routed user search misses
+   * (docs/citus.md). A multi-shard query: each shard searches its part, the coordinator merges.
+   * No effect on a single server, where every search sees all of the user's sessions. Default
+   * `false`.
+   */
+  allShards?: boolean;
+  /**
    * Only hits with at least this cosine similarity (`score`, -1 to 1). The search still takes the
    * `topK` nearest first, so it returns up to `topK` hits at or above it.
    */
