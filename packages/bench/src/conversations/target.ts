@@ -18,7 +18,10 @@ export interface Target {
 
 export async function openTarget(adminUrl: string): Promise<Target> {
   const scratch = await createScratch(adminUrl, 'memory_bench');
-  const { db, store } = await openMemoryStore(scratch.url, DIMS, 4, { efSearch: EF_SEARCH, exactSearchThreshold: EXACT_THRESHOLD });
+  const { db, store } = await openMemoryStore(scratch.url, DIMS, 4, {
+    efSearch: EF_SEARCH,
+    exactSearchThreshold: EXACT_THRESHOLD,
+  });
   const pool = new pg.Pool({ connectionString: scratch.url, max: 4 });
   return { scratch, db, store, pool };
 }
