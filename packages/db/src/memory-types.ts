@@ -59,10 +59,6 @@ export interface MemoryDbOptions {
 }
 
 /**
- * A connection to the memory database: the MikroORM instance with the memory entities (and the
- * application's) registered, plus the unit-of-work helpers. Build one with {@link createMemoryDb}.
- */
-/**
  * A statement with a name, for {@link MemoryDb.query}: on PostgreSQL each connection prepares it
  * once under `name` (a named prepared statement) and reuses it. One name, one text: a name sent
  * again with another text on the same connection is an error.
@@ -80,6 +76,10 @@ export interface NamedStatement {
   text: string;
 }
 
+/**
+ * A connection to the memory database: the MikroORM instance with the memory entities (and the
+ * application's) registered, plus the unit-of-work helpers. Build one with {@link createMemoryDb}.
+ */
 export interface MemoryDb {
   /** `'postgres'` for a PostgreSQL server, `'pglite'` for embedded PGlite. */
   readonly kind: DatabaseKind;
