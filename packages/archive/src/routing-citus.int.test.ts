@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryDb, distributeMemorySchema, type MemoryDb, type MemoryEntityManager } from '@memory/db';
-import { CITUS_TEST_URL_ENV, createCitusScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
+import {
+  CITUS_TEST_URL_ENV,
+  citusTaskCount,
+  createCitusScratchDatabase,
+  type ScratchDatabase,
+} from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import type { CompiledQuery } from 'kysely';
@@ -55,29 +60,8 @@ function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   });
 }
 
-/** `text` with `$n` replaced by `values[n-1]` as SQL literals (strings, numbers, null only). */
-function inline(text: string, values: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = values[Number(n) - 1];
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'number') return String(v);
-    if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
-    throw new Error(`inline: cannot write ${typeof v} as a literal`);
-  });
-}
-
 async function taskCount(db: MemoryDb, { text, values }: Sent): Promise<string | undefined> {
-  const plan = (
-    await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, [...values]).catch((e: unknown) => {
-      // Citus cannot EXPLAIN some parameterized statements it runs fine: EXPLAIN them with the
-      // same values written in as literals.
-      if (!/no value found for parameter/.test(String(e))) throw e;
-      return db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${inline(text, values)}`);
-    })
-  )
-    .map((r) => r['QUERY PLAN'])
-    .join('\n');
-  return /Task Count: (\d+)/.exec(plan)?.[1];
+  return citusTaskCount(db, text, values);
 }
 
 /** The archiver's plans by design read every shard (docs/citus.md): counts and candidate lists, without locks. */

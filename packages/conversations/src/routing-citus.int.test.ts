@@ -1,6 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
-import { CITUS_TEST_URL_ENV, createCitusScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
+import {
+  CITUS_TEST_URL_ENV,
+  citusTaskCount,
+  createCitusScratchDatabase,
+  type ScratchDatabase,
+} from '@memory/db/testing';
 import { createConversationStore } from './index.js';
 
 const citusUrl = process.env[CITUS_TEST_URL_ENV];
@@ -36,17 +41,6 @@ function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
       const value: unknown = Reflect.get(target, key, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
-  });
-}
-
-/** `text` with `$n` replaced by `values[n-1]` as SQL literals (strings, numbers, null only). */
-function inline(text: string, values: readonly unknown[]): string {
-  return text.replace(/\$(\d+)/g, (_, n: string) => {
-    const v = values[Number(n) - 1];
-    if (v === null || v === undefined) return 'NULL';
-    if (typeof v === 'number') return String(v);
-    if (typeof v === 'string') return `'${v.replaceAll("'", "''")}'`;
-    throw new Error(`inline: cannot write ${typeof v} as a literal`);
   });
 }
 
@@ -128,17 +122,7 @@ d(
           if (/^\s*(SET|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(text)) continue;
           if (!/\b(sessions|messages|session_summaries|messages_archive)\b/.test(text)) continue;
           if (multiShard.some((re) => re.test(text))) continue;
-          const plan = (
-            await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${text}`, [...values]).catch((e: unknown) => {
-              // Citus cannot EXPLAIN a parameterized INSERT ... SELECT (it runs it fine): EXPLAIN it
-              // with the same values written in as literals.
-              if (!/no value found for parameter/.test(String(e))) throw e;
-              return db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${inline(text, values)}`);
-            })
-          )
-            .map((r) => r['QUERY PLAN'])
-            .join('\n');
-          const tasks = /Task Count: (\d+)/.exec(plan)?.[1];
+          const tasks = await citusTaskCount(db, text, values);
           expect({ name, text: text.slice(0, 120), tasks }).toEqual({ name, text: text.slice(0, 120), tasks: '1' });
           checked.push(name);
         }

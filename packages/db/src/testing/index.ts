@@ -16,3 +16,4 @@ export {
 } from './test-databases.js';
 export { originalSchemaSql, createOriginalSchema, ORIGINAL_COLUMNS } from './original-schema.js';
 export { createCitusScratchDatabase, CITUS_TEST_URL_ENV } from '../citus/citus-scratch.js';
+export { citusTaskCount } from '../citus/task-count.js';
