@@ -10,7 +10,13 @@ describe('loadConfig', () => {
     expect(config.databaseUrl).toBe(`pglite://${join(repo, '.data', 'pglite')}`);
     expect(config.storageUrl).toBe(`file://${join(repo, '.data', 'longterm')}`);
     expect(config.embedding).toEqual({ kind: 'hashing', dimensions: 1536 });
-    expect(config).toMatchObject({ port: 3000, host: '127.0.0.1', demoData: true, logLevel: 'info' });
+    expect(config).toMatchObject({
+      port: 3000,
+      host: '127.0.0.1',
+      demoData: true,
+      logLevel: 'info',
+      preparedStatements: true,
+    });
     expect(defaultDataDir('/')).toBe('/.data');
   });
 
@@ -24,6 +30,7 @@ describe('loadConfig', () => {
         MEMORY_EMBEDDING_DIMENSIONS: '1024',
         MEMORY_EMBEDDING_API_KEY: 'sk-test',
         MEMORY_DEMO_DATA: 'false',
+        MEMORY_DB_PREPARED_STATEMENTS: 'off',
         PORT: '8080',
       },
       repo,
@@ -39,6 +46,7 @@ describe('loadConfig', () => {
         apiKey: 'sk-test',
       },
       demoData: false,
+      preparedStatements: false,
       port: 8080,
     });
   });
@@ -47,6 +55,9 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PORT: 'eighty' })).toThrow(/PORT must be a positive integer/);
     expect(() => loadConfig({ MEMORY_EMBEDDING_DIMENSIONS: '-3' })).toThrow(/MEMORY_EMBEDDING_DIMENSIONS/);
     expect(() => loadConfig({ MEMORY_EMBEDDING_URL: 'https://api.example.com/v1' })).toThrow(/MEMORY_EMBEDDING_MODEL/);
+    expect(() => loadConfig({ MEMORY_DB_PREPARED_STATEMENTS: 'maybe' })).toThrow(
+      /MEMORY_DB_PREPARED_STATEMENTS must be on or off/,
+    );
   });
 });
 

@@ -19,6 +19,11 @@ export interface AppConfig {
   embedding: EmbeddingConfig;
   /** Load the demo conversation on start (idempotent). */
   demoData: boolean;
+  /**
+   * Prepare the stores' hot statements under their names on PostgreSQL (`createMemoryDb`'s
+   * `preparedStatements`); `false` behind a pooler in transaction mode that does not track them.
+   */
+  preparedStatements: boolean;
   /** HTTP port of `main.ts`. */
   port: number;
   host: string;
@@ -59,6 +64,7 @@ const ENV = {
   BODY_LIMIT: 'MEMORY_BODY_LIMIT',
   AUTH: 'MEMORY_AUTH',
   RATE_LIMIT: 'MEMORY_RATE_LIMIT',
+  PREPARED_STATEMENTS: 'MEMORY_DB_PREPARED_STATEMENTS',
 } as const;
 
 /**
@@ -85,6 +91,14 @@ function authMode(raw: string | undefined): 'off' | 'keys' | 'auto' {
   if (raw === undefined) return 'auto';
   if (raw === 'off' || raw === 'keys' || raw === 'auto') return raw;
   throw new ConfigurationError(`[memory/example] ${ENV.AUTH} must be off, keys or auto, got ${JSON.stringify(raw)}`);
+}
+
+function onOff(name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const value = raw.trim().toLowerCase();
+  if (['1', 'true', 'yes', 'on'].includes(value)) return true;
+  if (['0', 'false', 'no', 'off'].includes(value)) return false;
+  throw new ConfigurationError(`[memory/example] ${name} must be on or off, got ${JSON.stringify(raw)}`);
 }
 
 function logFormat(raw: string | undefined): 'pretty' | 'json' {
@@ -133,6 +147,7 @@ export function loadConfig(
     cwd,
     embedding,
     demoData: demo === undefined ? true : !['0', 'false', 'no', 'off'].includes(demo.toLowerCase()),
+    preparedStatements: onOff(ENV.PREPARED_STATEMENTS, get(ENV.PREPARED_STATEMENTS), true),
     port: positiveInt(ENV.PORT, get(ENV.PORT), 3000),
     host: get(ENV.HOST) ?? '127.0.0.1',
     logLevel: get(ENV.LOG_LEVEL) ?? 'info',

@@ -83,6 +83,7 @@ export async function openMemoryServices(
       url: embedded.url,
       embeddingDimensions: embedder.dimensions,
       entities: [CodeReviewSchema, ApiKeySchema],
+      preparedStatements: config.preparedStatements,
       // Through a shared socket every connection is a client of the one PGlite session.
       ...(embedded.mode === 'serving' ? { pool: { min: 0, max: 4 } } : {}),
       ...(embedded.mode === 'shared' ? { pool: { min: 0, max: 1 } } : {}),

@@ -44,7 +44,13 @@ export function createMemoryDb(options: MemoryDbOptions): MemoryDb {
       target.kind === 'postgres'
         ? { postgres: buildPostgresOrm(target, options, common) }
         : { pglite: buildPgliteOrm(target, options, common) };
-    return new MikroMemoryDb(target, embeddingDimensions, engine, appEntities.length > 0);
+    return new MikroMemoryDb(
+      target,
+      embeddingDimensions,
+      engine,
+      appEntities.length > 0,
+      options.preparedStatements ?? true,
+    );
   } catch (error) {
     throw toMemoryError(error, target, 'configure the ORM');
   }

@@ -56,6 +56,16 @@ export interface MemoryDbOptions {
    * from a `dumpDataDir()` snapshot instead of running initdb (the test helper does this).
    */
   pglite?: PgliteOptions;
+  /**
+   * Whether {@link NamedStatement}s are prepared on the server under their names (default `true`:
+   * each pooled connection parses and plans a hot statement once). Set `false` behind a pooler in
+   * transaction mode that does not track named prepared statements (PgBouncer before 1.21, or
+   * 1.21+ with `max_prepared_statements = 0`): server connections change hands between
+   * transactions there, so a statement prepared on one is missing on the next ("prepared
+   * statement … does not exist") or already there ("… already exists"). With `false` they are
+   * sent as ordinary unnamed statements, same SQL and results, parsed on every call.
+   */
+  preparedStatements?: boolean;
 }
 
 /**

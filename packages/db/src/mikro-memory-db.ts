@@ -36,6 +36,8 @@ export class MikroMemoryDb implements MemoryDb {
   /** Whether MikroORM logs queries (then statements go through it, so they are logged too). */
   #logsQueries = false;
   #initQueue: Promise<void> = Promise.resolve();
+  /** `MemoryDbOptions.preparedStatements`: whether a NamedStatement is sent with its name. */
+  readonly #prepares: boolean;
   readonly #scopeEm = new AsyncLocalStorage<MemoryEntityManager>();
 
   constructor(
@@ -43,12 +45,14 @@ export class MikroMemoryDb implements MemoryDb {
     embeddingDimensions: number,
     engine: { postgres: PostgresMikroORM } | { pglite: MikroORM | Promise<MikroORM> },
     hasAppEntities: boolean,
+    preparedStatements: boolean,
   ) {
     this.kind = target.kind;
     this.url = target.display;
     this.embeddingDimensions = embeddingDimensions;
     this.#target = target;
     this.#hasAppEntities = hasAppEntities;
+    this.#prepares = preparedStatements;
     if ('postgres' in engine) {
       this.#adopt(engine.postgres as unknown as MikroORM);
       this.#pool = new PostgresPool(engine.postgres);
@@ -168,7 +172,10 @@ export class MikroMemoryDb implements MemoryDb {
       // as MikroORM's, without a fork and a query builder round per statement.
       const pool = inScope ? undefined : await this.#fastPool();
       if (pool) {
-        const config = typeof statement === 'string' ? sql : { name: statement.name, text: sql, values: [...params] };
+        const config =
+          typeof statement === 'string' || !this.#prepares
+            ? sql
+            : { name: statement.name, text: sql, values: [...params] };
         return (await (typeof config === 'string' ? pool.query(config, [...params]) : pool.query(config))).rows as T[];
       }
       // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.

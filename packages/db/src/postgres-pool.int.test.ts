@@ -168,3 +168,37 @@ describeEachDatabase(
   },
   { engines: ['postgres'] },
 );
+
+describeEachDatabase(
+  'named statements and preparedStatements',
+  (ctx) => {
+    let db: MemoryDb | undefined;
+    afterEach(async () => {
+      await db?.close();
+      db = undefined;
+    });
+
+    /** The names prepared on the pool's one connection after running `stmt` twice. */
+    const preparedAfter = async (preparedStatements: boolean | undefined): Promise<string[]> => {
+      db = createMemoryDb({
+        url: await ctx.createDatabaseUrl(),
+        pool: { max: 1 },
+        ...(preparedStatements === undefined ? {} : { preparedStatements }),
+      });
+      const stmt = { name: 'memory_test_named_echo', text: 'select $1::int + 1 as n' };
+      expect(await db.query(stmt, [1])).toEqual([{ n: 2 }]);
+      expect(await db.query(stmt, [41])).toEqual([{ n: 42 }]);
+      const rows = await db.query<{ name: string }>('select name from pg_prepared_statements order by name');
+      return rows.map((r) => r.name);
+    };
+
+    it('prepares a NamedStatement once under its name by default', async () => {
+      expect(await preparedAfter(undefined)).toEqual(['memory_test_named_echo']);
+    });
+
+    it('sends it unnamed with preparedStatements: false (for poolers in transaction mode), same results', async () => {
+      expect(await preparedAfter(false)).toEqual([]);
+    });
+  },
+  { engines: ['postgres'] },
+);
