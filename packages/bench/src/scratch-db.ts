@@ -64,14 +64,24 @@ export async function inTransaction<T>(pool: pg.Pool, fn: (client: pg.PoolClient
   }
 }
 
-/** This project's store on `url`: `createMemoryDb` (a pool of `poolMax`), migrated by `initDb`. */
+/**
+ * This project's store on `url`: `createMemoryDb` (a pool of `poolMax`), migrated by `initDb`,
+ * then `afterMigrations` (e.g. `distributeMemorySchema` on Citus) before the store is made.
+ */
 export async function openMemoryStore(
   url: string,
   dims: number,
   poolMax: number,
   storeOptions?: ConversationStoreOptions,
+  afterMigrations?: (db: MemoryDb) => Promise<unknown>,
 ): Promise<{ db: MemoryDb; store: ConversationStore }> {
   const db = createMemoryDb({ url, embeddingDimensions: dims, pool: { min: 1, max: poolMax } });
-  await db.initDb();
+  try {
+    await db.initDb();
+    await afterMigrations?.(db);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
   return { db, store: createConversationStore(db, storeOptions) };
 }

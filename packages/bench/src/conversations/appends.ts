@@ -13,6 +13,20 @@ import { sessionIds } from './seed.js';
 import { INSERT_SQL, LOCK_SQL, plainInsert, TOUCH_SQL } from './sql.js';
 import type { Target } from './target.js';
 
+/** The text of every appended message. */
+const APPEND_CONTENT = 'an appended message, about the length of a short chat turn. 你好.';
+
+/** The store's append of `batch` messages (users and assistants in turn) to a session of `t`. */
+export const storeAppender = (t: Target) => (sessionId: string, batch: number) =>
+  t.store.appendMessages(
+    sessionId,
+    Array.from({ length: batch }, (_, j) => ({
+      role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER,
+      content: APPEND_CONTENT,
+      model: j % 2 ? 'gpt-4o' : null,
+    })),
+  );
+
 /**
  * The append part, on `L` (a seeded history table): appends of 1 and of 100 messages through
  * the store, beside plain hand-written SQL (one autocommit `INSERT` per message, one multi-row
@@ -29,7 +43,7 @@ export async function measureAppends(run: PartRun, L: Target, adminUrl: string):
   );
   const storeSessions = await sessionIds(L.pool, 20, 100);
   const bareSessions = await sessionIds(L.pool, 20, 200);
-  const content = 'an appended message, about the length of a short chat turn. 你好.';
+  const content = APPEND_CONTENT;
   // One side of an append measurement: `perRound` appends of `batch` messages, to the sessions in
   // turn, timed together.
   const appendSide =
@@ -42,16 +56,7 @@ export async function measureAppends(run: PartRun, L: Target, adminUrl: string):
         }),
       ];
     };
-  const storeAppend = appendSide(storeSessions, (sessionId, batch) =>
-    L.store.appendMessages(
-      sessionId,
-      Array.from({ length: batch }, (_, j) => ({
-        role: j % 2 ? MessageRole.ASSISTANT : MessageRole.USER,
-        content,
-        model: j % 2 ? 'gpt-4o' : null,
-      })),
-    ),
-  );
+  const storeAppend = appendSide(storeSessions, storeAppender(L));
   // The baseline: what a user writes by hand on the same table. One autocommit INSERT per
   // message; one multi-row INSERT per batch (issue 11).
   const plainAppend = appendSide(bareSessions, async (sessionId, batch) => {

@@ -10,6 +10,27 @@ import { seedHistory, sessionIds } from './seed.js';
 import { PLAIN_HISTORY_BEFORE_SQL, PLAIN_HISTORY_SQL } from './sql.js';
 import type { Target } from './target.js';
 
+/**
+ * One side of a history measurement: for each session of `ids`, the store's newest 50-message page
+ * and the one before it (through the page's `olderCursor`), each timed; the `before` pages'
+ * times are negative.
+ */
+export const storeHistory = (t: Target, ids: string[]) => async () => {
+  const out: number[] = [];
+  for (const id of ids) {
+    let cursor: string | null = null;
+    out.push(
+      await timed(async () => {
+        const page = await t.store.getHistory(id, { limit: 50 });
+        if (page.messages.length !== 50) throw new Error(`history page of ${page.messages.length} messages`);
+        cursor = page.olderCursor;
+      }),
+    );
+    out.push(-(await timed(() => t.store.getHistory(id, { limit: 50, before: cursor }))));
+  }
+  return out;
+};
+
 /** Seeds `L` and `S` with `sz.historyLarge` and `sz.historySmall` messages, then measures their pages. */
 export async function measureHistory(run: PartRun, L: Target, S: Target): Promise<void> {
   const { sz, rows, params, log } = run;
@@ -21,21 +42,6 @@ export async function measureHistory(run: PartRun, L: Target, S: Target): Promis
   );
   params.historySeedS = Number(((performance.now() - started) / 1000).toFixed(1));
   const picks = { L: await sessionIds(L.pool, sz.historyPerRound), S: await sessionIds(S.pool, sz.historyPerRound) };
-  const storeHistory = (t: Target, ids: string[]) => async () => {
-    const out: number[] = [];
-    for (const id of ids) {
-      let cursor: string | null = null;
-      out.push(
-        await timed(async () => {
-          const page = await t.store.getHistory(id, { limit: 50 });
-          if (page.messages.length !== 50) throw new Error(`history page of ${page.messages.length} messages`);
-          cursor = page.olderCursor;
-        }),
-      );
-      out.push(-(await timed(() => t.store.getHistory(id, { limit: 50, before: cursor }))));
-    }
-    return out;
-  };
   const bareHistory = (t: Target, ids: string[]) => async () => {
     const out: number[] = [];
     for (const id of ids) {

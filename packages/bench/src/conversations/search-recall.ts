@@ -11,6 +11,41 @@ import { EF_SEARCH, EXACT_SEARCH_SQL, SEARCH_SETTINGS_SQL, SEARCH_SQL } from './
 import type { Target } from './target.js';
 
 /**
+ * The exact top 10 of `userId`'s messages for each of `queries` (the store's fenced exact SQL
+ * without a shard key: on Citus it reads every shard, so it is the truth wherever a row landed);
+ * each statement's time is pushed to `ms`.
+ */
+export async function exactTopK(t: Target, userId: string, queries: number[][], ms: number[]): Promise<Set<string>[]> {
+  const out: Set<string>[] = [];
+  for (const v of queries) {
+    const t0 = performance.now();
+    const { rows: found } = await t.pool.query<{ id: string }>(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
+    ms.push(performance.now() - t0);
+    out.push(new Set(found.map((r) => r.id)));
+  }
+  return out;
+}
+
+/** The store's recall@10 for `userId` over `queries` against `truth` ({@link exactTopK}), and how many searches came back short of topK. */
+export async function storeRecall(
+  t: Target,
+  userId: string,
+  queries: number[][],
+  truth: Set<string>[],
+): Promise<{ recall: number; short: number }> {
+  let hit = 0;
+  let total = 0;
+  let short = 0;
+  for (let i = 0; i < queries.length; i++) {
+    const got = await t.store.searchMessages({ vector: queries[i]!, userId, topK: TOP_K });
+    if (got.length < TOP_K) short++;
+    total += truth[i]!.size;
+    hit += got.filter((h) => truth[i]!.has(h.message.id)).length;
+  }
+  return { recall: hit / total, short };
+}
+
+/**
  * `queries` are the search part's query vectors, `hitsSeen` the hit counts of its timed store
  * searches, `pct` a user's share of the messages as the report prints it.
  */
@@ -26,30 +61,11 @@ export async function measureRecall(
   const ms = (xs: number[] | undefined) => `${p(xs, 50).toFixed(2)} ms`;
   // Recall against exact search (the fenced exact SQL), and hit counts.
   const exactMs: Record<string, number[]> = {};
-  const exact = async (userId: string, v: number[]) => {
-    const t0 = performance.now();
-    const { rows: found } = await S.pool.query<{ id: string }>(EXACT_SEARCH_SQL, [vectorLiteral(v), userId, TOP_K]);
-    (exactMs[userId] ??= []).push(performance.now() - t0);
-    return found.map((r) => r.id);
-  };
+  const qs = queries.slice(0, sz.recallQueries);
   const truth: Record<string, Set<string>[]> = {};
-  for (const userId of ['u-big', 'u-mid', 'u-small']) {
-    truth[userId] = [];
-    for (const v of queries.slice(0, sz.recallQueries)) truth[userId].push(new Set(await exact(userId, v)));
-  }
-  const recall = async (userId: string) => {
-    let hit = 0;
-    let total = 0;
-    let short = 0;
-    const qs = queries.slice(0, sz.recallQueries);
-    for (let i = 0; i < qs.length; i++) {
-      const got = await S.store.searchMessages({ vector: qs[i]!, userId, topK: TOP_K });
-      if (got.length < TOP_K) short++;
-      total += truth[userId]![i]!.size;
-      hit += got.filter((h) => truth[userId]![i]!.has(h.message.id)).length;
-    }
-    return { recall: hit / total, short };
-  };
+  for (const userId of ['u-big', 'u-mid', 'u-small'])
+    truth[userId] = await exactTopK(S, userId, qs, (exactMs[userId] = []));
+  const recall = (userId: string) => storeRecall(S, userId, qs, truth[userId]!);
   const big = await recall('u-big');
   const mid = await recall('u-mid');
   const tiny = await recall('u-small');
@@ -87,7 +103,6 @@ export async function measureRecall(
   for (const ef of [40, 100, 150, EF_SEARCH, 300, 1000]) {
     let hit = 0;
     const efMs: number[] = [];
-    const qs = queries.slice(0, sz.recallQueries);
     for (let i = 0; i < qs.length; i++) {
       const t0 = performance.now();
       const got = await inTransaction(S.pool, async (c) => {

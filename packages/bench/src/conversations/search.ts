@@ -22,6 +22,46 @@ import {
 import type { Target } from './target.js';
 
 /**
+ * Empties `t` and seeds it with `vectors` clustered vectors ({@link seedVectors}: users with 96 %,
+ * 3 % and 1 % of them), the HNSW index rebuilt after the load; returns the build and whole-seed
+ * times, each user's message count, and `queryCount` query vectors drawn around the same centres
+ * (rounded as `vectorLiteral` writes them, so every side searches for exactly the same vectors).
+ * The same data for the same arguments on every target.
+ */
+export async function seedSearch(
+  t: Target,
+  vectors: number,
+  queryCount: number,
+): Promise<{ buildMs: number; seedMs: number; owned: Record<string, number>; queries: number[][] }> {
+  await t.pool.query('TRUNCATE sessions, messages, session_summaries, messages_archive CASCADE');
+  const g = gaussian(7);
+  const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => g()));
+  const started = performance.now();
+  const buildMs = await seedVectors(t.pool, vectors, clusteredVectors(11, centres, NOISE));
+  const seedMs = performance.now() - started;
+  const { rows: owners } = await t.pool.query<{ user_id: string; n: number }>(
+    `SELECT s.user_id, count(*)::int AS n FROM messages m JOIN sessions s ON s.id = m.session_id AND s.shard_key = m.shard_key GROUP BY s.user_id`,
+  );
+  const queryGen = clusteredVectors(99, centres, NOISE);
+  const queries = Array.from({ length: queryCount }, () => queryGen().map((x) => Number(x.toFixed(6))));
+  return { buildMs, seedMs, owned: Object.fromEntries(owners.map((o) => [o.user_id, o.n])), queries };
+}
+
+/**
+ * One side of a search measurement: the store's `searchMessages` (its defaults, `topK` 10) for
+ * `userId` with each of `queries`, each timed; each search's hit count is pushed to `hits`.
+ */
+export const storeSearches = (t: Target, queries: number[][], userId: string, hits: number[]) => async () => {
+  const out: number[] = [];
+  for (const vector of queries) {
+    let n = 0;
+    out.push(await timed(async () => (n = (await t.store.searchMessages({ vector, userId, topK: TOP_K })).length)));
+    hits.push(n);
+  }
+  return out;
+};
+
+/**
  * The search part: `sz.vectors` clustered vectors in `S` (emptied first), then in interleaved
  * rounds the store's `searchMessages` with its defaults beside pgvector's search written by hand, for
  * three users: 96 % of the messages (HNSW), 3 % (at the exact-search threshold in the full size)
@@ -31,24 +71,18 @@ import type { Target } from './target.js';
  */
 export async function measureSearch(run: PartRun, S: Target): Promise<void> {
   const { sz, rows, params, log } = run;
-  await S.pool.query('TRUNCATE sessions, messages, session_summaries, messages_archive CASCADE');
-  const g = gaussian(7);
-  const centres = Array.from({ length: CLUSTERS }, () => Array.from({ length: DIMS }, () => g()));
-  const started = performance.now();
-  const buildMs = await seedVectors(S.pool, sz.vectors, clusteredVectors(11, centres, NOISE));
-  log(
-    `seeded ${sz.vectors} vectors in ${((performance.now() - started) / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`,
+  const { buildMs, seedMs, owned, queries } = await seedSearch(
+    S,
+    sz.vectors,
+    Math.max(sz.searchPerRound, sz.recallQueries),
   );
+  log(`seeded ${sz.vectors} vectors in ${(seedMs / 1000).toFixed(1)} s, HNSW build ${(buildMs / 1000).toFixed(1)} s`);
   rows.push({
     name: `HNSW build, ${sz.vectors.toLocaleString('en')} × ${DIMS}`,
     value: buildMs / 1000,
     unit: 's',
-    note: `maintenance_work_mem 512MB; whole seed ${((performance.now() - started) / 1000).toFixed(1)} s`,
+    note: `maintenance_work_mem 512MB; whole seed ${(seedMs / 1000).toFixed(1)} s`,
   });
-  const { rows: owners } = await S.pool.query<{ user_id: string; n: number }>(
-    `SELECT s.user_id, count(*)::int AS n FROM messages m JOIN sessions s ON s.id = m.session_id GROUP BY s.user_id`,
-  );
-  const owned = Object.fromEntries(owners.map((o) => [o.user_id, o.n]));
   params.messagesPerUser = owned;
   params.efSearch = EF_SEARCH;
   params.exactSearchThreshold = EXACT_THRESHOLD;
@@ -57,22 +91,9 @@ export async function measureSearch(run: PartRun, S: Target): Promise<void> {
     await S.pool.query<{ max_parallel_maintenance_workers: string }>('SHOW max_parallel_maintenance_workers')
   ).rows[0]!.max_parallel_maintenance_workers;
 
-  const queryGen = clusteredVectors(99, centres, NOISE);
-  // Rounded as `vectorLiteral` writes them, so the store and bare pg search for exactly the same vectors.
-  const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () =>
-    queryGen().map((x) => Number(x.toFixed(6))),
-  );
   const roundQueries = queries.slice(0, sz.searchPerRound);
   const hitCounts: Record<string, number[]> = {};
-  const storeSearch = (userId: string) => async () => {
-    const out: number[] = [];
-    for (const vector of roundQueries) {
-      let n = 0;
-      out.push(await timed(async () => (n = (await S.store.searchMessages({ vector, userId, topK: TOP_K })).length)));
-      (hitCounts[userId] ??= []).push(n);
-    }
-    return out;
-  };
+  const storeSearch = (userId: string) => storeSearches(S, roundQueries, userId, (hitCounts[userId] ??= []));
   /** The baseline: pgvector's filtered search written by hand (settings, then one ORDER BY ... LIMIT). */
   const plainHits: Record<string, number[]> = {};
   const bareSearch = (userId: string) => async () => {

@@ -1,15 +1,36 @@
-/** Seeding of the conversations benchmark's scratch databases, server-side where the data allows. */
+/**
+ * Seeding of the conversations benchmark's scratch databases, server-side where the data allows.
+ * Rows are written as the store writes them on any engine, so the same seed serves single-node
+ * PostgreSQL and a distributed (Citus) database: each session id carries its user's shard key in
+ * its last four hex digits (what `createSession` mints with `newSessionIdForUser`), and every row
+ * carries `shard_key`. On Citus the store's per-session and per-user statements then reach one shard.
+ */
 import type pg from 'pg';
 import { vectorLiteral } from '../measure.js';
 import { hnswIndexDefinition } from '../schema.js';
 import { PER_SESSION } from './config.js';
 
+/** SQL of `shardKeyOfUser(user)` from `@memory/db`: the first 16 bits of the SHA-256 of the user id. */
+const userKeySql = (user: string) =>
+  `('x' || left(encode(sha256(convert_to(${user}, 'UTF8')), 'hex'), 4))::bit(16)::int`;
+/**
+ * SQL of a deterministic session id for session `i` of `user`: `md5(prefix || i)` with its last four
+ * hex digits replaced by the user's shard key, as `newSessionIdForUser` does to a random id.
+ */
+const sessionIdSql = (prefix: string, i: string, user: string) =>
+  `(left(md5('${prefix}' || ${i}), 28) || lpad(to_hex(${userKeySql(user)}), 4, '0'))::uuid`;
+/** The user of history session `i`. */
+const HISTORY_USER = (i: string) => `'u' || (${i} % 1000)`;
+/** The user of vector session `i`: 1 % `u-small`, 3 % `u-mid`, 96 % `u-big`. */
+const VECTOR_USER = (i: string) =>
+  `CASE WHEN ${i} % 100 = 0 THEN 'u-small' WHEN ${i} % 100 <= 3 THEN 'u-mid' ELSE 'u-big' END`;
+
 /** `messages` rows in `sessions` sessions of PER_SESSION, written in time order (sessions interleave on disk, as in production). */
 export async function seedHistory(pool: pg.Pool, messages: number): Promise<void> {
   const sessions = Math.ceil(messages / PER_SESSION);
   await pool.query(
-    `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
-     SELECT md5('s' || i)::uuid, now(), 1, 'chat ' || i, 'u' || (i % 1000), now() - interval '2 days'
+    `INSERT INTO sessions (id, shard_key, updated_at, status, title, user_id, created_at)
+     SELECT ${sessionIdSql('s', 'i', HISTORY_USER('i'))}, ${userKeySql(HISTORY_USER('i'))}, now(), 1, 'chat ' || i, ${HISTORY_USER('i')}, now() - interval '2 days'
        FROM generate_series(0, $1::int - 1) AS i`,
     [sessions],
   );
@@ -17,8 +38,8 @@ export async function seedHistory(pool: pg.Pool, messages: number): Promise<void
   for (let from = 0; from < PER_SESSION; from += step) {
     const to = Math.min(PER_SESSION, from + step);
     await pool.query(
-      `INSERT INTO messages (id, session_id, role, content, model, created_at)
-       SELECT md5('m' || i || '-' || j)::uuid, md5('s' || i)::uuid,
+      `INSERT INTO messages (id, shard_key, session_id, role, content, model, created_at)
+       SELECT md5('m' || i || '-' || j)::uuid, ${userKeySql(HISTORY_USER('i'))}, ${sessionIdSql('s', 'i', HISTORY_USER('i'))},
               CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
               repeat('message ' || j || ' of conversation ' || i || '. ', 4),
               CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
@@ -40,8 +61,8 @@ export async function seedHistory(pool: pg.Pool, messages: number): Promise<void
 export async function seedVectors(pool: pg.Pool, count: number, next: () => number[]): Promise<number> {
   const sessions = Math.ceil(count / PER_SESSION);
   await pool.query(
-    `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
-     SELECT md5('v' || i)::uuid, now(), 1, 'chat ' || i, CASE WHEN i % 100 = 0 THEN 'u-small' WHEN i % 100 <= 3 THEN 'u-mid' ELSE 'u-big' END, now() - interval '1 day'
+    `INSERT INTO sessions (id, shard_key, updated_at, status, title, user_id, created_at)
+     SELECT ${sessionIdSql('v', 'i', VECTOR_USER('i'))}, ${userKeySql(VECTOR_USER('i'))}, now(), 1, 'chat ' || i, ${VECTOR_USER('i')}, now() - interval '1 day'
        FROM generate_series(0, $1::int - 1) AS i`,
     [sessions],
   );
@@ -58,8 +79,8 @@ export async function seedVectors(pool: pg.Pool, count: number, next: () => numb
       vectors.push(vectorLiteral(next()));
     }
     await pool.query(
-      `INSERT INTO messages (id, session_id, role, content, embedding, created_at)
-       SELECT gen_random_uuid(), md5('v' || t.s)::uuid, 'user', 'vector message ' || t.ord, t.e::vector, now() - interval '1 day' + t.ord * interval '1 millisecond'
+      `INSERT INTO messages (id, shard_key, session_id, role, content, embedding, created_at)
+       SELECT gen_random_uuid(), ${userKeySql(VECTOR_USER('t.s'))}, ${sessionIdSql('v', 't.s', VECTOR_USER('t.s'))}, 'user', 'vector message ' || t.ord, t.e::vector, now() - interval '1 day' + t.ord * interval '1 millisecond'
          FROM unnest($1::int[], $2::text[]) WITH ORDINALITY AS t(s, e, ord)`,
       [sessionIdx, vectors],
     );
