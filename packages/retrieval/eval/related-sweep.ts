@@ -68,7 +68,10 @@ function vectorRelated(o: { n: number; t: number; k: number; maxRank?: number })
 const sets: [string, EvalSet][] = [];
 const base = await loadEvalSet(import.meta.dirname);
 for (const file of QUESTION_SETS)
-  sets.push([file.replace(/^questions-?|\.json$/g, '') || 'tuning', { ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] }]);
+  sets.push([
+    file.replace(/^questions-?|\.json$/g, '') || 'tuning',
+    { ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] },
+  ]);
 const b17 = await loadEvalSet(join(import.meta.dirname, 'blind17'));
 const b18 = await loadEvalSet(join(import.meta.dirname, 'blind18'));
 
@@ -87,13 +90,20 @@ function parse(name: string): RetrieverOptions {
   if (!m) throw new Error(`unknown ${name}`);
   return {
     ...(m[1] ? { bridge: cedict } : {}),
-    related: vectorRelated({ n: Number(m[2]) * 1000, t: Number(m[3]), k: Number(m[6] ?? 40), maxRank: m[7] ? Number(m[7]) * 1000 : undefined }),
+    related: vectorRelated({
+      n: Number(m[2]) * 1000,
+      t: Number(m[3]),
+      k: Number(m[6] ?? 40),
+      maxRank: m[7] ? Number(m[7]) * 1000 : undefined,
+    }),
     weights: { related: Number(m[5]), relatedPerTerm: Number(m[4]) },
   };
 }
 
 process.stdout.write(
-  '| variant | ' + sets.map(([n]) => n).join(' | ') + ' | dev | b17 | b18 | b18 shared | b18 para | b18 inf | b18 para en | b18 para zh | b18 en | b18 zh |\n',
+  '| variant | ' +
+    sets.map(([n]) => n).join(' | ') +
+    ' | dev | b17 | b18 | b18 shared | b18 para | b18 inf | b18 para en | b18 para zh | b18 en | b18 zh |\n',
 );
 for (const name of process.argv.slice(2)) {
   const make = variants[name];
@@ -111,6 +121,14 @@ for (const name of process.argv.slice(2)) {
   const r18 = await evaluateSet(b18, { retriever });
   const g = (k: string) => r18.ours.groups.get(k)?.recall.toFixed(3) ?? '-';
   cells.push((s / n).toFixed(3), r17.ours.overall.toFixed(3), r18.ours.overall.toFixed(3));
-  cells.push(g('kind:shared'), g('kind:paraphrase'), g('kind:inference'), g('paraphrase×en'), g('paraphrase×zh'), g('lang:en'), g('lang:zh'));
+  cells.push(
+    g('kind:shared'),
+    g('kind:paraphrase'),
+    g('kind:inference'),
+    g('paraphrase×en'),
+    g('paraphrase×zh'),
+    g('lang:en'),
+    g('lang:zh'),
+  );
   process.stdout.write(`| ${name} | ${cells.join(' | ')} |\n`);
 }

@@ -39,7 +39,10 @@ const ASKS: readonly (readonly [RegExp, string])[] = [
     /\bwhen\b|\bwhat (?:time|day|date|year|month)\b|\bhow (?:long|often)\b|什么时候|几时|哪天|哪年|几月|几号|几点|多久|何时|日期/u,
     DATE_TOKEN,
   ],
-  [/\bhow much (?:do|does|did|is|are|was|were|will|would)\b|\bhow much money\b|多少钱|挣多少|赚多少|花多少|收入多少|工资多少|月薪多少|年薪多少/u, MONEY_TOKEN],
+  [
+    /\bhow much (?:do|does|did|is|are|was|were|will|would)\b|\bhow much money\b|多少钱|挣多少|赚多少|花多少|收入多少|工资多少|月薪多少|年薪多少/u,
+    MONEY_TOKEN,
+  ],
 ];
 
 /** The answer-type tokens a (folded) question asks for. */

@@ -266,7 +266,13 @@ const EN_WORD = /[a-z][a-z'-]*/g;
  * tokens: every Chinese substring of 2 to `maxLength` characters, every English content word
  * and every pair of adjacent English words.
  */
-function bridgeTokens(lex: Vocabulary, bridge: Bridge, folded: string, keep?: (tok: string) => boolean, perTerm = Infinity): string[] {
+function bridgeTokens(
+  lex: Vocabulary,
+  bridge: Bridge,
+  folded: string,
+  keep?: (tok: string) => boolean,
+  perTerm = Infinity,
+): string[] {
   const out: string[] = [];
   const add = (term: string) => {
     let taken = 0;
