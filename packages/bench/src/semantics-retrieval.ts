@@ -4,6 +4,8 @@
  * Baseline in the same run: the original substring scan over the same parsed triples.
  * MEMORY_BENCH_BRIDGE=cedict: the retriever has the CC-CEDICT bridge (@memory/retrieval-cedict),
  * whose load counts in the createRetriever row and in the resident memory growth.
+ * MEMORY_BENCH_RELATED=glove: the retriever has the GloVe related words (@memory/retrieval-glove),
+ * counted the same way; both variables can be set.
  */
 import { loadavg } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
@@ -11,6 +13,7 @@ import { runInNewContext } from 'node:vm';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { createRetriever, KnowledgeIndexCache, type Retriever, substringRetrieve } from '@memory/retrieval';
 import { cedictBridge } from '@memory/retrieval-cedict';
+import { gloveRelated } from '@memory/retrieval-glove';
 import { saveKnowledgeTriples, type Triple } from '@memory/semantics';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
@@ -214,7 +217,11 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   const rssBefore = process.memoryUsage().rss;
   const created = performance.now();
   const bridged = process.env.MEMORY_BENCH_BRIDGE === 'cedict';
-  const retriever: Retriever = createRetriever(bridged ? { bridge: cedictBridge() } : {});
+  const withRelated = process.env.MEMORY_BENCH_RELATED === 'glove';
+  const retriever: Retriever = createRetriever({
+    ...(bridged ? { bridge: cedictBridge() } : {}),
+    ...(withRelated ? { related: gloveRelated() } : {}),
+  });
   const createMs = performance.now() - created;
   const retrieveRelevantKnowledge: Retriever['retrieve'] = retriever.retrieve;
 
@@ -297,7 +304,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       note: 'includes GC threads',
     },
     {
-      name: `createRetriever (read and parse the shipped data${bridged ? ', and the CC-CEDICT bridge' : ''})`,
+      name: `createRetriever (read and parse the shipped data${bridged ? ', and the CC-CEDICT bridge' : ''}${withRelated ? ', and the GloVe related words' : ''})`,
       value: createMs,
       unit: 'ms',
     },
@@ -332,7 +339,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     },
   ];
   return writeReport(
-    `semantics-retrieval-${size}${bridged ? '-cedict' : ''}`,
+    `semantics-retrieval-${size}${bridged ? '-cedict' : ''}${withRelated ? '-glove' : ''}`,
     { triples: n, objectBytes: bytes, queries: QUERIES.length * 20, loadavg1m: Number(loadavg()[0]!.toFixed(2)) },
     rows,
   );

@@ -1,16 +1,18 @@
-// Recall@5 of retriever variants on every development set (each) and on eval/blind17 (by kind
-// and language), one row per variant: how a general change was judged (README: "After blind17").
+// Recall@5 of retriever variants on every development set (each), on eval/blind17 (by kind and
+// language) and on eval/blind18 (by kind, and paraphrases by language), one row per variant: how
+// a general change was judged (README: "After blind17", "After blind18").
 //   tsx --conditions=@memory/source eval/compare.ts [variant]...
 import { join } from 'node:path';
 import { cedictBridge } from '@memory/retrieval-cedict';
+import { gloveRelated } from '@memory/retrieval-glove';
 import { createRetriever, type Retriever, type RetrieverOptions } from '../src/index.js';
 import { evaluateSet, loadEvalSet, type EvalSet, type LabeledQuestion } from './blind.js';
 import { loadQuestions, QUESTION_SETS } from './evaluate.js';
 
 export type Variants = Record<string, () => RetrieverOptions | Promise<RetrieverOptions>>;
 
-/** Recall@5 per development set and on blind17 (all, by kind and language) of one retriever. */
-export async function compareRow(retriever: Retriever, sets: { dev: EvalSet[]; blind: EvalSet }) {
+/** Recall@5 per development set, on blind17 (all, by kind and language) and blind18 of one retriever. */
+export async function compareRow(retriever: Retriever, sets: { dev: EvalSet[]; blind: EvalSet; blind18: EvalSet }) {
   const cells: string[] = [];
   let devSum = 0;
   let devN = 0;
@@ -22,6 +24,8 @@ export async function compareRow(retriever: Retriever, sets: { dev: EvalSet[]; b
   }
   const b = await evaluateSet(sets.blind, { retriever });
   const g = (k: string) => b.ours.groups.get(k)!.recall.toFixed(3);
+  const b18 = await evaluateSet(sets.blind18, { retriever });
+  const g18 = (k: string) => b18.ours.groups.get(k)!.recall.toFixed(3);
   return {
     cells: [
       ...cells,
@@ -33,22 +37,32 @@ export async function compareRow(retriever: Retriever, sets: { dev: EvalSet[]; b
       g('lang:zh'),
       g('lang:en'),
       g('lang:mixed'),
+      b18.ours.overall.toFixed(3),
+      g18('kind:shared'),
+      g18('kind:paraphrase'),
+      g18('kind:inference'),
+      g18('paraphrase×en'),
+      g18('paraphrase×zh'),
     ],
     blind: b,
   };
 }
 
-/** The development sets (eval/knowledge with each question file) and blind17. */
-export async function loadAllSets(): Promise<{ dev: EvalSet[]; blind: EvalSet }> {
+/** The development sets (eval/knowledge with each question file), blind17 and blind18. */
+export async function loadAllSets(): Promise<{ dev: EvalSet[]; blind: EvalSet; blind18: EvalSet }> {
   const base = await loadEvalSet(import.meta.dirname);
   const dev: EvalSet[] = [];
   for (const file of QUESTION_SETS) dev.push({ ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] });
-  return { dev, blind: await loadEvalSet(join(import.meta.dirname, 'blind17')) };
+  return {
+    dev,
+    blind: await loadEvalSet(join(import.meta.dirname, 'blind17')),
+    blind18: await loadEvalSet(join(import.meta.dirname, 'blind18')),
+  };
 }
 
 export const HEADER =
-  '| variant | tuning | held-out | test | test2 | test3 | test4 | dev all | blind17 | shared | paraphrase | inference | zh | en | mixed |\n|---|' +
-  '---:|'.repeat(14);
+  '| variant | tuning | held-out | test | test2 | test3 | test4 | dev all | blind17 | shared | paraphrase | inference | zh | en | mixed | blind18 | shared | paraphrase | inference | paraphrase en | paraphrase zh |\n|---|' +
+  '---:|'.repeat(20);
 
 export async function compare(variants: Variants, names: string[]): Promise<void> {
   const sets = await loadAllSets();
@@ -62,6 +76,11 @@ export async function compare(variants: Variants, names: string[]): Promise<void
 }
 
 if (import.meta.main) {
-  const variants: Variants = { shipped: () => ({}), cedict: () => ({ bridge: cedictBridge() }) };
+  const variants: Variants = {
+    shipped: () => ({}),
+    cedict: () => ({ bridge: cedictBridge() }),
+    glove: () => ({ related: gloveRelated() }),
+    'cedict+glove': () => ({ bridge: cedictBridge(), related: gloveRelated() }),
+  };
   await compare(variants, process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(variants));
 }

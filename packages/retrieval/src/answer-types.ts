@@ -17,11 +17,18 @@ const NUMBER =
 const DATE =
   /\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekends?|weekly|daily|monthly|yearly|spring|summer|autumn|fall|winter|christmas|tomorrow|yesterday|tonight|morning|evening|night|(?:19|20)\d\d|\d{1,2}\s*(?:am|pm)|\d{1,2}:\d\d)\b|[0-9一二三四五六七八九十两]+\s*[月日号点年]|周[一二三四五六日末]|星期|春节|国庆|中秋|端午|元旦|暑假|寒假|周末|每天|每周|每月|每年|早上|晚上|凌晨|下午|上午|明年|去年|今年|[春夏秋冬]天/iu;
 
+/** Token of objects holding an amount of money (a currency sign or word, an amount in 元/万/k). */
+export const MONEY_TOKEN = '\u0001money';
+
+const MONEY =
+  /[$¥€£￥]|\b(?:usd|rmb|cny|eur|gbp|dollars?|bucks|yuan|euros?|pounds? sterling)\b|\d\s*k\b|\d[\d,.]*\s*(?:元|块|万|千)|[一二两三四五六七八九十百千万]+\s*(?:元|块钱|万块)/iu;
+
 /** The answer-type tokens of an object: {@link NUMBER_TOKEN} and/or {@link DATE_TOKEN}. */
 export function answerTypes(object: string): string[] {
   const out: string[] = [];
   if (NUMBER.test(object)) out.push(NUMBER_TOKEN);
   if (DATE.test(object)) out.push(DATE_TOKEN);
+  if (MONEY.test(object)) out.push(MONEY_TOKEN);
   return out;
 }
 
@@ -31,6 +38,10 @@ const ASKS: readonly (readonly [RegExp, string])[] = [
   [
     /\bwhen\b|\bwhat (?:time|day|date|year|month)\b|\bhow (?:long|often)\b|什么时候|几时|哪天|哪年|几月|几号|几点|多久|何时|日期/u,
     DATE_TOKEN,
+  ],
+  [
+    /\bhow much (?:do|does|did|is|are|was|were|will|would)\b|\bhow much money\b|多少钱|挣多少|赚多少|花多少|收入多少|工资多少|月薪多少|年薪多少/u,
+    MONEY_TOKEN,
   ],
 ];
 

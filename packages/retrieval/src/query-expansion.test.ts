@@ -85,3 +85,32 @@ describe('expandQuery', () => {
     expect(expanded('what is my blood type')).not.toContain('血型');
   });
 });
+
+describe('expandQuery with related words', () => {
+  // Neighbours best first, as a word-vector resource gives them (see `related` of createRetriever);
+  // made-up words, so the shipped lexicon brings none of them.
+  const related = {
+    maxLength: 0,
+    translate: (term: string) => (term === 'zorb' ? ['zorbs', 'zorbing', 'quux', 'blarg', 'fnord'] : undefined),
+  };
+  const vocab = buildVocabulary(defaultRetrieverData(), new Tokenizer(), undefined, related);
+  const terms = (query: string, held: string[], weights = {}) => {
+    const q = expandWith(vocab, { ...DEFAULT_WEIGHTS, ...weights }, query, { known: (t) => held.includes(t) });
+    return new Map(q.groups.flatMap((g) => [...g]));
+  };
+
+  it('keeps the first `relatedPerTerm` neighbours the triples hold, at the `related` weight', () => {
+    // "zorbs" and "zorbing" are not held; "quux" and "blarg" are the first two that are.
+    const got = terms('what about the zorb', ['quux', 'blarg', 'fnord']);
+    expect(got.get('quux')).toBe(DEFAULT_WEIGHTS.related);
+    expect(got.get('blarg')).toBe(DEFAULT_WEIGHTS.related);
+    expect(got.has('fnord')).toBe(false);
+    expect(terms('what about the zorb', ['quux', 'blarg', 'fnord'], { relatedPerTerm: 3 }).has('fnord')).toBe(true);
+  });
+
+  it('adds nothing the triples do not hold, and nothing without the resource', () => {
+    expect(terms('what about the zorb', []).size).toBe(0);
+    const plain = expandWith(vocabulary, DEFAULT_WEIGHTS, 'what about the zorb', { known: () => true });
+    expect(plain.groups.flatMap((g) => [...g.keys()])).not.toContain('quux');
+  });
+});

@@ -114,6 +114,8 @@ export interface Vocabulary {
   known: Set<string>;
   /** The bilingual dictionary questions are also looked up in, if any. */
   bridge?: Bridge;
+  /** Related words (nearest neighbours in a word-vector space) questions are also looked up in, if any. */
+  related?: Bridge;
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
@@ -144,7 +146,12 @@ function groupTokens(vocab: Vocabulary, group: Group): string[] {
  *
  * @throws {InvalidInputError} when a data text does not follow its format.
  */
-export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer, bridge?: Bridge): Vocabulary {
+export function buildVocabulary(
+  data: RetrieverData,
+  tokenizer: Tokenizer,
+  bridge?: Bridge,
+  related?: Bridge,
+): Vocabulary {
   const tokenize = tokenizer.tokenize.bind(tokenizer);
   const term = (word: string, keep = false) => toTerm(tokenize, word, keep);
   const toGroup = (words: readonly string[], keep = false): Group => ({
@@ -247,6 +254,7 @@ export function buildVocabulary(data: RetrieverData, tokenizer: Tokenizer, bridg
     categories,
     known,
     bridge,
+    related,
   };
 }
 
@@ -258,10 +266,23 @@ const EN_WORD = /[a-z][a-z'-]*/g;
  * tokens: every Chinese substring of 2 to `maxLength` characters, every English content word
  * and every pair of adjacent English words.
  */
-function bridgeTokens(lex: Vocabulary, bridge: Bridge, folded: string): string[] {
+function bridgeTokens(
+  lex: Vocabulary,
+  bridge: Bridge,
+  folded: string,
+  keep?: (tok: string) => boolean,
+  perTerm = Infinity,
+): string[] {
   const out: string[] = [];
   const add = (term: string) => {
-    for (const t of bridge.translate(term) ?? []) for (const tok of lex.tokenizer.tokenize(t)) out.push(tok);
+    let taken = 0;
+    for (const t of bridge.translate(term) ?? []) {
+      if (taken >= perTerm) break;
+      const toks = lex.tokenizer.tokenize(t);
+      if (keep && !toks.some(keep)) continue;
+      taken++;
+      for (const tok of toks) out.push(tok);
+    }
   };
   for (const run of folded.match(HAN_RUN) ?? []) {
     const chars = [...run];
@@ -376,6 +397,9 @@ export function expandQuery(
   }
   // A bilingual dictionary adds what the lexicon lacks, at its own weight.
   if (lex.bridge) addTokens(translations, bridgeTokens(lex, lex.bridge, folded), w.bridge, own, U);
+  const related = new Map<string, number>();
+  if (lex.related)
+    addTokens(related, bridgeTokens(lex, lex.related, folded, known, w.relatedPerTerm), w.related, own, U);
   lex.questionPatterns.forEach((pattern, i) => {
     if (pattern.test(folded)) touched.push(lex.questions[i]!);
   });
@@ -393,7 +417,8 @@ export function expandQuery(
   }
   // The lexicon adds what the concept groups lack; a word both hold counts as the groups say
   // (adding it twice over-weighted it: "subject" found every triple about school subjects).
-  for (const weights of [translations, covered]) {
+  for (const tok of [...translations.keys(), ...covered.keys()]) related.delete(tok);
+  for (const weights of [translations, covered, related]) {
     for (const tok of fromGroups) weights.delete(tok);
     if (weights.size > 0) out.groups.push(weights);
   }

@@ -83,6 +83,12 @@ export interface RetrieverOptions extends Partial<RetrieverData> {
    * `bridge` weight. Default: none.
    */
   bridge?: Bridge;
+  /**
+   * Related words the question's words are also looked up in, best first (see {@link Bridge}),
+   * such as nearest neighbours in a word-vector space; the first `relatedPerTerm` the triples
+   * hold count at the `related` weight. Default: none.
+   */
+  related?: Bridge;
 }
 
 /**
@@ -138,10 +144,10 @@ export interface Retriever extends Analyzer {
  * ```
  */
 export function createRetriever(options: RetrieverOptions = {}): Retriever {
-  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, bridge, ...data } = options;
+  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, bridge, related, ...data } = options;
   const defaults = defaultRetrieverData();
   const tokenizer = new Tokenizer({ segmenter });
-  const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer, bridge);
+  const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer, bridge, related);
   const analyzer: Analyzer = {
     vocabulary,
     weights: Object.freeze({ ...DEFAULT_WEIGHTS, ...stripUndefined(weights ?? {}) }),

@@ -1,4 +1,4 @@
-import { answerTypes, DATE_TOKEN, NUMBER_TOKEN } from './answer-types.js';
+import { answerTypes, DATE_TOKEN, MONEY_TOKEN, NUMBER_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
 import { asksAboutPast } from './past-intent.js';
 import { tripleIdentityHash } from '@memory/semantics';
@@ -346,15 +346,15 @@ export class TripleIndex {
 
   #typedDocs(type: string): Int32Array {
     if (!this.#typed) {
-      const numbers: number[] = [];
-      const dates: number[] = [];
-      for (let i = 0; i < this.triples.length; i++) {
-        for (const found of answerTypes(this.triples[i]![2])) (found === NUMBER_TOKEN ? numbers : dates).push(i);
-      }
-      this.#typed = new Map([
-        [NUMBER_TOKEN, Int32Array.from(numbers)],
-        [DATE_TOKEN, Int32Array.from(dates)],
+      const found = new Map<string, number[]>([
+        [NUMBER_TOKEN, []],
+        [DATE_TOKEN, []],
+        [MONEY_TOKEN, []],
       ]);
+      for (let i = 0; i < this.triples.length; i++) {
+        for (const type of answerTypes(this.triples[i]![2])) found.get(type)!.push(i);
+      }
+      this.#typed = new Map([...found].map(([type, docs]) => [type, Int32Array.from(docs)]));
     }
     return this.#typed.get(type) ?? new Int32Array(0);
   }
@@ -478,7 +478,7 @@ export class TripleIndex {
       scores[d]! += s;
     };
     const termScores = (tok: string, weight: number) => {
-      if (tok === NUMBER_TOKEN || tok === DATE_TOKEN) {
+      if (tok === NUMBER_TOKEN || tok === DATE_TOKEN || tok === MONEY_TOKEN) {
         // An answer type counts like a term occurring once in the object.
         const docs = this.#typedDocs(tok);
         const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));

@@ -11,6 +11,10 @@ export interface RetrieverWeights {
   category: number;
   /** A translation of a question's word from the retriever's `bridge` (a bilingual dictionary). Default 0.5. */
   bridge: number;
+  /** A related word from the retriever's `related` resource (nearest neighbours of a word vector). Default 0.3. */
+  related: number;
+  /** How many related words of each question word count, best first, among those the triples hold. Default 2. */
+  relatedPerTerm: number;
   /** A derived form of an unknown word ("teach" finding "teacher"), relative to the word. Default 0.6. */
   derived: number;
   /** A one-edit neighbour of an unknown word ("hobies" finding "hobbies"). Default 0.8. */
@@ -53,6 +57,8 @@ export const DEFAULT_WEIGHTS: Readonly<RetrieverWeights> = Object.freeze({
   synonym: 0.5,
   category: 0.4,
   bridge: 0.5,
+  related: 0.3,
+  relatedPerTerm: 2,
   derived: 0.6,
   typo: 0.8,
   unigram: 0.3,

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { join } from 'node:path';
 import { cedictBridge } from '@memory/retrieval-cedict';
+import { gloveRelated } from '@memory/retrieval-glove';
 import { createRetriever } from '../src/index.js';
 import { evaluateSet, loadEvalSet } from '../eval/blind.js';
 
@@ -33,6 +35,24 @@ describe('retrieval on the issue-17 blind set (eval/blind17)', () => {
     expect(ours('kind:shared')).toBeGreaterThanOrEqual(0.93);
     expect(ours('kind:paraphrase')).toBeGreaterThanOrEqual(0.55);
     // A dictionary that costs more than a question or two overall is not worth shipping.
+    expect(r.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall - 0.01);
+  });
+
+  it('on blind18, with the GloVe related words, stays above floors and does not fall below the shipped data', async () => {
+    const set = await loadEvalSet(join(import.meta.dirname, '..', 'eval', 'blind18'));
+    const shipped = await evaluateSet(set);
+    const r = await evaluateSet(set, { retriever: createRetriever({ related: gloveRelated() }) });
+    const ours = (g: string) => r.ours.groups.get(g)!.recall;
+    console.log(
+      `[eval blind18 + GloVe] recall@5 ${r.ours.overall.toFixed(3)} (shared ${ours('kind:shared').toFixed(3)}, paraphrase ${ours('kind:paraphrase').toFixed(3)}, inference ${ours('kind:inference').toFixed(3)}); shipped data ${shipped.ours.overall.toFixed(3)}`,
+    );
+    expect(r.ours.n).toBe(265);
+    // Measured once blind with the shipped data: 0.709; with GloVe, after seeing the set: 0.745,
+    // paraphrase 0.669 (README, "After blind18"). Floors, not pins.
+    expect(shipped.ours.overall).toBeGreaterThanOrEqual(0.66);
+    expect(r.ours.overall).toBeGreaterThanOrEqual(0.7);
+    expect(ours('kind:shared')).toBeGreaterThanOrEqual(0.93);
+    expect(ours('kind:paraphrase')).toBeGreaterThanOrEqual(0.6);
     expect(r.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall - 0.01);
   });
 });
