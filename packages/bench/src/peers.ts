@@ -83,6 +83,18 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   const queries = Array.from({ length: Math.max(sz.searchPerRound, sz.recallQueries) }, () => queryGen());
 
   let main: Opened | undefined = await openAll(adminUrl, 'main');
+  // `MEMORY_BENCH_PEERS_ONLY=appends`: the append phase alone, on empty databases (no load,
+  // search or history before it), printed and not written over the report, chart or README.
+  if (process.env.MEMORY_BENCH_PEERS_ONLY === 'appends') {
+    try {
+      await measureAppends(run, main);
+    } finally {
+      await closeAll(main);
+    }
+    params.loadavg1mEnd = loadavg1m();
+    console.log(JSON.stringify({ params, rows: run.rows, verdicts: run.verdicts }, null, 2));
+    return run.verdicts.every((v) => v.holds);
+  }
   try {
     log(`four databases ready; loading ${sz.vectors} messages with ${DIMS}-d embeddings into each`);
     // Load 20k with embeddings into a table with its HNSW index, then in the same databases:

@@ -392,8 +392,8 @@ export function createConversationStore(db: MemoryDb, options: ConversationStore
     },
     distributed() {
       // Not reported to onQuery: a catalog probe made once, not one of the store's statements.
-      const probe = createSqlRunner(db);
-      distributed ??= querySessionsDistributed(probe).catch((error: unknown) => {
+      // Every call of the store asks, so the probe's runner is built only when it runs.
+      distributed ??= querySessionsDistributed(createSqlRunner(db)).catch((error: unknown) => {
         distributed = undefined;
         throw error;
       });
