@@ -2,7 +2,9 @@
  * The search part: `sz.vectors` clustered vectors of 384 dimensions, owned by users with 96 %, 3 %
  * and 1 % of them; the store's `searchMessages` with its defaults beside pgvector's filtered search
  * written by hand (`SET LOCAL hnsw.ef_search`, `hnsw.iterative_scan = strict_order`, one
- * `ORDER BY embedding <=> $1 LIMIT 10`), in interleaved rounds; then recall ({@link measureRecall}).
+ * `ORDER BY embedding <=> $1 LIMIT 10`), in interleaved rounds; then recall ({@link measureRecall});
+ * then the big user's search again once `backfillMessageUserIds` filled `messages.user_id` (the
+ * seeded rows have none, as in a database adopted before its backfill).
  */
 import { backfillMessageUserIds } from '@memory/conversations';
 import { clusteredVectors, gaussian, interleave, timed, vectorLiteral } from '../measure.js';
