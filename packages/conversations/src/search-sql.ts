@@ -21,6 +21,14 @@ export interface SearchQuery {
    * (docs/citus.md): every statement of the search then filters on `shard_key`.
    */
   route?: ShardRoute | null;
+  /**
+   * How a user filter reaches the user's messages whose `user_id` is still `NULL` (written before
+   * the column existed, not yet backfilled): `'subquery'` (the default) through their sessions,
+   * `ARRAY(SELECT id FROM sessions WHERE user_id = ...)`; `'none'` when the search's first
+   * statement found no such message in scope, so the filter is `m.user_id = $u` alone; or the
+   * user's session ids, bound as a `uuid[]` (see {@link userScopeSql}).
+   */
+  unfilled?: 'subquery' | 'none' | readonly string[];
 }
 
 /**
@@ -63,19 +71,38 @@ export interface SearchSetup {
   countUpTo: number;
 }
 
+/** What the first statement of a search returns (the settings' own columns aside). */
+export interface SearchSetupRow {
+  /** Messages in scope, counted up to `countUpTo` (session-scoped searches). */
+  scoped?: number | string | null;
+  /** The user's messages with `user_id` filled, counted up to `countUpTo` (user-scoped searches). */
+  filled?: number | string | null;
+  /** The user's messages with `user_id` still `NULL`, up to `countUpTo` (at least 1: a probe). */
+  unfilled?: number | string | null;
+  /** The user's session ids, when some are unfilled and the scope is too big for an exact scan. */
+  sessions?: string[] | null;
+}
+
 /**
  * The first statement of a search transaction: the transaction-local HNSW settings and, when
- * `countUpTo > 0`, a bounded count of the messages in the search's scope (column `scoped`).
+ * `countUpTo > 0`, a bounded count of the messages in the search's scope.
  *
  * `hnsw.ef_search` is how many candidates an HNSW scan keeps per pass (and the most rows a
  * plain scan can return). With `iterativeScan`, `hnsw.iterative_scan = relaxed_order` makes the
  * scan continue past rows that the filters (user, session, role, time) reject until `topK` rows
  * pass or `hnsw.max_scan_tuples` (pgvector's default, 20,000) tuples were visited.
  *
- * The count reads only the session and time filters, which the `(session_id)` and
- * `(session_id, created_at, id)` indexes answer without visiting the table, and stops at
- * `countUpTo` (`LIMIT`), so it costs the same for a user with 10k or 10M messages. It is an
- * upper bound of the candidates: roles and missing embeddings are not counted out.
+ * The counts read only the scope and time filters, which indexes answer without visiting the
+ * table, and stop at `countUpTo` (`LIMIT`), so they cost the same for a user with 10k or 10M
+ * messages. They are upper bounds of the candidates: roles and missing embeddings are not
+ * counted out. A session-scoped search gets one count (`scoped`). A user-scoped search gets
+ * two, on disjoint rows: `filled` (`m.user_id = $u`, on `(user_id, created_at)`) and
+ * `unfilled` (the user's messages whose `user_id` is still `NULL`, on the partial index
+ * `ix_messages_user_id_unfilled`: one descent per session of the user into an index the
+ * backfill empties). `unfilled` is counted even when `countUpTo` is 0 (up to 1): it decides
+ * whether the search's statements need the fallback at all. When they do and the scope holds
+ * `countUpTo` or more (an HNSW search), the row also brings the user's session ids
+ * (`sessions`), for {@link userScopeSql}'s bound form.
  */
 export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlStatement {
   const params = new SqlParams();
@@ -85,13 +112,31 @@ export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlState
     : [`set_config('hnsw.ef_search', ${params.add(String(setup.efSearch))}, true) AS ef_search`];
   if (setup.iterativeScan && !query.route?.distributed)
     columns.push(`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
-  if (setup.countUpTo > 0) {
-    const where = scopeConditions(params, query, false);
-    columns.push(
-      `(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${where.join(' AND ')} LIMIT ${params.add(setup.countUpTo)}) scope)::int AS scoped`,
-    );
+  const bounded = (where: string[], limit: string) =>
+    `(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${where.join(' AND ')} LIMIT ${limit}) scope)::int`;
+  if (query.sessionId !== null || query.userId === null) {
+    if (setup.countUpTo > 0)
+      columns.push(`${bounded(scopeConditions(params, query, false), params.add(setup.countUpTo))} AS scoped`);
+    return { text: `SELECT ${columns.join(',\n  ')}`, values: params.values };
   }
-  return { text: `SELECT ${columns.join(',\n  ')}`, values: params.values };
+  const limit = params.add(Math.max(setup.countUpTo, 1));
+  const user = params.add(query.userId);
+  const shard = new ShardFilter(params, query.route ?? null);
+  const time = timeConditions(params, query);
+  const keyed = shard.keyed ? [`m.shard_key = ${shard.value()}`] : [];
+  const owned = `SELECT id FROM sessions WHERE user_id = ${user}${shard.on()}`;
+  columns.push(
+    setup.countUpTo > 0 ? `${bounded([`m.user_id = ${user}`, ...keyed, ...time], limit)} AS filled` : '0 AS filled',
+    `${bounded([`m.user_id IS NULL`, `m.session_id = ANY(ARRAY(${owned}))`, ...keyed, ...time], limit)} AS unfilled`,
+  );
+  // The session ids only when the statements will need them bound: some rows unfilled, and an
+  // HNSW search (the scope reaches the count's limit, or there is no count).
+  const hnsw = setup.countUpTo > 0 ? ` AND s.filled + s.unfilled >= ${limit}::int` : '';
+  return {
+    text: `SELECT s.*, CASE WHEN s.unfilled > 0${hnsw} THEN ARRAY(${owned.replace('SELECT id', 'SELECT id::text')}) END AS sessions
+FROM (SELECT ${columns.join(',\n  ')} OFFSET 0) s`,
+    values: params.values,
+  };
 }
 
 /**
@@ -144,11 +189,10 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   const shard = new ShardFilter(params, query.route ?? null);
   if (candidates) where.push('m.embedding IS NOT NULL');
   if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null) where.push(userScopeSql(params.add(query.userId), 'm', shard.on()));
+  if (query.userId !== null) where.push(userScopeSql(params, params.add(query.userId), query.unfilled, shard.on()));
   if (shard.keyed) where.push(`m.shard_key = ${shard.value()}`);
   if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
-  if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
-  if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+  where.push(...timeConditions(params, query));
   if (candidates) {
     where.push(
       ...messageFilterConditions(
@@ -168,19 +212,48 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
   return where;
 }
 
+/** The `since` / `until` conditions of a search (on `m.created_at`). */
+function timeConditions(params: SqlParams, query: SearchQuery): string[] {
+  const where: string[] = [];
+  if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
+  if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+  return where;
+}
+
 /**
  * The messages of one user: `messages.user_id` (indexed by `(user_id, created_at)`), or, for a
  * row written before that column existed and not yet backfilled (`NULL`), its session's user.
  *
- * No join: the sessions of the user come in as an array (`= ANY(ARRAY(...))`, computed once), so
- * PostgreSQL has no semi-join to estimate from the average session. Estimated that way, one
- * 100k-message thread in the database made a 1k-message user look like thousands of rows and
- * the plan flip to a sequential scan with a hash join over every message. Both arms of the `OR`
- * are indexed (`ix_messages_user_id_created_at`, `ix_messages_session_id`), so the plan is a
- * `BitmapOr` over the user's rows; once every row is filled the second arm finds nothing.
+ * No join: the sessions of the user come in as an array, so PostgreSQL has no semi-join to
+ * estimate from the average session. Estimated that way, one 100k-message thread in the
+ * database made a 1k-message user look like thousands of rows and the plan flip to a sequential
+ * scan with a hash join over every message. Both arms of the `OR` are indexed
+ * (`ix_messages_user_id_created_at`; `ix_messages_user_id_unfilled` or
+ * `ix_messages_session_id`), so an exact search's plan is a `BitmapOr` over the user's rows.
+ *
+ * The forms, by `unfilled` (the search's first statement decides, see {@link searchSetupSql}):
+ * - `'none'`: no message of the user in scope is unfilled, so `m.user_id = $u` alone; the plan
+ *   is the one of a backfilled database, with no fallback arm to read or to misestimate.
+ * - `'subquery'`: the array is `ARRAY(SELECT id FROM sessions WHERE user_id = $u)`, computed
+ *   once per statement. PostgreSQL cannot see its length while planning and takes it for ten
+ *   sessions: for a user with most of the messages, unfilled, that looked like 10 % of the rows
+ *   and made the HNSW search a bitmap scan and a sort of all of them (8–20× slower).
+ * - the session ids, bound (`$n::uuid[]`): planned with the values, so the estimate comes from
+ *   the column's statistics, and the HNSW index stays the plan for a big user (one more
+ *   parameter, only while the user has unfilled rows and the search goes to the index).
  */
-function userScopeSql(userParam: string, alias = 'm', sessionShard = ''): string {
-  return `(${alias}.user_id = ${userParam} OR (${alias}.user_id IS NULL AND ${alias}.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}${sessionShard}))))`;
+function userScopeSql(
+  params: SqlParams,
+  userParam: string,
+  unfilled: SearchQuery['unfilled'] = 'subquery',
+  sessionShard = '',
+): string {
+  if (unfilled === 'none') return `m.user_id = ${userParam}`;
+  const sessions =
+    unfilled === 'subquery'
+      ? `ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}${sessionShard})`
+      : `${params.add(unfilled)}::uuid[]`;
+  return `(m.user_id = ${userParam} OR (m.user_id IS NULL AND m.session_id = ANY(${sessions})))`;
 }
 
 /** The installed pgvector version (`NULL` when the extension is missing). */

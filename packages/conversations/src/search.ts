@@ -12,6 +12,7 @@ import {
   searchSql,
   unembeddedProbeSql,
   type SearchQuery,
+  type SearchSetupRow,
 } from './search-sql.js';
 import { sessionRoute, userRoute, type ShardRoute } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
@@ -119,9 +120,13 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       iterativeScan,
       countUpTo: threshold > 0 ? threshold + 1 : 0,
     });
-    const [state] = await tx.query<{ scoped?: number | string | null }>(setup.text, setup.values);
-    const scoped =
-      state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
+    const [state] = await tx.query<SearchSetupRow>(setup.text, setup.values);
+    const scoped = scopeSize(state, threshold);
+    if (state?.unfilled !== undefined && state.unfilled !== null) {
+      // A user-scoped search: the fallback for unfilled rows only when the user has some, and
+      // then bound to the user's sessions when the search goes to the HNSW index.
+      query.unfilled = Number(state.unfilled) === 0 ? 'none' : (state.sessions ?? 'subquery');
+    }
     let hits: SearchHit[];
     if (scoped <= threshold) {
       hits = await exactSearch(tx, query);
@@ -155,6 +160,18 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     }
     return hits;
   });
+}
+
+/**
+ * The messages in scope, as far as the first statement counted them (up to the threshold + 1):
+ * `scoped` for a session, `filled + unfilled` for a user (disjoint rows). Infinite when nothing
+ * was counted (threshold 0: always the index).
+ */
+function scopeSize(state: SearchSetupRow | undefined, threshold: number): number {
+  if (threshold <= 0 || !state) return Number.POSITIVE_INFINITY;
+  if (state.scoped !== undefined && state.scoped !== null) return Number(state.scoped);
+  if (state.filled === undefined || state.filled === null) return Number.POSITIVE_INFINITY;
+  return Number(state.filled) + Number(state.unfilled ?? 0);
 }
 
 /** Adds the `around` messages before and after each hit in its session, in one statement. */

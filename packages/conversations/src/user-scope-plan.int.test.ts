@@ -3,7 +3,7 @@ import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { backfillMessageUserIds } from './backfill-user-ids.js';
 import { createConversationStore, type ConversationStore } from './index.js';
-import { exactSearchSql, searchSetupSql, type SearchQuery } from './search-sql.js';
+import { exactSearchSql, searchSetupSql, searchSql, type SearchQuery, type SearchSetupRow } from './search-sql.js';
 import { userRoute } from './shard-route.js';
 
 const DIMS = 8;
@@ -111,6 +111,117 @@ describeEachDatabase(
       const progress = await backfillMessageUserIds(db, { batchSize: 50_000 });
       expect(progress).toMatchObject({ updated: 1000, done: true });
       expect(await db.query(`SELECT count(*)::int AS n FROM messages WHERE user_id = 'small'`)).toEqual([{ n: 1000 }]);
+    }, 120_000);
+  },
+  { pgliteSnapshots: [DIMS] },
+);
+
+/** Messages of the user with most of the vectors: enough that the store searches them on the HNSW index. */
+const WIDE = 12_000;
+
+describeEachDatabase(
+  'user-scoped search of a database adopted before its user-id backfill',
+  (ctx) => {
+    let db: MemoryDb;
+    let store: ConversationStore;
+    let query: SearchQuery;
+    const citus = ctx.label === '[citus]';
+    const setupOf = async (q: SearchQuery) => {
+      const setup = searchSetupSql(q, { efSearch: 200, iterativeScan: true, countUpTo: 3001 });
+      const [row] = await db.query<SearchSetupRow>(setup.text, setup.values);
+      return { statement: setup, row: row! };
+    };
+
+    beforeAll(async () => {
+      db = await ctx.createDb({ embeddingDimensions: DIMS });
+      store = createConversationStore(db);
+      // As an adopted database holds them: sessions with users, messages written without
+      // user_id (the original library's columns only), 96 % of them the 'wide' user's.
+      const sessions: string[] = [];
+      for (let s = 0; s < 25; s++)
+        sessions.push((await store.createSession({ userId: s % 25 === 0 ? 'narrow' : 'wide' })).id);
+      await db.query(
+        `INSERT INTO messages (id, session_id, role, content, embedding, created_at, shard_key)
+         SELECT gen_random_uuid(), s.id, 'user', 'm' || g, ARRAY(SELECT sin(g * ${DIMS} + i + s.ord * 7919) FROM generate_series(1, ${DIMS}) i)::real[]::vector,
+                now() + g * interval '1 microsecond', ('x' || right(s.id::text, 4))::bit(16)::int
+         FROM unnest($1::uuid[]) WITH ORDINALITY AS s(id, ord), generate_series(1, ${WIDE / 24}) g`,
+        [sessions],
+      );
+      await db.query('ANALYZE');
+      query = {
+        vector: `[${vector(3).join(',')}]`,
+        sessionId: null,
+        userId: 'wide',
+        roles: null,
+        since: null,
+        until: null,
+        topK: 10,
+        route: userRoute('wide', citus),
+      };
+    }, 300_000);
+
+    it('binds the user’s sessions for the HNSW search while rows are unfilled, so the plan stays on the HNSW index', async () => {
+      const { row } = await setupOf(query);
+      expect(Number(row.filled)).toBe(0);
+      expect(Number(row.unfilled)).toBe(3001);
+      expect(row.sessions).toHaveLength(24);
+      const plan = await explain(db, searchSql({ ...query, unfilled: row.sessions! }));
+      if (citus) expect(plan).toMatch(/Task Count: 1\b/);
+      else {
+        // Not a bitmap scan and a sort of all 12k rows (what ARRAY(subquery), taken for ten
+        // sessions, made of it): the HNSW index with the user filter on each row it yields.
+        expect(plan).toMatch(/Index Scan using ix_messages_embedding_hnsw/);
+        expect(plan).not.toMatch(/Bitmap Heap Scan|Seq Scan on messages/);
+      }
+      // The small user's rows are few: an exact search, its fallback arm on the unfilled index.
+      const narrow = await setupOf({ ...query, userId: 'narrow', route: userRoute('narrow', citus) });
+      expect({
+        filled: Number(narrow.row.filled),
+        unfilled: Number(narrow.row.unfilled),
+        sessions: narrow.row.sessions,
+      }).toEqual({
+        filled: 0,
+        unfilled: WIDE / 24,
+        sessions: null,
+      });
+    });
+
+    it('answers the same unfilled, half-filled and filled, and leaves the fallback out once the user is filled', async () => {
+      const search = () => store.searchMessages({ userId: 'wide', vector: vector(3), topK: 10 });
+      const unfilled = await search();
+      expect(unfilled).toHaveLength(10);
+      // Half-filled: the backfill stopped after its first batch.
+      const half = await backfillMessageUserIds(db, { batchSize: WIDE / 2, maxBatches: 1 });
+      expect(half.done).toBe(false);
+      await db.query('ANALYZE messages');
+      const { row: halfRow } = await setupOf(query);
+      expect(Number(halfRow.filled)).toBeGreaterThan(0);
+      expect(Number(halfRow.unfilled)).toBeGreaterThan(0);
+      expect((await search()).map((hit) => hit.message.id)).toEqual(unfilled.map((hit) => hit.message.id));
+
+      expect((await backfillMessageUserIds(db, { after: half.cursor })).done).toBe(true);
+      await db.query('ANALYZE messages');
+      const { statement, row } = await setupOf(query);
+      expect({ filled: Number(row.filled), unfilled: Number(row.unfilled), sessions: row.sessions }).toEqual({
+        filled: 3001,
+        unfilled: 0,
+        sessions: null,
+      });
+      expect((await search()).map((hit) => hit.message.id)).toEqual(unfilled.map((hit) => hit.message.id));
+      const setupPlan = await explain(db, statement);
+      const hnswPlan = await explain(db, searchSql({ ...query, unfilled: 'none' }));
+      if (citus) {
+        expect(setupPlan).toMatch(/Task Count: 1\b/);
+        expect(hnswPlan).toMatch(/Task Count: 1\b/);
+      } else {
+        // The probe of unfilled rows is an index lookup of the NULL rows (the partial index, or
+        // the NULL entries of (user_id, created_at), none left now), not the old fallback arm
+        // that read every index entry of the user's sessions; the search has no fallback arm left.
+        expect(setupPlan).toMatch(/ix_messages_user_id_unfilled|Index Cond: \(user_id IS NULL\)/);
+        expect(setupPlan).not.toMatch(/ix_messages_session_id/);
+        expect(hnswPlan).toMatch(/Index Scan using ix_messages_embedding_hnsw/);
+        expect(hnswPlan).not.toMatch(/IS NULL|sessions/);
+      }
     }, 120_000);
   },
   { pgliteSnapshots: [DIMS] },

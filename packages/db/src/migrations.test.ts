@@ -171,6 +171,27 @@ describeEachDatabase(
       await db.initDb();
       expect(await state()).toEqual(added);
     });
+
+    it('adds the partial index of the messages whose user_id is not filled yet, and down() removes it', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 4 });
+      const names = memoryMigrations(4).map((m) => m.name);
+      const at = names.indexOf('Migration20261207015000_memory_message_user_id_unfilled');
+      expect(at).toBe(names.indexOf('Migration20261207010000_memory_message_user_id') + 1);
+      const indexes = async () =>
+        (
+          await db.query<{ indexdef: string }>(
+            `select indexdef from pg_indexes where schemaname = current_schema() and indexname = 'ix_messages_user_id_unfilled'`,
+          )
+        ).map((r) => r.indexdef.replace(/ ON \S+\./, ' ON '));
+      const added = [
+        'CREATE INDEX ix_messages_user_id_unfilled ON messages USING btree (session_id, created_at) WHERE (user_id IS NULL)',
+      ];
+      expect(await indexes()).toEqual(added);
+      for (let i = at; i < names.length; i++) await db.orm.migrator.down();
+      expect(await indexes()).toEqual([]);
+      await db.initDb();
+      expect(await indexes()).toEqual(added);
+    });
   },
   SINGLE_SERVER,
 );

@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { memoryInitialSchema } from './memory-initial-schema.js';
 import { MemoryHnswBuild } from './memory-hnsw-build.js';
 import { MemoryMessageUserId } from './memory-message-user-id.js';
+import { MemoryMessageUserIdUnfilled } from './memory-message-user-id-unfilled.js';
 import { MemoryUserLookups } from './memory-user-lookups.js';
 import { MemoryShardKey } from '../citus/shard-key-migration.js';
 import { MemoryMessageParts } from './memory-message-parts.js';
@@ -22,6 +23,10 @@ export function memoryMigrations(embeddingDimensions: number): MigrationObject[]
     { name: 'Migration20261125200000_memory_hnsw_build', class: MemoryHnswBuild as never },
     { name: 'Migration20261207000000_memory_message_parts', class: MemoryMessageParts as never },
     { name: 'Migration20261207010000_memory_message_user_id', class: MemoryMessageUserId as never },
+    {
+      name: 'Migration20261207015000_memory_message_user_id_unfilled',
+      class: MemoryMessageUserIdUnfilled as never,
+    },
     { name: 'Migration20261207020000_memory_audit_append_only', class: MemoryAuditAppendOnly as never },
     { name: 'Migration20261207030000_memory_shard_key', class: MemoryShardKey as never },
   ];
