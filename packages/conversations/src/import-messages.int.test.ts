@@ -103,20 +103,20 @@ describeEachDatabase(
       const store = createConversationStore(db);
       const early = await store.createSession({ userId: 'early' });
       const late = await store.createSession({ userId: 'late' });
+      const later = await store.createSession({ userId: 'later' });
       // Over 64 KiB of UTF-8 in one message (3 bytes a character), with COPY's special characters.
       const long = `${'长'.repeat(40_000)}\t\\N\n${'é'.repeat(20_000)}`;
       const input: ImportMessage[] = [];
-      for (let i = 0; i < 11_000; i++) {
-        // The late session is first named in the third chunk (messages 10,000 on).
-        const session = i >= 10_000 && i % 2 === 0 ? late : early;
+      for (let i = 0; i < 16_000; i++) {
+        // The late session is first named in the third chunk (messages 10,000 on), the later one
+        // in the fourth (read ahead with the third, both locked before their rows are sent).
+        const session = i >= 15_000 && i % 3 === 0 ? later : i >= 10_000 && i % 2 === 0 ? late : early;
         input.push({ sessionId: session.id, role: 'user', content: i === 10_500 ? long : `m${i} ✓` });
       }
       const result = await store.importMessages(input);
-      expect(result).toMatchObject({ imported: 11_000, sessions: 2 });
-      for (const [session, expected] of [
-        [early, input.filter((m) => m.sessionId === early.id)],
-        [late, input.filter((m) => m.sessionId === late.id)],
-      ] as const) {
+      expect(result).toMatchObject({ imported: 16_000, sessions: 3 });
+      for (const session of [early, late, later]) {
+        const expected = input.filter((m) => m.sessionId === session.id);
         const rows = await db.query<{ content: string; user_id: string; at: string }>(
           `SELECT content, user_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at
            FROM messages WHERE session_id = $1 ORDER BY created_at, id`,
@@ -125,6 +125,9 @@ describeEachDatabase(
         expect(rows.map((r) => r.content)).toEqual(expected.map((m) => m.content));
         expect(new Set(rows.map((r) => r.at)).size).toBe(rows.length);
         expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([session.userId]));
+        expect((await store.getSession(session.id)).updatedAt.toISOString()).toBe(
+          (await store.getHistory(session.id, { limit: 1 })).messages[0]!.createdAt.toISOString(),
+        );
       }
       expect(
         (await db.query<{ n: number }>('SELECT length(content) AS n FROM messages WHERE content = $1', [long]))[0]!.n,

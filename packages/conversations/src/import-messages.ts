@@ -42,6 +42,12 @@ export interface ImportMessagesResult {
 /** Messages read, checked and reported as one chunk (the most `checkNewMessages` takes). */
 const CHUNK = 5000;
 
+/** Chunks read ahead, at most, when a chunk names a session not locked yet (their sessions are locked together). */
+const LOOKAHEAD = 10;
+
+/** Characters of message text (content, parts, metadata) read ahead, at most, as for {@link LOOKAHEAD}. */
+const LOOKAHEAD_CHARS = 32 * 1024 * 1024;
+
 /** Bytes of COPY text handed to the stream at once (about; one `CopyData` message each). */
 const PIECE = 64 * 1024;
 
@@ -238,10 +244,10 @@ class ImportReader {
   }
 }
 
-/** The sessions of a chunk not locked yet, each once. */
-function unlocked(chunk: Chunk): ImportSession[] {
+/** The sessions of the chunks not locked yet, each once. */
+function unlocked(chunks: readonly Chunk[]): ImportSession[] {
   const fresh = new Set<ImportSession>();
-  for (const s of chunk.sessions) if (!s.locked) fresh.add(s);
+  for (const chunk of chunks) for (const s of chunk.sessions) if (!s.locked) fresh.add(s);
   return [...fresh];
 }
 
@@ -257,11 +263,13 @@ async function copyAll(
   const reader = new ImportReader(messages, ctx.dimensions);
   let imported = 0;
   try {
-    let chunk = await reader.next();
-    while (chunk) {
-      await lockSessions(tx, unlocked(chunk), distributed);
-      // One COPY for this chunk and the ones after it, until a chunk names a session not locked yet.
-      const run = { first: chunk, next: null as Chunk | null };
+    const first = await reader.next();
+    let held: Chunk[] = first ? [first] : [];
+    while (held.length > 0) {
+      await lockSessions(tx, unlocked(held), distributed);
+      // One COPY for the held chunks and the ones after them, until a chunk names a session not
+      // locked yet; that chunk and the few read ahead of it are held for the next COPY.
+      const run = { held, next: [] as Chunk[] };
       try {
         await pipeline(
           Readable.from(
@@ -275,7 +283,7 @@ async function copyAll(
       } catch (error) {
         throw toStoreError(error);
       }
-      chunk = run.next;
+      held = run.next;
     }
   } finally {
     await reader.close();
@@ -285,16 +293,33 @@ async function copyAll(
 }
 
 /**
- * The COPY text of `run.first` and the chunks after it, as UTF-8 pieces; stops before a chunk
- * with a session not locked yet and leaves that chunk in `run.next` (`null` at the end).
+ * The COPY text of the chunks in `run.held` and the ones after them, as UTF-8 pieces. It stops
+ * before a chunk with a session not locked yet and leaves in `run.next` that chunk and the ones
+ * read after it (up to {@link LOOKAHEAD} chunks or {@link LOOKAHEAD_CHARS} characters of text, so
+ * their new sessions are locked in one statement and a stream sorted by session needs few COPYs).
+ * The server works through what was sent while those are read.
  */
 async function* copyText(
   reader: ImportReader,
-  run: { first: Chunk; next: Chunk | null },
+  run: { held: Chunk[]; next: Chunk[] },
   sent: (messages: number) => void,
 ): AsyncGenerator<Buffer> {
   const out = new CopyBuffer();
-  for (let chunk: Chunk | null = run.first; chunk;) {
+  const queue = run.held;
+  for (let chunk = queue.shift() ?? null; chunk; chunk = queue.shift() ?? (await reader.next())) {
+    if (unlocked([chunk]).length > 0) {
+      // Hand the rest over first, so the server has it while more is read.
+      const rest = out.take();
+      if (rest) yield rest;
+      run.next.push(chunk);
+      for (let chars = textSize(chunk); run.next.length < LOOKAHEAD && chars < LOOKAHEAD_CHARS;) {
+        const next = await reader.next();
+        if (!next) break;
+        run.next.push(next);
+        chars += textSize(next);
+      }
+      return;
+    }
     const { messages, sessions } = chunk;
     for (let i = 0; i < messages.length; i++) {
       const piece = out.add(copyLine(messages[i]!, sessions[i]!));
@@ -304,12 +329,14 @@ async function* copyText(
     const rest = out.take();
     if (rest) yield rest;
     sent(messages.length);
-    chunk = await reader.next();
-    if (chunk && unlocked(chunk).length > 0) {
-      run.next = chunk;
-      return;
-    }
   }
+}
+
+/** About how much text a chunk holds (its contents, parts and metadata), in characters. */
+function textSize({ messages }: Chunk): number {
+  let n = 0;
+  for (const m of messages) n += m.content.length + (m.parts?.length ?? 0) + (m.metadata?.length ?? 0);
+  return n;
 }
 
 /** PGlite, or inside a caller's `db.scope`: the rows by multi-row `INSERT`s in `tx`. */
@@ -324,7 +351,7 @@ async function insertAll(
   let imported = 0;
   try {
     for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
-      await lockSessions(tx, unlocked(chunk), distributed);
+      await lockSessions(tx, unlocked([chunk]), distributed);
       await tx.query(insertSql(), insertValues(chunk));
       imported += chunk.messages.length;
       options.onProgress?.(imported);
