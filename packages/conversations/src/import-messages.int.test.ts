@@ -98,7 +98,7 @@ describeEachDatabase(
       );
     });
 
-    it('stamps in input order across milliseconds, takes sessions first named late, and keeps long multi-byte text whole', async () => {
+    it('stamps in input order across milliseconds and sessions, takes sessions first named late, and keeps long multi-byte text whole', async () => {
       const db = await ctx.createDb({ embeddingDimensions: 3 });
       const store = createConversationStore(db);
       const early = await store.createSession({ userId: 'early' });
@@ -115,6 +115,9 @@ describeEachDatabase(
       }
       const result = await store.importMessages(input);
       expect(result).toMatchObject({ imported: 16_000, sessions: 3 });
+      // One clock for the whole import: the stamps follow the input across sessions too.
+      const all = await db.query<{ content: string }>('SELECT content FROM messages ORDER BY created_at, id');
+      expect(all.map((r) => r.content)).toEqual(input.map((m) => m.content));
       for (const session of [early, late, later]) {
         const expected = input.filter((m) => m.sessionId === session.id);
         const rows = await db.query<{ content: string; user_id: string; at: string }>(

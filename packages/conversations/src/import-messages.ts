@@ -62,12 +62,12 @@ interface ImportSession {
   userId: string | null;
   /** `userId` as a COPY text field. */
   userIdField: string;
-  /** The next stamp for a message without `createdAt`: whole milliseconds since the epoch … */
-  nextMs: number;
-  /** … plus microseconds (0–999) … */
-  nextUs: number;
-  /** … and `nextMs` as ISO text without its `Z`, made once per millisecond. */
-  nextMsIso: string;
+  /** The earliest stamp for its messages without `createdAt`, in microseconds since the epoch: whole milliseconds … */
+  baseMs: number;
+  /** … plus microseconds (0–999). */
+  baseUs: number;
+  /** The import's clock (shared by its sessions). */
+  clock: ImportClock;
 }
 
 /** A chunk of the input, checked, with each message's session. */
@@ -83,8 +83,9 @@ interface Chunk {
  * - Each session must exist and be active; it is locked (`FOR NO KEY UPDATE`, as an append
  *   does) for the rest of the import, so appends to it wait and the archiver skips it.
  * - Messages keep their `createdAt`; those without one are stamped after the session's newest
- *   message, one microsecond apart in input order. Ids are the caller's or random; an id already
- *   stored fails the whole import (`ConflictError`), which is then rolled back and can be re-run.
+ *   message, one microsecond apart in input order (across the whole import, so they rise with
+ *   it). Ids are the caller's or random; an id already stored fails the whole import
+ *   (`ConflictError`), which is then rolled back and can be re-run.
  * - `user_id` is copied from each session, `sessions.updated_at` moves to the newest message
  *   (one `UPDATE` at the end).
  * - On PostgreSQL the rows go by `COPY messages (...) FROM STDIN` in text format (vectors as their
@@ -155,6 +156,7 @@ interface NativeClient {
 /** Reads the input a chunk at a time, checks it and finds each message's session (not yet locked). */
 class ImportReader {
   readonly sessions = new Map<string, ImportSession>();
+  readonly #clock: ImportClock = { ms: 0, us: 0, msIso: '' };
   /** Sessions by the id as the caller spelled it, so a repeated id is not checked again. */
   readonly #given = new Map<unknown, ImportSession>();
   readonly #sync: Iterator<ImportMessage> | null;
@@ -233,9 +235,9 @@ class ImportReader {
         locked: false,
         userId: null,
         userIdField: '\\N',
-        nextMs: 0,
-        nextUs: 0,
-        nextMsIso: '',
+        baseMs: 0,
+        baseUs: 0,
+        clock: this.#clock,
       };
       this.sessions.set(id, session);
     }
@@ -406,9 +408,8 @@ async function lockSessions(tx: SqlClient, sessions: ImportSession[], distribute
     const base = BigInt(row.base);
     session.userId = row.user_id;
     session.userIdField = copyField(row.user_id);
-    session.nextMs = Number(base / 1000n);
-    session.nextUs = Number(base % 1000n);
-    session.nextMsIso = new Date(session.nextMs).toISOString().slice(0, -1);
+    session.baseMs = Number(base / 1000n);
+    session.baseUs = Number(base % 1000n);
     session.locked = true;
   }
 }
@@ -416,14 +417,36 @@ async function lockSessions(tx: SqlClient, sessions: ImportSession[], distribute
 /** `000` … `999`: the microsecond digits of a stamp. */
 const MICROS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
 
-/** The message's `created_at` as ISO text: its own, or the session's next stamp (one microsecond after the last). */
+/**
+ * The stamps of one import's messages without `createdAt`: one microsecond apart in input order
+ * across all its sessions, and never before a session's base (its newest message or
+ * `updated_at`, plus a microsecond, or the time it was locked). One clock rather than one per
+ * session keeps the stamps rising with the input, so the `(user_id, created_at)` index takes
+ * them at its right edge instead of splitting pages where sessions' ranges would overlap.
+ */
+interface ImportClock {
+  /** The next stamp: whole milliseconds since the epoch … */
+  ms: number;
+  /** … plus microseconds (0–999) … */
+  us: number;
+  /** … and `ms` as ISO text without its `Z`, made once per millisecond. */
+  msIso: string;
+}
+
+/** The message's `created_at` as ISO text: its own, or the import clock's next stamp (at least the session's base). */
 function stamp(message: CheckedMessage, session: ImportSession): string {
   if (message.createdAt) return message.createdAt.toISOString();
-  const at = `${session.nextMsIso}${MICROS[session.nextUs]}Z`;
-  if (++session.nextUs === 1000) {
-    session.nextUs = 0;
-    session.nextMs += 1;
-    session.nextMsIso = new Date(session.nextMs).toISOString().slice(0, -1);
+  const clock = session.clock;
+  if (session.baseMs > clock.ms || (session.baseMs === clock.ms && session.baseUs > clock.us)) {
+    if (session.baseMs !== clock.ms) clock.msIso = new Date(session.baseMs).toISOString().slice(0, -1);
+    clock.ms = session.baseMs;
+    clock.us = session.baseUs;
+  }
+  const at = `${clock.msIso}${MICROS[clock.us]}Z`;
+  if (++clock.us === 1000) {
+    clock.us = 0;
+    clock.ms += 1;
+    clock.msIso = new Date(clock.ms).toISOString().slice(0, -1);
   }
   return at;
 }
