@@ -91,8 +91,9 @@ interface Chunk {
  * - On PostgreSQL the rows go by `COPY messages (...) FROM STDIN` in text format (vectors as their
  *   text, parsed once by the server), streamed in 64 KiB pieces while the input is still being
  *   read and checked. One `COPY` runs as long as the input names no session not yet locked; a
- *   new session ends it, is locked, and the next `COPY` goes on (sessions come in chunks of 5000
- *   messages, so a stream sorted by session needs one `COPY` per chunk at most). On PGlite (no
+ *   chunk (5000 messages) with a new session ends it, up to ten chunks are read ahead, their new
+ *   sessions are locked in one statement, and the next `COPY` goes on (input sorted by session
+ *   needs about one `COPY` per 50k messages). On PGlite (no
  *   `COPY FROM STDIN` through its driver) and inside a caller's `db.scope` (the COPY needs a
  *   connection of its own), the same rows go by multi-row `INSERT`s of 5000.
  *
