@@ -63,6 +63,17 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       .map((x) => x.trim())
       .filter(Boolean),
   );
+  // `MEMORY_BENCH_PEERS_ONLY=bulk` runs the bulk import alone (any size; its count from
+  // `MEMORY_BENCH_PEERS_BULK`, else the size's, else 100k): a report of its own, the README's
+  // table and chart untouched.
+  const only = process.env.MEMORY_BENCH_PEERS_ONLY?.trim() || null;
+  if (only !== null && only !== 'bulk')
+    throw new Error(`MEMORY_BENCH_PEERS_ONLY=${only}: the only phase that runs alone is bulk`);
+  const bulkCount = Number(process.env.MEMORY_BENCH_PEERS_BULK ?? (sz.bulk || 100_000));
+  if (!Number.isInteger(bulkCount) || bulkCount < 1000)
+    throw new Error(
+      `MEMORY_BENCH_PEERS_BULK=${process.env.MEMORY_BENCH_PEERS_BULK}: give a whole number of messages, at least 1000`,
+    );
   const log = benchLog('peers');
   const params: Record<string, unknown> = {
     ...sz,
@@ -74,8 +85,14 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     noise: NOISE,
     loadavg1mStart: loadavg1m(),
     skipped: [...skip],
+    only,
   };
   const run: PeersRun = { sz, params, log, rows: [], verdicts: [], chart: [] };
+  if (only === 'bulk') {
+    params.bulk = bulkCount;
+    await bulkImport(run, adminUrl, bulkCount);
+    return writePeersReport(size, run, 'bulk');
+  }
 
   const centres = gaussianCentres(7, CLUSTERS, DIMS);
   const clustered = vectorData(sz.vectors, clusteredVectors(11, centres, NOISE));
@@ -110,9 +127,9 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     const random = await measureRandomRecall(run, adminUrl, skip.has('random'));
     reportRecall(run, bigUserMessages, recallClustered, random);
 
-    // 1M without embeddings: ours vs plain COPY (full size only).
+    // 1M without embeddings: ours vs plain COPY (full size only, or alone: MEMORY_BENCH_PEERS_ONLY=bulk).
     if (sz.bulk > 0 && skip.has('bulk')) log('1M import skipped (MEMORY_BENCH_PEERS_SKIP)');
-    if (sz.bulk > 0 && !skip.has('bulk')) await bulkImport(run, adminUrl);
+    if (sz.bulk > 0 && !skip.has('bulk')) await bulkImport(run, adminUrl, bulkCount);
   } finally {
     if (main) await closeAll(main);
   }

@@ -98,6 +98,69 @@ describeEachDatabase(
       );
     });
 
+    it('stamps in input order across milliseconds and sessions, takes sessions first named late, and keeps long multi-byte text whole', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db);
+      const early = await store.createSession({ userId: 'early' });
+      const late = await store.createSession({ userId: 'late' });
+      const later = await store.createSession({ userId: 'later' });
+      // Over 64 KiB of UTF-8 in one message (3 bytes a character), with COPY's special characters.
+      const long = `${'长'.repeat(40_000)}\t\\N\n${'é'.repeat(20_000)}`;
+      const input: ImportMessage[] = [];
+      for (let i = 0; i < 16_000; i++) {
+        // The late session is first named in the third chunk (messages 10,000 on), the later one
+        // in the fourth (read ahead with the third, both locked before their rows are sent).
+        const session = i >= 15_000 && i % 3 === 0 ? later : i >= 10_000 && i % 2 === 0 ? late : early;
+        input.push({ sessionId: session.id, role: 'user', content: i === 10_500 ? long : `m${i} ✓` });
+      }
+      const result = await store.importMessages(input);
+      expect(result).toMatchObject({ imported: 16_000, sessions: 3 });
+      // One clock for the whole import: the stamps follow the input across sessions too.
+      const all = await db.query<{ content: string }>('SELECT content FROM messages ORDER BY created_at, id');
+      expect(all.map((r) => r.content)).toEqual(input.map((m) => m.content));
+      for (const session of [early, late, later]) {
+        const expected = input.filter((m) => m.sessionId === session.id);
+        const rows = await db.query<{ content: string; user_id: string; at: string }>(
+          `SELECT content, user_id, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS.US') AS at
+           FROM messages WHERE session_id = $1 ORDER BY created_at, id`,
+          [session.id],
+        );
+        expect(rows.map((r) => r.content)).toEqual(expected.map((m) => m.content));
+        expect(new Set(rows.map((r) => r.at)).size).toBe(rows.length);
+        expect(new Set(rows.map((r) => r.user_id))).toEqual(new Set([session.userId]));
+        expect((await store.getSession(session.id)).updatedAt.toISOString()).toBe(
+          (await store.getHistory(session.id, { limit: 1 })).messages[0]!.createdAt.toISOString(),
+        );
+      }
+      expect(
+        (await db.query<{ n: number }>('SELECT length(content) AS n FROM messages WHERE content = $1', [long]))[0]!.n,
+      ).toBe(long.length);
+    });
+
+    it('rolls back on bad input, a taken id or a failing source after rows were already sent, and imports again afterwards', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db);
+      const s = await store.createSession({});
+      const taken = randomUUID();
+      await store.importMessages([{ id: taken, sessionId: s.id, role: 'user', content: 'first' }]);
+      const good = (n: number) =>
+        Array.from({ length: n }, (_, i) => ({ sessionId: s.id, role: 'user' as const, content: `x${i}` }));
+      await expect(
+        store.importMessages([...good(12_000), { sessionId: s.id, role: 'user', content: 'bad', embedding: [1] }]),
+      ).rejects.toThrow(/chunk starting at message 10000/);
+      await expect(
+        store.importMessages([...good(12_000), { id: taken, sessionId: s.id, role: 'user', content: 'dup' }]),
+      ).rejects.toThrow(ConflictError);
+      async function* failing(): AsyncIterable<ImportMessage> {
+        yield* good(7000);
+        throw new Error('source broke');
+      }
+      await expect(store.importMessages(failing())).rejects.toThrow('source broke');
+      expect(await store.countMessages(s.id)).toBe(1);
+      expect(await store.importMessages(good(6000))).toMatchObject({ imported: 6000, sessions: 1 });
+      expect(await store.countMessages(s.id)).toBe(6001);
+    });
+
     it('joins the caller’s db.scope and rolls back with it', async () => {
       const db = await ctx.createDb({ embeddingDimensions: 3 });
       const store = createConversationStore(db);

@@ -39,17 +39,41 @@ export interface ImportMessagesResult {
   path: 'copy' | 'insert';
 }
 
-/** Messages validated, sent and reported as one chunk. */
+/** Messages read, checked and reported as one chunk (the most `checkNewMessages` takes). */
 const CHUNK = 5000;
+
+/** Chunks read ahead, at most, when a chunk names a session not locked yet (their sessions are locked together). */
+const LOOKAHEAD = 10;
+
+/** Characters of message text (content, parts, metadata) read ahead, at most, as for {@link LOOKAHEAD}. */
+const LOOKAHEAD_CHARS = 32 * 1024 * 1024;
+
+/** Bytes of COPY text handed to the stream at once (about; one `CopyData` message each). */
+const PIECE = 64 * 1024;
 
 /** The columns an import writes, in COPY order. */
 const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key';
 
-/** A session an import writes to, locked for the import's transaction. */
-interface LockedSession {
+/** A session an import writes to: found on first sight, locked (and filled in) before its rows are written. */
+interface ImportSession {
+  id: string;
+  shardKey: number;
+  locked: boolean;
   userId: string | null;
-  /** Microseconds since the epoch of the next stamp for a message without `createdAt`. */
-  nextMicros: bigint;
+  /** `userId` as a COPY text field. */
+  userIdField: string;
+  /** The earliest stamp for its messages without `createdAt`, in microseconds since the epoch: whole milliseconds … */
+  baseMs: number;
+  /** … plus microseconds (0–999). */
+  baseUs: number;
+  /** The import's clock (shared by its sessions). */
+  clock: ImportClock;
+}
+
+/** A chunk of the input, checked, with each message's session. */
+interface Chunk {
+  messages: CheckedMessage[];
+  sessions: ImportSession[];
 }
 
 /**
@@ -59,14 +83,19 @@ interface LockedSession {
  * - Each session must exist and be active; it is locked (`FOR NO KEY UPDATE`, as an append
  *   does) for the rest of the import, so appends to it wait and the archiver skips it.
  * - Messages keep their `createdAt`; those without one are stamped after the session's newest
- *   message, one microsecond apart in input order. Ids are the caller's or random; an id already
- *   stored fails the whole import (`ConflictError`), which is then rolled back and can be re-run.
- * - `user_id` is copied from each session, `sessions.updated_at` moves to the newest message.
- * - On PostgreSQL the rows go by `COPY ... FROM STDIN` in text format (vectors as their text,
- *   parsed once by the server), one `COPY` per 5000 messages so new sessions can be locked
- *   between them; the next chunk is formatted while the server writes the previous one. On
- *   PGlite (no `COPY FROM STDIN` through its driver) and inside a caller's `db.scope` (the COPY
- *   needs a connection of its own), the same rows go by multi-row `INSERT`s.
+ *   message, one microsecond apart in input order (across the whole import, so they rise with
+ *   it). Ids are the caller's or random; an id already stored fails the whole import
+ *   (`ConflictError`), which is then rolled back and can be re-run.
+ * - `user_id` is copied from each session, `sessions.updated_at` moves to the newest message
+ *   (one `UPDATE` at the end).
+ * - On PostgreSQL the rows go by `COPY messages (...) FROM STDIN` in text format (vectors as their
+ *   text, parsed once by the server), streamed in 64 KiB pieces while the input is still being
+ *   read and checked. One `COPY` runs as long as the input names no session not yet locked; a
+ *   chunk (5000 messages) with a new session ends it, up to ten chunks are read ahead, their new
+ *   sessions are locked in one statement, and the next `COPY` goes on (input sorted by session
+ *   needs about one `COPY` per 50k messages). On PGlite (no
+ *   `COPY FROM STDIN` through its driver) and inside a caller's `db.scope` (the COPY needs a
+ *   connection of its own), the same rows go by multi-row `INSERT`s of 5000.
  *
  * `messages` may be an array, any iterable, or an async iterable (a stream of a million rows is
  * never held in memory at once).
@@ -83,12 +112,7 @@ export async function importMessages(
   )
     throw new InvalidInputError('[memory/conversations] importMessages takes an array or (async) iterable of messages');
   const direct = ctx.db.kind === 'postgres' && !ctx.db.em().isInTransaction();
-  if (!direct) {
-    return ctx.sql.sqlTransaction(async (tx) => {
-      const result = await load(ctx, tx, messages, options, (chunk) => tx.query(insertSql(), insertValues(chunk)));
-      return { ...result, path: 'insert' as const };
-    });
-  }
+  if (!direct) return ctx.sql.sqlTransaction((tx) => insertAll(ctx, tx, messages, options));
   const pool = (await (
     ctx.db.orm.driver.getConnection() as unknown as { getNativeClient(): Promise<NativePool> }
   ).getNativeClient()) as NativePool;
@@ -107,29 +131,9 @@ export async function importMessages(
   let broken: Error | undefined;
   try {
     await tx.query('BEGIN');
-    let pending: Promise<void> = Promise.resolve();
-    const result = await load(
-      ctx,
-      tx,
-      messages,
-      options,
-      async (chunk) => {
-        // Format this chunk while the previous COPY is still being written by the server.
-        const text = copyText(chunk);
-        await pending;
-        pending = pipeline(
-          Readable.from([text]),
-          client.query(copyFrom(`COPY messages (${COLUMNS}) FROM STDIN`)),
-        ).catch((error: unknown) => {
-          throw toStoreError(error);
-        });
-        // Keep the rejection observed until it is awaited (by the next chunk or the end).
-        pending.catch(() => undefined);
-      },
-      () => pending,
-    );
+    const result = await copyAll(ctx, tx, client, messages, options);
     await tx.query('COMMIT');
-    return { ...result, path: 'copy' };
+    return result;
   } catch (error) {
     await client.query('ROLLBACK').catch((rollbackError: unknown) => {
       broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
@@ -150,91 +154,245 @@ interface NativeClient {
   release(error?: Error): void;
 }
 
-/** A message ready to be written: checked, with its session, stamp and user. */
-interface Row {
-  message: CheckedMessage;
-  sessionId: string;
-  createdAt: string;
-  userId: string | null;
+/** Reads the input a chunk at a time, checks it and finds each message's session (not yet locked). */
+class ImportReader {
+  readonly sessions = new Map<string, ImportSession>();
+  readonly #clock: ImportClock = { ms: 0, us: 0, msIso: '' };
+  /** Sessions by the id as the caller spelled it, so a repeated id is not checked again. */
+  readonly #given = new Map<unknown, ImportSession>();
+  readonly #sync: Iterator<ImportMessage> | null;
+  readonly #async: AsyncIterator<ImportMessage> | null;
+  #done = false;
+  read = 0;
+
+  constructor(
+    messages: Iterable<ImportMessage> | AsyncIterable<ImportMessage>,
+    private readonly dimensions: number,
+  ) {
+    // A synchronous source is read without an await per message.
+    this.#sync = Symbol.iterator in messages ? (messages as Iterable<ImportMessage>)[Symbol.iterator]() : null;
+    this.#async = this.#sync ? null : (messages as AsyncIterable<ImportMessage>)[Symbol.asyncIterator]();
+  }
+
+  /** The next chunk of up to {@link CHUNK} messages, or `null` at the end. */
+  async next(): Promise<Chunk | null> {
+    if (this.#done) return null;
+    const batch: ImportMessage[] = [];
+    if (this.#sync) {
+      while (batch.length < CHUNK) {
+        const step = this.#sync.next();
+        if (step.done) {
+          this.#done = true;
+          break;
+        }
+        batch.push(step.value);
+      }
+    } else {
+      while (batch.length < CHUNK) {
+        const step = await this.#async!.next();
+        if (step.done) {
+          this.#done = true;
+          break;
+        }
+        batch.push(step.value);
+      }
+    }
+    if (batch.length === 0) return null;
+    const sessions = batch.map((m, i) => {
+      if (!isPlainObject(m))
+        throw new InvalidInputError(`[memory/conversations] messages[${this.read + i}] must be an object`);
+      return this.#session(m.sessionId, this.read + i);
+    });
+    let messages: CheckedMessage[];
+    try {
+      messages = checkNewMessages(batch, this.dimensions);
+    } catch (error) {
+      // Name the position in the whole import, not in the chunk.
+      if (error instanceof InvalidInputError && this.read > 0)
+        error.message = `${error.message} (in the chunk starting at message ${this.read})`;
+      throw error;
+    }
+    this.read += batch.length;
+    return { messages, sessions };
+  }
+
+  /** Stops a source left unfinished (an error, or a consumer that gave up). */
+  async close(): Promise<void> {
+    if (this.#done) return;
+    this.#done = true;
+    if (this.#sync) this.#sync.return?.();
+    else await this.#async!.return?.();
+  }
+
+  #session(given: unknown, at: number): ImportSession {
+    const known = this.#given.get(given);
+    if (known) return known;
+    const id = normalizeUuid(given, `messages[${at}].sessionId`);
+    let session = this.sessions.get(id);
+    if (!session) {
+      session = {
+        id,
+        shardKey: shardKeyOfSession(id),
+        locked: false,
+        userId: null,
+        userIdField: '\\N',
+        baseMs: 0,
+        baseUs: 0,
+        clock: this.#clock,
+      };
+      this.sessions.set(id, session);
+    }
+    this.#given.set(given, session);
+    return session;
+  }
 }
 
-async function load(
+/** The sessions of the chunks not locked yet, each once. */
+function unlocked(chunks: readonly Chunk[]): ImportSession[] {
+  const fresh = new Set<ImportSession>();
+  for (const chunk of chunks) for (const s of chunk.sessions) if (!s.locked) fresh.add(s);
+  return [...fresh];
+}
+
+/** PostgreSQL: the rows by `COPY ... FROM STDIN` on `client`, inside its open transaction. */
+async function copyAll(
+  ctx: StoreContext,
+  tx: SqlClient,
+  client: NativeClient,
+  messages: Iterable<ImportMessage> | AsyncIterable<ImportMessage>,
+  options: ImportMessagesOptions,
+): Promise<ImportMessagesResult> {
+  const distributed = await ctx.distributed();
+  const reader = new ImportReader(messages, ctx.dimensions);
+  let imported = 0;
+  try {
+    const first = await reader.next();
+    let held: Chunk[] = first ? [first] : [];
+    while (held.length > 0) {
+      await lockSessions(tx, unlocked(held), distributed);
+      // One COPY for the held chunks and the ones after them, until a chunk names a session not
+      // locked yet; that chunk and the few read ahead of it are held for the next COPY.
+      const run = { held, next: [] as Chunk[] };
+      try {
+        await pipeline(
+          Readable.from(
+            copyText(reader, run, (n) => {
+              imported += n;
+              options.onProgress?.(imported);
+            }),
+          ),
+          client.query(copyFrom(`COPY messages (${COLUMNS}) FROM STDIN`)),
+        );
+      } catch (error) {
+        throw toStoreError(error);
+      }
+      held = run.next;
+    }
+  } finally {
+    await reader.close();
+  }
+  await touchSessions(tx, reader.sessions, distributed);
+  return { imported, sessions: reader.sessions.size, path: 'copy' };
+}
+
+/**
+ * The COPY text of the chunks in `run.held` and the ones after them, as UTF-8 pieces. It stops
+ * before a chunk with a session not locked yet and leaves in `run.next` that chunk and the ones
+ * read after it (up to {@link LOOKAHEAD} chunks or {@link LOOKAHEAD_CHARS} characters of text, so
+ * their new sessions are locked in one statement and a stream sorted by session needs few COPYs).
+ * The server works through what was sent while those are read.
+ */
+async function* copyText(
+  reader: ImportReader,
+  run: { held: Chunk[]; next: Chunk[] },
+  sent: (messages: number) => void,
+): AsyncGenerator<Buffer> {
+  const out = new CopyBuffer();
+  const queue = run.held;
+  for (let chunk = queue.shift() ?? null; chunk; chunk = queue.shift() ?? (await reader.next())) {
+    if (unlocked([chunk]).length > 0) {
+      // Hand the rest over first, so the server has it while more is read.
+      const rest = out.take();
+      if (rest) yield rest;
+      run.next.push(chunk);
+      for (let chars = textSize(chunk); run.next.length < LOOKAHEAD && chars < LOOKAHEAD_CHARS;) {
+        const next = await reader.next();
+        if (!next) break;
+        run.next.push(next);
+        chars += textSize(next);
+      }
+      return;
+    }
+    const { messages, sessions } = chunk;
+    for (let i = 0; i < messages.length; i++) {
+      const piece = out.add(copyLine(messages[i]!, sessions[i]!));
+      if (piece) yield piece;
+    }
+    // Hand the rest over before reading on, so the server has it while the next chunk is read.
+    const rest = out.take();
+    if (rest) yield rest;
+    sent(messages.length);
+  }
+}
+
+/** About how much text a chunk holds (its contents, parts and metadata), in characters. */
+function textSize({ messages }: Chunk): number {
+  let n = 0;
+  for (const m of messages) n += m.content.length + (m.parts?.length ?? 0) + (m.metadata?.length ?? 0);
+  return n;
+}
+
+/** PGlite, or inside a caller's `db.scope`: the rows by multi-row `INSERT`s in `tx`. */
+async function insertAll(
   ctx: StoreContext,
   tx: SqlClient,
   messages: Iterable<ImportMessage> | AsyncIterable<ImportMessage>,
   options: ImportMessagesOptions,
-  write: (chunk: Row[]) => Promise<unknown>,
-  flush: () => Promise<unknown> = async () => undefined,
-): Promise<Omit<ImportMessagesResult, 'path'>> {
-  const sessions = new Map<string, LockedSession>();
+): Promise<ImportMessagesResult> {
+  const distributed = await ctx.distributed();
+  const reader = new ImportReader(messages, ctx.dimensions);
   let imported = 0;
-  let batch: ImportMessage[] = [];
-  const send = async () => {
-    const sessionIds = batch.map((m, i) => {
-      if (!isPlainObject(m))
-        throw new InvalidInputError(`[memory/conversations] messages[${imported + i}] must be an object`);
-      return normalizeUuid(m.sessionId, `messages[${imported + i}].sessionId`);
-    });
-    let checked: CheckedMessage[];
-    try {
-      checked = checkNewMessages(batch, ctx.dimensions);
-    } catch (error) {
-      // Name the position in the whole import, not in the chunk.
-      if (error instanceof InvalidInputError && imported > 0)
-        error.message = `${error.message} (in the chunk starting at message ${imported})`;
-      throw error;
+  try {
+    for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
+      await lockSessions(tx, unlocked([chunk]), distributed);
+      await tx.query(insertSql(), insertValues(chunk));
+      imported += chunk.messages.length;
+      options.onProgress?.(imported);
     }
-    const fresh = [...new Set(sessionIds.filter((id) => !sessions.has(id)))];
-    if (fresh.length > 0) await lockSessions(tx, fresh, sessions, await ctx.distributed());
-    const rows = checked.map((message, i): Row => {
-      const session = sessions.get(sessionIds[i]!)!;
-      let createdAt: string;
-      if (message.createdAt) createdAt = message.createdAt.toISOString();
-      else {
-        createdAt = microsToIso(session.nextMicros);
-        session.nextMicros += 1n;
-      }
-      return { message, sessionId: sessionIds[i]!, createdAt, userId: session.userId };
-    });
-    await write(rows);
-    imported += rows.length;
-    batch = [];
-    options.onProgress?.(imported);
-  };
-  for await (const message of messages) {
-    batch.push(message);
-    if (batch.length === CHUNK) await send();
+  } finally {
+    await reader.close();
   }
-  if (batch.length > 0) await send();
-  await flush();
-  if (sessions.size > 0) {
-    const co = (await ctx.distributed()) ? ' AND m.shard_key = s.shard_key' : '';
-    await tx.query(
-      `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
-       WHERE s.id = ANY($1::uuid[])`,
-      [[...sessions.keys()]],
-    );
-  }
-  return { imported, sessions: sessions.size };
+  await touchSessions(tx, reader.sessions, distributed);
+  return { imported, sessions: reader.sessions.size, path: 'insert' };
+}
+
+/** Moves each session's `updated_at` to its newest message, in one statement. */
+async function touchSessions(tx: SqlClient, sessions: Map<string, ImportSession>, distributed: boolean) {
+  if (sessions.size === 0) return;
+  const co = distributed ? ' AND m.shard_key = s.shard_key' : '';
+  await tx.query(
+    `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
+     WHERE s.id = ANY($1::uuid[])`,
+    [[...sessions.keys()]],
+  );
 }
 
 /** Locks the sessions (`FOR NO KEY UPDATE`, like an append), checks they are active, reads their user and next stamp. */
-async function lockSessions(
-  tx: SqlClient,
-  ids: string[],
-  into: Map<string, LockedSession>,
-  distributed = false,
-): Promise<void> {
-  const rows: Array<{ id: string; status: number; user_id: string | null; base: string }> = [];
+async function lockSessions(tx: SqlClient, sessions: ImportSession[], distributed: boolean): Promise<void> {
+  if (sessions.length === 0) return;
+  type Locked = { id: string; status: number; user_id: string | null; base: string };
+  const rows: Locked[] = [];
   // On Citus (docs/citus.md) the sessions are locked shard by shard: one statement per shard key.
   const groups = new Map<number | null, string[]>();
-  for (const id of ids) {
-    const key = distributed ? shardKeyOfSession(id) : null;
-    groups.set(key, [...(groups.get(key) ?? []), id]);
+  for (const { id, shardKey } of sessions) {
+    const key = distributed ? shardKey : null;
+    const group = groups.get(key);
+    if (group) group.push(id);
+    else groups.set(key, [id]);
   }
   for (const [key, group] of groups) {
     rows.push(
-      ...(await tx.query<{ id: string; status: number; user_id: string | null; base: string }>(
+      ...(await tx.query<Locked>(
         `SELECT s.id, s.status, s.user_id,
        (extract(epoch FROM GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
          (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id${key === null ? '' : ' AND m.shard_key = $2'}))) * 1000000)::bigint::text AS base
@@ -244,37 +402,103 @@ async function lockSessions(
     );
   }
   const found = new Map(rows.map((row) => [row.id, row]));
-  for (const id of ids) {
-    const row = found.get(id);
-    if (!row) throw sessionNotFound(id);
-    if (Number(row.status) !== SessionStatus.ACTIVE) throw sessionArchivedError(id, Number(row.status));
-    into.set(id, { userId: row.user_id, nextMicros: BigInt(row.base) });
+  for (const session of sessions) {
+    const row = found.get(session.id);
+    if (!row) throw sessionNotFound(session.id);
+    if (Number(row.status) !== SessionStatus.ACTIVE) throw sessionArchivedError(session.id, Number(row.status));
+    const base = BigInt(row.base);
+    session.userId = row.user_id;
+    session.userIdField = copyField(row.user_id);
+    session.baseMs = Number(base / 1000n);
+    session.baseUs = Number(base % 1000n);
+    session.locked = true;
   }
 }
 
-/** `YYYY-MM-DDTHH:MM:SS.ffffffZ` of a count of microseconds since the epoch. */
-function microsToIso(micros: bigint): string {
-  const ms = micros / 1000n;
-  const iso = new Date(Number(ms)).toISOString();
-  const extra = String(Number(micros - ms * 1000n)).padStart(3, '0');
-  return `${iso.slice(0, -1)}${extra}Z`;
+/** `000` … `999`: the microsecond digits of a stamp. */
+const MICROS = Array.from({ length: 1000 }, (_, i) => String(i).padStart(3, '0'));
+
+/**
+ * The stamps of one import's messages without `createdAt`: one microsecond apart in input order
+ * across all its sessions, and never before a session's base (its newest message or
+ * `updated_at`, plus a microsecond, or the time it was locked). One clock rather than one per
+ * session keeps the stamps rising with the input, so the `(user_id, created_at)` index takes
+ * them at its right edge instead of splitting pages where sessions' ranges would overlap.
+ */
+interface ImportClock {
+  /** The next stamp: whole milliseconds since the epoch … */
+  ms: number;
+  /** … plus microseconds (0–999) … */
+  us: number;
+  /** … and `ms` as ISO text without its `Z`, made once per millisecond. */
+  msIso: string;
 }
 
-/** Escapes a value for COPY's text format (backslash, newline, carriage return, tab), `\N` for null. */
-function copyValue(value: string | null): string {
+/** The message's `created_at` as ISO text: its own, or the import clock's next stamp (at least the session's base). */
+function stamp(message: CheckedMessage, session: ImportSession): string {
+  if (message.createdAt) return message.createdAt.toISOString();
+  const clock = session.clock;
+  if (session.baseMs > clock.ms || (session.baseMs === clock.ms && session.baseUs > clock.us)) {
+    if (session.baseMs !== clock.ms) clock.msIso = new Date(session.baseMs).toISOString().slice(0, -1);
+    clock.ms = session.baseMs;
+    clock.us = session.baseUs;
+  }
+  const at = `${clock.msIso}${MICROS[clock.us]}Z`;
+  if (++clock.us === 1000) {
+    clock.us = 0;
+    clock.ms += 1;
+    clock.msIso = new Date(clock.ms).toISOString().slice(0, -1);
+  }
+  return at;
+}
+
+/** Backslash, newline, carriage return and tab: what COPY's text format escapes. */
+const SPECIAL = /[\\\n\r\t]/;
+const SPECIALS = /[\\\n\r\t]/g;
+const ESCAPED: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+/** A value as a COPY text-format field, `\N` for null. */
+function copyField(value: string | null): string {
   if (value === null) return '\\N';
-  return /[\\\n\r\t]/.test(value)
-    ? value.replace(/[\\\n\r\t]/g, (c) => (c === '\\' ? '\\\\' : c === '\n' ? '\\n' : c === '\r' ? '\\r' : '\\t'))
-    : value;
+  return SPECIAL.test(value) ? value.replace(SPECIALS, (c) => ESCAPED[c]!) : value;
 }
 
-/** The COPY text-format lines of a chunk. */
-function copyText(rows: readonly Row[]): string {
-  let out = '';
-  for (const { message: m, sessionId, createdAt, userId } of rows) {
-    out += `${m.id}\t${sessionId}\t${m.role}\t${copyValue(m.content)}\t${copyValue(m.model)}\t${m.embedding ?? '\\N'}\t${createdAt}\t${copyValue(userId)}\t${copyValue(m.parts)}\t${copyValue(m.metadata)}\t${shardKeyOfSession(sessionId)}\n`;
+/**
+ * COPY text as UTF-8 bytes, written line by line into a buffer and handed on in pieces of about
+ * {@link PIECE} bytes. (Encoding each short line into a buffer is several times cheaper than
+ * concatenating a piece as a string and encoding it at once.)
+ */
+class CopyBuffer {
+  #buf = Buffer.allocUnsafe(PIECE * 2);
+  #at = 0;
+
+  /** Adds a line; returns a full piece to send, if this line filled one. */
+  add(line: string): Buffer | null {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    const most = line.length * 3;
+    if (this.#at + most > this.#buf.length) {
+      const piece = this.take();
+      if (most > this.#buf.length) return piece ? Buffer.concat([piece, Buffer.from(line)]) : Buffer.from(line);
+      this.#at = this.#buf.write(line, 0);
+      return piece;
+    }
+    this.#at += this.#buf.write(line, this.#at);
+    return this.#at >= PIECE ? this.take() : null;
   }
-  return out;
+
+  /** What was added since the last piece, or `null`. */
+  take(): Buffer | null {
+    if (this.#at === 0) return null;
+    const piece = this.#buf.subarray(0, this.#at);
+    this.#buf = Buffer.allocUnsafe(PIECE * 2);
+    this.#at = 0;
+    return piece;
+  }
+}
+
+/** One message as a line of COPY text, in {@link COLUMNS} order. */
+function copyLine(m: CheckedMessage, s: ImportSession): string {
+  return `${m.id}\t${s.id}\t${m.role}\t${copyField(m.content)}\t${m.model === null ? '\\N' : copyField(m.model)}\t${m.embedding ?? '\\N'}\t${stamp(m, s)}\t${s.userIdField}\t${m.parts === null ? '\\N' : copyField(m.parts)}\t${m.metadata === null ? '\\N' : copyField(m.metadata)}\t${s.shardKey}\n`;
 }
 
 /** The multi-row `INSERT` of the PGlite and in-scope path: one statement text for any chunk. */
@@ -285,18 +509,18 @@ FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text
   AS t(id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key)`;
 }
 
-function insertValues(rows: readonly Row[]): unknown[] {
+function insertValues({ messages, sessions }: Chunk): unknown[] {
   return [
-    rows.map((r) => r.message.id),
-    rows.map((r) => r.sessionId),
-    rows.map((r) => r.message.role),
-    rows.map((r) => r.message.content),
-    rows.map((r) => r.message.model),
-    rows.map((r) => r.message.embedding),
-    rows.map((r) => r.createdAt),
-    rows.map((r) => r.userId),
-    rows.map((r) => r.message.parts),
-    rows.map((r) => r.message.metadata),
-    rows.map((r) => shardKeyOfSession(r.sessionId)),
+    messages.map((m) => m.id),
+    sessions.map((s) => s.id),
+    messages.map((m) => m.role),
+    messages.map((m) => m.content),
+    messages.map((m) => m.model),
+    messages.map((m) => m.embedding),
+    messages.map((m, i) => stamp(m, sessions[i]!)),
+    sessions.map((s) => s.userId),
+    messages.map((m) => m.parts),
+    messages.map((m) => m.metadata),
+    sessions.map((s) => s.shardKey),
   ];
 }

@@ -28,11 +28,15 @@ export interface PeersRun {
 
 export const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : 'n/a');
 
-/** Prints and writes the report, the targets table and the chart (and, at full size, the README's table). */
-export function writePeersReport(size: 'small' | 'full', run: PeersRun): boolean {
+/**
+ * Prints and writes the report, the targets table and the chart (and, at full size, the README's
+ * table). A run of one phase (`only`) writes `peers-<only>` beside the others and leaves the
+ * README and its chart alone.
+ */
+export function writePeersReport(size: 'small' | 'full', run: PeersRun, only?: string): boolean {
   const { params, rows, verdicts, chart, log } = run;
   params.loadavg1mEnd = loadavg1m();
-  const name = size === 'full' ? 'peers' : 'peers-small';
+  const name = `${size === 'full' ? 'peers' : 'peers-small'}${only ? `-${only}` : ''}`;
   const ok = writeReport(name, params, rows);
   const table = [
     '',
@@ -51,9 +55,10 @@ export function writePeersReport(size: 'small' | 'full', run: PeersRun): boolean
     chart,
   );
   // The full run regenerates the chart the README shows; a small run writes beside its report.
-  const svgPath = size === 'full' ? join(import.meta.dirname, '..', '..', 'peers.svg') : join(outDir(), `${name}.svg`);
+  const svgPath =
+    size === 'full' && !only ? join(import.meta.dirname, '..', '..', 'peers.svg') : join(outDir(), `${name}.svg`);
   writeFileSync(svgPath, svg);
-  if (size === 'full') updateReadmeTable(table);
+  if (size === 'full' && !only) updateReadmeTable(table);
   log(`chart written to ${svgPath}`);
   return ok;
 }
