@@ -65,10 +65,10 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   );
   // `MEMORY_BENCH_PEERS_ONLY=bulk` runs the bulk import alone (any size; its count from
   // `MEMORY_BENCH_PEERS_BULK`, else the size's, else 100k): a report of its own, the README's
-  // table and chart untouched.
+  // table and chart untouched. `appends` runs the append phase alone (below).
   const only = process.env.MEMORY_BENCH_PEERS_ONLY?.trim() || null;
-  if (only !== null && only !== 'bulk')
-    throw new Error(`MEMORY_BENCH_PEERS_ONLY=${only}: the only phase that runs alone is bulk`);
+  if (only !== null && only !== 'bulk' && only !== 'appends')
+    throw new Error(`MEMORY_BENCH_PEERS_ONLY=${only}: the phases that run alone are bulk and appends`);
   const bulkCount = Number(process.env.MEMORY_BENCH_PEERS_BULK ?? (sz.bulk || 100_000));
   if (!Number.isInteger(bulkCount) || bulkCount < 1000)
     throw new Error(
@@ -102,7 +102,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   let main: Opened | undefined = await openAll(adminUrl, 'main');
   // `MEMORY_BENCH_PEERS_ONLY=appends`: the append phase alone, on empty databases (no load,
   // search or history before it), printed and not written over the report, chart or README.
-  if (process.env.MEMORY_BENCH_PEERS_ONLY === 'appends') {
+  if (only === 'appends') {
     try {
       await measureAppends(run, main);
     } finally {
