@@ -8,6 +8,7 @@ export {
   type PgliteOptions,
   type SqlTransaction,
 } from './memory-db.js';
+export type { MemoryColumn, MemoryTableName, MemoryTables, TextRow } from './memory-tables.js';
 export { logAudit, type AuditEntry } from './audit.js';
 export {
   parseDatabaseUrl,
