@@ -6,6 +6,7 @@ export {
   type NamedStatement,
   type AppEntity,
   type PgliteOptions,
+  type SqlStatement,
   type SqlTransaction,
 } from './memory-db.js';
 export type { MemoryColumn, MemoryTableName, MemoryTables, TextRow } from './memory-tables.js';
