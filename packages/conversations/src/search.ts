@@ -119,7 +119,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       iterativeScan,
       countUpTo: threshold > 0 ? threshold + 1 : 0,
     });
-    const [state] = await tx.query<{ scoped?: number | string | null }>(setup.text, setup.values);
+    const [state] = await tx.query<{ scoped?: number | string | null }>(setup);
     const scoped =
       state?.scoped === undefined || state.scoped === null ? Number.POSITIVE_INFINITY : Number(state.scoped);
     let hits: SearchHit[];
@@ -127,7 +127,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       hits = await exactSearch(tx, query);
     } else {
       const statement = searchSql(query);
-      const rows = await tx.query<HitRow>(statement.text, statement.values);
+      const rows = await tx.query<HitRow>(statement);
       // Fewer than topK from the index while the scope holds more than the threshold: the scan
       // stopped early (hnsw.max_scan_tuples, or no iterative scans before pgvector 0.8), or the
       // filters leave fewer candidates than topK. The exact scan settles both.
@@ -136,7 +136,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     if (hits.length === 0) {
       // Nothing has a vector: say so rather than answer "no match" (or rank unembedded rows at 0).
       const probe = unembeddedProbeSql(query);
-      const [row] = await tx.query<{ unembedded: boolean }>(probe.text, probe.values);
+      const [row] = await tx.query<{ unembedded: boolean }>(probe);
       if (row?.unembedded) throw noEmbeddingsError(sessionId, userId);
       return hits;
     }
@@ -182,7 +182,7 @@ type HitRow = MessageRow & { distance: number | string };
 
 async function exactSearch(tx: SqlClient, query: SearchQuery): Promise<SearchHit[]> {
   const statement = exactSearchSql(query);
-  return (await tx.query<HitRow>(statement.text, statement.values)).map(toHit);
+  return (await tx.query<HitRow>(statement)).map(toHit);
 }
 
 function toHit(row: HitRow): SearchHit {
