@@ -300,7 +300,7 @@ describeEachDatabase('archiver', (ctx) => {
     const isLocked = new Promise<void>((r) => (locked = r));
     const held = new Promise<void>((r) => (release = r));
     const appender = db2.scope(async (em) => {
-      const sql = sqlOf(em);
+      const sql = sqlOf(db2, em);
       // Every statement carries the session's shard key (seeded on every engine): one shard on Citus.
       const key = shardKeyOfSession(id);
       await sql.query('SELECT status FROM sessions WHERE id = $1 AND shard_key = $2 FOR NO KEY UPDATE', [id, key]);

@@ -1,39 +1,28 @@
+import type { TextRow } from '@memory/db';
 import { StorageError } from '@memory/errors';
 
 /**
- * One archived message as the database hands it to the exporter. Every value is text exactly as
- * PostgreSQL renders it, so the export loses nothing: `embedding` is pgvector's literal
- * (`[0.1,0.2]`, shortest round-trip digits) and timestamps are ISO 8601 in UTC with
- * microseconds (a JavaScript `Date` would drop them).
+ * One archived message as the database hands it to the exporter: the `messages_archive` columns
+ * of the entity definition (`TextRow` of `@memory/db`), every value text exactly as PostgreSQL
+ * renders it, so the export loses nothing: `embedding` is pgvector's literal (`[0.1,0.2]`,
+ * shortest round-trip digits), timestamps are ISO 8601 in UTC with microseconds (a JavaScript
+ * `Date` would drop them), `parts` and `metadata` their jsonb text (absent from rows read before
+ * they existed).
  */
-export interface MessageExportRow {
-  id: string;
-  session_id: string;
-  role: string;
-  content: string;
-  model: string | null;
-  embedding: string | null;
-  created_at: string;
-  archived_at: string | null;
-  /** `messages_archive.parts` as jsonb text (the AI SDK parts), or `null`. */
-  parts?: string | null;
-  /** `messages_archive.metadata` as jsonb text, or `null`. */
-  metadata?: string | null;
-}
+export type MessageExportRow = TextRow<
+  'messages_archive',
+  'id' | 'session_id' | 'role' | 'content' | 'model' | 'embedding' | 'created_at' | 'archived_at'
+> &
+  Partial<TextRow<'messages_archive', 'parts' | 'metadata'>>;
 
 /**
- * One summary as the database hands it to the exporter; `summary_json` is the `jsonb` value's
- * text, embedded verbatim (large numbers keep every digit).
+ * One summary as the database hands it to the exporter (the `session_summaries` columns as text);
+ * `summary_json` is the `jsonb` value's text, embedded verbatim (large numbers keep every digit).
  */
-export interface SummaryExportRow {
-  id: string;
-  session_id: string;
-  strategy: string;
-  strategy_version: string | null;
-  summary_text: string | null;
-  summary_json: string;
-  created_at: string;
-}
+export type SummaryExportRow = TextRow<
+  'session_summaries',
+  'id' | 'session_id' | 'strategy' | 'strategy_version' | 'summary_text' | 'summary_json' | 'created_at'
+>;
 
 /** A message line of an export, parsed. */
 export interface ExportedMessage {

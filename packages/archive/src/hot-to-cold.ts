@@ -1,5 +1,6 @@
 import { shardKeySql, type MemoryDb } from '@memory/db';
 import { SessionStatus } from '@memory/models';
+import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
 import { inTransaction, sqlOutside, toCount, type Sql } from './sql.js';
 
@@ -40,10 +41,10 @@ async function moveStatement(sql: Sql, where: string, shardKey: string, values: 
   const [row] = await sql.query<{ n: unknown }>(
     `WITH moved AS (
        DELETE FROM messages WHERE ${where}
-       RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
+       RETURNING ${MOVED_MESSAGE_COLUMNS}
      ), inserted AS (
-       INSERT INTO messages_archive (id, session_id, role, content, model, embedding, created_at, parts, metadata, archived_at, shard_key)
-       SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, now(), ${shardKey} FROM moved
+       INSERT INTO messages_archive (${MOVED_MESSAGE_COLUMNS}, archived_at, shard_key)
+       SELECT ${MOVED_MESSAGE_COLUMNS}, now(), ${shardKey} FROM moved
        RETURNING 1
      )
      SELECT count(*) AS n FROM inserted`,

@@ -2,6 +2,7 @@ import { shardKeyOfSession, shardKeySql, type MemoryDb } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
+import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
 import { keyed } from './cold-to-deep.js';
@@ -150,10 +151,10 @@ export async function restoreSession(
     const [moved] = await sql.query<{ n: unknown }>(
       `WITH moved AS (
          DELETE FROM messages_archive WHERE session_id = $1${on()}
-         RETURNING id, session_id, role, content, model, embedding, created_at, parts, metadata
+         RETURNING ${MOVED_MESSAGE_COLUMNS}
        ), inserted AS (
-         INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
-         SELECT id, session_id, role, content, model, embedding, created_at, parts, metadata, ${distributed ? '$2::int' : shardKeySql('session_id')} FROM moved
+         INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, shard_key)
+         SELECT ${MOVED_MESSAGE_COLUMNS}, ${distributed ? '$2::int' : shardKeySql('session_id')} FROM moved
          RETURNING 1
        ) SELECT count(*) AS n FROM inserted`,
       values,

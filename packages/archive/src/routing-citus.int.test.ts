@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDb, distributeMemorySchema, type MemoryDb, type MemoryEntityManager } from '@memory/db';
+import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
 import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
@@ -8,7 +8,6 @@ import {
 } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
-import type { CompiledQuery } from 'kysely';
 import { daysBefore, seedSession, statusOf } from '../test/fixtures.js';
 import { createArchiver } from './create-archiver.js';
 
@@ -27,34 +26,15 @@ function passThrough<T extends object>(target: T, key: string | symbol, receiver
   return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
 }
 
-/** An entity manager whose Kysely records every statement the archiver sends through it. */
-function recordingEm(em: MemoryEntityManager, sent: Sent[]): MemoryEntityManager {
-  return new Proxy(em, {
-    get(target, key, receiver) {
-      if (key !== 'getKysely') return passThrough(target, key, receiver);
-      return () => {
-        const kysely = target.getKysely() as object;
-        return new Proxy(kysely, {
-          get(k, kk, kr) {
-            if (kk !== 'executeQuery') return passThrough(k, kk, kr);
-            return (query: CompiledQuery) => {
-              sent.push({ text: query.sql, values: query.parameters });
-              return (k as { executeQuery(q: CompiledQuery): Promise<unknown> }).executeQuery(query);
-            };
-          },
-        });
-      };
-    },
-  });
-}
-
-/** The db as the archiver sees it: statements in transactions (`scope`) and outside (`fork`) recorded. */
+/** The db as the archiver sees it: every statement it sends through `db.query`, in transactions and outside, recorded. */
 function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   return new Proxy(db, {
     get(target, key, receiver) {
-      if (key === 'scope')
-        return <T>(fn: (em: MemoryEntityManager) => Promise<T>) => target.scope((em) => fn(recordingEm(em, sent)));
-      if (key === 'fork') return () => recordingEm(target.fork(), sent);
+      if (key === 'query')
+        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
+          sent.push({ text, values });
+          return (target.query as (...a: unknown[]) => unknown)(text, values, ...rest);
+        };
       return passThrough(target, key, receiver);
     },
   });

@@ -1,23 +1,22 @@
 import type { MemoryDb, MemoryEntityManager } from '@memory/db';
 import { DatabaseError, MemoryError } from '@memory/errors';
-import { CompiledQuery, type Kysely } from 'kysely';
 
 /** One parameterized statement runner (`$1`, `$2`… placeholders, values bound by the driver). */
 export interface Sql {
-  query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  query<T extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
 }
 
 /**
- * The statements of `em`'s transaction. Every statement inside a transaction must go through
- * it: PGlite has one connection, and a statement sent elsewhere would wait for ever.
+ * The statements of `db`, in `em`'s transaction when given. They go through `db.query`, the one
+ * way the stores send SQL (conversations' runner does too), so every statement joins the
+ * transaction it belongs to: PGlite has one connection, and a statement sent elsewhere would
+ * wait for ever.
  */
-export function sqlOf(em: MemoryEntityManager): Sql {
-  const kysely = em.getKysely() as Kysely<unknown>;
+export function sqlOf(db: MemoryDb, em?: MemoryEntityManager): Sql {
   return {
-    async query<T>(text: string, values: readonly unknown[] = []): Promise<T[]> {
+    async query<T extends object>(text: string, values: readonly unknown[] = []): Promise<T[]> {
       try {
-        const result = await kysely.executeQuery<T>(CompiledQuery.raw(text, [...values]));
-        return [...result.rows];
+        return await db.query<T>(text, values, em);
       } catch (error) {
         throw toArchiveError(error);
       }
@@ -27,17 +26,20 @@ export function sqlOf(em: MemoryEntityManager): Sql {
 
 /** Runs `fn` in one transaction of `db` (committed when it resolves, rolled back when it throws). */
 export function inTransaction<T>(db: MemoryDb, fn: (sql: Sql, em: MemoryEntityManager) => Promise<T>): Promise<T> {
-  return db.scope((em) => fn(sqlOf(em), em));
+  return db.scope((em) => fn(sqlOf(db, em), em));
 }
 
-/** A statement outside any transaction (reads such as the plan). */
+/** Statements outside a transaction of the archive's own (reads such as the plan). */
 export function sqlOutside(db: MemoryDb): Sql {
-  return sqlOf(db.fork());
+  return sqlOf(db);
 }
 
 function toArchiveError(error: unknown): unknown {
-  if (MemoryError.isInstance(error)) return error;
-  const reason = error instanceof Error ? error.message.replace(/\s+/g, ' ').trim() : String(error);
+  // `db.query` reports a statement's failure as DatabaseError; it gets the archive's advice. Other
+  // memory errors (a refused value, a configuration error) say what to do already.
+  if (MemoryError.isInstance(error) && !DatabaseError.isInstance(error)) return error;
+  const source = MemoryError.isInstance(error) && error.cause instanceof Error ? error.cause : error;
+  const reason = source instanceof Error ? source.message.replace(/\s+/g, ' ').trim() : String(source);
   const code = sqlState(error);
   return new DatabaseError(
     `[memory/archive] statement failed: ${reason}${code ? ` (${code})` : ''}: check the database and rerun; the archive resumes where it stopped`,
@@ -51,8 +53,9 @@ function toArchiveError(error: unknown): unknown {
 function sqlState(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 5 && current !== null && typeof current === 'object'; depth++) {
-    const e = current as { code?: unknown; cause?: unknown };
+    const e = current as { code?: unknown; cause?: unknown; details?: { code?: unknown } };
     if (typeof e.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code)) return e.code;
+    if (typeof e.details?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.details.code)) return e.details.code;
     current = e.cause;
   }
   return undefined;

@@ -20,6 +20,7 @@ const registry: Record<string, () => Promise<{ run: (size: 'small' | 'full') => 
   'conversations-appends': () => import('./conversations.js').then((m) => ({ run: m.runAppends })),
   'conversations-search': () => import('./conversations.js').then((m) => ({ run: m.runSearch })),
   peers: () => import('./peers.js'),
+  'sql-build': () => import('./sql-build.js'),
 };
 /** Parts of a benchmark above, runnable by name but not in "all" (they would run twice). */
 const partsOnly = new Set(['conversations-appends', 'conversations-search']);

@@ -93,7 +93,7 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   }
   // One statement (see appendMessagesSql): autocommit on the pool, or part of the caller's scope.
   const insert = appendMessagesSql(sessionId, messages, sessionRoute(sessionId, distributed));
-  const rows = await ctx.sql.query<StoredRow & { status: number | null }>(insert.text, insert.values);
+  const rows = await ctx.sql.query<StoredRow & { status: number | null }>(insert);
   const head = rows.find((row) => row.status !== null);
   if (!head) throw sessionNotFound(sessionId);
   const status = Number(head.status);
@@ -104,7 +104,7 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   if (unseen.length > 0) {
     // Stored by a concurrent transaction after this statement's snapshot was taken.
     const find = findMessagesSql(unseen);
-    for (const row of await ctx.sql.query<StoredRow>(find.text, find.values)) byId.set(row.id, row);
+    for (const row of await ctx.sql.query<StoredRow>(find)) byId.set(row.id, row);
   }
   return {
     kind: 'done',
@@ -187,10 +187,7 @@ export async function getHistory(
     filter: hasMessageFilter(filter) ? filter : null,
     route: sessionRoute(id, await ctx.distributed()),
   });
-  const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(
-    statement.name ? { name: statement.name, text: statement.text } : statement.text,
-    statement.values,
-  );
+  const rows = await ctx.sql.query<MessageRow & { session_status: number; id: string | null }>(statement);
   if (rows.length === 0) throw sessionNotFound(id);
   const sessionStatus = Number(rows[0]!.session_status) as SessionStatus;
   const found = rows.filter((row) => row.id !== null);
@@ -249,7 +246,7 @@ export async function setEmbeddings(
     return { id, embedding: embeddingLiteral(entry.embedding, ctx.dimensions, `entries[${i}].embedding`) };
   });
   const statement = setEmbeddingsSql(checked);
-  const updated = new Set((await ctx.sql.query<{ id: string }>(statement.text, statement.values)).map((row) => row.id));
+  const updated = new Set((await ctx.sql.query<{ id: string }>(statement)).map((row) => row.id));
   return {
     updatedIds: checked.filter((e) => updated.has(e.id)).map((e) => e.id),
     missingIds: checked.filter((e) => !updated.has(e.id)).map((e) => e.id),

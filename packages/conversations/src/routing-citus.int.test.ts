@@ -25,24 +25,30 @@ interface Sent {
   values: readonly unknown[];
 }
 
+/** A statement as the store sends it: text, a named `{ name, text }`, or a `SqlStatement` with its values. */
+type Statement = string | { text: string; values?: readonly unknown[] };
+const parts = (statement: Statement, values: readonly unknown[]): Sent =>
+  typeof statement === 'string'
+    ? { text: statement, values }
+    : { text: statement.text, values: statement.values ?? values };
+
 /** The db as the store sees it, recording every statement and its values (in and out of transactions). */
 function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   return new Proxy(db, {
     get(target, key, receiver) {
       if (key === 'query')
-        return (text: string | { text: string }, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          // A named (prepared) statement arrives as `{ name, text }`.
-          sent.push({ text: typeof text === 'string' ? text : text.text, values });
-          return (target.query as (...a: unknown[]) => unknown)(text, values, ...rest);
+        return (statement: Statement, values: readonly unknown[] = [], ...rest: unknown[]) => {
+          sent.push(parts(statement, values));
+          return (target.query as (...a: unknown[]) => unknown)(statement, values, ...rest);
         };
       if (key === 'transaction')
         return (fn: (tx: { query: MemoryDb['query'] }) => unknown, ...rest: unknown[]) =>
           (target.transaction as (...a: unknown[]) => unknown)(
-            (tx: { query: (text: string, values?: readonly unknown[]) => unknown }) =>
+            (tx: { query: (statement: Statement, values?: readonly unknown[]) => unknown }) =>
               fn({
-                query: ((text: string, values: readonly unknown[] = []) => {
-                  sent.push({ text, values });
-                  return tx.query(text, values);
+                query: ((statement: Statement, values: readonly unknown[] = []) => {
+                  sent.push(parts(statement, values));
+                  return tx.query(statement, values);
                 }) as MemoryDb['query'],
               }),
             ...rest,

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import { decodeCursor } from './cursor.js';
-import { cutPreview, toDate, toMessage, toMessagePreview, toSession, toSummaryPreview } from './rows.js';
+import {
+  cutPreview,
+  toDate,
+  toMessage,
+  toMessagePreview,
+  toSession,
+  toSummaryPreview,
+  type MessageRow,
+  type SessionRow,
+} from './rows.js';
+
+/** A row as a driver that hands `smallint` and `jsonb` as text would (the row types say what the entities declare). */
+const asDriverText = <R>(row: Record<string, unknown>): R => row as R;
 
 describe('row mapping', () => {
   it('parses cursor-style timestamps (six fractional digits) into Dates', () => {
@@ -9,15 +21,17 @@ describe('row mapping', () => {
   });
 
   it('maps a session row, status as a number and metadata parsed', () => {
-    const s = toSession({
-      id: 'a',
-      user_id: 'u',
-      title: null,
-      status: '2',
-      metadata: '{"k":1}',
-      created_at: null,
-      updated_at: '2026-01-01T00:00:00.000000Z',
-    });
+    const s = toSession(
+      asDriverText<SessionRow>({
+        id: 'a',
+        user_id: 'u',
+        title: null,
+        status: '2',
+        metadata: '{"k":1}',
+        created_at: null,
+        updated_at: '2026-01-01T00:00:00.000000Z',
+      }),
+    );
     expect(s).toEqual({
       id: 'a',
       userId: 'u',
@@ -31,17 +45,19 @@ describe('row mapping', () => {
 
   it('gives every message a cursor at its exact (microsecond) position', () => {
     const id = '0190f5a8-2b7c-7d4e-8f00-1234567890ab';
-    const m = toMessage({
-      id,
-      session_id: 's',
-      role: 'user',
-      content: 'x',
-      model: null,
-      parts: '[{"type":"text","text":"x"}]',
-      metadata: null,
-      has_embedding: false,
-      created_at: '2026-01-01T00:00:00.000007Z',
-    });
+    const m = toMessage(
+      asDriverText<MessageRow>({
+        id,
+        session_id: 's',
+        role: 'user',
+        content: 'x',
+        model: null,
+        parts: '[{"type":"text","text":"x"}]',
+        metadata: null,
+        has_embedding: false,
+        created_at: '2026-01-01T00:00:00.000007Z',
+      }),
+    );
     expect(m.parts).toEqual([{ type: 'text', text: 'x' }]);
     expect(m.metadata).toBeNull();
     expect(decodeCursor('message', m.cursor)).toEqual({ at: '2026-01-01T00:00:00.000007Z', id });

@@ -1,83 +1,109 @@
+import type { MemoryColumn, MemoryTableName, MemoryTables, TextRow } from '@memory/db';
 import type { MessagePart, SessionStatus } from '@memory/models';
 import { encodeCursor, timestampKeySql } from './cursor.js';
 import type { MessagePreview, MessageRecord, SessionRecord, SummaryPreview, SummaryRecord } from './types.js';
 import type { SummaryJson } from './summary-schema.js';
 
+/**
+ * The columns each row type selects as they are stored, checked against the entity definitions
+ * (`MemoryTables` of `@memory/db`, derived from `@memory/models`): renaming or dropping one of
+ * them in an entity fails typecheck here. Timestamps are selected apart, as cursor text.
+ */
+const SESSION_SELECT = [
+  'id',
+  'user_id',
+  'title',
+  'status',
+  'metadata',
+] as const satisfies readonly MemoryColumn<'sessions'>[];
+const MESSAGE_SELECT = [
+  'id',
+  'session_id',
+  'role',
+  'content',
+  'model',
+  'parts',
+  'metadata',
+] as const satisfies readonly MemoryColumn<'messages'>[];
+const SUMMARY_SELECT = [
+  'id',
+  'session_id',
+  'strategy',
+  'strategy_version',
+  'summary_text',
+  'summary_json',
+] as const satisfies readonly MemoryColumn<'session_summaries'>[];
+
+/** Select lists already built, by table and alias: the hot paths ask for the same few again and again. */
+const selectLists = new Map<string, string>();
+
+/**
+ * `alias.column` of each column, then each timestamp rendered by `timestampKeySql` (once per table
+ * and alias, then from {@link selectLists}).
+ *
+ * Hand SQL rather than a typed query builder: `pnpm bench sql-build` measured a summary page
+ * built and compiled by Kysely over `MemoryTables` at 24 µs a call against 1 µs by hand, and its
+ * p50 round trip at 1.28× the hand statement's (0.31 vs 0.24 ms, load 11): not free. The column
+ * names are checked against the entity definitions all the same, by the `satisfies` lists above.
+ */
+function selectList<T extends MemoryTableName>(
+  table: T,
+  alias: string,
+  columns: readonly MemoryColumn<T>[],
+  timestamps: readonly MemoryColumn<T>[],
+  extra: readonly string[] = [],
+): string {
+  const key = `${table} ${alias}`;
+  let list = selectLists.get(key);
+  if (list === undefined) {
+    list = [
+      ...columns.map((c) => `${alias}.${c}`),
+      ...extra,
+      ...timestamps.map((c) => `${timestampKeySql(`${alias}.${c}`)} AS ${c}`),
+    ].join(', ');
+    selectLists.set(key, list);
+  }
+  return list;
+}
+
 /** Select list of a session row (`alias` is the table alias); timestamps as cursor text. */
 export function sessionColumns(alias: string): string {
-  return [
-    `${alias}.id`,
-    `${alias}.user_id`,
-    `${alias}.title`,
-    `${alias}.status`,
-    `${alias}.metadata`,
-    `${timestampKeySql(`${alias}.created_at`)} AS created_at`,
-    `${timestampKeySql(`${alias}.updated_at`)} AS updated_at`,
-  ].join(', ');
+  return selectList('sessions', alias, SESSION_SELECT, ['created_at', 'updated_at']);
 }
 
 /** Select list of a message row, without the content's embedding (only whether it is set). */
 export function messageColumns(alias: string): string {
-  return [
-    `${alias}.id`,
-    `${alias}.session_id`,
-    `${alias}.role`,
-    `${alias}.content`,
-    `${alias}.model`,
-    `${alias}.parts`,
-    `${alias}.metadata`,
-    `(${alias}.embedding IS NOT NULL) AS has_embedding`,
-    `${timestampKeySql(`${alias}.created_at`)} AS created_at`,
-  ].join(', ');
+  return selectList(
+    'messages',
+    alias,
+    MESSAGE_SELECT,
+    ['created_at'],
+    [`(${alias}.embedding IS NOT NULL) AS has_embedding`],
+  );
 }
 
 /** Select list of a summary row. */
 export function summaryColumns(alias: string): string {
-  return [
-    `${alias}.id`,
-    `${alias}.session_id`,
-    `${alias}.strategy`,
-    `${alias}.strategy_version`,
-    `${alias}.summary_text`,
-    `${alias}.summary_json`,
-    `${timestampKeySql(`${alias}.created_at`)} AS created_at`,
-  ].join(', ');
+  return selectList('session_summaries', alias, SUMMARY_SELECT, ['created_at']);
 }
+
+/** The stored columns `C` of `T`, with `timestamptz` columns `S` as the cursor text `timestampKeySql` renders. */
+type SelectedRow<T extends MemoryTableName, C extends MemoryColumn<T>, S extends MemoryColumn<T>> = Pick<
+  MemoryTables[T],
+  C
+> &
+  TextRow<T, S>;
 
 /** A session row as {@link sessionColumns} selects it. */
-export interface SessionRow {
-  id: string;
-  user_id: string | null;
-  title: string | null;
-  status: number | string;
-  metadata: unknown;
-  created_at: string | null;
-  updated_at: string;
-}
+export type SessionRow = SelectedRow<'sessions', (typeof SESSION_SELECT)[number], 'created_at' | 'updated_at'>;
 
 /** A message row as {@link messageColumns} selects it. */
-export interface MessageRow {
-  id: string;
-  session_id: string;
-  role: string;
-  content: string;
-  model: string | null;
-  parts: unknown;
-  metadata: unknown;
+export type MessageRow = SelectedRow<'messages', (typeof MESSAGE_SELECT)[number], 'created_at'> & {
   has_embedding: boolean;
-  created_at: string;
-}
+};
 
 /** A summary row as {@link summaryColumns} selects it. */
-export interface SummaryRow {
-  id: string;
-  session_id: string;
-  strategy: string;
-  strategy_version: string | null;
-  summary_text: string | null;
-  summary_json: unknown;
-  created_at: string;
-}
+export type SummaryRow = SelectedRow<'session_summaries', (typeof SUMMARY_SELECT)[number], 'created_at'>;
 
 /** A `timestamptz` rendered by `timestampKeySql` (or `null`) as a `Date` (milliseconds kept). */
 export function toDate(text: string): Date;

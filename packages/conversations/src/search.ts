@@ -120,7 +120,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       iterativeScan,
       countUpTo: threshold > 0 ? threshold + 1 : 0,
     });
-    const [state] = await tx.query<SearchSetupRow>(setup.text, setup.values);
+    const [state] = await tx.query<SearchSetupRow>(setup);
     const scoped = scopeSize(state, threshold);
     if (state?.unfilled !== undefined && state.unfilled !== null) {
       // A user-scoped search: the fallback for unfilled rows only when the user has some, and
@@ -132,7 +132,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
       hits = await exactSearch(tx, query);
     } else {
       const statement = searchSql(query);
-      const rows = await tx.query<HitRow>(statement.text, statement.values);
+      const rows = await tx.query<HitRow>(statement);
       // Fewer than topK from the index while the scope holds more than the threshold: the scan
       // stopped early (hnsw.max_scan_tuples, or no iterative scans before pgvector 0.8), or the
       // filters leave fewer candidates than topK. The exact scan settles both.
@@ -141,7 +141,7 @@ export async function searchMessages(ctx: StoreContext, options: SearchOptions):
     if (hits.length === 0) {
       // Nothing has a vector: say so rather than answer "no match" (or rank unembedded rows at 0).
       const probe = unembeddedProbeSql(query);
-      const [row] = await tx.query<{ unembedded: boolean }>(probe.text, probe.values);
+      const [row] = await tx.query<{ unembedded: boolean }>(probe);
       if (row?.unembedded) throw noEmbeddingsError(sessionId, userId);
       return hits;
     }
@@ -199,7 +199,7 @@ type HitRow = MessageRow & { distance: number | string };
 
 async function exactSearch(tx: SqlClient, query: SearchQuery): Promise<SearchHit[]> {
   const statement = exactSearchSql(query);
-  return (await tx.query<HitRow>(statement.text, statement.values)).map(toHit);
+  return (await tx.query<HitRow>(statement)).map(toHit);
 }
 
 function toHit(row: HitRow): SearchHit {

@@ -87,19 +87,18 @@ export async function listSessions(ctx: StoreContext, options: ListSessionsOptio
   if (query.distributed && query.userId === null) {
     // Citus, no user: cut the page across the shards, then read the previews shard by shard.
     const cut = listSessionPageSql(query);
-    const order = await ctx.sql.query<{ id: string; shard_key: number }>(cut.text, cut.values);
+    const order = await ctx.sql.query<{ id: string; shard_key: number }>(cut);
     const byKey = new Map<number, string[]>();
     for (const row of order) byKey.set(Number(row.shard_key), [...(byKey.get(Number(row.shard_key)) ?? []), row.id]);
     const found = new Map<string, SessionRow & Record<string, unknown>>();
     for (const [shardKey, ids] of byKey) {
       const part = listSessionsSql({ ...query, after: null, within: { ids, shardKey } });
-      for (const row of await ctx.sql.query<SessionRow & Record<string, unknown>>(part.text, part.values))
-        found.set(row.id, row);
+      for (const row of await ctx.sql.query<SessionRow & Record<string, unknown>>(part)) found.set(row.id, row);
     }
     rows = order.map((row) => found.get(row.id)).filter((row) => row !== undefined);
   } else {
     const statement = listSessionsSql(query);
-    rows = await ctx.sql.query<SessionRow & Record<string, unknown>>(statement.text, statement.values);
+    rows = await ctx.sql.query<SessionRow & Record<string, unknown>>(statement);
   }
   const page = rows.slice(0, limit);
   const last = page.at(-1);

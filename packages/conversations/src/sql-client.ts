@@ -1,4 +1,4 @@
-import type { MemoryDb, MemoryEntityManager, NamedStatement } from '@memory/db';
+import type { MemoryDb, MemoryEntityManager, NamedStatement, SqlStatement } from '@memory/db';
 import { ConflictError, DatabaseError, InvalidInputError, MemoryError } from '@memory/errors';
 
 /** What {@link ConversationStoreOptions.onQuery} receives after every statement the store sends. */
@@ -15,9 +15,13 @@ export interface QueryEvent {
   ok: boolean;
 }
 
-/** Runs one parameterized statement (`$1`, `$2`... placeholders, values bound by the driver). */
+/**
+ * Runs one parameterized statement (`$1`, `$2`... placeholders, values bound by the driver): a
+ * {@link SqlStatement} (`{ text, values, name? }`, the shape the store's builders return), or a
+ * text and its values.
+ */
 export interface SqlClient {
-  query<T = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(statement: string | SqlStatement, values?: readonly unknown[]): Promise<T[]>;
 }
 
 /** Where the store's SQL goes: single statements on the pool, or a group in one transaction. */
@@ -26,7 +30,10 @@ export interface SqlRunner extends SqlClient {
    * Runs one statement; a {@link NamedStatement} is prepared once per pooled PostgreSQL
    * connection and reused (see `MemoryDb.query`), for the hot paths that run one text again and again.
    */
-  query<T = Record<string, unknown>>(statement: string | NamedStatement, values?: readonly unknown[]): Promise<T[]>;
+  query<T = Record<string, unknown>>(
+    statement: string | NamedStatement | SqlStatement,
+    values?: readonly unknown[],
+  ): Promise<T[]>;
   /** Whether a statement sent now joins the caller's open transaction (see `MemoryDb.inTransaction`). */
   inTransaction(): boolean;
   /**
@@ -73,10 +80,13 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
     }
   };
   const clientOf = (
-    send: (text: string, values: readonly unknown[]) => Promise<Record<string, unknown>[]>,
+    send: (statement: string | SqlStatement, values?: readonly unknown[]) => Promise<Record<string, unknown>[]>,
   ): SqlClient => ({
-    query: <T>(text: string, values: readonly unknown[] = []) =>
-      run(() => send(text, values) as Promise<T[]>, text, values.length, true),
+    query: <T>(statement: string | SqlStatement, values?: readonly unknown[]) => {
+      const text = typeof statement === 'string' ? statement : statement.text;
+      const count = (typeof statement === 'string' ? values : statement.values)?.length ?? 0;
+      return run(() => send(statement, values) as Promise<T[]>, text, count, true);
+    },
   });
   const mapped = async <T>(fn: () => Promise<T>): Promise<T> => {
     try {
@@ -86,22 +96,24 @@ export function createSqlRunner(db: MemoryDb, onQuery?: (event: QueryEvent) => v
     }
   };
   return {
-    query<T>(statement: string | NamedStatement, values: readonly unknown[] = []): Promise<T[]> {
+    query<T>(statement: string | NamedStatement | SqlStatement, values?: readonly unknown[]): Promise<T[]> {
       // db.query joins the caller's scope by itself; asking whether there is one is only worth
       // it for the onQuery report.
       const inTransaction = onQuery ? db.inTransaction() : false;
       const text = typeof statement === 'string' ? statement : statement.text;
-      return run(() => db.query(statement, values) as Promise<T[]>, text, values.length, inTransaction);
+      const count =
+        (typeof statement === 'string' || !('values' in statement) ? values : statement.values)?.length ?? 0;
+      return run(() => db.query(statement, values) as Promise<T[]>, text, count, inTransaction);
     },
     inTransaction: () => db.inTransaction(),
     sqlTransaction<T>(fn: (tx: SqlClient) => Promise<T>): Promise<T> {
-      return mapped(() => db.transaction((tx) => fn(clientOf((text, values) => tx.query(text, values)))));
+      return mapped(() => db.transaction((tx) => fn(clientOf((statement, values) => tx.query(statement, values)))));
     },
     transaction<T>(fn: (tx: SqlClient, em: MemoryEntityManager) => Promise<T>): Promise<T> {
       return mapped(() =>
         db.scope((em) =>
           fn(
-            clientOf((text, values) => db.query(text, values, em)),
+            clientOf((statement, values) => db.query(statement, values, em)),
             em,
           ),
         ),

@@ -1,3 +1,5 @@
+import type { SqlStatement as DbSqlStatement } from '@memory/db';
+
 /**
  * Collects the values of a parameterized statement and hands out their `$n` placeholders, so
  * SQL builders never splice a value into the text. A value added twice gets two placeholders;
@@ -13,13 +15,12 @@ export class SqlParams {
   }
 }
 
-/** A statement ready to run: PostgreSQL `$n` placeholders and their values, in order. */
-export interface SqlStatement {
-  text: string;
+/**
+ * A statement ready to run: `$n` placeholders and their values, in order, with an optional
+ * prepared-statement name. It is `SqlStatement` of `@memory/db`, the one shape every store
+ * statement is sent in (`db.query(statement)`, `tx.query(statement)`), with its values as the
+ * builder's own array.
+ */
+export interface SqlStatement extends DbSqlStatement {
   values: unknown[];
-  /**
-   * A prepared statement name for texts that come back on a hot path (see `MemoryDb.query`);
-   * one name, one text. Without it the statement is parsed and planned at every call.
-   */
-  name?: string;
 }

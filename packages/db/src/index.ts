@@ -6,8 +6,10 @@ export {
   type NamedStatement,
   type AppEntity,
   type PgliteOptions,
+  type SqlStatement,
   type SqlTransaction,
 } from './memory-db.js';
+export type { MemoryColumn, MemoryTableName, MemoryTables, TextRow } from './memory-tables.js';
 export { logAudit, type AuditEntry } from './audit.js';
 export {
   parseDatabaseUrl,

@@ -12,6 +12,7 @@ export type {
   MemoryEntityManager,
   NamedStatement,
   PgliteOptions,
+  SqlStatement,
   SqlTransaction,
 } from './memory-types.js';
 

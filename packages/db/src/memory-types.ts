@@ -87,6 +87,27 @@ export interface NamedStatement {
 }
 
 /**
+ * One statement ready to send, with its values: what the stores build (by hand with `$n`
+ * placeholders, or compiled by a query builder) and hand to {@link MemoryDb.query} or a
+ * transaction's `tx.query` as one value. With a `name`, it is prepared once per PostgreSQL
+ * connection like a {@link NamedStatement} (one name, one text).
+ *
+ * @example
+ * ```ts
+ * const page: SqlStatement = { text: 'select id from messages where session_id = $1 limit $2', values: [id, 50] };
+ * const rows = await db.query<{ id: string }>(page);
+ * ```
+ */
+export interface SqlStatement {
+  /** The SQL, with `$1`, `$2`… placeholders. */
+  text: string;
+  /** The values of the placeholders, in order (bound by the driver, never spliced into the text). */
+  values: readonly unknown[];
+  /** A prepared statement name for a text sent again and again (see {@link NamedStatement}). */
+  name?: string;
+}
+
+/**
  * A connection to the memory database: the MikroORM instance with the memory entities (and the
  * application's) registered, plus the unit-of-work helpers. Build one with {@link createMemoryDb}.
  */
@@ -181,9 +202,12 @@ export interface MemoryDb {
    * only bound and executed, so a hot statement skips parsing and (once PostgreSQL settles on a
    * generic plan) planning. Give each distinct text its own name. PGlite and statements inside a
    * transaction run the text as a plain statement.
+   *
+   * A {@link SqlStatement} (`{ text, values, name? }`) carries its values: pass it alone (or with
+   * `undefined` and `em`). It is how the stores send every statement.
    */
   query<T extends object = Record<string, unknown>>(
-    sql: string | NamedStatement,
+    sql: string | NamedStatement | SqlStatement,
     params?: readonly unknown[],
     em?: MemoryEntityManager,
   ): Promise<T[]>;

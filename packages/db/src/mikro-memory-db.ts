@@ -9,9 +9,9 @@ import type { Pool } from 'pg';
 import { logAudit, type AuditEntry } from './audit.js';
 import type { DatabaseKind, DatabaseTarget } from './database-url.js';
 import { initializeSchema } from './init-db.js';
-import type { MemoryDb, MemoryEntityManager, NamedStatement } from './memory-types.js';
+import type { MemoryDb, MemoryEntityManager, NamedStatement, SqlStatement } from './memory-types.js';
 import { PostgresPool } from './postgres-pool.js';
-import { runPgTransaction, runWithTransaction, type SqlTransaction } from './sql-transaction.js';
+import { runPgTransaction, runWithTransaction, statementParts, type SqlTransaction } from './sql-transaction.js';
 import { toMemoryError } from './to-memory-error.js';
 
 /**
@@ -159,12 +159,13 @@ export class MikroMemoryDb implements MemoryDb {
   }
 
   async query<T extends object = Record<string, unknown>>(
-    statement: string | NamedStatement,
-    params: readonly unknown[] = [],
+    statement: string | NamedStatement | SqlStatement,
+    givenParams?: readonly unknown[],
     em?: MemoryEntityManager,
   ): Promise<T[]> {
+    const { text: sql, values: params } = statementParts(statement, givenParams, 'query');
     checkParams(params);
-    const sql = typeof statement === 'string' ? statement : statement.text;
+    const name = typeof statement === 'string' ? undefined : statement.name;
     try {
       if (!this.#orm) await this.#loading;
       const inScope = (em ?? this.#current()) as unknown as SqlEntityManager | undefined;
@@ -172,10 +173,7 @@ export class MikroMemoryDb implements MemoryDb {
       // as MikroORM's, without a fork and a query builder round per statement.
       const pool = inScope ? undefined : await this.#fastPool();
       if (pool) {
-        const config =
-          typeof statement === 'string' || !this.#prepares
-            ? sql
-            : { name: statement.name, text: sql, values: [...params] };
+        const config = name === undefined || !this.#prepares ? sql : { name, text: sql, values: [...params] };
         return (await (typeof config === 'string' ? pool.query(config, [...params]) : pool.query(config))).rows as T[];
       }
       // A scope's EntityManager reaches its transaction; outside one, a fork reaches the pool.

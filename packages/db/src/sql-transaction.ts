@@ -1,10 +1,35 @@
 import { InvalidInputError } from '@memory/errors';
 import type { PoolClient } from 'pg';
+import type { SqlStatement } from './memory-types.js';
 
 /** The statements of a {@link MemoryDb.transaction}. */
 export interface SqlTransaction {
-  /** Runs one statement in the transaction (`$1`, `$2`… placeholders) and returns its rows. */
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+  /**
+   * Runs one statement in the transaction (`$1`, `$2`… placeholders) and returns its rows; a
+   * {@link SqlStatement} carries its values (its `name` is not used inside a transaction).
+   */
+  query<T extends object = Record<string, unknown>>(
+    sql: string | SqlStatement,
+    params?: readonly unknown[],
+  ): Promise<T[]>;
+}
+
+/**
+ * The text and values of a statement given as text and values, or as one {@link SqlStatement}
+ * (then `params` must be empty: the statement carries its values).
+ */
+export function statementParts(
+  sql: string | { text: string; values?: readonly unknown[] },
+  params: readonly unknown[] | undefined,
+  operation: string,
+): { text: string; values: readonly unknown[] } {
+  if (typeof sql === 'string') return { text: sql, values: params ?? [] };
+  if (sql.values === undefined) return { text: sql.text, values: params ?? [] };
+  if (params !== undefined && params.length > 0)
+    throw new InvalidInputError(
+      `[memory/db] ${operation}: the statement carries its values; pass none beside it (or pass the text and the values)`,
+    );
+  return { text: sql.text, values: sql.values };
 }
 
 /** Sends one statement of a transaction and returns its rows. */
@@ -14,12 +39,13 @@ export type SendStatement = (sql: string, params: readonly unknown[]) => Promise
 export async function runWithTransaction<T>(fn: (tx: SqlTransaction) => Promise<T>, send: SendStatement): Promise<T> {
   let open = true;
   const tx: SqlTransaction = {
-    query: async <R extends object>(sql: string, params: readonly unknown[] = []): Promise<R[]> => {
+    query: async <R extends object>(sql: string | SqlStatement, params?: readonly unknown[]): Promise<R[]> => {
       if (!open)
         throw new InvalidInputError(
           '[memory/db] transaction: this transaction has ended; send statements only while its function runs',
         );
-      return (await send(sql, params)) as R[];
+      const { text, values } = statementParts(sql, params, 'transaction query');
+      return (await send(text, values)) as R[];
     },
   };
   try {
