@@ -63,6 +63,7 @@ async function serve(): Promise<void> {
       cwd: dir,
       embedding: { kind: 'hashing', dimensions: DIM },
       demoData: false,
+      preparedStatements: true,
       port: 0,
       host: '127.0.0.1',
       logLevel: 'error',
