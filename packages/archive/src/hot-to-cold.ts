@@ -1,6 +1,7 @@
 import { shardKeySql, type MemoryDb } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { MOVED_MESSAGE_COLUMNS } from './columns.js';
+import { moveSessionOnShard } from './move-on-shard.js';
 import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
 import { inTransaction, sqlOutside, toCount, type Sql } from './sql.js';
 
@@ -15,9 +16,9 @@ export interface ColdBatchResult {
  * keeping every column (model, embedding, parts and metadata included) and stamping `archived_at`. Returns the
  * number of rows moved. The caller holds the sessions' row locks.
  *
- * On a distributed database (`distributed`) it runs one such statement per session, filtered
- * on the session's `shard_key`, so each is a single-shard statement (Citus refuses a modifying
- * CTE across shards). Either way the delete and the insert are one statement: a hot row is never
+ * On a distributed database (`distributed`) each session moves with {@link moveSessionOnShard}:
+ * a copy and a delete of the copied rows, each routed whole to the session's shard (the
+ * one-statement move would run as distributed subplans there). Either way a hot row is never
  * deleted without its cold copy.
  */
 export async function moveMessagesToArchive(
@@ -28,12 +29,7 @@ export async function moveMessagesToArchive(
   if (sessionIds.length === 0) return 0;
   if (!distributed) return moveStatement(sql, `session_id = ANY($1::uuid[])`, shardKeySql('session_id'), [sessionIds]);
   let moved = 0;
-  for (const id of sessionIds) {
-    moved += await moveStatement(sql, `session_id = $1::uuid${onShard(true, 2)}`, '$2::int', [
-      id,
-      shardKeyOfSession(id),
-    ]);
-  }
+  for (const id of sessionIds) moved += await moveSessionOnShard(sql, id, 'cold');
   return moved;
 }
 

@@ -6,6 +6,7 @@ import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
 import { keyed } from './cold-to-deep.js';
+import { moveSessionOnShard } from './move-on-shard.js';
 import { onShard, sessionsDistributed } from './shard.js';
 import { inTransaction, toCount, type Sql } from './sql.js';
 
@@ -42,48 +43,81 @@ export interface RestoreResult {
   cleanupError?: unknown;
 }
 
-async function insertChunks(sql: Sql, lines: readonly string[], statement: string, sessionId: string): Promise<number> {
+/**
+ * How exported lines of one table go back in: the `INSERT` head and one row's values as
+ * expressions of the line `j` (a `jsonb`), the session id `session` and its shard key `key`.
+ */
+interface LineInsert {
+  head: string;
+  row: (j: string, session: string, key: string) => string;
+}
+
+const MESSAGE_LINES: LineInsert = {
+  head: `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)`,
+  row: (j, session, key) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
+           CASE WHEN jsonb_typeof(${j}->'embedding') = 'array' THEN (${j}->'embedding')::text::vector END,
+           (${j}->>'created_at')::timestamptz,
+           CASE WHEN jsonb_typeof(${j}->'parts') = 'array' THEN ${j}->'parts' END,
+           CASE WHEN jsonb_typeof(${j}->'metadata') = 'object' THEN ${j}->'metadata' END,
+           ${key}::int`,
+};
+
+const SUMMARY_LINES: LineInsert = {
+  head: `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
+  row: (
+    j,
+    session,
+    key,
+  ) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'strategy', ${j}->>'strategy_version', ${j}->>'summary_text',
+           ${j}->'summary_json', (${j}->>'created_at')::timestamptz, ${key}::int`,
+};
+
+/**
+ * Inserts exported lines into their table and returns how many went in. The stored lines go to
+ * PostgreSQL as they are, so numbers in summary_json and embeddings keep every digit (no
+ * JavaScript number in between). On a single server a chunk is one `jsonb` array read by
+ * `jsonb_array_elements`; on a distributed database (where Citus would pull such an
+ * `INSERT ... SELECT` through the coordinator) a chunk is one multi-row `VALUES` with a parameter
+ * per line, which Citus routes whole to the session's shard.
+ */
+async function insertLines(
+  sql: Sql,
+  lines: readonly string[],
+  insert: LineInsert,
+  sessionId: string,
+  distributed: boolean,
+): Promise<number> {
+  const key = shardKeyOfSession(sessionId);
   let n = 0;
   for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
-    // The stored lines go to PostgreSQL as they are, so numbers in summary_json and embeddings
-    // keep every digit (no JavaScript number in between).
-    const [row] = await sql.query<{ n: unknown }>(statement, [
-      `[${lines.slice(i, i + INSERT_CHUNK).join(',')}]`,
-      sessionId,
-      shardKeyOfSession(sessionId),
-    ]);
+    const chunk = lines.slice(i, i + INSERT_CHUNK);
+    if (distributed) {
+      const rows = chunk.map((_, k) => `(${insert.row(`$${k + 3}::jsonb`, '$1', '$2')})`);
+      n += (
+        await sql.query(`${insert.head}\n  VALUES ${rows.join(',\n  ')}\n  RETURNING 1`, [sessionId, key, ...chunk])
+      ).length;
+      continue;
+    }
+    const [row] = await sql.query<{ n: unknown }>(
+      `WITH inserted AS (
+    ${insert.head}
+    SELECT ${insert.row('j', '$2', '$3')}
+      FROM jsonb_array_elements($1::jsonb) AS j
+    RETURNING 1
+  ) SELECT count(*) AS n FROM inserted`,
+      [`[${chunk.join(',')}]`, sessionId, key],
+    );
     n += toCount(row?.n);
   }
   return n;
 }
 
-const INSERT_MESSAGES = `
-  WITH inserted AS (
-    INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)
-    SELECT (j->>'id')::uuid, $2::uuid, j->>'role', j->>'content', j->>'model',
-           CASE WHEN jsonb_typeof(j->'embedding') = 'array' THEN (j->'embedding')::text::vector END,
-           (j->>'created_at')::timestamptz,
-           CASE WHEN jsonb_typeof(j->'parts') = 'array' THEN j->'parts' END,
-           CASE WHEN jsonb_typeof(j->'metadata') = 'object' THEN j->'metadata' END,
-           $3::int
-      FROM jsonb_array_elements($1::jsonb) AS j
-    RETURNING 1
-  ) SELECT count(*) AS n FROM inserted`;
-
-const INSERT_SUMMARIES = `
-  WITH inserted AS (
-    INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
-    SELECT (j->>'id')::uuid, $2::uuid, j->>'strategy', j->>'strategy_version', j->>'summary_text',
-           j->'summary_json', (j->>'created_at')::timestamptz, $3::int
-      FROM jsonb_array_elements($1::jsonb) AS j
-    RETURNING 1
-  ) SELECT count(*) AS n FROM inserted`;
-
 /**
  * Brings a cold or deep session back to hot, identical to what was archived (ids, roles,
  * contents, model, embedding, created_at; summaries), in one transaction holding the session's
  * row lock: deep exports are read back and verified first, rows are inserted, archived rows
- * move back with one statement, status becomes 1, an audit row is added. Only after the commit
+ * move back (with one statement; on Citus with two routed to the session's shard, see
+ * `moveSessionOnShard`), status becomes 1, an audit row is added. Only after the commit
  * are the export objects removed, so a crash never leaves the messages nowhere.
  *
  * @throws NotFoundError when the session does not exist, was deleted by retention, or is deep
@@ -145,21 +179,25 @@ export async function restoreSession(
     let messages = 0;
     let summaries = 0;
     if (exported) {
-      messages += await insertChunks(sql, exported.messageLines, INSERT_MESSAGES, sessionId);
-      summaries += await insertChunks(sql, exported.summaryLines, INSERT_SUMMARIES, sessionId);
+      messages += await insertLines(sql, exported.messageLines, MESSAGE_LINES, sessionId, distributed);
+      summaries += await insertLines(sql, exported.summaryLines, SUMMARY_LINES, sessionId, distributed);
     }
-    const [moved] = await sql.query<{ n: unknown }>(
-      `WITH moved AS (
-         DELETE FROM messages_archive WHERE session_id = $1${on()}
-         RETURNING ${MOVED_MESSAGE_COLUMNS}
-       ), inserted AS (
-         INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, shard_key)
-         SELECT ${MOVED_MESSAGE_COLUMNS}, ${distributed ? '$2::int' : shardKeySql('session_id')} FROM moved
-         RETURNING 1
-       ) SELECT count(*) AS n FROM inserted`,
-      values,
-    );
-    messages += toCount(moved?.n);
+    if (distributed) {
+      messages += await moveSessionOnShard(sql, sessionId, 'hot');
+    } else {
+      const [moved] = await sql.query<{ n: unknown }>(
+        `WITH moved AS (
+           DELETE FROM messages_archive WHERE session_id = $1
+           RETURNING ${MOVED_MESSAGE_COLUMNS}
+         ), inserted AS (
+           INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, shard_key)
+           SELECT ${MOVED_MESSAGE_COLUMNS}, ${shardKeySql('session_id')} FROM moved
+           RETURNING 1
+         ) SELECT count(*) AS n FROM inserted`,
+        values,
+      );
+      messages += toCount(moved?.n);
+    }
     await sql.query(
       `UPDATE sessions SET status = $${distributed ? 3 : 2}, updated_at = $${distributed ? 4 : 3}::timestamptz WHERE id = $1${on()}`,
       [...values, SessionStatus.ACTIVE, now.toISOString()],
