@@ -1,23 +1,11 @@
 import { shardKeyOfSession } from '@memory/db';
-import { ConflictError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
-import { encodeCursor, timestampKeySql } from './cursor.js';
-import { toDate } from './rows.js';
+import { appendedInOrder, type AppendAttempt, type StoredRow } from './append-result.js';
+import { timestampKeySql } from './cursor.js';
 import { sessionNotFound } from './sessions.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
-import type { AppendedMessage } from './types.js';
 import type { CheckedMessage } from './validate.js';
-
-/** What one append attempt on Citus found: the messages, or the status of a session that is not active. */
-type CitusAttempt = { kind: 'done'; messages: AppendedMessage[] } | { kind: 'archived'; status: number };
-
-interface StoredRow {
-  id: string;
-  session_id: string | null;
-  created_at: string;
-  inserted: boolean;
-}
 
 /**
  * Locks the session row and reads its status, user id and the timestamp of the next new message:
@@ -94,12 +82,12 @@ export async function appendOnCitus(
   ctx: StoreContext,
   sessionId: string,
   messages: readonly CheckedMessage[],
-): Promise<CitusAttempt> {
+): Promise<AppendAttempt> {
   const run = (tx: SqlClient) => appendIn(tx, sessionId, messages);
   return ctx.sql.inTransaction() ? run(ctx.sql) : ctx.sql.sqlTransaction(run);
 }
 
-async function appendIn(tx: SqlClient, sessionId: string, messages: readonly CheckedMessage[]): Promise<CitusAttempt> {
+async function appendIn(tx: SqlClient, sessionId: string, messages: readonly CheckedMessage[]): Promise<AppendAttempt> {
   const key = shardKeyOfSession(sessionId);
   const [session] = await tx.query<{ status: number; user_id: string | null; at: string }>(LOCK_SQL, [sessionId, key]);
   if (!session) throw sessionNotFound(sessionId);
@@ -127,26 +115,6 @@ async function appendIn(tx: SqlClient, sessionId: string, messages: readonly Che
   }
   return {
     kind: 'done',
-    messages: messages.map((m) => {
-      const row = byId.get(m.id);
-      if (!row) {
-        throw new ConflictError(
-          `[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`,
-          { details: { messageId: m.id, sessionId } },
-        );
-      }
-      if (!row.inserted && row.session_id !== sessionId) {
-        throw new ConflictError(
-          `[memory/conversations] message id ${m.id} already belongs to session ${row.session_id}, not ${sessionId}: give each message its own id`,
-          { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
-        );
-      }
-      return {
-        id: m.id,
-        inserted: row.inserted,
-        createdAt: toDate(row.created_at),
-        cursor: encodeCursor('message', { at: row.created_at, id: m.id }),
-      };
-    }),
+    messages: appendedInOrder(sessionId, messages, byId),
   };
 }

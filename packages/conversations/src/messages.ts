@@ -1,5 +1,6 @@
 import { ConfigurationError, ConflictError, DatabaseError, InvalidInputError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
+import { appendedInOrder, type AppendAttempt, type StoredRow } from './append-result.js';
 import { appendOnCitus } from './citus-append.js';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
@@ -23,7 +24,6 @@ import type { StoreContext } from './store-context.js';
 import type {
   AppendOptions,
   AppendResult,
-  AppendedMessage,
   EmbeddingEntry,
   HistoryOptions,
   HistoryPage,
@@ -38,15 +38,6 @@ const DEFAULT_HISTORY_PAGE = 50;
 const MAX_HISTORY_PAGE = 1000;
 /** The most entries one {@link setEmbeddings} call takes. */
 const MAX_EMBEDDING_BATCH = 5000;
-
-interface StoredRow {
-  id: string;
-  session_id: string | null;
-  created_at: string;
-  inserted: boolean;
-}
-
-type Attempt = { kind: 'done'; messages: AppendedMessage[] } | { kind: 'archived'; status: number };
 
 export async function appendMessages(
   ctx: StoreContext,
@@ -80,7 +71,7 @@ export async function appendMessages(
   };
 }
 
-async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt> {
+async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<AppendAttempt> {
   // On its own, first the fast statement: it fails as a whole (nothing stored) when an id is
   // already stored, a retry, and then the careful one below sorts the ids out. In the caller's
   // transaction a failed statement would abort that transaction, so only the careful one runs.
@@ -108,34 +99,16 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   }
   return {
     kind: 'done',
-    messages: messages.map((m) => {
-      const row = byId.get(m.id);
-      if (!row) {
-        throw new ConflictError(
-          `[memory/conversations] message ${m.id} was stored and removed while this append ran: retry the append`,
-          {
-            details: { messageId: m.id, sessionId },
-          },
-        );
-      }
-      if (!row.inserted && row.session_id !== sessionId) {
-        throw new ConflictError(
-          `[memory/conversations] message id ${m.id} already belongs to session ${row.session_id}, not ${sessionId}: give each message its own id`,
-          { details: { messageId: m.id, sessionId, existingSessionId: row.session_id } },
-        );
-      }
-      return {
-        id: m.id,
-        inserted: row.inserted,
-        createdAt: toDate(row.created_at),
-        cursor: encodeCursor('message', { at: row.created_at, id: m.id }),
-      };
-    }),
+    messages: appendedInOrder(sessionId, messages, byId),
   };
 }
 
 /** The fast append (see `APPEND_ONE_SQL`); `null` when an id was already stored and nothing was. */
-async function fastAppend(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<Attempt | null> {
+async function fastAppend(
+  ctx: StoreContext,
+  sessionId: string,
+  messages: CheckedMessage[],
+): Promise<AppendAttempt | null> {
   let rows: Array<{ status: number; id: string | null; created_at: string | null }>;
   try {
     rows = await ctx.sql.query(
