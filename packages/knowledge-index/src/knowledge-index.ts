@@ -233,7 +233,7 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
            values ${values.join(', ')}
            on conflict (user_id, identity) do update set subject = excluded.subject, predicate = excluded.predicate,
              object = excluded.object, metadata = excluded.metadata, position = excluded.position, model = excluded.model,
-             embedding = excluded.embedding, updated_at = now()`,
+             embedding = excluded.embedding, updated_at = excluded.updated_at`,
           params,
           em,
         );
