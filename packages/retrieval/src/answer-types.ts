@@ -1,6 +1,6 @@
 /**
  * Answer types: what kind of value a question asks for ("how many" → a number, "when" → a
- * date), and whether a triple's object holds one. A question word shares no word with its
+ * date, "which day" → a weekday, "who" → a person), and whether a triple holds one. A question word shares no word with its
  * answer ("how many people work there" / "four part-time baristas"), so the index marks
  * objects holding numbers or dates with a type token, and the query asks for it.
  */
@@ -23,12 +23,37 @@ export const MONEY_TOKEN = '\u0001money';
 const MONEY =
   /[$¥€£￥]|\b(?:usd|rmb|cny|eur|gbp|dollars?|bucks|yuan|euros?|pounds? sterling)\b|\d\s*k\b|\d[\d,.]*\s*(?:元|块|万|千)|[一二两三四五六七八九十百千万]+\s*(?:元|块钱|万块)/iu;
 
-/** The answer-type tokens of an object: {@link NUMBER_TOKEN} and/or {@link DATE_TOKEN}. */
-export function answerTypes(object: string): string[] {
+/** Token of triples naming a day of the week (in the predicate or the object). */
+export const WEEKDAY_TOKEN = '\u0001weekday';
+
+// A day of the week, in English (names, plurals, common abbreviations) or Chinese (周三, 星期三,
+// 礼拜三, 周末): a closed class, like month names. "sat"/"sun" alone are words too: only spelt out.
+const WEEKDAY =
+  /\b(?:(?:mon|tues?|wednes|thurs?|fri)(?:days?)?|saturdays?|sundays?|weekdays?|weekends?|wed|weds)\b|(?:周|星期|礼拜)[一二三四五六日天末]/iu;
+
+/**
+ * Token of objects naming a person: a title before a name, or an object that starts with a
+ * capitalised full name ("Marla Jensen, handles his taxes"); the index adds objects naming
+ * someone its triples say more about.
+ */
+export const PERSON_TOKEN = '\u0001person';
+
+// Case matters here (a name is capitalised), so no `i` flag.
+const PERSON =
+  /(?:^|[\s(,;:])(?:[Dd]r|[Mm]rs?|[Mm]s|[Mm]iss|[Pp]rof)\.?\s+\p{Lu}|^\p{Lu}[\p{Ll}'-]+(?:\s+\p{Lu}[\p{Ll}'-]+){1,2}(?:$|\s*[,(;，（])/u;
+
+/**
+ * The answer-type tokens of a triple: {@link NUMBER_TOKEN}, {@link DATE_TOKEN},
+ * {@link MONEY_TOKEN} and {@link PERSON_TOKEN} of its object; {@link WEEKDAY_TOKEN} of its predicate or object, since a
+ * routine is often stated with its day as the relation ("Friday afternoons" → "bridge at the club").
+ */
+export function answerTypes(object: string, predicate = ''): string[] {
   const out: string[] = [];
   if (NUMBER.test(object)) out.push(NUMBER_TOKEN);
   if (DATE.test(object)) out.push(DATE_TOKEN);
   if (MONEY.test(object)) out.push(MONEY_TOKEN);
+  if (WEEKDAY.test(object) || WEEKDAY.test(predicate)) out.push(WEEKDAY_TOKEN);
+  if (PERSON.test(object)) out.push(PERSON_TOKEN);
   return out;
 }
 
@@ -43,6 +68,11 @@ const ASKS: readonly (readonly [RegExp, string])[] = [
     /\bhow much (?:do|does|did|is|are|was|were|will|would)\b|\bhow much money\b|多少钱|挣多少|赚多少|花多少|收入多少|工资多少|月薪多少|年薪多少/u,
     MONEY_TOKEN,
   ],
+  [
+    /\b(?:which|what) (?:days?|weekdays?|nights?|evenings?|mornings?|afternoons?)\b|\bday of the week\b|星期几|周几|礼拜几|哪几天|哪天晚上|哪天上午|哪天下午/u,
+    WEEKDAY_TOKEN,
+  ],
+  [/\bwho(?:m|se)?\b|谁/u, PERSON_TOKEN],
 ];
 
 /** The answer-type tokens a (folded) question asks for. */

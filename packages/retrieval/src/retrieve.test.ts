@@ -320,6 +320,40 @@ describe('retrieval mechanisms', () => {
     expect((await retrieveRelevantKnowledge(dated, 'u1', 'when should I send a card', 1))[0]).toEqual(people[4]);
   });
 
+  it('answers "which day"/星期几 with a triple naming a weekday, in its predicate or object', async () => {
+    // Each answer comes after a triple sharing as many words with the question.
+    const routine: Triple[] = [
+      ['user', 'volunteered', 'city marathon water station'],
+      ['user', 'volunteers', 'food bank, Wednesday mornings'],
+      ['user', 'plays cards', 'bridge, learnt from her father'],
+      ['user', 'Friday afternoons', 'plays cards at the club'],
+    ];
+    const storage = await setup(routine);
+    const first = async (q: string) => (await retrieveRelevantKnowledge(storage, 'u1', q, 1))[0];
+    expect(await first('which day do I volunteer')).toEqual(routine[1]);
+    expect(await first('which days do I play cards')).toEqual(routine[3]);
+    const zh: Triple[] = [
+      ['用户', '理疗', '手腕劳损，做了三个月'],
+      ['用户', '理疗', '静安一家诊所，每周六上午'],
+    ];
+    expect((await retrieveRelevantKnowledge(await setup(zh), 'u1', '理疗是星期几', 1))[0]).toEqual(zh[1]);
+  });
+
+  it('answers "who"/谁 with a triple whose object names a person', async () => {
+    // Each answer comes after a triple sharing as many words with the question.
+    const contacts: Triple[] = [
+      ['user', 'accountant', 'changed firms in the spring'],
+      ['user', 'accountant', 'Marla Jensen, handles his taxes'],
+      ['用户', '闺蜜', '好几个'],
+      ['用户', '闺蜜', '唐小雨'],
+      ['唐小雨', '职业', '护士'],
+    ];
+    const storage = await setup(contacts);
+    expect((await retrieveRelevantKnowledge(storage, 'u1', 'who is my accountant', 1))[0]).toEqual(contacts[1]);
+    // 唐小雨 is a subject of her own triples: the triple naming her answers "who".
+    expect((await retrieveRelevantKnowledge(storage, 'u1', '我最铁的闺蜜是谁', 1))[0]).toEqual(contacts[3]);
+  });
+
   it('finds facts about a relative through the triple naming them, and returns that triple too', async () => {
     const family: Triple[] = [
       ['用户', '女儿', '王可欣'],

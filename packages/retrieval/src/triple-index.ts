@@ -1,4 +1,4 @@
-import { answerTypes, DATE_TOKEN, MONEY_TOKEN, NUMBER_TOKEN } from './answer-types.js';
+import { answerTypes, DATE_TOKEN, MONEY_TOKEN, NUMBER_TOKEN, PERSON_TOKEN, WEEKDAY_TOKEN } from './answer-types.js';
 import { foldText } from './fold.js';
 import { asksAboutPast } from './past-intent.js';
 import { tripleIdentityHash } from '@memory/semantics';
@@ -30,6 +30,7 @@ export interface Analyzer {
 }
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}]/u;
+const ANSWER_TYPES = new Set([NUMBER_TOKEN, DATE_TOKEN, MONEY_TOKEN, WEEKDAY_TOKEN, PERSON_TOKEN]);
 
 /**
  * The `k` best of `docs` by score (ties in file order), best first, among those `keep` accepts:
@@ -322,8 +323,9 @@ export class TripleIndex {
   }
 
   #byIdentity: Map<string, number> | undefined;
-  // Triples whose object holds a number / a date (see answer-types.ts), found on the first
-  // question asking for one: most indexes never need them, so loading does not pay for them.
+  // Triples of each answer type (an object holding a number, a date, an amount or a person; a
+  // weekday in the predicate or object; see answer-types.ts), found on the first question
+  // asking for one: most indexes never need them, so loading does not pay for them.
   #typed: Map<string, Int32Array> | undefined;
 
   // Triples whose predicate places them in the past ("used to work as", "以前主要写"), found on
@@ -350,9 +352,15 @@ export class TripleIndex {
         [NUMBER_TOKEN, []],
         [DATE_TOKEN, []],
         [MONEY_TOKEN, []],
+        [WEEKDAY_TOKEN, []],
+        [PERSON_TOKEN, []],
       ]);
       for (let i = 0; i < this.triples.length; i++) {
-        for (const type of answerTypes(this.triples[i]![2])) found.get(type)!.push(i);
+        const types = answerTypes(this.triples[i]![2], this.triples[i]![1]);
+        // An object naming someone the triples say more about (["用户", "闺蜜", "唐小雨"]) is a
+        // person or a thing of theirs, whatever its script: what "who" asks for.
+        if (this.#linked.has(i) && !types.includes(PERSON_TOKEN)) types.push(PERSON_TOKEN);
+        for (const type of types) found.get(type)!.push(i);
       }
       this.#typed = new Map([...found].map(([type, docs]) => [type, Int32Array.from(docs)]));
     }
@@ -478,7 +486,7 @@ export class TripleIndex {
       scores[d]! += s;
     };
     const termScores = (tok: string, weight: number) => {
-      if (tok === NUMBER_TOKEN || tok === DATE_TOKEN || tok === MONEY_TOKEN) {
+      if (ANSWER_TYPES.has(tok)) {
         // An answer type counts like a term occurring once in the object.
         const docs = this.#typedDocs(tok);
         const idf = Math.log(1 + (n - docs.length + 0.5) / (docs.length + 0.5));

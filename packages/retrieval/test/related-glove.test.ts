@@ -15,13 +15,14 @@ describe('createRetriever({ related: gloveRelated() })', () => {
     const top = (retriever: Retriever, q: string) => retriever.index(triples).search(q, 1)[0]?.triple;
     const plain = createRetriever();
     const related = createRetriever({ related: gloveRelated() });
-    // The shipped lexicon does not link these words; their vectors are close.
+    // The shipped lexicon does not link these words; their vectors are close. (Without them,
+    // "who" still asks for a person: any object shaped like a name, "Honda Civic" first.)
     for (const [q, answer] of [
       ['what is my paycheck', triples[0]],
       ['what automobile do I have', triples[4]],
       ['who is my solicitor', triples[5]],
     ] as const) {
-      expect(top(plain, q)).toBeUndefined();
+      expect(top(plain, q)).not.toEqual(answer);
       expect(top(related, q)).toEqual(answer);
     }
     // A question the lexicon already answers keeps its answer.
