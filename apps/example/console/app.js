@@ -460,7 +460,8 @@ async function searchPage() {
     const q = form.elements.q.value.trim();
     try {
       const [{ data: messages }, { data: knowledge }] = await Promise.all([
-        api('POST', `/users/${enc(user)}/search`, { text: q, topK: 10 }),
+        // One message of context on each side of a hit: what was asked before it, what came after.
+        api('POST', `/users/${enc(user)}/search`, { text: q, topK: 10, around: 1 }),
         api('GET', `/users/${enc(user)}/knowledge/relevant?q=${enc(q)}&topK=10`),
       ]);
       results.replaceChildren(
@@ -474,7 +475,13 @@ async function searchPage() {
                     'tr',
                     {},
                     h('td', { class: 'score' }, hit.score.toFixed(3)),
-                    h('td', {}, `${hit.message.role}: ${hit.message.content}`),
+                    h(
+                      'td',
+                      {},
+                      (hit.before ?? []).map((m) => h('div', { class: 'muted context' }, `${m.role}: ${m.content}`)),
+                      h('div', { class: 'hit' }, `${hit.message.role}: ${hit.message.content}`),
+                      (hit.after ?? []).map((m) => h('div', { class: 'muted context' }, `${m.role}: ${m.content}`)),
+                    ),
                     h('td', {}, h('a', { href: `#/sessions/${hit.message.sessionId}` }, 'open')),
                   ),
                 ),

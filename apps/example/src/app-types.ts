@@ -15,3 +15,14 @@ export type App = FastifyInstance<
   FastifyBaseLogger,
   TypeBoxTypeProvider
 >;
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The route's operation writes its own audit row, in the transaction of the change (e.g.
+     * `update_message` from the conversation store): the service's generic `api_write` row would
+     * be a second row for the same write, and is not written.
+     */
+    ownAudit?: boolean;
+  }
+}

@@ -236,14 +236,15 @@ export async function buildApp(config: AppConfig, options: BuildAppOptions = {})
       });
     }
     registerAuth(app, services, config.authMode);
-    // Every successful write is in the audit log with its actor (the key's name). Deleting a
-    // session and purging a user write their own rows (delete_session, purge_user) with it.
+    // Every successful write is in the audit log with its actor (the key's name): one row a write.
+    // Routes whose operation audits itself in its own transaction (`config.ownAudit`: editing or
+    // deleting a message, code reviews, deleting a session, purging a user) get no second row here.
     // Written before the answer leaves, so a client's next request (a purge) sees the row.
     app.addHook('onSend', async (request, reply, payload) => {
       const url = request.routeOptions.url;
       if (!url || !['POST', 'PATCH', 'PUT', 'DELETE'].includes(request.method) || reply.statusCode >= 300)
         return payload;
-      if (request.method === 'DELETE' && (url === '/users/:userId' || url === '/sessions/:sessionId')) return payload;
+      if (request.routeOptions.config.ownAudit) return payload;
       const params = (request.params ?? {}) as Record<string, string>;
       try {
         await services.db.scope(async (em) =>

@@ -327,6 +327,14 @@ for (const setup of [embedded, postgresS3]) {
         const text = await page.locator('#search-results').innerText();
         expect(text).toContain('Find me a quiet hotel in Kyoto near the temples.');
         expect(await page.locator('#search-results .score').first().innerText()).toMatch(/^0\.\d{3}$/);
+        // Each hit comes with one message of its conversation on each side (`around: 1`).
+        const row = page
+          .locator('#search-results tr')
+          .filter({ has: page.locator('.hit', { hasText: 'Find me a quiet hotel in Kyoto' }) });
+        expect(await row.locator('.hit').innerText()).toBe('user: Find me a quiet hotel in Kyoto near the temples.');
+        expect(await row.locator('.context').allInnerTexts()).toEqual([
+          'assistant: Here are three ryokan near Kiyomizu-dera.',
+        ]);
         await screenshot('search');
       });
 

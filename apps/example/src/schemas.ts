@@ -207,7 +207,23 @@ export const LatestSummaryBody = Type.Object({ summary: Type.Union([SummaryBody,
 export const SummaryListBody = Type.Object({ summaries: Type.Array(SummaryBody) });
 
 export const SearchBodyResponse = Type.Object({
-  hits: Type.Array(Type.Object({ message: MessageBody, distance: Type.Number(), score: Type.Number() })),
+  hits: Type.Array(
+    Type.Object({
+      message: MessageBody,
+      distance: Type.Number(),
+      score: Type.Number(),
+      before: Type.Optional(
+        Type.Array(MessageBody, {
+          description: 'with `around: N`: up to N messages of the session just before the hit, oldest first',
+        }),
+      ),
+      after: Type.Optional(
+        Type.Array(MessageBody, {
+          description: 'with `around: N`: up to N messages of the session just after the hit, oldest first',
+        }),
+      ),
+    }),
+  ),
 });
 
 export const ProfileBody = Type.Object({

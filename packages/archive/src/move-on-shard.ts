@@ -7,6 +7,8 @@ import { toCount, type Sql } from './sql.js';
  * Moves one session's messages between `messages` and `messages_archive` on a distributed
  * database (`to: 'cold'` archives them, stamping `archived_at`; `to: 'hot'` brings them back) and
  * returns how many moved. Runs in the caller's transaction, which holds the session's row lock.
+ * `messages_archive` has no `user_id`: moving back, the rows get `userId` (the session's user, read
+ * by the caller under its lock), so they are not left for `backfillMessageUserIds`.
  *
  * Two statements, each filtered on the session's `shard_key` and routed whole to the worker
  * holding the session (co-located tables: Citus pushes the `INSERT ... SELECT` down as one task):
@@ -22,18 +24,23 @@ import { toCount, type Sql } from './sql.js';
  *
  * @throws ConflictError when the delete removed fewer rows than the copy inserted.
  */
-export async function moveSessionOnShard(sql: Sql, sessionId: string, to: 'cold' | 'hot'): Promise<number> {
+export async function moveSessionOnShard(
+  sql: Sql,
+  sessionId: string,
+  to: 'cold' | 'hot',
+  userId: string | null = null,
+): Promise<number> {
   const [from, into, stamp] =
     to === 'cold'
       ? (['messages', 'messages_archive', { column: ', archived_at', value: ', now()' }] as const)
-      : (['messages_archive', 'messages', { column: '', value: '' }] as const);
+      : (['messages_archive', 'messages', { column: ', user_id', value: ', $3::text' }] as const);
   const values = [sessionId, shardKeyOfSession(sessionId)];
   const copied = await sql.query(
     `INSERT INTO ${into} (${MOVED_MESSAGE_COLUMNS}${stamp.column}, shard_key)
      SELECT ${MOVED_MESSAGE_COLUMNS}${stamp.value}, shard_key FROM ${from}
       WHERE session_id = $1::uuid AND shard_key = $2::int
      RETURNING 1`,
-    values,
+    to === 'hot' ? [...values, userId] : values,
   );
   const [deleted] = await sql.query<{ n: unknown }>(
     `WITH gone AS (

@@ -45,25 +45,35 @@ export interface RestoreResult {
 
 /**
  * How exported lines of one table go back in: the `INSERT` head and one row's values as
- * expressions of the line `j` (a `jsonb`), the session id `session` and its shard key `key`.
+ * expressions of the line `j` (a `jsonb`), the session id `session`, its shard key `key` and,
+ * when `user` is set, the session's user id `userId` (exports carry no user id: the archive
+ * table has none).
  */
 interface LineInsert {
   head: string;
-  row: (j: string, session: string, key: string) => string;
+  user: boolean;
+  row: (j: string, session: string, key: string, userId: string) => string;
 }
 
 const MESSAGE_LINES: LineInsert = {
-  head: `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)`,
-  row: (j, session, key) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
+  head: `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)`,
+  user: true,
+  row: (
+    j,
+    session,
+    key,
+    userId,
+  ) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
            CASE WHEN jsonb_typeof(${j}->'embedding') = 'array' THEN (${j}->'embedding')::text::vector END,
            (${j}->>'created_at')::timestamptz,
            CASE WHEN jsonb_typeof(${j}->'parts') = 'array' THEN ${j}->'parts' END,
            CASE WHEN jsonb_typeof(${j}->'metadata') = 'object' THEN ${j}->'metadata' END,
-           ${key}::int`,
+           ${userId}::text, ${key}::int`,
 };
 
 const SUMMARY_LINES: LineInsert = {
   head: `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
+  user: false,
   row: (
     j,
     session,
@@ -85,27 +95,35 @@ async function insertLines(
   lines: readonly string[],
   insert: LineInsert,
   sessionId: string,
+  userId: string | null,
   distributed: boolean,
 ): Promise<number> {
   const key = shardKeyOfSession(sessionId);
+  const user = insert.user ? [userId] : [];
   let n = 0;
   for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
     const chunk = lines.slice(i, i + INSERT_CHUNK);
     if (distributed) {
-      const rows = chunk.map((_, k) => `(${insert.row(`$${k + 3}::jsonb`, '$1', '$2')})`);
+      const first = 3 + user.length;
+      const rows = chunk.map((_, k) => `(${insert.row(`$${k + first}::jsonb`, '$1', '$2', '$3')})`);
       n += (
-        await sql.query(`${insert.head}\n  VALUES ${rows.join(',\n  ')}\n  RETURNING 1`, [sessionId, key, ...chunk])
+        await sql.query(`${insert.head}\n  VALUES ${rows.join(',\n  ')}\n  RETURNING 1`, [
+          sessionId,
+          key,
+          ...user,
+          ...chunk,
+        ])
       ).length;
       continue;
     }
     const [row] = await sql.query<{ n: unknown }>(
       `WITH inserted AS (
     ${insert.head}
-    SELECT ${insert.row('j', '$2', '$3')}
+    SELECT ${insert.row('j', '$2', '$3', '$4')}
       FROM jsonb_array_elements($1::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`,
-      [`[${chunk.join(',')}]`, sessionId, key],
+      [`[${chunk.join(',')}]`, sessionId, key, ...user],
     );
     n += toCount(row?.n);
   }
@@ -114,8 +132,8 @@ async function insertLines(
 
 /**
  * Brings a cold or deep session back to hot, identical to what was archived (ids, roles,
- * contents, model, embedding, created_at; summaries), in one transaction holding the session's
- * row lock: deep exports are read back and verified first, rows are inserted, archived rows
+ * contents, model, embedding, created_at; summaries), with each message's `user_id` from the
+ * session (the archive has no such column), in one transaction holding the session's row lock: deep exports are read back and verified first, rows are inserted, archived rows
  * move back (with one statement; on Citus with two routed to the session's shard, see
  * `moveSessionOnShard`), status becomes 1, an audit row is added. Only after the commit
  * are the export objects removed, so a crash never leaves the messages nowhere.
@@ -136,8 +154,8 @@ export async function restoreSession(
   const on = (alias?: string) => onShard(distributed, 2, alias);
   const values = keyed(sessionId, distributed);
   const outcome = await inTransaction(db, async (sql, em) => {
-    const [session] = await sql.query<{ status: number }>(
-      `SELECT status FROM sessions WHERE id = $1${on()} FOR UPDATE`,
+    const [session] = await sql.query<{ status: number; user_id: string | null }>(
+      `SELECT status, user_id FROM sessions WHERE id = $1${on()} FOR UPDATE`,
       values,
     );
     if (!session) {
@@ -146,6 +164,8 @@ export async function restoreSession(
       });
     }
     const status = Number(session.status);
+    // The archive keeps no user id: restored rows get the session's, as an append writes it.
+    const userId = session.user_id;
     if (status === SessionStatus.ACTIVE) return { from: 'hot' as const, messages: 0, summaries: 0 };
     if (status === SessionStatus.DELETED) {
       throw new NotFoundError(
@@ -179,22 +199,22 @@ export async function restoreSession(
     let messages = 0;
     let summaries = 0;
     if (exported) {
-      messages += await insertLines(sql, exported.messageLines, MESSAGE_LINES, sessionId, distributed);
-      summaries += await insertLines(sql, exported.summaryLines, SUMMARY_LINES, sessionId, distributed);
+      messages += await insertLines(sql, exported.messageLines, MESSAGE_LINES, sessionId, userId, distributed);
+      summaries += await insertLines(sql, exported.summaryLines, SUMMARY_LINES, sessionId, userId, distributed);
     }
     if (distributed) {
-      messages += await moveSessionOnShard(sql, sessionId, 'hot');
+      messages += await moveSessionOnShard(sql, sessionId, 'hot', userId);
     } else {
       const [moved] = await sql.query<{ n: unknown }>(
         `WITH moved AS (
            DELETE FROM messages_archive WHERE session_id = $1
            RETURNING ${MOVED_MESSAGE_COLUMNS}
          ), inserted AS (
-           INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, shard_key)
-           SELECT ${MOVED_MESSAGE_COLUMNS}, ${shardKeySql('session_id')} FROM moved
+           INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, user_id, shard_key)
+           SELECT ${MOVED_MESSAGE_COLUMNS}, $2::text, ${shardKeySql('session_id')} FROM moved
            RETURNING 1
          ) SELECT count(*) AS n FROM inserted`,
-        values,
+        [...values, userId],
       );
       messages += toCount(moved?.n);
     }

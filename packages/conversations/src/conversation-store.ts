@@ -194,7 +194,8 @@ export interface ConversationStore {
    * Bulk-loads history into existing, active sessions in one transaction, by `COPY` on
    * PostgreSQL (multi-row `INSERT`s on PGlite or inside a `db.scope`), into the live table with
    * its indexes in place. For moving conversations in, not for the hot path: an id already
-   * stored fails the whole import. See {@link importMessages} for the details.
+   * stored fails the whole import. Each session gets an `import_messages` audit row in the same
+   * transaction. See {@link importMessages} for the details.
    *
    * @example
    * ```ts

@@ -174,6 +174,58 @@ describeEachDatabase(
       ).rejects.toThrow('caller fails');
       expect(await store.countMessages(s.id)).toBe(0);
     });
+
+    it('writes one import_messages audit row per session, in the import’s transaction (none when it rolls back)', async () => {
+      const db = await ctx.createDb({ embeddingDimensions: 3 });
+      const store = createConversationStore(db, { actor: 'migrator' });
+      const audit = () =>
+        db.query<{ action: string; resource_type: string; resource_id: string; actor: string; details: unknown }>(
+          `SELECT action, resource_type, resource_id, actor, details FROM audit_logs
+            WHERE action = 'import_messages' ORDER BY resource_id`,
+        );
+      const owned = await store.createSession({ userId: 'u-import' });
+      const anonymous = await store.createSession({});
+      const path = db.kind === 'postgres' ? 'copy' : 'insert';
+      const input = (n: number, sessionId: string) =>
+        Array.from({ length: n }, (_, i) => ({ sessionId, role: 'user' as const, content: `h${i}` }));
+
+      // Rolled back: a taken id after a full chunk was sent, and a caller's scope that fails.
+      const taken = (await store.appendMessages(owned.id, [{ role: 'user', content: 'here' }])).insertedIds[0]!;
+      await expect(
+        store.importMessages([
+          ...input(6000, owned.id),
+          { id: taken, sessionId: owned.id, role: 'user', content: 'x' },
+        ]),
+      ).rejects.toThrow(ConflictError);
+      await expect(
+        db.scope(async () => {
+          await store.importMessages(input(3, owned.id));
+          throw new Error('caller fails');
+        }),
+      ).rejects.toThrow('caller fails');
+      expect(await store.importMessages([])).toMatchObject({ imported: 0, sessions: 0 });
+      expect(await audit()).toEqual([]);
+
+      await store.importMessages([...input(7, owned.id), ...input(2, anonymous.id), ...input(3, owned.id)], {
+        actor: 'ops',
+      });
+      const expected = [
+        { session: owned, userId: 'u-import', messages: 10 },
+        { session: anonymous, userId: null, messages: 2 },
+      ].sort((x, y) => x.session.id.localeCompare(y.session.id));
+      expect(await audit()).toEqual(
+        expected.map(({ session, userId, messages }) => ({
+          action: 'import_messages',
+          resource_type: 'session',
+          resource_id: session.id,
+          actor: 'ops',
+          details: { userId, messages, path },
+        })),
+      );
+      // Without an actor of its own, the import is the store's actor's.
+      await store.importMessages(input(1, anonymous.id));
+      expect((await audit()).filter((r) => r.actor === 'migrator')).toHaveLength(1);
+    });
   },
   { pgliteSnapshots: [3] },
 );

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '@memory/errors';
@@ -11,7 +12,7 @@ import { sessionNotFound } from './sessions.js';
 import { toStoreError, type SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { NewMessage } from './types.js';
-import { checkNewMessages, type CheckedMessage } from './validate.js';
+import { checkNewMessages, checkOptionalText, type CheckedMessage } from './validate.js';
 
 /** One message of an {@link importMessages} call: a {@link NewMessage} and the session it goes to. */
 export interface ImportMessage extends NewMessage {
@@ -23,6 +24,8 @@ export interface ImportMessage extends NewMessage {
 export interface ImportMessagesOptions {
   /** Called after every chunk (5000 messages) with the running total, e.g. for a progress bar. */
   onProgress?: (imported: number) => void;
+  /** Recorded as the actor of the import's `import_messages` audit rows (default: the store's `actor`). */
+  actor?: string | null;
 }
 
 /** What {@link importMessages} did. */
@@ -51,6 +54,9 @@ const LOOKAHEAD_CHARS = 32 * 1024 * 1024;
 /** Bytes of COPY text handed to the stream at once (about; one `CopyData` message each). */
 const PIECE = 64 * 1024;
 
+/** The audit action of an import, one row per session it wrote to. */
+const IMPORT_ACTION = 'import_messages';
+
 /** The columns an import writes, in COPY order. */
 const COLUMNS = 'id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key';
 
@@ -68,6 +74,8 @@ interface ImportSession {
   baseUs: number;
   /** The import's clock (shared by its sessions). */
   clock: ImportClock;
+  /** Messages of the input that go to this session. */
+  messages: number;
 }
 
 /** A chunk of the input, checked, with each message's session. */
@@ -88,6 +96,11 @@ interface Chunk {
  *   (`ConflictError`), which is then rolled back and can be re-run.
  * - `user_id` is copied from each session, `sessions.updated_at` moves to the newest message
  *   (one `UPDATE` at the end).
+ * - Each session gets one `import_messages` audit row (`resource_type` `session`; `details`:
+ *   `userId`, `messages`, `path`), written in the import's transaction by one statement at the
+ *   end, so an import that rolls back leaves none. One row per session rather than one for the
+ *   call: the audit log is read per session and per user (`details.userId`: a user's export and
+ *   purge find their rows), which a row naming the sessions of several users would escape.
  * - On PostgreSQL the rows go by `COPY messages (...) FROM STDIN` in text format (vectors as their
  *   text, parsed once by the server), streamed in 64 KiB pieces while the input is still being
  *   read and checked. One `COPY` runs as long as the input names no session not yet locked; a
@@ -111,6 +124,8 @@ export async function importMessages(
     !(Symbol.iterator in messages || Symbol.asyncIterator in messages)
   )
     throw new InvalidInputError('[memory/conversations] importMessages takes an array or (async) iterable of messages');
+  if (options.actor !== undefined)
+    options = { ...options, actor: checkOptionalText(options.actor, 'actor', { max: 512 }) };
   const direct = ctx.db.kind === 'postgres' && !ctx.db.em().isInTransaction();
   if (!direct) return ctx.sql.sqlTransaction((tx) => insertAll(ctx, tx, messages, options));
   const pool = (await (
@@ -213,6 +228,7 @@ class ImportReader {
       throw error;
     }
     this.read += batch.length;
+    for (const session of sessions) session.messages++;
     return { messages, sessions };
   }
 
@@ -239,6 +255,7 @@ class ImportReader {
         baseMs: 0,
         baseUs: 0,
         clock: this.#clock,
+        messages: 0,
       };
       this.sessions.set(id, session);
     }
@@ -292,6 +309,7 @@ async function copyAll(
     await reader.close();
   }
   await touchSessions(tx, reader.sessions, distributed);
+  await auditImport(ctx, tx, reader.sessions, 'copy', options);
   return { imported, sessions: reader.sessions.size, path: 'copy' };
 }
 
@@ -363,6 +381,7 @@ async function insertAll(
     await reader.close();
   }
   await touchSessions(tx, reader.sessions, distributed);
+  await auditImport(ctx, tx, reader.sessions, 'insert', options);
   return { imported, sessions: reader.sessions.size, path: 'insert' };
 }
 
@@ -374,6 +393,33 @@ async function touchSessions(tx: SqlClient, sessions: Map<string, ImportSession>
     `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
      WHERE s.id = ANY($1::uuid[])`,
     [[...sessions.keys()]],
+  );
+}
+
+/**
+ * The import's audit rows, one per session, in one statement of its transaction. Plain SQL, not
+ * `db.logAudit`: the COPY path's transaction is a connection of its own, outside the unit of work.
+ */
+async function auditImport(
+  ctx: StoreContext,
+  tx: SqlClient,
+  sessions: Map<string, ImportSession>,
+  path: ImportMessagesResult['path'],
+  options: ImportMessagesOptions,
+): Promise<void> {
+  if (sessions.size === 0) return;
+  const list = [...sessions.values()];
+  await tx.query(
+    `INSERT INTO audit_logs (id, created_at, action, resource_type, resource_id, details, actor)
+     SELECT a.id, now(), $1, 'session', a.session, a.details::jsonb, $2
+       FROM unnest($3::uuid[], $4::text[], $5::text[]) AS a(id, session, details)`,
+    [
+      IMPORT_ACTION,
+      options.actor === undefined ? ctx.actor : options.actor,
+      list.map(() => randomUUID()),
+      list.map((s) => s.id),
+      list.map((s) => JSON.stringify({ userId: s.userId, messages: s.messages, path })),
+    ],
   );
 }
 

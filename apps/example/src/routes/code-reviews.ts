@@ -38,6 +38,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
   app.post(
     '/sessions/:sessionId/code-reviews',
     {
+      config: { ownAudit: true }, // create_code_review, below
       schema: {
         tags: ['code reviews (app entity)'],
         summary: 'Record a code review made in this conversation (audited)',
@@ -102,6 +103,7 @@ export function registerCodeReviewRoutes(app: App, { db }: MemoryServices): void
   app.delete(
     '/code-reviews/:reviewId',
     {
+      config: { ownAudit: true }, // delete_code_review, below
       schema: {
         tags: ['code reviews (app entity)'],
         summary: 'Delete a code review (audited)',

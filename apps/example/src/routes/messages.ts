@@ -203,6 +203,7 @@ export function registerMessageRoutes(app: App, { store, embedder, db }: MemoryS
   app.patch(
     '/sessions/:sessionId/messages/:messageId',
     {
+      config: { ownAudit: true }, // update_message, from the store
       schema: {
         tags: ['messages'],
         summary:
@@ -273,6 +274,7 @@ export function registerMessageRoutes(app: App, { store, embedder, db }: MemoryS
   app.delete(
     '/sessions/:sessionId/messages/:messageId',
     {
+      config: { ownAudit: true }, // delete_message, from the store
       schema: {
         tags: ['messages'],
         summary: 'Delete a message (audited)',

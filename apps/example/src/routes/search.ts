@@ -34,6 +34,14 @@ const SearchBody = Type.Object({
       description: 'drop hits scoring this or less (cosine similarity); default 0: nothing in common is no hit',
     }),
   ),
+  around: Type.Optional(
+    Type.Integer({
+      minimum: 0,
+      maximum: 50,
+      description:
+        'return each hit with up to this many messages of its session before and after it (hit.before, hit.after, oldest first; the filters do not apply to them); default 0',
+    }),
+  ),
 });
 
 /** Semantic search over message embeddings, in one session or across a user's sessions. */
@@ -64,8 +72,12 @@ export function registerSearchRoutes(app: App, { store, embedder }: MemoryServic
       ...(body.until ? { until: new Date(body.until) } : {}),
       ...(body.metadataEquals ? { metadataEquals: body.metadataEquals } : {}),
       ...(body.metadataContains ? { metadataContains: body.metadataContains } : {}),
+      ...(body.around ? { around: body.around } : {}),
     };
     const minScore = body.minScore ?? 0;
+    // The store keeps hits at or above minScore (and reads the context of those only); the
+    // service's cut is strict, so a score of exactly 0 (nothing in common) is no hit.
+    options.minScore = minScore;
     return { hits: (await store.searchMessages(options)).filter((hit) => hit.score > minScore) };
   };
 

@@ -133,6 +133,7 @@ export function registerSessionRoutes(app: App, { store, storage }: MemoryServic
   app.delete(
     '/sessions/:sessionId',
     {
+      config: { ownAudit: true }, // delete_session, from the store
       schema: {
         tags: ['sessions'],
         summary: 'Delete a session with its messages, summaries, archive and code reviews (audited)',

@@ -73,6 +73,7 @@ export function registerUserRoutes(app: App, { store, storage }: MemoryServices)
   app.delete(
     '/users/:userId',
     {
+      config: { ownAudit: true }, // purge_user, from the store
       schema: {
         tags: ['users'],
         summary:
