@@ -1,6 +1,11 @@
 import pg from 'pg';
 import { parseDatabaseUrl } from '../database-url.js';
-import { scratchDatabaseName, sweepStaleScratchDatabases, type ScratchDatabase } from '../testing/test-databases.js';
+import {
+  dropScratchDatabase,
+  scratchDatabaseName,
+  sweepStaleScratchDatabases,
+  type ScratchDatabase,
+} from '../testing/test-databases.js';
 
 /** The environment variable naming the Citus coordinator to test against (an admin URL, e.g. `postgres://postgres@127.0.0.1:5441/postgres`). */
 export const CITUS_TEST_URL_ENV = 'MEMORY_TEST_CITUS_URL';
@@ -72,11 +77,7 @@ export async function createCitusScratchDatabase(adminUrl: string): Promise<Scra
     );
   }
   const drop = async (): Promise<void> => {
-    await Promise.all(
-      nodes.map((n) =>
-        withClient(base, n, base.database, (c) => c.query(`drop database if exists ${name} with (force)`)),
-      ),
-    );
+    await Promise.all(nodes.map((n) => withClient(base, n, base.database, (c) => dropScratchDatabase(c, name))));
   };
   try {
     await Promise.all(

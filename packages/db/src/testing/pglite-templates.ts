@@ -1,3 +1,6 @@
+import { randomBytes } from 'node:crypto';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { createMemoryDb } from '../memory-db.js';
 import { loadPgliteEngine, type PgliteEngine } from '../pglite-engine.js';
 
@@ -6,6 +9,17 @@ import { loadPgliteEngine, type PgliteEngine } from '../pglite-engine.js';
  * snapshot skips initdb, which is most of its start-up time (seconds on a busy machine).
  */
 const templates = new Map<string, Promise<Blob>>();
+
+/**
+ * The environment variable naming a directory where this test run's snapshots are shared
+ * between test files. vitest runs every file in a fresh module graph, so the in-memory map
+ * above lives for one file only, and each database test file paid initdb and the migrations
+ * again (10-20 s a file on a loaded 2-core machine). The root vitest config's global setup
+ * (`scripts/vitest-global-setup.ts`) makes a directory for the run and removes it afterwards,
+ * so a snapshot never outlives the code that made it. Unset (a package's tests run on their
+ * own), snapshots are made per file as before.
+ */
+export const PGLITE_SNAPSHOT_DIR_ENV = 'MEMORY_TEST_PGLITE_SNAPSHOT_DIR';
 
 /** A snapshot of a new, empty PGlite database (no extension, no tables). */
 export function emptyPgliteTemplate(): Promise<Blob> {
@@ -47,10 +61,29 @@ export function initializedPgliteTemplate(embeddingDimensions: number): Promise<
 function memo(key: string, make: () => Promise<Blob>): Promise<Blob> {
   let template = templates.get(key);
   if (!template) {
-    template = make();
+    template = shared(key, make);
     templates.set(key, template);
     // A failed snapshot must not poison later attempts.
     template.catch(() => templates.delete(key));
   }
   return template;
+}
+
+/** `make()`, or the snapshot another test file of this run already made under `key`. */
+async function shared(key: string, make: () => Promise<Blob>): Promise<Blob> {
+  const dir = process.env[PGLITE_SNAPSHOT_DIR_ENV];
+  if (!dir) return make();
+  const file = join(dir, `${key.replace(/[^a-z0-9]+/gi, '-')}.tar`);
+  const stored = await readFile(file).catch(() => undefined);
+  if (stored) return new Blob([stored]);
+  const made = await make();
+  // Written aside and renamed, so a file running beside this one reads a whole snapshot or none.
+  const partial = `${file}.${process.pid}.${randomBytes(4).toString('hex')}`;
+  try {
+    await writeFile(partial, new Uint8Array(await made.arrayBuffer()));
+    await rename(partial, file);
+  } catch {
+    await rm(partial, { force: true });
+  }
+  return made;
 }

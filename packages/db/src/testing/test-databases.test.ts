@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { PG_TEST_URL_ENV } from './describe-each-database.js';
 import {
   createPostgresScratchDatabase,
+  dropScratchDatabase,
   scratchDatabaseCreatedAt,
   scratchDatabaseName,
   sweepStaleScratchDatabases,
@@ -18,6 +19,37 @@ describe('scratch database names', () => {
     // Names of another form (older runs, other tools) have no known age.
     expect(scratchDatabaseCreatedAt('memory_test_0123456789ab')).toBeUndefined();
     expect(scratchDatabaseCreatedAt('memory_bench_x')).toBeUndefined();
+  });
+});
+
+describe('dropScratchDatabase', () => {
+  /** A client whose drops fail with `codes` in turn, then succeed. */
+  const failingClient = (codes: string[]) => {
+    const sent: string[] = [];
+    const client = {
+      query: async (text: string) => {
+        sent.push(text);
+        const code = codes.shift();
+        if (code) throw Object.assign(new Error(`failed with ${code}`), { code });
+        return { rows: [] };
+      },
+    };
+    return { client: client as unknown as pg.Client, sent };
+  };
+
+  it('tries again while the database is still in use (a background worker connected after FORCE)', async () => {
+    const { client, sent } = failingClient(['55006', '55006']);
+    await dropScratchDatabase(client, 'memory_test_x');
+    expect(sent).toEqual(Array(3).fill('drop database if exists memory_test_x with (force)'));
+  });
+
+  it('gives up after its attempts, and at once on any other error', async () => {
+    await expect(dropScratchDatabase(failingClient(['55006', '55006', '55006']).client, 'd', 3)).rejects.toMatchObject({
+      code: '55006',
+    });
+    const other = failingClient(['42501']);
+    await expect(dropScratchDatabase(other.client, 'd')).rejects.toMatchObject({ code: '42501' });
+    expect(other.sent).toHaveLength(1);
   });
 });
 

@@ -90,6 +90,24 @@ async function withAdmin<T>(adminUrl: string, fn: (client: pg.Client) => Promise
 }
 
 /**
+ * `DROP DATABASE ... WITH (FORCE)`, tried again while the server says the database is still in
+ * use (`55006`). FORCE ends the sessions it finds, but a background worker may connect in
+ * between (Citus's maintenance daemon does, on every database with the extension), and the
+ * drop then fails although nothing of the test holds it; a suite's clean-up failed that way.
+ */
+export async function dropScratchDatabase(client: pg.Client, name: string, attempts = 8): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await client.query(`drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      if ((error as { code?: string }).code !== '55006' || attempt >= attempts) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100 * attempt));
+    }
+  }
+}
+
+/**
  * Creates an empty database `memory_test_<created>_<random>` on the server of `adminUrl` (a URL
  * whose user may `CREATE DATABASE`) and returns its URL; `drop()` removes it, closing leftover
  * connections. The first call of a process also drops stale scratch databases that killed runs
@@ -107,10 +125,7 @@ export async function createPostgresScratchDatabase(adminUrl: string): Promise<S
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () =>
-      withAdmin(adminUrl, (client) => client.query(`drop database if exists ${name} with (force)`)).then(
-        () => undefined,
-      ),
+    drop: () => withAdmin(adminUrl, (client) => dropScratchDatabase(client, name)),
   };
 }
 
