@@ -113,6 +113,14 @@ SELECT NULL, e.id, e.session_id, ${timestampKeySql('e.created_at')}, false FROM 
  * `$10` is the session's `shard_key` (written on every engine). Not used on Citus: there every
  * statement must filter on the key, which {@link appendMessagesSql} does.
  *
+ * What it costs beside a plain `INSERT` of the message (README, "What an append costs"): the row
+ * lock (one WAL record), the newest-message probe (one backward index probe), and the `UPDATE` of
+ * `sessions.updated_at`, which is never HOT because `updated_at` is in two indexes (session lists,
+ * the archiver): a new session row version and three index entries per append. It stays, as
+ * `updated_at` must mean "newest message" for those readers and the original library. Taking the
+ * lock with the `UPDATE` (one CTE fewer) wrote as much WAL and touched as many buffers, and would
+ * need a second read to tell a missing session from an archived one.
+ *
  * Both return one row per inserted message with the session's `status`, the message's `id` and
  * `created_at` (cursor text); one row with `id` NULL when the session is not active (nothing
  * inserted); no rows when there is no such session.

@@ -6,8 +6,8 @@ import { Migration } from '@mikro-orm/migrations';
  * (the first migration's) starts with the same column and serves every query it served:
  * equality on `session_id` alone (counts, deletes of a session's messages, the foreign key's
  * `ON DELETE CASCADE`, the original library's reads of a session ordered by `created_at`) is a
- * prefix of the wider index. The migrations test shows the plans (`messages-session-index.int.test.ts`
- * of `@memory/conversations` EXPLAINs our statements and the original's).
+ * prefix of the wider index (`session-index-plans.int.test.ts` of `@memory/conversations`
+ * EXPLAINs our statements and the original's, before and after `ANALYZE`).
  *
  * Why drop it:
  * - every message written paid one more index entry for nothing (one more WAL record, and
