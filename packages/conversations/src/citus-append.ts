@@ -12,9 +12,12 @@ import type { CheckedMessage } from './validate.js';
  * the later of the clock, the locked row's `updated_at` and the session's newest message, plus
  * one microsecond (as in `appendMessagesSql`; a lock waited for hands back the row as the winner
  * committed it, so the `updated_at` it moved covers rows this statement's snapshot predates).
+ * The newest message is one probe of the `(session_id, created_at, id)` index from its newest
+ * end (`ORDER BY ... LIMIT 1`, not `max`, whose plan depends on statistics: `afterNewestSql`).
  */
 const LOCK_SQL = `SELECT s.status, s.user_id, ${timestampKeySql(`GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-    (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id AND m.shard_key = $2::int))`)} AS at
+    (SELECT m.created_at + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id AND m.shard_key = $2::int
+      ORDER BY m.created_at DESC, m.id DESC LIMIT 1))`)} AS at
 FROM sessions s WHERE s.id = $1::uuid AND s.shard_key = $2::int FOR NO KEY UPDATE OF s`;
 
 /** Where ids already live, on the session's shard. */

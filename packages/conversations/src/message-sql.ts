@@ -8,6 +8,20 @@ import { SqlParams, type SqlStatement } from './sql-params.js';
 import type { CheckedMessage } from './validate.js';
 
 /**
+ * One microsecond after the session's newest message, as a scalar subquery. Read from the newest
+ * end of the `(session_id, created_at, id)` index (`ORDER BY ... LIMIT 1`): one index probe
+ * however long the session is. Not `max(created_at)`: PostgreSQL turns that into the same probe
+ * only when it thinks the session large, and on a table without statistics (before the first
+ * `ANALYZE`, or with autovacuum off) the generic plan that a named statement keeps for the life
+ * of its connection was an aggregate over every message of the session, so each append read the
+ * whole session, ever longer as the session grew.
+ */
+function afterNewestSql(session: string, shardOn = ''): string {
+  return `(SELECT m.created_at + interval '1 microsecond' FROM messages m WHERE m.session_id = ${session}${shardOn}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT 1)`;
+}
+
+/**
  * One statement for the whole append, whatever the batch size (the rows travel as arrays through
  * `unnest ... WITH ORDINALITY`, so the text never changes), so an append costs one round trip
  * like a plain `INSERT` instead of `BEGIN`, lock, insert, `COMMIT`:
@@ -57,7 +71,7 @@ export function appendMessagesSql(
   SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])${shard.on('m')}
 ), base AS (
   SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = ${session}${shard.on()})) AS at, s.user_id
+    ${afterNewestSql(session, shard.on('m'))}) AS at, s.user_id
   FROM s WHERE s.status = ${params.add(SessionStatus.ACTIVE)}
 ), ins AS (
   INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
@@ -99,6 +113,14 @@ SELECT NULL, e.id, e.session_id, ${timestampKeySql('e.created_at')}, false FROM 
  * `$10` is the session's `shard_key` (written on every engine). Not used on Citus: there every
  * statement must filter on the key, which {@link appendMessagesSql} does.
  *
+ * What it costs beside a plain `INSERT` of the message (README, "What an append costs"): the row
+ * lock (one WAL record), the newest-message probe (one backward index probe), and the `UPDATE` of
+ * `sessions.updated_at`, which is never HOT because `updated_at` is in two indexes (session lists,
+ * the archiver): a new session row version and three index entries per append. It stays, as
+ * `updated_at` must mean "newest message" for those readers and the original library. Taking the
+ * lock with the `UPDATE` (one CTE fewer) wrote as much WAL and touched as many buffers, and would
+ * need a second read to tell a missing session from an archived one.
+ *
  * Both return one row per inserted message with the session's `status`, the message's `id` and
  * `created_at` (cursor text); one row with `id` NULL when the session is not active (nothing
  * inserted); no rows when there is no such session.
@@ -108,7 +130,7 @@ function fastAppendSql(input: string): string {
   SELECT status, user_id, updated_at FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE
 ), base AS (
   SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-    (SELECT max(created_at) + interval '1 microsecond' FROM messages WHERE session_id = $1::uuid)) AS at, s.user_id
+    ${afterNewestSql('$1::uuid')}) AS at, s.user_id
   FROM s WHERE s.status = ${SessionStatus.ACTIVE}
 ), ins AS (
   INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
@@ -123,7 +145,7 @@ SELECT s.status, ins.id, ${timestampKeySql('ins.created_at')} AS created_at FROM
 
 /** {@link fastAppendSql} for one message. */
 export const APPEND_ONE_SQL: NamedStatement = {
-  name: 'memory_conversations_append_one_v2',
+  name: 'memory_conversations_append_one_v3',
   text: fastAppendSql(
     `SELECT $2::uuid, $1::uuid, $3::text, $4::text, $5::text, $6::text::vector,
     COALESCE($7::timestamptz, base.at), $8::text::jsonb, $9::text::jsonb, base.user_id, $10::int
@@ -133,7 +155,7 @@ export const APPEND_ONE_SQL: NamedStatement = {
 
 /** {@link fastAppendSql} for a batch. */
 export const APPEND_MANY_SQL: NamedStatement = {
-  name: 'memory_conversations_append_many_v2',
+  name: 'memory_conversations_append_many_v3',
   text: fastAppendSql(
     `SELECT i.id, $1::uuid, i.role, i.content, i.model, i.embedding::vector,
     COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, $10::int

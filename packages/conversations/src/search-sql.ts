@@ -229,7 +229,7 @@ function timeConditions(params: SqlParams, query: SearchQuery): string[] {
  * database made a 1k-message user look like thousands of rows and the plan flip to a sequential
  * scan with a hash join over every message. Both arms of the `OR` are indexed
  * (`ix_messages_user_id_created_at`; `ix_messages_user_id_unfilled` or
- * `ix_messages_session_id`), so an exact search's plan is a `BitmapOr` over the user's rows.
+ * `ix_messages_session_id_created_at_id`), so an exact search's plan is a `BitmapOr` over the user's rows.
  *
  * The forms, by `unfilled` (the search's first statement decides, see {@link searchSetupSql}):
  * - `'none'`: no message of the user in scope is unfilled, so `m.user_id = $u` alone; the plan

@@ -16,10 +16,13 @@ describe('memory entities', () => {
     ]);
   });
 
-  it('keeps the original index names', () => {
+  it('keeps the original index names, but not the session index of messages that a wider index covers', () => {
     const message = memoryEntities[1].meta;
     const summary = memoryEntities[2].meta;
-    expect(message.indexes.map((i) => i.name)).toContain('ix_messages_session_id');
+    expect(message.indexes.map((i) => i.name)).toEqual([
+      'ix_messages_session_id_created_at_id',
+      'ix_messages_user_id_created_at',
+    ]);
     expect(summary.indexes.map((i) => i.name)).toContain('ix_session_summaries_session_id');
   });
 

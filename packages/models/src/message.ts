@@ -39,7 +39,8 @@ export const MessageSchema = defineEntity({
       .onCreate((m: { session?: { id?: string } }) => shardKeyOnCreate(m.session?.id) as number),
   },
   indexes: [
-    { name: 'ix_messages_session_id', properties: ['session'] },
+    // Not the original's `ix_messages_session_id (session_id)`: this one starts with the same
+    // column and serves its queries, so a migration drops it (memory-messages-session-index.ts of @memory/db).
     { name: 'ix_messages_session_id_created_at_id', properties: ['session', 'createdAt', 'id'] },
     { name: 'ix_messages_user_id_created_at', properties: ['userId', 'createdAt'] },
   ],

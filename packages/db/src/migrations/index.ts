@@ -7,6 +7,7 @@ import { MemoryUserLookups } from './memory-user-lookups.js';
 import { MemoryShardKey } from '../citus/shard-key-migration.js';
 import { MemoryMessageParts } from './memory-message-parts.js';
 import { MemoryAuditAppendOnly } from './memory-audit-append-only.js';
+import { MemoryMessagesSessionIndex } from './memory-messages-session-index.js';
 
 /** The table that records which memory migrations ran (separate from an app's own migrations). */
 export const MEMORY_MIGRATIONS_TABLE = 'memory_migrations';
@@ -29,5 +30,9 @@ export function memoryMigrations(embeddingDimensions: number): MigrationObject[]
     },
     { name: 'Migration20261207020000_memory_audit_append_only', class: MemoryAuditAppendOnly as never },
     { name: 'Migration20261207030000_memory_shard_key', class: MemoryShardKey as never },
+    {
+      name: 'Migration20261207040000_memory_messages_session_index',
+      class: MemoryMessagesSessionIndex as never,
+    },
   ];
 }
