@@ -1,8 +1,9 @@
 import { mergeConfig } from 'vitest/config';
 import { packageConfig } from '../../vitest.shared.js';
 
-// The integration tests start PGlite, which is slow; with one worker that keeps its modules
-// between files, the @memory/db/testing snapshot of an initialized database is made once per run.
+// One module graph per worker across files (the integration tests load PGlite and the ORM, which
+// is slow to import again for every file). The PGlite snapshots themselves are shared between the
+// files of a run by the root config's global setup.
 export default mergeConfig(packageConfig('conversations'), {
-  test: { isolate: false, fileParallelism: false },
+  test: { isolate: false },
 });
