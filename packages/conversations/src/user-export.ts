@@ -1,3 +1,4 @@
+import { sql } from '@memory/db';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { toJsonlLine } from './jsonl.js';
 import {
@@ -14,7 +15,7 @@ import {
   type SummaryRow,
 } from './rows.js';
 import { snapshotLines, type EmitLine } from './snapshot-lines.js';
-import { sessionRoute, ShardFilter } from './shard-route.js';
+import { sessionRoute, shardOn } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { ExportUserOptions } from './types.js';
@@ -232,7 +233,7 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
 
 /** One page of a per-session table, keyset on `(created_at, id)` through its `(session_id, created_at, id)` index. */
 function sessionRows<T>(
-  sql: SqlClient,
+  client: SqlClient,
   table: string,
   columns: string,
   sessionId: string,
@@ -240,12 +241,10 @@ function sessionRows<T>(
   pageSize: number,
   distributed = false,
 ): Promise<T[]> {
-  const bound = after ? ' AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : '';
-  const values: unknown[] = after ? [sessionId, pageSize, after.at, after.id] : [sessionId, pageSize];
+  const bound = after ? sql` AND (m.created_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql.empty;
   // On Citus: the session's shard only (docs/citus.md).
-  const shard = ShardFilter.after(values, sessionRoute(sessionId, distributed));
-  return sql.query<T>(
-    `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${shard.on('m')}${bound} ORDER BY m.created_at, m.id LIMIT $2`,
-    shard.values,
+  const on = shardOn(sessionRoute(sessionId, distributed), 'm');
+  return client.query<T>(
+    sql`SELECT ${sql.raw(columns)} FROM ${sql.raw(table)} m WHERE m.session_id = ${sessionId}::uuid${on}${bound} ORDER BY m.created_at, m.id LIMIT ${pageSize}`,
   );
 }
