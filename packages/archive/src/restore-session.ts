@@ -1,14 +1,13 @@
-import { shardKeyOfSession, shardKeySql, type MemoryDb } from '@memory/db';
+import { shardKeyOfSession, shardKeySql, sql, type MemoryDb, type Sql } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
-import { keyed } from './cold-to-deep.js';
 import { moveSessionOnShard } from './move-on-shard.js';
 import { onShard, sessionsDistributed } from './shard.js';
-import { inTransaction, toCount, type Sql } from './sql.js';
+import { inTransaction, toCount, type SqlClient } from './sql.js';
 
 /** The audit action written when a session is brought back. */
 const RESTORE_AUDIT_ACTION = 'restore_session';
@@ -48,13 +47,14 @@ export interface RestoreResult {
  * expressions of the line `j` (a `jsonb`), the session id `session` and its shard key `key`.
  */
 interface LineInsert {
-  head: string;
-  row: (j: string, session: string, key: string) => string;
+  head: Sql;
+  /** `j`, `session` and `key` may each appear several times: parameters among them are `sql.param`s. */
+  row: (j: Sql, session: Sql, key: Sql) => Sql;
 }
 
 const MESSAGE_LINES: LineInsert = {
-  head: `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)`,
-  row: (j, session, key) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
+  head: sql`INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, shard_key)`,
+  row: (j, session, key) => sql`(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
            CASE WHEN jsonb_typeof(${j}->'embedding') = 'array' THEN (${j}->'embedding')::text::vector END,
            (${j}->>'created_at')::timestamptz,
            CASE WHEN jsonb_typeof(${j}->'parts') = 'array' THEN ${j}->'parts' END,
@@ -63,12 +63,12 @@ const MESSAGE_LINES: LineInsert = {
 };
 
 const SUMMARY_LINES: LineInsert = {
-  head: `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
+  head: sql`INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
   row: (
     j,
     session,
     key,
-  ) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'strategy', ${j}->>'strategy_version', ${j}->>'summary_text',
+  ) => sql`(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'strategy', ${j}->>'strategy_version', ${j}->>'summary_text',
            ${j}->'summary_json', (${j}->>'created_at')::timestamptz, ${key}::int`,
 };
 
@@ -81,31 +81,29 @@ const SUMMARY_LINES: LineInsert = {
  * per line, which Citus routes whole to the session's shard.
  */
 async function insertLines(
-  sql: Sql,
+  client: SqlClient,
   lines: readonly string[],
   insert: LineInsert,
   sessionId: string,
   distributed: boolean,
 ): Promise<number> {
-  const key = shardKeyOfSession(sessionId);
+  const session = sql`${sql.param(sessionId)}`;
+  const key = sql`${sql.param(shardKeyOfSession(sessionId))}`;
   let n = 0;
   for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
     const chunk = lines.slice(i, i + INSERT_CHUNK);
     if (distributed) {
-      const rows = chunk.map((_, k) => `(${insert.row(`$${k + 3}::jsonb`, '$1', '$2')})`);
-      n += (
-        await sql.query(`${insert.head}\n  VALUES ${rows.join(',\n  ')}\n  RETURNING 1`, [sessionId, key, ...chunk])
-      ).length;
+      const rows = chunk.map((line) => sql`(${insert.row(sql`${sql.param(line)}::jsonb`, session, key)})`);
+      n += (await client.query(sql`${insert.head}\n  VALUES ${sql.join(rows, ',\n  ')}\n  RETURNING 1`)).length;
       continue;
     }
-    const [row] = await sql.query<{ n: unknown }>(
-      `WITH inserted AS (
+    const [row] = await client.query<{ n: unknown }>(
+      sql`WITH inserted AS (
     ${insert.head}
-    SELECT ${insert.row('j', '$2', '$3')}
-      FROM jsonb_array_elements($1::jsonb) AS j
+    SELECT ${insert.row(sql.raw('j'), session, key)}
+      FROM jsonb_array_elements(${`[${chunk.join(',')}]`}::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`,
-      [`[${chunk.join(',')}]`, sessionId, key],
     );
     n += toCount(row?.n);
   }
@@ -133,12 +131,10 @@ export async function restoreSession(
   const now = options.now ?? new Date();
   // On Citus every statement below carries the session's shard key: one shard each.
   const distributed = await sessionsDistributed(db);
-  const on = (alias?: string) => onShard(distributed, 2, alias);
-  const values = keyed(sessionId, distributed);
-  const outcome = await inTransaction(db, async (sql, em) => {
-    const [session] = await sql.query<{ status: number }>(
-      `SELECT status FROM sessions WHERE id = $1${on()} FOR UPDATE`,
-      values,
+  const on = onShard(distributed, sessionId);
+  const outcome = await inTransaction(db, async (client, em) => {
+    const [session] = await client.query<{ status: number }>(
+      sql`SELECT status FROM sessions WHERE id = ${sessionId}${on} FOR UPDATE`,
     );
     if (!session) {
       throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, {
@@ -163,9 +159,8 @@ export async function restoreSession(
       if ((await storage.headObject(manifestKey)) !== null) {
         exported = await readSessionExport(storage, sessionId);
       } else {
-        const [left] = await sql.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM messages_archive WHERE session_id = $1${on()}`,
-          values,
+        const [left] = await client.query<{ n: unknown }>(
+          sql`SELECT count(*) AS n FROM messages_archive WHERE session_id = ${sessionId}${on}`,
         );
         if (toCount(left?.n) === 0) {
           // Never flip a session to active with nothing in it because the storage is misconfigured.
@@ -179,28 +174,27 @@ export async function restoreSession(
     let messages = 0;
     let summaries = 0;
     if (exported) {
-      messages += await insertLines(sql, exported.messageLines, MESSAGE_LINES, sessionId, distributed);
-      summaries += await insertLines(sql, exported.summaryLines, SUMMARY_LINES, sessionId, distributed);
+      messages += await insertLines(client, exported.messageLines, MESSAGE_LINES, sessionId, distributed);
+      summaries += await insertLines(client, exported.summaryLines, SUMMARY_LINES, sessionId, distributed);
     }
     if (distributed) {
-      messages += await moveSessionOnShard(sql, sessionId, 'hot');
+      messages += await moveSessionOnShard(client, sessionId, 'hot');
     } else {
-      const [moved] = await sql.query<{ n: unknown }>(
-        `WITH moved AS (
-           DELETE FROM messages_archive WHERE session_id = $1
-           RETURNING ${MOVED_MESSAGE_COLUMNS}
+      const columns = sql.raw(MOVED_MESSAGE_COLUMNS);
+      const [moved] = await client.query<{ n: unknown }>(
+        sql`WITH moved AS (
+           DELETE FROM messages_archive WHERE session_id = ${sessionId}
+           RETURNING ${columns}
          ), inserted AS (
-           INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, shard_key)
-           SELECT ${MOVED_MESSAGE_COLUMNS}, ${shardKeySql('session_id')} FROM moved
+           INSERT INTO messages (${columns}, shard_key)
+           SELECT ${columns}, ${sql.raw(shardKeySql('session_id'))} FROM moved
            RETURNING 1
          ) SELECT count(*) AS n FROM inserted`,
-        values,
       );
       messages += toCount(moved?.n);
     }
-    await sql.query(
-      `UPDATE sessions SET status = $${distributed ? 3 : 2}, updated_at = $${distributed ? 4 : 3}::timestamptz WHERE id = $1${on()}`,
-      [...values, SessionStatus.ACTIVE, now.toISOString()],
+    await client.query(
+      sql`UPDATE sessions SET status = ${SessionStatus.ACTIVE}, updated_at = ${now.toISOString()}::timestamptz WHERE id = ${sessionId}${on}`,
     );
     const from = status === SessionStatus.COLD_ARCHIVED ? ('cold' as const) : ('deep' as const);
     db.logAudit(em, {

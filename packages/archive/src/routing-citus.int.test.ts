@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
+import { createMemoryDb, distributeMemorySchema, type MemoryDb, type SqlStatement } from '@memory/db';
 import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
@@ -31,9 +31,13 @@ function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   return new Proxy(db, {
     get(target, key, receiver) {
       if (key === 'query')
-        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          sent.push({ text, values });
-          return (target.query as (...a: unknown[]) => unknown)(text, values, ...rest);
+        return (statement: string | SqlStatement, values?: readonly unknown[], ...rest: unknown[]) => {
+          sent.push(
+            typeof statement === 'string'
+              ? { text: statement, values: values ?? [] }
+              : { text: statement.text, values: statement.values },
+          );
+          return (target.query as (...a: unknown[]) => unknown)(statement, values, ...rest);
         };
       return passThrough(target, key, receiver);
     },
