@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
+import { createMemoryDb, distributeMemorySchema, type MemoryDb, type SqlStatement } from '@memory/db';
 import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
@@ -16,26 +16,24 @@ interface Sent {
   values: readonly unknown[];
 }
 
-/** The db as the index sees it, recording every `execute` (its `?` placeholders) with its values. */
+/** The db as the index sees it, recording every statement it sends through `query` with its values. */
 function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
   return new Proxy(db, {
     get(target, key, receiver) {
-      if (key === 'execute')
-        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          sent.push({ text, values });
-          return (target.execute as (...a: unknown[]) => unknown)(text, values, ...rest);
+      if (key === 'query')
+        return (statement: string | SqlStatement, values?: readonly unknown[], ...rest: unknown[]) => {
+          sent.push(
+            typeof statement === 'string'
+              ? { text: statement, values: values ?? [] }
+              : { text: statement.text, values: statement.values },
+          );
+          return (target.query as (...a: unknown[]) => unknown)(statement, values, ...rest);
         };
       const value: unknown = Reflect.get(target, key, receiver);
       return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
     },
   });
 }
-
-/** `?` placeholders as `$n`, for EXPLAIN through `db.query` (the index's SQL has no other `?`). */
-const numbered = (text: string): string => {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-};
 
 /**
  * Profile sync, search and a user's deletion in the knowledge index, on a distributed
@@ -88,7 +86,7 @@ d(
       expect(perUser.length).toBeGreaterThanOrEqual(5);
       const wrong: Array<{ text: string; tasks: string | undefined }> = [];
       for (const s of perUser) {
-        const tasks = await citusTaskCount(db, numbered(s.text), s.values);
+        const tasks = await citusTaskCount(db, s.text, s.values);
         if (tasks !== '1') wrong.push({ text: s.text.replace(/\s+/g, ' ').slice(0, 120), tasks });
       }
       expect(wrong).toEqual([]);
