@@ -99,34 +99,33 @@ interface LockedMessage {
  * text. No row: no such message anywhere.
  */
 async function lockMessageSession(tx: SqlClient, messageId: string, distributed: boolean): Promise<LockedMessage[]> {
+  const id = sql.param(messageId);
   if (distributed) {
     // On Citus (docs/citus.md) the message's session is found first (a lookup on every shard),
     // then locked and read on its one shard: a join across shards cannot lock.
     const [found] = await tx.query<{ session_id: string | null }>(
-      `SELECT COALESCE((SELECT session_id FROM messages WHERE id = $1::uuid),
-                (SELECT session_id FROM messages_archive WHERE id = $1::uuid)) AS session_id`,
-      [messageId],
+      sql`SELECT COALESCE((SELECT session_id FROM messages WHERE id = ${id}::uuid),
+                (SELECT session_id FROM messages_archive WHERE id = ${id}::uuid)) AS session_id`,
     );
     if (!found?.session_id) return [];
+    const key = sql.param(shardKeyOfSession(found.session_id));
     return tx.query<LockedMessage>(
-      `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
+      sql`SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
        (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
 FROM sessions s
-LEFT JOIN messages m ON m.id = $1::uuid AND m.session_id = s.id AND m.shard_key = $3
-WHERE s.id = $2::uuid AND s.shard_key = $3
+LEFT JOIN messages m ON m.id = ${id}::uuid AND m.session_id = s.id AND m.shard_key = ${key}
+WHERE s.id = ${found.session_id}::uuid AND s.shard_key = ${key}
 FOR NO KEY UPDATE OF s`,
-      [messageId, found.session_id, shardKeyOfSession(found.session_id)],
     );
   }
   return tx.query<LockedMessage>(
-    `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
+    sql`SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
        (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
 FROM sessions s
-LEFT JOIN messages m ON m.id = $1::uuid AND m.session_id = s.id
-WHERE s.id = COALESCE((SELECT session_id FROM messages WHERE id = $1::uuid),
-                      (SELECT session_id FROM messages_archive WHERE id = $1::uuid))
+LEFT JOIN messages m ON m.id = ${id}::uuid AND m.session_id = s.id
+WHERE s.id = COALESCE((SELECT session_id FROM messages WHERE id = ${id}::uuid),
+                      (SELECT session_id FROM messages_archive WHERE id = ${id}::uuid))
 FOR NO KEY UPDATE OF s`,
-    [messageId],
   );
 }
 
