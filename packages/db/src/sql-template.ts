@@ -7,6 +7,10 @@ import type { SqlStatement } from './memory-types.js';
  * {@link sql.param}.
  */
 export class SqlParam {
+  /** The statement being compiled that last bound this value, and its placeholder there. */
+  declare boundIn?: Compiled;
+  declare placeholder?: string;
+
   /** @param value - The value bound to the placeholder. */
   constructor(readonly value: unknown) {}
 }
@@ -19,8 +23,10 @@ export class SqlParam {
  * copies nothing of a class's getters); use {@link Sql.named} to name it.
  */
 export class Sql implements SqlStatement {
-  #text: string | undefined;
-  #values: readonly unknown[] | undefined;
+  // Set on first read of `text` or `values` (declared, not initialised: building a fragment that is
+  // only nested, never read, costs no writes).
+  declare private compiledText?: string;
+  declare private compiledValues?: readonly unknown[];
 
   /**
    * @param strings - The literal pieces (one more than `parts`).
@@ -36,14 +42,14 @@ export class Sql implements SqlStatement {
 
   /** The SQL text with `$1`, `$2`… placeholders. */
   get text(): string {
-    if (this.#text === undefined) this.#compile();
-    return this.#text!;
+    if (this.compiledText === undefined) this.#compile();
+    return this.compiledText!;
   }
 
   /** The placeholders' values, in order. */
   get values(): readonly unknown[] {
-    if (this.#values === undefined) this.#compile();
-    return this.#values!;
+    if (this.compiledValues === undefined) this.#compile();
+    return this.compiledValues!;
   }
 
   /**
@@ -67,21 +73,20 @@ export class Sql implements SqlStatement {
         text = this.strings.reduce((all, piece, i) => `${all}$${i}${piece}`);
         if (isTemplateStrings(this.strings)) flatTexts.set(this.strings, text);
       }
-      this.#text = text;
-      this.#values = this.parts;
+      this.compiledText = text;
+      this.compiledValues = this.parts;
       return;
     }
-    const out: Compiled = { text: '', values: [], params: undefined };
+    const out: Compiled = { text: '', values: [] };
     append(this, out);
-    this.#text = out.text;
-    this.#values = out.values;
+    this.compiledText = out.text;
+    this.compiledValues = out.values;
   }
 }
 
 interface Compiled {
   text: string;
   values: unknown[];
-  params: Map<SqlParam, string> | undefined;
 }
 
 const flatTexts = new WeakMap<readonly string[], string>();
@@ -102,14 +107,13 @@ function append(fragment: Sql, out: Compiled): void {
     const part = parts[i];
     if (part instanceof Sql) append(part, out);
     else if (part instanceof SqlParam) {
-      out.params ??= new Map();
-      let placeholder = out.params.get(part);
-      if (placeholder === undefined) {
+      // Its placeholder is remembered on the param for this compilation (cheaper than a map per statement).
+      if (part.boundIn !== out) {
         out.values.push(part.value);
-        placeholder = `$${out.values.length}`;
-        out.params.set(part, placeholder);
+        part.boundIn = out;
+        part.placeholder = `$${out.values.length}`;
       }
-      out.text += placeholder;
+      out.text += part.placeholder!;
     } else {
       out.values.push(part);
       out.text += `$${out.values.length}`;
@@ -171,10 +175,16 @@ export const sql: SqlTag = Object.assign(
     raw: (text: string): Sql => new Sql([text], []),
     join: (parts: readonly unknown[], separator: string | Sql): Sql => {
       if (parts.length === 0) return EMPTY;
-      const between = typeof separator === 'string' ? new Sql([separator], []) : separator;
+      if (typeof separator === 'string') {
+        // The separator goes between the parts as literal text: ['', sep, sep, …, ''].
+        const strings = new Array<string>(parts.length + 1).fill(separator);
+        strings[0] = '';
+        strings[parts.length] = '';
+        return new Sql(strings, parts);
+      }
       const pieces: unknown[] = [];
       parts.forEach((part, i) => {
-        if (i > 0) pieces.push(between);
+        if (i > 0) pieces.push(separator);
         pieces.push(part);
       });
       return new Sql(['', ...pieces.map(() => '')], pieces);
