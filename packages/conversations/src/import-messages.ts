@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '@memory/errors';
-import { shardKeyOfSession, sql, type Sql } from '@memory/db';
+import { shardKeyOfSession, sql, type Sql, type SqlStatement } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { from as copyFrom } from 'pg-copy-streams';
 import { normalizeUuid } from './ids.js';
@@ -120,9 +120,10 @@ export async function importMessages(
     throw toStoreError(error);
   });
   const tx: SqlClient = {
-    query: async <T>(text: string, values: readonly unknown[] = []) => {
+    query: async <T>(statement: string | SqlStatement, values: readonly unknown[] = []) => {
+      const [text, bound] = typeof statement === 'string' ? [statement, values] : [statement.text, statement.values];
       try {
-        return (await client.query(text, [...values])).rows as T[];
+        return (await client.query(text, [...bound])).rows as T[];
       } catch (error) {
         throw toStoreError(error);
       }
