@@ -7,10 +7,6 @@ import type { SqlStatement } from './memory-types.js';
  * {@link sql.param}.
  */
 export class SqlParam {
-  /** The statement being compiled that last bound this value, and its placeholder there. */
-  declare boundIn?: Compiled;
-  declare placeholder?: string;
-
   /** @param value - The value bound to the placeholder. */
   constructor(readonly value: unknown) {}
 }
@@ -89,6 +85,12 @@ interface Compiled {
   values: unknown[];
 }
 
+/** What a compilation notes on a {@link SqlParam}: the statement that last bound it, and its placeholder there. */
+interface Bound {
+  boundIn?: Compiled;
+  placeholder?: string;
+}
+
 const flatTexts = new WeakMap<readonly string[], string>();
 
 function isTemplateStrings(strings: readonly string[]): boolean {
@@ -108,12 +110,13 @@ function append(fragment: Sql, out: Compiled): void {
     if (part instanceof Sql) append(part, out);
     else if (part instanceof SqlParam) {
       // Its placeholder is remembered on the param for this compilation (cheaper than a map per statement).
-      if (part.boundIn !== out) {
+      const bound = part as SqlParam & Bound;
+      if (bound.boundIn !== out) {
         out.values.push(part.value);
-        part.boundIn = out;
-        part.placeholder = `$${out.values.length}`;
+        bound.boundIn = out;
+        bound.placeholder = `$${out.values.length}`;
       }
-      out.text += part.placeholder!;
+      out.text += bound.placeholder!;
     } else {
       out.values.push(part);
       out.text += `$${out.values.length}`;
