@@ -1,9 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDb, distributeMemorySchema, type MemoryDb, type SqlStatement } from '@memory/db';
+import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
 import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
   createCitusScratchDatabase,
+  recordQueries,
+  type RecordedQuery,
   type ScratchDatabase,
 } from '@memory/db/testing';
 import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex } from './index.js';
@@ -11,29 +13,7 @@ import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex } fro
 const citusUrl = process.env[CITUS_TEST_URL_ENV];
 const d = citusUrl ? describe : describe.skip;
 
-interface Sent {
-  text: string;
-  values: readonly unknown[];
-}
-
-/** The db as the index sees it, recording every statement it sends through `query` with its values. */
-function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'query')
-        return (statement: string | SqlStatement, values?: readonly unknown[], ...rest: unknown[]) => {
-          sent.push(
-            typeof statement === 'string'
-              ? { text: statement, values: values ?? [] }
-              : { text: statement.text, values: statement.values },
-          );
-          return (target.query as (...a: unknown[]) => unknown)(statement, values, ...rest);
-        };
-      const value: unknown = Reflect.get(target, key, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
+type Sent = RecordedQuery;
 
 /**
  * Profile sync, search and a user's deletion in the knowledge index, on a distributed
@@ -65,7 +45,7 @@ d(
       expect(distributed?.n).toBe(1);
       const sent: Sent[] = [];
       const index = createKnowledgeIndex({
-        db: recording(db, sent),
+        db: recordQueries(db, sent),
         provider: createHashingEmbedder({ dimensions: 16 }),
       });
       const user = 'u-routing';
