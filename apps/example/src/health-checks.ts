@@ -29,7 +29,7 @@ async function timed(fn: () => Promise<Omit<CheckResult, 'ms'>>): Promise<CheckR
 /** The database answers a query. */
 export function checkDatabase(db: MemoryDb): Promise<CheckResult> {
   return timed(async () => {
-    const [row] = await db.execute<{ version: string }>('select version() as version');
+    const [row] = await db.query<{ version: string }>('select version() as version');
     return {
       ok: true,
       detail: `${db.kind} ${db.url}: ${String(row?.version ?? '')
@@ -45,12 +45,10 @@ export function checkDatabase(db: MemoryDb): Promise<CheckResult> {
 /** The `vector` extension is installed in the database. */
 export function checkPgvector(db: MemoryDb): Promise<CheckResult> {
   return timed(async () => {
-    const rows = await db.execute<{ extversion: string }>(
-      "select extversion from pg_extension where extname = 'vector'",
-    );
+    const rows = await db.query<{ extversion: string }>("select extversion from pg_extension where extname = 'vector'");
     if (rows.length === 0) {
       // Not installed on the server (nobody can create it) or only not created here (a right).
-      const available = await db.execute("select 1 from pg_available_extensions where name = 'vector'");
+      const available = await db.query("select 1 from pg_available_extensions where name = 'vector'");
       if (available.length === 0) {
         return {
           ok: false,

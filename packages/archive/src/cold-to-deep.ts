@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { sql, type MemoryDb } from '@memory/db';
 import { ConflictError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
@@ -6,8 +6,8 @@ import { encodeMessageLine, encodeSummaryLine, type MessageExportRow, type Summa
 import { moveMessagesToArchive } from './hot-to-cold.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { buildSessionExport, removeSessionObjects, writeAndVerifySessionExport } from './session-export.js';
-import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
-import { inTransaction, isoUtc, sqlOutside, toCount, type Sql } from './sql.js';
+import { onShard, sessionsDistributed } from './shard.js';
+import { inTransaction, isoUtc, sqlOutside, toCount, type SqlClient } from './sql.js';
 
 /** Candidates a claim on Citus plans at once (it tries them in order until one is claimed). */
 const CLAIM_CANDIDATES = 64;
@@ -23,11 +23,10 @@ export async function planCandidates(
   after: Date | null,
 ): Promise<string[]> {
   const rows = await sqlOutside(db).query<{ id: string }>(
-    `SELECT id::text AS id FROM sessions
-      WHERE status = $1 AND updated_at <= $2::timestamptz AND updated_at > $3::timestamptz
+    sql`SELECT id::text AS id FROM sessions
+      WHERE status = ${status} AND updated_at <= ${cutoff.toISOString()}::timestamptz AND updated_at > ${after?.toISOString() ?? '-infinity'}::timestamptz
       ORDER BY updated_at
-      LIMIT $4`,
-    [status, cutoff.toISOString(), after?.toISOString() ?? '-infinity', CLAIM_CANDIDATES],
+      LIMIT ${CLAIM_CANDIDATES}`,
   );
   return rows.map((r) => r.id);
 }
@@ -38,7 +37,7 @@ export async function planCandidates(
  * row version). Returns its id and the columns asked for, or `undefined`.
  */
 export async function claimFirst<T extends { id: string }>(
-  sql: Sql,
+  client: SqlClient,
   candidates: readonly string[],
   columns: string,
   status: number,
@@ -46,12 +45,11 @@ export async function claimFirst<T extends { id: string }>(
   after: Date | null,
 ): Promise<T | undefined> {
   for (const id of candidates) {
-    const [row] = await sql.query<T>(
-      `SELECT ${columns} FROM sessions
-        WHERE id = $1::uuid${onShard(true, 2)} AND status = $3 AND updated_at <= $4::timestamptz
-          AND updated_at > $5::timestamptz
+    const [row] = await client.query<T>(
+      sql`SELECT ${sql.raw(columns)} FROM sessions
+        WHERE id = ${id}::uuid${onShard(true, id)} AND status = ${status} AND updated_at <= ${cutoff.toISOString()}::timestamptz
+          AND updated_at > ${after?.toISOString() ?? '-infinity'}::timestamptz
         FOR UPDATE SKIP LOCKED`,
-      [id, shardKeyOfSession(id), status, cutoff.toISOString(), after?.toISOString() ?? '-infinity'],
     );
     if (row) return row;
   }
@@ -69,45 +67,41 @@ export interface DeepSessionResult {
 }
 
 /** The archived messages of a session as export rows, oldest first. */
-function selectArchivedMessages(sql: Sql, sessionId: string, distributed: boolean): Promise<MessageExportRow[]> {
-  return sql.query<MessageExportRow>(
-    `SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
-            ${isoUtc('created_at')} AS created_at, ${isoUtc('archived_at')} AS archived_at,
+function selectArchivedMessages(
+  client: SqlClient,
+  sessionId: string,
+  distributed: boolean,
+): Promise<MessageExportRow[]> {
+  return client.query<MessageExportRow>(
+    sql`SELECT id::text AS id, session_id::text AS session_id, role, content, model, embedding::text AS embedding,
+            ${sql.raw(isoUtc('created_at'))} AS created_at, ${sql.raw(isoUtc('archived_at'))} AS archived_at,
             parts::text AS parts, metadata::text AS metadata
-       FROM messages_archive WHERE session_id = $1${onShard(distributed, 2)}
+       FROM messages_archive WHERE session_id = ${sessionId}${onShard(distributed, sessionId)}
       ORDER BY created_at, id`,
-    keyed(sessionId, distributed),
   );
 }
 
 /** The summaries of a session as export rows, oldest first. */
-function selectSummaries(sql: Sql, sessionId: string, distributed: boolean): Promise<SummaryExportRow[]> {
-  return sql.query<SummaryExportRow>(
-    `SELECT id::text AS id, session_id::text AS session_id, strategy, strategy_version, summary_text,
-            summary_json::text AS summary_json, ${isoUtc('created_at')} AS created_at
-       FROM session_summaries WHERE session_id = $1${onShard(distributed, 2)}
+function selectSummaries(client: SqlClient, sessionId: string, distributed: boolean): Promise<SummaryExportRow[]> {
+  return client.query<SummaryExportRow>(
+    sql`SELECT id::text AS id, session_id::text AS session_id, strategy, strategy_version, summary_text,
+            summary_json::text AS summary_json, ${sql.raw(isoUtc('created_at'))} AS created_at
+       FROM session_summaries WHERE session_id = ${sessionId}${onShard(distributed, sessionId)}
       ORDER BY created_at, id`,
-    keyed(sessionId, distributed),
   );
 }
 
 /** Deletes a session's rows from `table` and returns how many went. */
 export async function deleteCounted(
-  sql: Sql,
+  client: SqlClient,
   table: 'messages_archive' | 'session_summaries' | 'messages',
   sessionId: string,
   distributed = false,
 ): Promise<number> {
-  const [row] = await sql.query<{ n: unknown }>(
-    `WITH gone AS (DELETE FROM ${table} WHERE session_id = $1${onShard(distributed, 2)} RETURNING 1) SELECT count(*) AS n FROM gone`,
-    keyed(sessionId, distributed),
+  const [row] = await client.query<{ n: unknown }>(
+    sql`WITH gone AS (DELETE FROM ${sql.raw(table)} WHERE session_id = ${sessionId}${onShard(distributed, sessionId)} RETURNING 1) SELECT count(*) AS n FROM gone`,
   );
   return toCount(row?.n);
-}
-
-/** `[sessionId]`, plus its shard key (`$2`) on a distributed database. */
-export function keyed(sessionId: string, distributed: boolean): unknown[] {
-  return distributed ? [sessionId, shardKeyOfSession(sessionId)] : [sessionId];
 }
 
 /**
@@ -158,8 +152,7 @@ async function dropOrphanedExport(db: MemoryDb, storage: LongTermStorage, sessio
   try {
     const distributed = await sessionsDistributed(db);
     const [row] = await sqlOutside(db).query(
-      `SELECT 1 AS present FROM sessions WHERE id = $1${onShard(distributed, 2)}`,
-      keyed(sessionId, distributed),
+      sql`SELECT 1 AS present FROM sessions WHERE id = ${sessionId}${onShard(distributed, sessionId)}`,
     );
     if (!row) await removeSessionObjects(storage, sessionId);
   } catch {
@@ -180,14 +173,14 @@ async function exportNext(
     ? await Promise.all(statuses.map((st) => planCandidates(db, st, options.deepCutoff, options.deleteCutoff)))
     : [];
   if (distributed && planned.every((c) => c.length === 0)) return null;
-  return inTransaction(db, async (sql, em) => {
+  return inTransaction(db, async (client, em) => {
     // One status a query, so the (status, updated_at) index yields the oldest first without a
     // sort over every due session; hot sessions here are only those a cold step skipped.
     let claimed: { id: string; user_id: string | null } | undefined;
     for (const [i, status] of statuses.entries()) {
       if (distributed) {
         claimed = await claimFirst(
-          sql,
+          client,
           planned[i] ?? [],
           'id::text AS id, user_id',
           status,
@@ -197,23 +190,22 @@ async function exportNext(
         if (claimed) break;
         continue;
       }
-      [claimed] = await sql.query<{ id: string; user_id: string | null }>(
-        `SELECT id::text AS id, user_id FROM sessions
-          WHERE status = $1 AND updated_at <= $2::timestamptz
-            AND updated_at > $3::timestamptz
+      [claimed] = await client.query<{ id: string; user_id: string | null }>(
+        sql`SELECT id::text AS id, user_id FROM sessions
+          WHERE status = ${status} AND updated_at <= ${options.deepCutoff.toISOString()}::timestamptz
+            AND updated_at > ${options.deleteCutoff?.toISOString() ?? '-infinity'}::timestamptz
           ORDER BY updated_at
           LIMIT 1
           FOR UPDATE SKIP LOCKED`,
-        [status, options.deepCutoff.toISOString(), options.deleteCutoff?.toISOString() ?? '-infinity'],
       );
       if (claimed) break;
     }
     if (!claimed) return null;
     const sessionId = claimed.id;
-    await moveMessagesToArchive(sql, [sessionId], distributed);
+    await moveMessagesToArchive(client, [sessionId], distributed);
     const [messageRows, summaryRows] = [
-      await selectArchivedMessages(sql, sessionId, distributed),
-      await selectSummaries(sql, sessionId, distributed),
+      await selectArchivedMessages(client, sessionId, distributed),
+      await selectSummaries(client, sessionId, distributed),
     ];
     const built = await buildSessionExport({
       sessionId,
@@ -224,8 +216,8 @@ async function exportNext(
     });
     onWrite(sessionId);
     const verified = await writeAndVerifySessionExport(storage, built);
-    const messages = await deleteCounted(sql, 'messages_archive', sessionId, distributed);
-    const summaries = await deleteCounted(sql, 'session_summaries', sessionId, distributed);
+    const messages = await deleteCounted(client, 'messages_archive', sessionId, distributed);
+    const summaries = await deleteCounted(client, 'session_summaries', sessionId, distributed);
     if (messages !== verified.manifest.files.messages.count || summaries !== verified.manifest.files.summaries.count) {
       // Cannot happen while the row lock is held; refuse rather than delete rows not in the export.
       throw new ConflictError(
@@ -233,10 +225,9 @@ async function exportNext(
         { details: { sessionId } },
       );
     }
-    await sql.query(`UPDATE sessions SET status = $${distributed ? 3 : 2} WHERE id = $1${onShard(distributed, 2)}`, [
-      ...keyed(sessionId, distributed),
-      SessionStatus.DEEP_ARCHIVED,
-    ]);
+    await client.query(
+      sql`UPDATE sessions SET status = ${SessionStatus.DEEP_ARCHIVED} WHERE id = ${sessionId}${onShard(distributed, sessionId)}`,
+    );
     db.logAudit(em, {
       action: ARCHIVE_AUDIT_ACTION,
       resourceType: 'session',

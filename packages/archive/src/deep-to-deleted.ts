@@ -1,8 +1,8 @@
 import { InvalidInputError } from '@memory/errors';
-import type { MemoryDb } from '@memory/db';
+import { sql, type MemoryDb } from '@memory/db';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
-import { claimFirst, deleteCounted, keyed, planCandidates } from './cold-to-deep.js';
+import { claimFirst, deleteCounted, planCandidates } from './cold-to-deep.js';
 import { parseManifest } from './export-manifest.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { MAX_MANIFEST_BYTES, removeSessionObjects } from './session-export.js';
@@ -65,22 +65,28 @@ export async function deleteNextExpired(
     ? await Promise.all(statuses.map((st) => planCandidates(db, st, options.deleteCutoff, null)))
     : [];
   if (distributed && planned.every((c) => c.length === 0)) return null;
-  return inTransaction(db, async (sql, em) => {
+  return inTransaction(db, async (client, em) => {
     // One status a query, so the (status, updated_at) index yields the oldest first without a sort.
     let claimed: { id: string; status: number } | undefined;
     for (const [i, status] of statuses.entries()) {
       if (distributed) {
-        claimed = await claimFirst(sql, planned[i] ?? [], 'id::text AS id, status', status, options.deleteCutoff, null);
+        claimed = await claimFirst(
+          client,
+          planned[i] ?? [],
+          'id::text AS id, status',
+          status,
+          options.deleteCutoff,
+          null,
+        );
         if (claimed) break;
         continue;
       }
-      [claimed] = await sql.query<{ id: string; status: number }>(
-        `SELECT id::text AS id, status FROM sessions
-          WHERE status = $1 AND updated_at <= $2::timestamptz
+      [claimed] = await client.query<{ id: string; status: number }>(
+        sql`SELECT id::text AS id, status FROM sessions
+          WHERE status = ${status} AND updated_at <= ${options.deleteCutoff.toISOString()}::timestamptz
           ORDER BY updated_at
           LIMIT 1
           FOR UPDATE SKIP LOCKED`,
-        [status, options.deleteCutoff.toISOString()],
       );
       if (claimed) break;
     }
@@ -88,13 +94,12 @@ export async function deleteNextExpired(
     const sessionId = claimed.id;
     const exported = await exportedMessageCount(storage, sessionId);
     const objects = await removeSessionObjects(storage, sessionId);
-    const hot = await deleteCounted(sql, 'messages', sessionId, distributed);
-    const archived = await deleteCounted(sql, 'messages_archive', sessionId, distributed);
-    const summaries = await deleteCounted(sql, 'session_summaries', sessionId, distributed);
-    await sql.query(`UPDATE sessions SET status = $${distributed ? 3 : 2} WHERE id = $1${onShard(distributed, 2)}`, [
-      ...keyed(sessionId, distributed),
-      SessionStatus.DELETED,
-    ]);
+    const hot = await deleteCounted(client, 'messages', sessionId, distributed);
+    const archived = await deleteCounted(client, 'messages_archive', sessionId, distributed);
+    const summaries = await deleteCounted(client, 'session_summaries', sessionId, distributed);
+    await client.query(
+      sql`UPDATE sessions SET status = ${SessionStatus.DELETED} WHERE id = ${sessionId}${onShard(distributed, sessionId)}`,
+    );
     const messages = hot + archived + exported.count;
     db.logAudit(em, {
       action: DELETE_AUDIT_ACTION,

@@ -1,9 +1,9 @@
-import { shardKeySql, type MemoryDb } from '@memory/db';
+import { shardKeySql, sql, type MemoryDb, type Sql } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { moveSessionOnShard } from './move-on-shard.js';
-import { onShard, sessionsDistributed, shardKeyOfSession } from './shard.js';
-import { inTransaction, sqlOutside, toCount, type Sql } from './sql.js';
+import { onShard, sessionsDistributed } from './shard.js';
+import { inTransaction, sqlOutside, toCount, type SqlClient } from './sql.js';
 
 /** What one hot → cold batch did. */
 export interface ColdBatchResult {
@@ -22,29 +22,29 @@ export interface ColdBatchResult {
  * deleted without its cold copy.
  */
 export async function moveMessagesToArchive(
-  sql: Sql,
+  client: SqlClient,
   sessionIds: readonly string[],
   distributed = false,
 ): Promise<number> {
   if (sessionIds.length === 0) return 0;
-  if (!distributed) return moveStatement(sql, `session_id = ANY($1::uuid[])`, shardKeySql('session_id'), [sessionIds]);
+  if (!distributed) return moveStatement(client, sql`session_id = ANY(${sessionIds}::uuid[])`);
   let moved = 0;
-  for (const id of sessionIds) moved += await moveSessionOnShard(sql, id, 'cold');
+  for (const id of sessionIds) moved += await moveSessionOnShard(client, id, 'cold');
   return moved;
 }
 
-async function moveStatement(sql: Sql, where: string, shardKey: string, values: unknown[]): Promise<number> {
-  const [row] = await sql.query<{ n: unknown }>(
-    `WITH moved AS (
+async function moveStatement(client: SqlClient, where: Sql): Promise<number> {
+  const columns = sql.raw(MOVED_MESSAGE_COLUMNS);
+  const [row] = await client.query<{ n: unknown }>(
+    sql`WITH moved AS (
        DELETE FROM messages WHERE ${where}
-       RETURNING ${MOVED_MESSAGE_COLUMNS}
+       RETURNING ${columns}
      ), inserted AS (
-       INSERT INTO messages_archive (${MOVED_MESSAGE_COLUMNS}, archived_at, shard_key)
-       SELECT ${MOVED_MESSAGE_COLUMNS}, now(), ${shardKey} FROM moved
+       INSERT INTO messages_archive (${columns}, archived_at, shard_key)
+       SELECT ${columns}, now(), ${sql.raw(shardKeySql('session_id'))} FROM moved
        RETURNING 1
      )
      SELECT count(*) AS n FROM inserted`,
-    values,
   );
   return toCount(row?.n);
 }
@@ -64,28 +64,22 @@ export async function moveBatchToCold(
   options: { coldCutoff: Date; deleteCutoff: Date | null; batchSize: number },
 ): Promise<ColdBatchResult> {
   if (await sessionsDistributed(db)) return moveBatchToColdDistributed(db, options);
-  return inTransaction(db, async (sql) => {
+  return inTransaction(db, async (client) => {
     // A range on updated_at (from -infinity when deletion is off), so the index scan starts past
     // the sessions due for deletion instead of filtering them out one by one in every batch.
-    const claimed = await sql.query<{ id: string }>(
-      `SELECT id FROM sessions
-        WHERE status = $1 AND updated_at <= $2::timestamptz
-          AND updated_at > $3::timestamptz
+    const claimed = await client.query<{ id: string }>(
+      sql`SELECT id FROM sessions
+        WHERE status = ${SessionStatus.ACTIVE} AND updated_at <= ${options.coldCutoff.toISOString()}::timestamptz
+          AND updated_at > ${options.deleteCutoff?.toISOString() ?? '-infinity'}::timestamptz
         ORDER BY updated_at
-        LIMIT $4
+        LIMIT ${options.batchSize}
         FOR UPDATE SKIP LOCKED`,
-      [
-        SessionStatus.ACTIVE,
-        options.coldCutoff.toISOString(),
-        options.deleteCutoff?.toISOString() ?? '-infinity',
-        options.batchSize,
-      ],
     );
     const ids = claimed.map((r) => r.id);
     if (ids.length === 0) return { sessions: 0, messages: 0 };
-    const messages = await moveMessagesToArchive(sql, ids);
+    const messages = await moveMessagesToArchive(client, ids);
     // updated_at is left alone: it is the last activity the later steps count from.
-    await sql.query(`UPDATE sessions SET status = $1 WHERE id = ANY($2::uuid[])`, [SessionStatus.COLD_ARCHIVED, ids]);
+    await client.query(sql`UPDATE sessions SET status = ${SessionStatus.COLD_ARCHIVED} WHERE id = ANY(${ids}::uuid[])`);
     return { sessions: ids.length, messages };
   });
 }
@@ -105,33 +99,29 @@ async function moveBatchToColdDistributed(
   const cold = options.coldCutoff.toISOString();
   const del = options.deleteCutoff?.toISOString() ?? '-infinity';
   const planned = await sqlOutside(db).query<{ id: string }>(
-    `SELECT id::text AS id FROM sessions
-      WHERE status = $1 AND updated_at <= $2::timestamptz AND updated_at > $3::timestamptz
+    sql`SELECT id::text AS id FROM sessions
+      WHERE status = ${SessionStatus.ACTIVE} AND updated_at <= ${cold}::timestamptz AND updated_at > ${del}::timestamptz
       ORDER BY updated_at
-      LIMIT $4`,
-    [SessionStatus.ACTIVE, cold, del, options.batchSize],
+      LIMIT ${options.batchSize}`,
   );
   if (planned.length === 0) return { sessions: 0, messages: 0 };
-  return inTransaction(db, async (sql) => {
+  return inTransaction(db, async (client) => {
     const ids: string[] = [];
     for (const { id } of planned) {
-      const [claimed] = await sql.query(
-        `SELECT 1 AS claimed FROM sessions
-          WHERE id = $1::uuid${onShard(true, 2)} AND status = $3 AND updated_at <= $4::timestamptz
-            AND updated_at > $5::timestamptz
+      const [claimed] = await client.query(
+        sql`SELECT 1 AS claimed FROM sessions
+          WHERE id = ${id}::uuid${onShard(true, id)} AND status = ${SessionStatus.ACTIVE} AND updated_at <= ${cold}::timestamptz
+            AND updated_at > ${del}::timestamptz
           FOR UPDATE SKIP LOCKED`,
-        [id, shardKeyOfSession(id), SessionStatus.ACTIVE, cold, del],
       );
       if (claimed) ids.push(id);
     }
     if (ids.length === 0) return { sessions: 0, messages: 0 };
-    const messages = await moveMessagesToArchive(sql, ids, true);
+    const messages = await moveMessagesToArchive(client, ids, true);
     for (const id of ids) {
-      await sql.query(`UPDATE sessions SET status = $3 WHERE id = $1::uuid${onShard(true, 2)}`, [
-        id,
-        shardKeyOfSession(id),
-        SessionStatus.COLD_ARCHIVED,
-      ]);
+      await client.query(
+        sql`UPDATE sessions SET status = ${SessionStatus.COLD_ARCHIVED} WHERE id = ${id}::uuid${onShard(true, id)}`,
+      );
     }
     return { sessions: ids.length, messages };
   });

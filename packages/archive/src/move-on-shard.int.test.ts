@@ -1,18 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { shardKeyOfSession } from '@memory/db';
+import { shardKeyOfSession, type SqlStatement } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { ConflictError } from '@memory/errors';
 import { expect, it } from 'vitest';
 import { countRows, daysBefore, seedSession } from '../test/fixtures.js';
 import { moveSessionOnShard } from './move-on-shard.js';
-import { inTransaction, type Sql } from './sql.js';
+import { inTransaction, type SqlClient } from './sql.js';
 
 /** `sql`, running `between` in the same transaction right after the move's copy statement. */
-function afterCopy(sql: Sql, between: (sql: Sql) => Promise<unknown>): Sql {
+function afterCopy(sql: SqlClient, between: (sql: SqlClient) => Promise<unknown>): SqlClient {
   return {
-    async query<T extends object>(text: string, values?: readonly unknown[]): Promise<T[]> {
-      const rows = await sql.query<T>(text, values);
-      if (/^\s*INSERT INTO/.test(text)) await between(sql);
+    async query<T extends object>(statement: string | SqlStatement, values?: readonly unknown[]): Promise<T[]> {
+      const rows = await sql.query<T>(statement, values);
+      if (/^\s*INSERT INTO/.test(typeof statement === 'string' ? statement : statement.text)) await between(sql);
       return rows;
     },
   };
@@ -25,7 +25,7 @@ describeEachDatabase('moving a session between messages and messages_archive sha
   it('moves every row to cold and back; a row slipped in between the copy and the delete stays where it was', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 3 });
     const id = await seedSession(db, { updatedAt: daysBefore(new Date(), 30), messages: 4 });
-    const slipIn = (sql: Sql) =>
+    const slipIn = (sql: SqlClient) =>
       sql.query(
         `INSERT INTO messages (id, session_id, role, content, created_at, shard_key)
          VALUES ($1::uuid, $2::uuid, 'user', 'late', now(), $3::int)`,
@@ -43,7 +43,7 @@ describeEachDatabase('moving a session between messages and messages_archive sha
   it('throws ConflictError and changes nothing when a source row vanishes between the copy and the delete', async () => {
     const db = await ctx.createDb({ embeddingDimensions: 3 });
     const id = await seedSession(db, { updatedAt: daysBefore(new Date(), 30), messages: 3 });
-    const removeOne = (sql: Sql) =>
+    const removeOne = (sql: SqlClient) =>
       sql.query(
         `DELETE FROM messages WHERE id = (SELECT id FROM messages WHERE session_id = $1::uuid AND shard_key = $2::int LIMIT 1) AND shard_key = $2::int`,
         [id, shardKeyOfSession(id)],

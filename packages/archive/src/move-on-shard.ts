@@ -1,7 +1,8 @@
 import { ConflictError } from '@memory/errors';
 import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { shardKeyOfSession } from './shard.js';
-import { toCount, type Sql } from './sql.js';
+import { sql } from '@memory/db';
+import { toCount, type SqlClient } from './sql.js';
 
 /**
  * Moves one session's messages between `messages` and `messages_archive` on a distributed
@@ -25,31 +26,30 @@ import { toCount, type Sql } from './sql.js';
  * @throws ConflictError when the delete removed fewer rows than the copy inserted.
  */
 export async function moveSessionOnShard(
-  sql: Sql,
+  client: SqlClient,
   sessionId: string,
   to: 'cold' | 'hot',
   userId: string | null = null,
 ): Promise<number> {
   const [from, into, stamp] =
     to === 'cold'
-      ? (['messages', 'messages_archive', { column: ', archived_at', value: ', now()' }] as const)
-      : (['messages_archive', 'messages', { column: ', user_id', value: ', $3::text' }] as const);
-  const values = [sessionId, shardKeyOfSession(sessionId)];
-  const copied = await sql.query(
-    `INSERT INTO ${into} (${MOVED_MESSAGE_COLUMNS}${stamp.column}, shard_key)
-     SELECT ${MOVED_MESSAGE_COLUMNS}${stamp.value}, shard_key FROM ${from}
-      WHERE session_id = $1::uuid AND shard_key = $2::int
+      ? (['messages', 'messages_archive', { column: sql.raw(', archived_at'), value: sql.raw(', now()') }] as const)
+      : (['messages_archive', 'messages', { column: sql.raw(', user_id'), value: sql`, ${userId}::text` }] as const);
+  const session = sql`session_id = ${sql.param(sessionId)}::uuid AND shard_key = ${sql.param(shardKeyOfSession(sessionId))}::int`;
+  const [source, target, columns] = [sql.raw(from), sql.raw(into), sql.raw(MOVED_MESSAGE_COLUMNS)];
+  const copied = await client.query(
+    sql`INSERT INTO ${target} (${columns}${stamp.column}, shard_key)
+     SELECT ${columns}${stamp.value}, shard_key FROM ${source}
+      WHERE ${session}
      RETURNING 1`,
-    to === 'hot' ? [...values, userId] : values,
   );
-  const [deleted] = await sql.query<{ n: unknown }>(
-    `WITH gone AS (
-       DELETE FROM ${from}
-        WHERE session_id = $1::uuid AND shard_key = $2::int
-          AND id IN (SELECT id FROM ${into} WHERE session_id = $1::uuid AND shard_key = $2::int)
+  const [deleted] = await client.query<{ n: unknown }>(
+    sql`WITH gone AS (
+       DELETE FROM ${source}
+        WHERE ${session}
+          AND id IN (SELECT id FROM ${target} WHERE ${session})
        RETURNING 1
      ) SELECT count(*) AS n FROM gone`,
-    values,
   );
   const removed = toCount(deleted?.n);
   if (removed !== copied.length) {

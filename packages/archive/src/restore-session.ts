@@ -1,14 +1,13 @@
-import { shardKeyOfSession, shardKeySql, type MemoryDb } from '@memory/db';
+import { shardKeyOfSession, shardKeySql, sql, type MemoryDb, type Sql } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import type { LongTermStorage } from '@memory/longterm-core';
 import { SessionStatus } from '@memory/models';
 import { MOVED_MESSAGE_COLUMNS } from './columns.js';
 import { archiveObjectKeys } from './object-layout.js';
 import { readSessionExport, removeSessionObjects, type VerifiedSessionExport } from './session-export.js';
-import { keyed } from './cold-to-deep.js';
 import { moveSessionOnShard } from './move-on-shard.js';
 import { onShard, sessionsDistributed } from './shard.js';
-import { inTransaction, toCount, type Sql } from './sql.js';
+import { inTransaction, toCount, type SqlClient } from './sql.js';
 
 /** The audit action written when a session is brought back. */
 const RESTORE_AUDIT_ACTION = 'restore_session';
@@ -45,40 +44,37 @@ export interface RestoreResult {
 
 /**
  * How exported lines of one table go back in: the `INSERT` head and one row's values as
- * expressions of the line `j` (a `jsonb`), the session id `session`, its shard key `key` and,
- * when `user` is set, the session's user id `userId` (exports carry no user id: the archive
- * table has none).
+ * expressions of the line `j` (a `jsonb`), the session id `session`, its shard key `key` and the
+ * session's user id `user` (exports carry no user id: the archive table has none).
  */
 interface LineInsert {
-  head: string;
-  user: boolean;
-  row: (j: string, session: string, key: string, userId: string) => string;
+  head: Sql;
+  /** `j`, `session`, `key` and `user` may each appear several times: parameters among them are `sql.param`s. */
+  row: (j: Sql, session: Sql, key: Sql, user: Sql) => Sql;
 }
 
 const MESSAGE_LINES: LineInsert = {
-  head: `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)`,
-  user: true,
+  head: sql`INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)`,
   row: (
     j,
     session,
     key,
-    userId,
-  ) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
+    user,
+  ) => sql`(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'role', ${j}->>'content', ${j}->>'model',
            CASE WHEN jsonb_typeof(${j}->'embedding') = 'array' THEN (${j}->'embedding')::text::vector END,
            (${j}->>'created_at')::timestamptz,
            CASE WHEN jsonb_typeof(${j}->'parts') = 'array' THEN ${j}->'parts' END,
            CASE WHEN jsonb_typeof(${j}->'metadata') = 'object' THEN ${j}->'metadata' END,
-           ${userId}::text, ${key}::int`,
+           ${user}::text, ${key}::int`,
 };
 
 const SUMMARY_LINES: LineInsert = {
-  head: `INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
-  user: false,
+  head: sql`INSERT INTO session_summaries (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)`,
   row: (
     j,
     session,
     key,
-  ) => `(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'strategy', ${j}->>'strategy_version', ${j}->>'summary_text',
+  ) => sql`(${j}->>'id')::uuid, ${session}::uuid, ${j}->>'strategy', ${j}->>'strategy_version', ${j}->>'summary_text',
            ${j}->'summary_json', (${j}->>'created_at')::timestamptz, ${key}::int`,
 };
 
@@ -91,39 +87,31 @@ const SUMMARY_LINES: LineInsert = {
  * per line, which Citus routes whole to the session's shard.
  */
 async function insertLines(
-  sql: Sql,
+  client: SqlClient,
   lines: readonly string[],
   insert: LineInsert,
   sessionId: string,
   userId: string | null,
   distributed: boolean,
 ): Promise<number> {
-  const key = shardKeyOfSession(sessionId);
-  const user = insert.user ? [userId] : [];
+  const session = sql`${sql.param(sessionId)}`;
+  const key = sql`${sql.param(shardKeyOfSession(sessionId))}`;
+  const user = sql`${sql.param(userId)}`;
   let n = 0;
   for (let i = 0; i < lines.length; i += INSERT_CHUNK) {
     const chunk = lines.slice(i, i + INSERT_CHUNK);
     if (distributed) {
-      const first = 3 + user.length;
-      const rows = chunk.map((_, k) => `(${insert.row(`$${k + first}::jsonb`, '$1', '$2', '$3')})`);
-      n += (
-        await sql.query(`${insert.head}\n  VALUES ${rows.join(',\n  ')}\n  RETURNING 1`, [
-          sessionId,
-          key,
-          ...user,
-          ...chunk,
-        ])
-      ).length;
+      const rows = chunk.map((line) => sql`(${insert.row(sql`${sql.param(line)}::jsonb`, session, key, user)})`);
+      n += (await client.query(sql`${insert.head}\n  VALUES ${sql.join(rows, ',\n  ')}\n  RETURNING 1`)).length;
       continue;
     }
-    const [row] = await sql.query<{ n: unknown }>(
-      `WITH inserted AS (
+    const [row] = await client.query<{ n: unknown }>(
+      sql`WITH inserted AS (
     ${insert.head}
-    SELECT ${insert.row('j', '$2', '$3', '$4')}
-      FROM jsonb_array_elements($1::jsonb) AS j
+    SELECT ${insert.row(sql.raw('j'), session, key, user)}
+      FROM jsonb_array_elements(${`[${chunk.join(',')}]`}::jsonb) AS j
     RETURNING 1
   ) SELECT count(*) AS n FROM inserted`,
-      [`[${chunk.join(',')}]`, sessionId, key, ...user],
     );
     n += toCount(row?.n);
   }
@@ -133,7 +121,8 @@ async function insertLines(
 /**
  * Brings a cold or deep session back to hot, identical to what was archived (ids, roles,
  * contents, model, embedding, created_at; summaries), with each message's `user_id` from the
- * session (the archive has no such column), in one transaction holding the session's row lock: deep exports are read back and verified first, rows are inserted, archived rows
+ * session (the archive has no such column), in one transaction holding the session's
+ * row lock: deep exports are read back and verified first, rows are inserted, archived rows
  * move back (with one statement; on Citus with two routed to the session's shard, see
  * `moveSessionOnShard`), status becomes 1, an audit row is added. Only after the commit
  * are the export objects removed, so a crash never leaves the messages nowhere.
@@ -151,12 +140,10 @@ export async function restoreSession(
   const now = options.now ?? new Date();
   // On Citus every statement below carries the session's shard key: one shard each.
   const distributed = await sessionsDistributed(db);
-  const on = (alias?: string) => onShard(distributed, 2, alias);
-  const values = keyed(sessionId, distributed);
-  const outcome = await inTransaction(db, async (sql, em) => {
-    const [session] = await sql.query<{ status: number; user_id: string | null }>(
-      `SELECT status, user_id FROM sessions WHERE id = $1${on()} FOR UPDATE`,
-      values,
+  const on = onShard(distributed, sessionId);
+  const outcome = await inTransaction(db, async (client, em) => {
+    const [session] = await client.query<{ status: number; user_id: string | null }>(
+      sql`SELECT status, user_id FROM sessions WHERE id = ${sessionId}${on} FOR UPDATE`,
     );
     if (!session) {
       throw new NotFoundError(`[memory/archive] session ${sessionId} does not exist: check the id`, {
@@ -183,9 +170,8 @@ export async function restoreSession(
       if ((await storage.headObject(manifestKey)) !== null) {
         exported = await readSessionExport(storage, sessionId);
       } else {
-        const [left] = await sql.query<{ n: unknown }>(
-          `SELECT count(*) AS n FROM messages_archive WHERE session_id = $1${on()}`,
-          values,
+        const [left] = await client.query<{ n: unknown }>(
+          sql`SELECT count(*) AS n FROM messages_archive WHERE session_id = ${sessionId}${on}`,
         );
         if (toCount(left?.n) === 0) {
           // Never flip a session to active with nothing in it because the storage is misconfigured.
@@ -199,28 +185,27 @@ export async function restoreSession(
     let messages = 0;
     let summaries = 0;
     if (exported) {
-      messages += await insertLines(sql, exported.messageLines, MESSAGE_LINES, sessionId, userId, distributed);
-      summaries += await insertLines(sql, exported.summaryLines, SUMMARY_LINES, sessionId, userId, distributed);
+      messages += await insertLines(client, exported.messageLines, MESSAGE_LINES, sessionId, userId, distributed);
+      summaries += await insertLines(client, exported.summaryLines, SUMMARY_LINES, sessionId, userId, distributed);
     }
     if (distributed) {
-      messages += await moveSessionOnShard(sql, sessionId, 'hot', userId);
+      messages += await moveSessionOnShard(client, sessionId, 'hot', userId);
     } else {
-      const [moved] = await sql.query<{ n: unknown }>(
-        `WITH moved AS (
-           DELETE FROM messages_archive WHERE session_id = $1
-           RETURNING ${MOVED_MESSAGE_COLUMNS}
+      const columns = sql.raw(MOVED_MESSAGE_COLUMNS);
+      const [moved] = await client.query<{ n: unknown }>(
+        sql`WITH moved AS (
+           DELETE FROM messages_archive WHERE session_id = ${sessionId}
+           RETURNING ${columns}
          ), inserted AS (
-           INSERT INTO messages (${MOVED_MESSAGE_COLUMNS}, user_id, shard_key)
-           SELECT ${MOVED_MESSAGE_COLUMNS}, $2::text, ${shardKeySql('session_id')} FROM moved
+           INSERT INTO messages (${columns}, user_id, shard_key)
+           SELECT ${columns}, ${userId}::text, ${sql.raw(shardKeySql('session_id'))} FROM moved
            RETURNING 1
          ) SELECT count(*) AS n FROM inserted`,
-        [...values, userId],
       );
       messages += toCount(moved?.n);
     }
-    await sql.query(
-      `UPDATE sessions SET status = $${distributed ? 3 : 2}, updated_at = $${distributed ? 4 : 3}::timestamptz WHERE id = $1${on()}`,
-      [...values, SessionStatus.ACTIVE, now.toISOString()],
+    await client.query(
+      sql`UPDATE sessions SET status = ${SessionStatus.ACTIVE}, updated_at = ${now.toISOString()}::timestamptz WHERE id = ${sessionId}${on}`,
     );
     const from = status === SessionStatus.COLD_ARCHIVED ? ('cold' as const) : ('deep' as const);
     db.logAudit(em, {

@@ -4,6 +4,8 @@ import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
   createCitusScratchDatabase,
+  recordQueries,
+  type RecordedQuery,
   type ScratchDatabase,
 } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
@@ -15,30 +17,7 @@ const citusUrl = process.env[CITUS_TEST_URL_ENV];
 const d = citusUrl ? describe : describe.skip;
 const SHARDS = 8;
 
-interface Sent {
-  text: string;
-  values: readonly unknown[];
-}
-
-/** Binds a proxied object's methods to the object itself. */
-function passThrough<T extends object>(target: T, key: string | symbol, receiver: unknown): unknown {
-  const value: unknown = Reflect.get(target, key, receiver);
-  return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-}
-
-/** The db as the archiver sees it: every statement it sends through `db.query`, in transactions and outside, recorded. */
-function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'query')
-        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          sent.push({ text, values });
-          return (target.query as (...a: unknown[]) => unknown)(text, values, ...rest);
-        };
-      return passThrough(target, key, receiver);
-    },
-  });
-}
+type Sent = RecordedQuery;
 
 async function taskCount(db: MemoryDb, { text, values }: Sent): Promise<string | undefined> {
   return citusTaskCount(db, text, values);
@@ -73,7 +52,7 @@ d(
       const now = new Date();
       const sent: Sent[] = [];
       const storage = new InMemoryLongTermStorage();
-      const archiver = createArchiver({ db: recording(db, sent), storage });
+      const archiver = createArchiver({ db: recordQueries(db, sent), storage });
       const cold = await seedSession(db, { updatedAt: daysBefore(now, 30), messages: 3, summaries: 1, userId: 'a' });
       const deep = await seedSession(db, { updatedAt: daysBefore(now, 200), messages: 4, summaries: 1, userId: 'b' });
       const gone = await seedSession(db, { updatedAt: daysBefore(now, 2000), messages: 2, userId: 'c' });

@@ -1,4 +1,4 @@
-import { shardKeyOfSession, type MemoryDb } from '@memory/db';
+import { shardKeyOfSession, sql, type MemoryDb, type Sql } from '@memory/db';
 import { sqlOutside } from './sql.js';
 
 /**
@@ -13,13 +13,13 @@ export function sessionsDistributed(db: MemoryDb): Promise<boolean> {
   let answer = distributedByDb.get(db);
   if (!answer) {
     answer = (async () => {
-      const sql = sqlOutside(db);
-      const [row] = await sql.query<{ citus: boolean }>(
-        `SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus`,
+      const client = sqlOutside(db);
+      const [row] = await client.query<{ citus: boolean }>(
+        sql`SELECT to_regclass('pg_catalog.pg_dist_partition') IS NOT NULL AS citus`,
       );
       if (row?.citus !== true) return false;
-      const [n] = await sql.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'sessions'::regclass`,
+      const [n] = await client.query<{ n: number }>(
+        sql`SELECT count(*)::int AS n FROM pg_catalog.pg_dist_partition WHERE logicalrelid = 'sessions'::regclass`,
       );
       return (n?.n ?? 0) > 0;
     })();
@@ -31,12 +31,13 @@ export function sessionsDistributed(db: MemoryDb): Promise<boolean> {
 }
 
 /**
- * The `shard_key` condition of a per-session statement: ` AND <alias.>shard_key = $<index>::int`
- * on a distributed database, `''` elsewhere (rows the original library wrote on a single
- * server have no `shard_key`). Send {@link shardKeyOfSession} of the session as value `index`.
+ * The `shard_key` condition of a statement on one session: ` AND <alias.>shard_key = $k::int`
+ * (the session's {@link shardKeyOfSession}) on a distributed database, nothing elsewhere (rows
+ * the original library wrote on a single server have no `shard_key`).
  */
-export function onShard(distributed: boolean, index: number, alias?: string): string {
-  return distributed ? ` AND ${alias ? `${alias}.` : ''}shard_key = $${index}::int` : '';
+export function onShard(distributed: boolean, sessionId: string, alias?: string): Sql {
+  if (!distributed) return sql.empty;
+  return sql` AND ${sql.raw(alias ? `${alias}.` : '')}shard_key = ${shardKeyOfSession(sessionId)}::int`;
 }
 
 export { shardKeyOfSession };

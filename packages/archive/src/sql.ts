@@ -1,9 +1,15 @@
-import type { MemoryDb, MemoryEntityManager } from '@memory/db';
+import type { MemoryDb, MemoryEntityManager, SqlStatement } from '@memory/db';
 import { DatabaseError, MemoryError } from '@memory/errors';
 
-/** One parameterized statement runner (`$1`, `$2`… placeholders, values bound by the driver). */
-export interface Sql {
-  query<T extends object = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<T[]>;
+/**
+ * Runs one statement (`$1`, `$2`… placeholders, values bound by the driver): the archive builds
+ * them with the `sql` tag of `@memory/db`; a text and its values also go (tests use that form).
+ */
+export interface SqlClient {
+  query<T extends object = Record<string, unknown>>(
+    statement: string | SqlStatement,
+    values?: readonly unknown[],
+  ): Promise<T[]>;
 }
 
 /**
@@ -12,11 +18,11 @@ export interface Sql {
  * transaction it belongs to: PGlite has one connection, and a statement sent elsewhere would
  * wait for ever.
  */
-export function sqlOf(db: MemoryDb, em?: MemoryEntityManager): Sql {
+export function sqlOf(db: MemoryDb, em?: MemoryEntityManager): SqlClient {
   return {
-    async query<T extends object>(text: string, values: readonly unknown[] = []): Promise<T[]> {
+    async query<T extends object>(statement: string | SqlStatement, values?: readonly unknown[]): Promise<T[]> {
       try {
-        return await db.query<T>(text, values, em);
+        return await db.query<T>(statement, values, em);
       } catch (error) {
         throw toArchiveError(error);
       }
@@ -25,12 +31,15 @@ export function sqlOf(db: MemoryDb, em?: MemoryEntityManager): Sql {
 }
 
 /** Runs `fn` in one transaction of `db` (committed when it resolves, rolled back when it throws). */
-export function inTransaction<T>(db: MemoryDb, fn: (sql: Sql, em: MemoryEntityManager) => Promise<T>): Promise<T> {
+export function inTransaction<T>(
+  db: MemoryDb,
+  fn: (client: SqlClient, em: MemoryEntityManager) => Promise<T>,
+): Promise<T> {
   return db.scope((em) => fn(sqlOf(db, em), em));
 }
 
 /** Statements outside a transaction of the archive's own (reads such as the plan). */
-export function sqlOutside(db: MemoryDb): Sql {
+export function sqlOutside(db: MemoryDb): SqlClient {
   return sqlOf(db);
 }
 

@@ -76,7 +76,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       `${TOPICS[i % TOPICS.length]} detail ${i}`,
     ]);
     await saveKnowledgeTriples(storage, userId, facts);
-    await db.execute('ANALYZE sessions, messages');
+    await db.query('ANALYZE sessions, messages');
 
     const model = new MockLanguageModelV4({
       doGenerate: {

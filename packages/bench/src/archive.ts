@@ -10,7 +10,7 @@
  * RSS row is informational there.
  */
 import { loadavg } from 'node:os';
-import { createMemoryDb, type MemoryDb } from '@memory/db';
+import { createMemoryDb, sql, type MemoryDb } from '@memory/db';
 import { createPostgresScratchDatabase, type ScratchDatabase } from '@memory/db/testing';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 // @memory/bench does not list @memory/archive as a dependency yet; its sources are imported directly.
@@ -25,7 +25,7 @@ const DAY_MS = 86_400_000;
 const DEEP_SAMPLE = 500;
 
 async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
-  await db.execute('TRUNCATE sessions, messages, session_summaries, messages_archive, audit_logs');
+  await db.query('TRUNCATE sessions, messages, session_summaries, messages_archive, audit_logs');
   const sessions = Math.ceil(messages / PER_SESSION);
   // Like production: each conversation is a burst of one message a minute, a new one starts every
   // minute (so about 20 run at once, their messages interleaved), rows are written in time order,
@@ -34,28 +34,27 @@ async function seed(db: MemoryDb, messages: number, now: Date): Promise<void> {
   // Server-side generation in chunks: the data never passes through this process.
   for (let from = 0; from < sessions; from += 10_000) {
     const to = Math.min(sessions, from + 10_000);
-    await db.execute(
-      `INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
-       SELECT md5('s' || i)::uuid, ?::timestamptz + (i + ?::int - 1) * interval '1 minute', 1, 'chat ' || i, 'u' || (i % 1000),
-              ?::timestamptz + i * interval '1 minute'
-         FROM generate_series(?::int, ?::int) AS i`,
-      [base, PER_SESSION, base, from, to - 1],
+    const start = sql.param(base);
+    await db.query(
+      sql`INSERT INTO sessions (id, updated_at, status, title, user_id, created_at)
+       SELECT md5('s' || i)::uuid, ${start}::timestamptz + (i + ${PER_SESSION}::int - 1) * interval '1 minute', 1, 'chat ' || i, 'u' || (i % 1000),
+              ${start}::timestamptz + i * interval '1 minute'
+         FROM generate_series(${from}::int, ${to - 1}::int) AS i`,
     );
-    await db.execute(
-      `INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
+    await db.query(
+      sql`INSERT INTO messages (id, session_id, role, content, model, embedding, created_at)
        SELECT md5('m' || i || '-' || j)::uuid, md5('s' || i)::uuid,
               CASE WHEN j % 2 = 0 THEN 'user' ELSE 'assistant' END,
               repeat('message ' || j || ' of conversation ' || i || ' 你好. ', 6),
               CASE WHEN j % 2 = 1 THEN 'gpt-4o' END,
               CASE WHEN j % 10 = 0 THEN ('[' || array_to_string(array_fill((j % 7)::float4 / 7, ARRAY[16]), ',') || ']')::vector END,
-              ?::timestamptz + (i + j) * interval '1 minute' + j * interval '1 microsecond'
-         FROM generate_series(?::int, ?::int) AS i, generate_series(0, ?::int) AS j
+              ${base}::timestamptz + (i + j) * interval '1 minute' + j * interval '1 microsecond'
+         FROM generate_series(${from}::int, ${to - 1}::int) AS i, generate_series(0, ${PER_SESSION - 1}::int) AS j
         ORDER BY i + j, i`,
-      [base, from, to - 1, PER_SESSION - 1],
     );
   }
   // Fresh statistics, as autovacuum would have gathered on a live database.
-  await db.execute('ANALYZE sessions, messages, messages_archive');
+  await db.query('ANALYZE sessions, messages, messages_archive');
 }
 
 /** The original application's hot → cold step, as it runs today. */
@@ -63,20 +62,20 @@ async function originalArchive(db: MemoryDb, now: Date): Promise<void> {
   const cold = new Date(now.getTime() - 7 * DAY_MS).toISOString();
   const deep = new Date(now.getTime() - 180 * DAY_MS).toISOString();
   await db.scope(async (em) => {
-    const window = `SELECT id FROM sessions WHERE status = 1 AND updated_at < ?::timestamptz AND updated_at >= ?::timestamptz`;
-    await db.execute(
-      `INSERT INTO messages_archive (id, session_id, role, content, created_at)
+    const window = sql`SELECT id FROM sessions WHERE status = 1 AND updated_at < ${cold}::timestamptz AND updated_at >= ${deep}::timestamptz`;
+    await db.query(
+      sql`INSERT INTO messages_archive (id, session_id, role, content, created_at)
        SELECT id, session_id, role, content, created_at FROM messages WHERE session_id IN (${window})`,
-      [cold, deep],
+      undefined,
       em,
     );
-    await db.execute(`DELETE FROM messages WHERE session_id IN (${window})`, [cold, deep], em);
-    await db.execute(`UPDATE sessions SET status = 2 WHERE id IN (${window})`, [cold, deep], em);
+    await db.query(sql`DELETE FROM messages WHERE session_id IN (${window})`, undefined, em);
+    await db.query(sql`UPDATE sessions SET status = 2 WHERE id IN (${window})`, undefined, em);
   });
 }
 
 async function count(db: MemoryDb, table: string): Promise<number> {
-  const [row] = await db.execute<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`);
+  const [row] = await db.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`);
   return Number(row?.n ?? 0);
 }
 

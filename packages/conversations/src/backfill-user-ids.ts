@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { sql, type MemoryDb, type Sql } from '@memory/db';
 import { normalizeUuid } from './ids.js';
 import { querySessionsDistributed } from './shard-route.js';
 import { createSqlRunner } from './sql-client.js';
@@ -68,13 +68,12 @@ export async function backfillMessageUserIds(
   const batchSize = checkLimit(options.batchSize, 'batchSize', DEFAULT_BACKFILL_BATCH, MAX_BACKFILL_BATCH);
   const maxBatches = checkLimit(options.maxBatches, 'maxBatches', Number.MAX_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   let cursor = options.after === undefined || options.after === null ? null : normalizeUuid(options.after, 'after');
-  const sql = createSqlRunner(db);
+  const runner = createSqlRunner(db);
   const progress: BackfillProgress = { scanned: 0, updated: 0, cursor, done: false };
-  const distributed = await querySessionsDistributed(sql);
+  const distributed = await querySessionsDistributed(runner);
   for (let batch = 0; batch < maxBatches && !options.signal?.aborted; batch++) {
-    const [row] = await sql.query<{ scanned: number; updated: number; last: string | null }>(
-      backfillBatchSql(cursor !== null, distributed),
-      cursor === null ? [batchSize] : [batchSize, cursor],
+    const [row] = await runner.query<{ scanned: number; updated: number; last: string | null }>(
+      backfillBatchSql(batchSize, cursor, distributed),
     );
     const scanned = Number(row?.scanned ?? 0);
     progress.scanned += scanned;
@@ -89,18 +88,18 @@ export async function backfillMessageUserIds(
 }
 
 /**
- * One batch: the next `$1` message ids (after `$2` when resuming; primary-key order, so each
+ * One batch: the next `size` message ids (after `after` when resuming; primary-key order, so each
  * batch is an index range and a restart finds its place), and an `UPDATE` of those among them
  * still `NULL` whose session has a user. Returns how many ids were walked, how many rows were
  * written, and the last id.
  */
-function backfillBatchSql(resume: boolean, distributed: boolean): string {
-  return `WITH batch AS (
-  SELECT id FROM messages${resume ? ' WHERE id > $2::uuid' : ''} ORDER BY id LIMIT $1
+function backfillBatchSql(size: number, after: string | null, distributed: boolean): Sql {
+  return sql`WITH batch AS (
+  SELECT id FROM messages${after === null ? sql.empty : sql` WHERE id > ${after}::uuid`} ORDER BY id LIMIT ${size}
 ), filled AS (
   UPDATE messages m SET user_id = s.user_id
   FROM batch b, sessions s
-  WHERE m.id = b.id AND m.user_id IS NULL AND s.id = m.session_id${distributed ? ' AND s.shard_key = m.shard_key' : ''} AND s.user_id IS NOT NULL
+  WHERE m.id = b.id AND m.user_id IS NULL AND s.id = m.session_id${sql.raw(distributed ? ' AND s.shard_key = m.shard_key' : '')} AND s.user_id IS NOT NULL
   RETURNING m.id
 )
 SELECT (SELECT count(*) FROM batch)::int AS scanned, (SELECT count(*) FROM filled)::int AS updated,

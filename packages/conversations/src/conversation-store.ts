@@ -318,7 +318,7 @@ export interface ConversationStore {
   /**
    * Removes everything of a user: sessions (any status) with their messages, summaries and
    * archived messages, their deep-archive objects (`archive/{sessionId}/`), the audit rows that
-   * name the user (see `USER_AUDIT_CONDITION`; earlier `purge_user` rows are kept as the record,
+   * name the user (see `userAuditCondition`; earlier `purge_user` rows are kept as the record,
    * except old ones whose `resource_id` is the user id), and the user's long-term objects
    * (profile, profile meta, knowledge). Writes one `purge_user` / `user` audit row with the counts
    * and returns them. That row names no personal data: its `resource_id` is

@@ -1,7 +1,8 @@
 import { archivePrefix } from './archive-prefix.js';
 import { deletePrefix } from './delete-prefix.js';
 import { normalizeUuid } from './ids.js';
-import { sessionRoute, ShardFilter } from './shard-route.js';
+import { sql, type Sql } from '@memory/db';
+import { sessionRoute, shardOn } from './shard-route.js';
 import type { StoreContext } from './store-context.js';
 import type { DeleteSessionOptions, DeleteSessionResult } from './types.js';
 import { checkOptionalText } from './validate.js';
@@ -23,25 +24,23 @@ export async function deleteSession(
 ): Promise<DeleteSessionResult> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor');
-  const shard = ShardFilter.after([id], sessionRoute(id, await ctx.distributed()));
-  const on = shard.on();
+  const on = shardOn(sessionRoute(id, await ctx.distributed()));
   const result = await ctx.sql.transaction(async (tx, em) => {
     const locked = await tx.query<{ user_id: string | null; status: number }>(
-      `SELECT user_id, status FROM sessions WHERE id = $1::uuid${on} FOR UPDATE`,
-      shard.values,
+      sql`SELECT user_id, status FROM sessions WHERE id = ${id}::uuid${on} FOR UPDATE`,
     );
     if (locked.length === 0) return { deleted: false, messages: 0, summaries: 0, archivedMessages: 0 };
-    const count = async (sql: string) => (await tx.query<Count>(sql, shard.values))[0]?.n ?? 0;
+    const count = async (statement: Sql) => (await tx.query<Count>(statement))[0]?.n ?? 0;
     const archivedMessages = await count(
-      `WITH d AS (DELETE FROM messages_archive WHERE session_id = $1::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      sql`WITH d AS (DELETE FROM messages_archive WHERE session_id = ${id}::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
     );
     const summaries = await count(
-      `WITH d AS (DELETE FROM session_summaries WHERE session_id = $1::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      sql`WITH d AS (DELETE FROM session_summaries WHERE session_id = ${id}::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
     );
     const messages = await count(
-      `WITH d AS (DELETE FROM messages WHERE session_id = $1::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
+      sql`WITH d AS (DELETE FROM messages WHERE session_id = ${id}::uuid${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
     );
-    await tx.query(`DELETE FROM sessions WHERE id = $1::uuid${on}`, shard.values);
+    await tx.query(sql`DELETE FROM sessions WHERE id = ${id}::uuid${on}`);
     ctx.db.logAudit(em, {
       action: 'delete_session',
       resourceType: 'session',

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { InvalidInputError } from '@memory/errors';
-import { shardKeyOfSession } from '@memory/db';
+import { shardKeyOfSession, sql, type Sql, type SqlStatement } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { from as copyFrom } from 'pg-copy-streams';
 import { normalizeUuid } from './ids.js';
@@ -135,9 +135,10 @@ export async function importMessages(
     throw toStoreError(error);
   });
   const tx: SqlClient = {
-    query: async <T>(text: string, values: readonly unknown[] = []) => {
+    query: async <T>(statement: string | SqlStatement, values: readonly unknown[] = []) => {
+      const [text, bound] = typeof statement === 'string' ? [statement, values] : [statement.text, statement.values];
       try {
-        return (await client.query(text, [...values])).rows as T[];
+        return (await client.query(text, [...bound])).rows as T[];
       } catch (error) {
         throw toStoreError(error);
       }
@@ -373,7 +374,7 @@ async function insertAll(
   try {
     for (let chunk = await reader.next(); chunk; chunk = await reader.next()) {
       await lockSessions(tx, unlocked([chunk]), distributed);
-      await tx.query(insertSql(), insertValues(chunk));
+      await tx.query(insertSql(chunk));
       imported += chunk.messages.length;
       options.onProgress?.(imported);
     }
@@ -388,11 +389,10 @@ async function insertAll(
 /** Moves each session's `updated_at` to its newest message, in one statement. */
 async function touchSessions(tx: SqlClient, sessions: Map<string, ImportSession>, distributed: boolean) {
   if (sessions.size === 0) return;
-  const co = distributed ? ' AND m.shard_key = s.shard_key' : '';
+  const co = sql.raw(distributed ? ' AND m.shard_key = s.shard_key' : '');
   await tx.query(
-    `UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
-     WHERE s.id = ANY($1::uuid[])`,
-    [[...sessions.keys()]],
+    sql`UPDATE sessions s SET updated_at = GREATEST(s.updated_at, (SELECT max(m.created_at) FROM messages m WHERE m.session_id = s.id${co}))
+     WHERE s.id = ANY(${[...sessions.keys()]}::uuid[])`,
   );
 }
 
@@ -437,13 +437,14 @@ async function lockSessions(tx: SqlClient, sessions: ImportSession[], distribute
     else groups.set(key, [id]);
   }
   for (const [key, group] of groups) {
+    const shardKey = sql.param(key);
+    const on = (alias: string) => (key === null ? sql.empty : sql` AND ${sql.raw(alias)}.shard_key = ${shardKey}`);
     rows.push(
       ...(await tx.query<Locked>(
-        `SELECT s.id, s.status, s.user_id,
+        sql`SELECT s.id, s.status, s.user_id,
        (extract(epoch FROM GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-         (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id${key === null ? '' : ' AND m.shard_key = $2'}))) * 1000000)::bigint::text AS base
-     FROM sessions s WHERE s.id = ANY($1::uuid[])${key === null ? '' : ' AND s.shard_key = $2'} ORDER BY s.id FOR NO KEY UPDATE OF s`,
-        key === null ? [group] : [group, key],
+         (SELECT max(m.created_at) + interval '1 microsecond' FROM messages m WHERE m.session_id = s.id${on('m')}))) * 1000000)::bigint::text AS base
+     FROM sessions s WHERE s.id = ANY(${group}::uuid[])${on('s')} ORDER BY s.id FOR NO KEY UPDATE OF s`,
       )),
     );
   }
@@ -547,26 +548,10 @@ function copyLine(m: CheckedMessage, s: ImportSession): string {
   return `${m.id}\t${s.id}\t${m.role}\t${copyField(m.content)}\t${m.model === null ? '\\N' : copyField(m.model)}\t${m.embedding ?? '\\N'}\t${stamp(m, s)}\t${s.userIdField}\t${m.parts === null ? '\\N' : copyField(m.parts)}\t${m.metadata === null ? '\\N' : copyField(m.metadata)}\t${s.shardKey}\n`;
 }
 
-/** The multi-row `INSERT` of the PGlite and in-scope path: one statement text for any chunk. */
-function insertSql(): string {
-  return `INSERT INTO messages (${COLUMNS})
+/** The multi-row `INSERT` of the PGlite and in-scope path: one statement text for any chunk (the columns go as arrays). */
+function insertSql({ messages, sessions }: Chunk): Sql {
+  return sql`INSERT INTO messages (${sql.raw(COLUMNS)})
 SELECT t.id, t.session_id, t.role, t.content, t.model, t.embedding::vector, t.created_at, t.user_id, t.parts::jsonb, t.metadata::jsonb, t.shard_key
-FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[], $10::text[], $11::int[])
+FROM unnest(${messages.map((m) => m.id)}::uuid[], ${sessions.map((s) => s.id)}::uuid[], ${messages.map((m) => m.role)}::text[], ${messages.map((m) => m.content)}::text[], ${messages.map((m) => m.model)}::text[], ${messages.map((m) => m.embedding)}::text[], ${messages.map((m, i) => stamp(m, sessions[i]!))}::timestamptz[], ${sessions.map((s) => s.userId)}::text[], ${messages.map((m) => m.parts)}::text[], ${messages.map((m) => m.metadata)}::text[], ${sessions.map((s) => s.shardKey)}::int[])
   AS t(id, session_id, role, content, model, embedding, created_at, user_id, parts, metadata, shard_key)`;
-}
-
-function insertValues({ messages, sessions }: Chunk): unknown[] {
-  return [
-    messages.map((m) => m.id),
-    sessions.map((s) => s.id),
-    messages.map((m) => m.role),
-    messages.map((m) => m.content),
-    messages.map((m) => m.model),
-    messages.map((m) => m.embedding),
-    messages.map((m, i) => stamp(m, sessions[i]!)),
-    sessions.map((s) => s.userId),
-    messages.map((m) => m.parts),
-    messages.map((m) => m.metadata),
-    sessions.map((s) => s.shardKey),
-  ];
 }

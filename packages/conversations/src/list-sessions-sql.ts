@@ -1,8 +1,8 @@
 import type { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { sessionColumns } from './rows.js';
-import { ShardFilter, userRoute } from './shard-route.js';
-import { SqlParams, type SqlStatement } from './sql-params.js';
+import { sql, type Sql } from '@memory/db';
+import { shardKeyValue, shardOn, userRoute } from './shard-route.js';
 
 /** The filters and page of a session list, already checked. */
 export interface ListSessionsQuery {
@@ -37,41 +37,17 @@ export interface ListSessionsQuery {
  * `(session_id, created_at, id)` indexes. Contents are cut to `previewLength + 1` characters in
  * SQL, so no whole conversation is ever loaded.
  */
-export function listSessionsSql(query: ListSessionsQuery): SqlStatement {
-  const params = new SqlParams();
-  const where: string[] = [];
-  const shard = new ShardFilter(
-    params,
-    query.userId === null ? { key: 0, distributed: false } : userRoute(query.userId, query.distributed === true),
-  );
-  if (query.userId !== null) where.push(`user_id = ${params.add(query.userId)}${shard.on()}`);
-  let key = shard.distributed ? shard.value() : null;
-  if (query.within) {
-    key = `${params.add(query.within.shardKey)}::int`;
-    where.push(`id = ANY(${params.add(query.within.ids)}::uuid[]) AND shard_key = ${key}`);
-  }
+export function listSessionsSql(query: ListSessionsQuery): Sql {
+  const { page, key } = sessionPage(query);
+  const preview = sql.param(query.previewLength + 1);
   // The previews on the page's one shard (Citus routes a statement whose every table is filtered on one key).
-  const co = (alias: string): string => (key === null ? '' : ` AND ${alias}.shard_key = ${key}`);
-  if (query.statuses !== null) where.push(`status = ANY(${params.add(query.statuses)}::smallint[])`);
-  if (query.metadataContains !== null)
-    where.push(`metadata @> ${params.add(JSON.stringify(query.metadataContains))}::jsonb`);
-  for (const [key, value] of Object.entries(query.metadataEquals ?? {})) {
-    where.push(`metadata -> ${params.add(key)}::text = ${params.add(JSON.stringify(value))}::jsonb`);
-  }
-  if (query.after !== null) {
-    where.push(`(updated_at, id) < (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`);
-  }
-  const limit = params.add(query.fetch);
-  const preview = params.add(query.previewLength + 1);
-  const text = `SELECT ${sessionColumns('s')},
-  fm.id AS first_id, fm.role AS first_role, fm.content AS first_content, ${timestampKeySql('fm.created_at')} AS first_created_at,
-  lm.id AS last_id, lm.role AS last_role, lm.content AS last_content, ${timestampKeySql('lm.created_at')} AS last_created_at,
-  sm.id AS summary_id, sm.strategy AS summary_strategy, sm.text AS summary_text, ${timestampKeySql('sm.created_at')} AS summary_created_at
+  const co = (alias: string): Sql => (key === null ? sql.empty : sql` AND ${sql.raw(alias)}.shard_key = ${key}`);
+  return sql`SELECT ${sql.raw(sessionColumns('s'))},
+  fm.id AS first_id, fm.role AS first_role, fm.content AS first_content, ${sql.raw(timestampKeySql('fm.created_at'))} AS first_created_at,
+  lm.id AS last_id, lm.role AS last_role, lm.content AS last_content, ${sql.raw(timestampKeySql('lm.created_at'))} AS last_created_at,
+  sm.id AS summary_id, sm.strategy AS summary_strategy, sm.text AS summary_text, ${sql.raw(timestampKeySql('sm.created_at'))} AS summary_created_at
 FROM (
-  SELECT * FROM sessions
-  ${where.length > 0 ? `WHERE ${where.join('\n    AND ')}` : ''}
-  ORDER BY updated_at DESC, id DESC
-  LIMIT ${limit}
+${page}
 ) s
 LEFT JOIN LATERAL (
   SELECT m.id, m.role, left(m.content, ${preview}) AS content, m.created_at FROM messages m
@@ -86,7 +62,35 @@ LEFT JOIN LATERAL (
   WHERE ss.session_id = s.id${co('ss')} ORDER BY ss.created_at DESC, ss.id DESC LIMIT 1
 ) sm ON true
 ORDER BY s.updated_at DESC, s.id DESC`;
-  return { text, values: params.values };
+}
+
+/**
+ * The page of sessions (filters, keyset, limit) and the shard key its previews join on (`null`:
+ * no shard filter).
+ */
+function sessionPage(query: ListSessionsQuery): { page: Sql; key: Sql | null } {
+  const where: Sql[] = [];
+  const route = query.userId === null ? null : userRoute(query.userId, query.distributed === true);
+  if (query.userId !== null) where.push(sql`user_id = ${query.userId}${shardOn(route)}`);
+  let key = route?.distributed ? shardKeyValue(route) : null;
+  if (query.within) {
+    key = sql`${sql.param(query.within.shardKey)}::int`;
+    where.push(sql`id = ANY(${query.within.ids}::uuid[]) AND shard_key = ${key}`);
+  }
+  if (query.statuses !== null) where.push(sql`status = ANY(${query.statuses}::smallint[])`);
+  if (query.metadataContains !== null) where.push(sql`metadata @> ${JSON.stringify(query.metadataContains)}::jsonb`);
+  for (const [name, value] of Object.entries(query.metadataEquals ?? {})) {
+    where.push(sql`metadata -> ${name}::text = ${JSON.stringify(value)}::jsonb`);
+  }
+  if (query.after !== null) {
+    where.push(sql`(updated_at, id) < (${query.after.at}::timestamptz, ${query.after.id}::uuid)`);
+  }
+  const filter = where.length > 0 ? sql`WHERE ${sql.join(where, '\n    AND ')}` : sql.empty;
+  const page = sql`  SELECT * FROM sessions
+  ${filter}
+  ORDER BY updated_at DESC, id DESC
+  LIMIT ${query.fetch}`;
+  return { page, key };
 }
 
 /**
@@ -94,11 +98,7 @@ ORDER BY s.updated_at DESC, s.id DESC`;
  * order only (a multi-shard query; Citus merges the shards' ordered, limited results). The
  * previews are then read by {@link listSessionsSql} with `within`, one statement per shard key.
  */
-export function listSessionPageSql(query: ListSessionsQuery): SqlStatement {
-  const { text, values } = listSessionsSql({ ...query, distributed: false });
-  const inner = text.slice(text.indexOf('FROM (\n') + 'FROM (\n'.length, text.indexOf('\n) s\n'));
-  return {
-    text: `SELECT s.id, s.shard_key, ${timestampKeySql('s.updated_at')} AS updated_at FROM (\n${inner}\n) s ORDER BY s.updated_at DESC, s.id DESC`,
-    values: values.slice(0, -1),
-  };
+export function listSessionPageSql(query: ListSessionsQuery): Sql {
+  const { page } = sessionPage({ ...query, distributed: false });
+  return sql`SELECT s.id, s.shard_key, ${sql.raw(timestampKeySql('s.updated_at'))} AS updated_at FROM (\n${page}\n) s ORDER BY s.updated_at DESC, s.id DESC`;
 }

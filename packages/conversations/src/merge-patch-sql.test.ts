@@ -1,31 +1,27 @@
+import { sql } from '@memory/db';
 import { describe, expect, it } from 'vitest';
 import { mergePatchSql } from './merge-patch-sql.js';
-import { SqlParams } from './sql-params.js';
 
 describe('mergePatchSql', () => {
   it('keeps the value when the patch is empty', () => {
-    const params = new SqlParams();
-    expect(mergePatchSql('metadata', {}, params)).toBe(
-      `(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}'::jsonb END)`,
-    );
-    expect(params.values).toEqual([]);
+    const expr = mergePatchSql(sql.raw('metadata'), {});
+    expect(expr.text).toBe(`(CASE WHEN jsonb_typeof(metadata) = 'object' THEN metadata ELSE '{}'::jsonb END)`);
+    expect(expr.values).toEqual([]);
   });
 
   it('removes null keys and replaces scalars and arrays with parameters only', () => {
-    const params = new SqlParams();
-    const sql = mergePatchSql('metadata', { gone: null, theme: 'dark', tags: ["it's"], n: 2 }, params);
-    expect(sql).toContain('- $1::text[]');
-    expect(sql).toContain('|| $2::jsonb');
-    expect(params.values).toEqual([['gone'], JSON.stringify({ theme: 'dark', tags: ["it's"], n: 2 })]);
-    expect(sql).not.toContain("it's");
-    expect(sql).not.toContain('theme');
+    const expr = mergePatchSql(sql.raw('metadata'), { gone: null, theme: 'dark', tags: ["it's"], n: 2 });
+    expect(expr.text).toContain('- $1::text[]');
+    expect(expr.text).toContain('|| $2::jsonb');
+    expect(expr.values).toEqual([['gone'], JSON.stringify({ theme: 'dark', tags: ["it's"], n: 2 })]);
+    expect(expr.text).not.toContain("it's");
+    expect(expr.text).not.toContain('theme');
   });
 
   it('recurses into nested objects, reading the nested current value', () => {
-    const params = new SqlParams();
-    const sql = mergePatchSql('metadata', { ui: { theme: 'dark', old: null } }, params);
-    expect(params.values).toEqual(['ui', ['old'], JSON.stringify({ theme: 'dark' })]);
-    expect(sql).toContain('jsonb_build_object($1::text, ');
-    expect(sql).toContain(`jsonb_typeof((metadata -> $1::text)) = 'object'`);
+    const expr = mergePatchSql(sql.raw('metadata'), { ui: { theme: 'dark', old: null } });
+    expect(expr.values).toEqual(['ui', ['old'], JSON.stringify({ theme: 'dark' })]);
+    expect(expr.text).toContain('jsonb_build_object($1::text, ');
+    expect(expr.text).toContain(`jsonb_typeof((metadata -> $1::text)) = 'object'`);
   });
 });

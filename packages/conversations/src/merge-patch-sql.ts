@@ -1,5 +1,5 @@
 import { isPlainObject } from './json-value.js';
-import type { SqlParams } from './sql-params.js';
+import { sql, type Sql } from '@memory/db';
 
 /**
  * Builds a SQL expression that applies a JSON merge patch (RFC 7396) to the jsonb value of
@@ -20,12 +20,11 @@ import type { SqlParams } from './sql-params.js';
  *
  * @example
  * ```ts
- * const params = new SqlParams();
- * const set = mergePatchSql('metadata', { theme: 'dark', draft: null }, params);
- * // UPDATE sessions SET metadata = ${set} WHERE id = ...
+ * const set = mergePatchSql(sql.raw('metadata'), { theme: 'dark', draft: null });
+ * const statement = sql`UPDATE sessions SET metadata = ${set} WHERE id = ${id}::uuid`;
  * ```
  */
-export function mergePatchSql(target: string, patch: Record<string, unknown>, params: SqlParams): string {
+export function mergePatchSql(target: Sql, patch: Record<string, unknown>): Sql {
   const removed: string[] = [];
   const replaced: Record<string, unknown> = {};
   const nested: Array<[string, Record<string, unknown>]> = [];
@@ -34,12 +33,13 @@ export function mergePatchSql(target: string, patch: Record<string, unknown>, pa
     else if (isPlainObject(value)) nested.push([key, value]);
     else replaced[key] = value;
   }
-  let expr = `(CASE WHEN jsonb_typeof(${target}) = 'object' THEN ${target} ELSE '{}'::jsonb END)`;
-  if (removed.length > 0) expr = `(${expr} - ${params.add(removed)}::text[])`;
-  if (Object.keys(replaced).length > 0) expr = `(${expr} || ${params.add(JSON.stringify(replaced))}::jsonb)`;
+  // `target` appears several times; its parameters are `sql.param`s, bound once.
+  let expr = sql`(CASE WHEN jsonb_typeof(${target}) = 'object' THEN ${target} ELSE '{}'::jsonb END)`;
+  if (removed.length > 0) expr = sql`(${expr} - ${removed}::text[])`;
+  if (Object.keys(replaced).length > 0) expr = sql`(${expr} || ${JSON.stringify(replaced)}::jsonb)`;
   for (const [key, value] of nested) {
-    const keyParam = `${params.add(key)}::text`;
-    expr = `(${expr} || jsonb_build_object(${keyParam}, ${mergePatchSql(`(${target} -> ${keyParam})`, value, params)}))`;
+    const keyParam = sql`${sql.param(key)}::text`;
+    expr = sql`(${expr} || jsonb_build_object(${keyParam}, ${mergePatchSql(sql`(${target} -> ${keyParam})`, value)}))`;
   }
   return expr;
 }

@@ -1,13 +1,12 @@
 import { ConfigurationError, InvalidInputError, NotFoundError } from '@memory/errors';
 import { partsText, SessionStatus, validateEmbedding, type MessagePart } from '@memory/models';
-import { shardKeyOfSession } from '@memory/db';
+import { shardKeyOfSession, sql, type Sql } from '@memory/db';
 import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { checkMessageMetadata, checkParts } from './parts.js';
 import { messageColumns, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
-import { returningSql, sessionRoute, ShardFilter } from './shard-route.js';
-import { SqlParams } from './sql-params.js';
+import { returningSql, sessionRoute, shardOn } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type {
@@ -100,34 +99,33 @@ interface LockedMessage {
  * text. No row: no such message anywhere.
  */
 async function lockMessageSession(tx: SqlClient, messageId: string, distributed: boolean): Promise<LockedMessage[]> {
+  const id = sql.param(messageId);
   if (distributed) {
     // On Citus (docs/citus.md) the message's session is found first (a lookup on every shard),
     // then locked and read on its one shard: a join across shards cannot lock.
     const [found] = await tx.query<{ session_id: string | null }>(
-      `SELECT COALESCE((SELECT session_id FROM messages WHERE id = $1::uuid),
-                (SELECT session_id FROM messages_archive WHERE id = $1::uuid)) AS session_id`,
-      [messageId],
+      sql`SELECT COALESCE((SELECT session_id FROM messages WHERE id = ${id}::uuid),
+                (SELECT session_id FROM messages_archive WHERE id = ${id}::uuid)) AS session_id`,
     );
     if (!found?.session_id) return [];
+    const key = sql.param(shardKeyOfSession(found.session_id));
     return tx.query<LockedMessage>(
-      `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
+      sql`SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
        (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
 FROM sessions s
-LEFT JOIN messages m ON m.id = $1::uuid AND m.session_id = s.id AND m.shard_key = $3
-WHERE s.id = $2::uuid AND s.shard_key = $3
+LEFT JOIN messages m ON m.id = ${id}::uuid AND m.session_id = s.id AND m.shard_key = ${key}
+WHERE s.id = ${found.session_id}::uuid AND s.shard_key = ${key}
 FOR NO KEY UPDATE OF s`,
-      [messageId, found.session_id, shardKeyOfSession(found.session_id)],
     );
   }
   return tx.query<LockedMessage>(
-    `SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
+    sql`SELECT s.id AS session_id, s.status, s.user_id, m.role, m.content,
        (jsonb_typeof(m.parts) = 'array' AND m.parts <> '[]'::jsonb) AS has_parts, (m.id IS NOT NULL) AS hot
 FROM sessions s
-LEFT JOIN messages m ON m.id = $1::uuid AND m.session_id = s.id
-WHERE s.id = COALESCE((SELECT session_id FROM messages WHERE id = $1::uuid),
-                      (SELECT session_id FROM messages_archive WHERE id = $1::uuid))
+LEFT JOIN messages m ON m.id = ${id}::uuid AND m.session_id = s.id
+WHERE s.id = COALESCE((SELECT session_id FROM messages WHERE id = ${id}::uuid),
+                      (SELECT session_id FROM messages_archive WHERE id = ${id}::uuid))
 FOR NO KEY UPDATE OF s`,
-    [messageId],
   );
 }
 
@@ -176,7 +174,7 @@ export async function updateMessage(
   const actor = options.actor === undefined ? ctx.actor : checkOptionalText(options.actor, 'actor', { max: 512 });
   let vector: string | null = null;
   if (ctx.embeddingProvider && checked.embedding === undefined && checked.content) {
-    const current = await ctx.sql.query<{ content: string }>('SELECT content FROM messages WHERE id = $1::uuid', [id]);
+    const current = await ctx.sql.query<{ content: string }>(sql`SELECT content FROM messages WHERE id = ${id}::uuid`);
     if (current.length > 0 && current[0]!.content !== checked.content) {
       vector = await embedText(ctx, checked.content);
     }
@@ -209,22 +207,20 @@ export async function updateMessage(
         embedding = vector;
         outcome = vector === null ? 'dropped' : 'embedded';
       }
-      const params = new SqlParams();
-      const sets: string[] = [];
-      if (checked.content !== undefined) sets.push(`content = ${params.add(checked.content)}`);
-      if (checked.parts !== undefined) sets.push(`parts = ${params.add(checked.parts)}::jsonb`);
-      if (checked.metadata !== undefined) sets.push(`metadata = ${params.add(checked.metadata)}::jsonb`);
-      if (checked.model !== undefined) sets.push(`model = ${params.add(checked.model)}`);
-      if (embedding !== undefined) sets.push(`embedding = ${params.add(embedding)}::vector`);
-      const shard = new ShardFilter(params, sessionRoute(locked.session_id, distributed));
+      const sets: Sql[] = [];
+      if (checked.content !== undefined) sets.push(sql`content = ${checked.content}`);
+      if (checked.parts !== undefined) sets.push(sql`parts = ${checked.parts}::jsonb`);
+      if (checked.metadata !== undefined) sets.push(sql`metadata = ${checked.metadata}::jsonb`);
+      if (checked.model !== undefined) sets.push(sql`model = ${checked.model}`);
+      if (embedding !== undefined) sets.push(sql`embedding = ${embedding}::vector`);
+      const route = sessionRoute(locked.session_id, distributed);
       const rows = await tx.query<MessageRow>(
         returningSql(
           distributed,
-          `UPDATE messages m SET ${sets.join(', ')} WHERE m.id = ${params.add(id)}::uuid${shard.on('m')}`,
+          sql`UPDATE messages m SET ${sql.join(sets, ', ')} WHERE m.id = ${id}::uuid${shardOn(route, 'm')}`,
           'm',
           messageColumns,
         ),
-        params.values,
       );
       if (rows.length === 0) throw messageNotFound(id);
       ctx.db.logAudit(em, {
@@ -266,8 +262,8 @@ export async function deleteMessage(
       const status = Number(locked.status);
       if (status !== SessionStatus.ACTIVE) return { kind: 'archived', sessionId: locked.session_id, status };
       if (!locked.hot) return { kind: 'done', value: { deleted: false, sessionId: null } };
-      const shard = ShardFilter.after([id], sessionRoute(locked.session_id, distributed));
-      const gone = await tx.query(`DELETE FROM messages WHERE id = $1::uuid${shard.on()} RETURNING id`, shard.values);
+      const on = shardOn(sessionRoute(locked.session_id, distributed));
+      const gone = await tx.query(sql`DELETE FROM messages WHERE id = ${id}::uuid${on} RETURNING id`);
       if (gone.length === 0) return { kind: 'done', value: { deleted: false, sessionId: null } };
       ctx.db.logAudit(em, {
         action: DELETE_MESSAGE_ACTION,

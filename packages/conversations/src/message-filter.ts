@@ -1,6 +1,6 @@
 import { InvalidInputError } from '@memory/errors';
 import type { MessageRole } from '@memory/models';
-import type { SqlParams } from './sql-params.js';
+import { sql, type Sql } from '@memory/db';
 import { checkJsonObject, checkOptionalDate, checkRole } from './validate.js';
 
 /** The message filters shared by history and search, already checked. */
@@ -63,27 +63,27 @@ function checkRoles(roles: unknown): MessageRole[] {
  * matches `['a', 'b']`). A message without metadata matches neither.
  */
 export function messageFilterConditions(
-  params: SqlParams,
   alias: string,
   filter: CheckedMessageFilter,
   include: { roles?: boolean; time?: boolean; metadata?: boolean } = {},
-): string[] {
-  const where: string[] = [];
+): Sql[] {
+  const where: Sql[] = [];
+  const a = sql.raw(alias);
   if (include.roles !== false && filter.roles !== null) {
-    where.push(`${alias}.role = ANY(${params.add(filter.roles)}::text[])`);
+    where.push(sql`${a}.role = ANY(${filter.roles}::text[])`);
   }
   if (include.time !== false) {
-    if (filter.since !== null) where.push(`${alias}.created_at >= ${params.add(filter.since)}::timestamptz`);
-    if (filter.until !== null) where.push(`${alias}.created_at < ${params.add(filter.until)}::timestamptz`);
+    if (filter.since !== null) where.push(sql`${a}.created_at >= ${filter.since}::timestamptz`);
+    if (filter.until !== null) where.push(sql`${a}.created_at < ${filter.until}::timestamptz`);
   }
   if (include.metadata !== false) {
     if (filter.metadataEquals !== null) {
       for (const [key, value] of Object.entries(filter.metadataEquals)) {
-        where.push(`${alias}.metadata -> ${params.add(key)}::text = ${params.add(JSON.stringify(value))}::jsonb`);
+        where.push(sql`${a}.metadata -> ${key}::text = ${JSON.stringify(value)}::jsonb`);
       }
     }
     if (filter.metadataContains !== null) {
-      where.push(`${alias}.metadata @> ${params.add(JSON.stringify(filter.metadataContains))}::jsonb`);
+      where.push(sql`${a}.metadata @> ${JSON.stringify(filter.metadataContains)}::jsonb`);
     }
   }
   return where;

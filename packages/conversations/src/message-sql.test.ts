@@ -62,13 +62,17 @@ describe('message SQL', () => {
     const cursor = { at: '2026-01-01T00:00:00.000001Z', id: 'x' };
     const newest = historySql({ sessionId: 's', before: null, after: null, fetch: 51 });
     expect(newest.text).toContain('ORDER BY m.created_at DESC, m.id DESC');
-    expect(newest.values).toEqual(['s', 51]);
+    expect(newest.values).toEqual([51, 's']);
+    expect(newest.name).toBe('memory_conversations_history_v2_');
     const before = historySql({ sessionId: 's', before: cursor, after: null, fetch: 11 });
-    expect(before.text).toContain('(m.created_at, m.id) < ($2::timestamptz, $3::uuid)');
+    expect(before.text).toContain('(m.created_at, m.id) < ($1::timestamptz, $2::uuid)');
+    expect(before.text).toContain('LIMIT $3');
+    expect(before.text).toContain('WHERE s.id = $4::uuid');
     const after = historySql({ sessionId: 's', before: cursor, after: cursor, fetch: 11 });
     expect(after.text).toContain('ORDER BY m.created_at ASC, m.id ASC');
-    expect(after.text).toContain('(m.created_at, m.id) > ($2::timestamptz, $3::uuid)');
-    expect(after.text).toContain('(m.created_at, m.id) < ($4::timestamptz, $5::uuid)');
+    expect(after.text).toContain('(m.created_at, m.id) > ($1::timestamptz, $2::uuid)');
+    expect(after.text).toContain('(m.created_at, m.id) < ($3::timestamptz, $4::uuid)');
+    expect(after.name).toBe('memory_conversations_history_v2_ba');
   });
 
   it('sets embeddings in one statement', () => {

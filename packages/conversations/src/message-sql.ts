@@ -1,10 +1,9 @@
-import { shardKeyOfSession, type NamedStatement } from '@memory/db';
+import { shardKeyOfSession, sql, type NamedStatement, type Sql } from '@memory/db';
 import { SessionStatus } from '@memory/models';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { messageFilterConditions, type CheckedMessageFilter } from './message-filter.js';
 import { messageColumns } from './rows.js';
-import { sessionRoute, ShardFilter, type ShardRoute } from './shard-route.js';
-import { SqlParams, type SqlStatement } from './sql-params.js';
+import { sessionRoute, shardKeyValue, shardOn, type ShardRoute } from './shard-route.js';
 import type { CheckedMessage } from './validate.js';
 
 /**
@@ -14,7 +13,8 @@ import type { CheckedMessage } from './validate.js';
  * only when it thinks the session large, and on a table without statistics (before the first
  * `ANALYZE`, or with autovacuum off) the generic plan that a named statement keeps for the life
  * of its connection was an aggregate over every message of the session, so each append read the
- * whole session, ever longer as the session grew.
+ * whole session, ever longer as the session grew. For the fixed texts of the named statements;
+ * {@link appendMessagesSql} writes the same subquery as a template fragment.
  */
 function afterNewestSql(session: string, shardOn = ''): string {
   return `(SELECT m.created_at + interval '1 microsecond' FROM messages m WHERE m.session_id = ${session}${shardOn}
@@ -54,45 +54,66 @@ export function appendMessagesSql(
   sessionId: string,
   messages: readonly CheckedMessage[],
   route: ShardRoute = sessionRoute(sessionId, false),
-): SqlStatement {
-  const params = new SqlParams();
-  const shard = new ShardFilter(params, route);
-  const session = `${params.add(sessionId)}::uuid`;
-  const ids = params.add(messages.map((m) => m.id));
-  const text = `WITH s AS (
-  SELECT status, user_id, updated_at FROM sessions WHERE id = ${session}${shard.on()} FOR NO KEY UPDATE
+): Sql {
+  const session = sql`${sql.param(sessionId)}::uuid`;
+  const ids = sql.param(messages.map((m) => m.id));
+  const on = (alias?: string) => shardOn(route, alias);
+  const column = (values: unknown[], type: string) => sql`${values}::${sql.raw(type)}[]`;
+  return sql`WITH s AS (
+  SELECT status, user_id, updated_at FROM sessions WHERE id = ${session}${on()} FOR NO KEY UPDATE
 ), input AS (
-  SELECT * FROM unnest(${ids}::uuid[], ${params.add(messages.map((m) => m.role))}::text[], ${params.add(messages.map((m) => m.content))}::text[],
-    ${params.add(messages.map((m) => m.model))}::text[], ${params.add(messages.map((m) => m.embedding))}::text[],
-    ${params.add(messages.map((m) => m.createdAt))}::timestamptz[], ${params.add(messages.map((m) => m.parts))}::text[],
-    ${params.add(messages.map((m) => m.metadata))}::text[])
+  SELECT * FROM unnest(${ids}::uuid[], ${column(
+    messages.map((m) => m.role),
+    'text',
+  )}, ${column(
+    messages.map((m) => m.content),
+    'text',
+  )},
+    ${column(
+      messages.map((m) => m.model),
+      'text',
+    )}, ${column(
+      messages.map((m) => m.embedding),
+      'text',
+    )},
+    ${column(
+      messages.map((m) => m.createdAt),
+      'timestamptz',
+    )}, ${column(
+      messages.map((m) => m.parts),
+      'text',
+    )},
+    ${column(
+      messages.map((m) => m.metadata),
+      'text',
+    )})
     WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
 ), existing AS (
-  SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])${shard.on('m')}
+  SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])${on('m')}
 ), base AS (
   SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
-    ${afterNewestSql(session, shard.on('m'))}) AS at, s.user_id
-  FROM s WHERE s.status = ${params.add(SessionStatus.ACTIVE)}
+    (SELECT m.created_at + interval '1 microsecond' FROM messages m WHERE m.session_id = ${session}${on('m')}
+      ORDER BY m.created_at DESC, m.id DESC LIMIT 1)) AS at, s.user_id
+  FROM s WHERE s.status = ${SessionStatus.ACTIVE}
 ), ins AS (
   INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
   SELECT i.id, ${session}, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, ${shard.value()}
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, ${shardKeyValue(route)}
   FROM input i CROSS JOIN base
   WHERE NOT EXISTS (SELECT 1 FROM existing e WHERE e.session_id IS DISTINCT FROM ${session} OR e.id = i.id)
   ORDER BY i.ord
-  ON CONFLICT (id${shard.distributed ? ', shard_key' : ''}) DO NOTHING
+  ON CONFLICT (id${sql.raw(route.distributed ? ', shard_key' : '')}) DO NOTHING
   RETURNING id, created_at
 ), touched AS (
   UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM ins))
-  WHERE id = ${session}${shard.on()} AND EXISTS (SELECT 1 FROM ins)
+  WHERE id = ${session}${on()} AND EXISTS (SELECT 1 FROM ins)
   RETURNING id
 )
 SELECT s.status, NULL::uuid AS id, NULL::uuid AS session_id, NULL::text AS created_at, NULL::boolean AS inserted FROM s
 UNION ALL
-SELECT NULL, ins.id, NULL, ${timestampKeySql('ins.created_at')}, true FROM ins
+SELECT NULL, ins.id, NULL, ${sql.raw(timestampKeySql('ins.created_at'))}, true FROM ins
 UNION ALL
-SELECT NULL, e.id, e.session_id, ${timestampKeySql('e.created_at')}, false FROM existing e`;
-  return { text, values: params.values };
+SELECT NULL, e.id, e.session_id, ${sql.raw(timestampKeySql('e.created_at'))}, false FROM existing e`;
 }
 
 /**
@@ -187,11 +208,8 @@ export function fastAppendValues(sessionId: string, messages: readonly CheckedMe
 }
 
 /** Reads where already stored message ids live (for ids a concurrent writer stored mid-append). */
-export function findMessagesSql(ids: readonly string[]): SqlStatement {
-  return {
-    text: `SELECT m.id, m.session_id, ${timestampKeySql('m.created_at')} AS created_at, false AS inserted FROM messages m WHERE m.id = ANY($1::uuid[])`,
-    values: [ids],
-  };
+export function findMessagesSql(ids: readonly string[]): Sql {
+  return sql`SELECT m.id, m.session_id, ${sql.raw(timestampKeySql('m.created_at'))} AS created_at, false AS inserted FROM messages m WHERE m.id = ANY(${ids}::uuid[])`;
 }
 
 /** A page request of a session's history, already checked. */
@@ -214,49 +232,43 @@ export interface HistoryQuery {
  * the page is read upwards from it; otherwise downwards from `before` (or from the newest) and
  * the caller reverses it.
  */
-export function historySql(query: HistoryQuery): SqlStatement {
-  const params = new SqlParams();
-  const session = params.add(query.sessionId);
-  const shard = new ShardFilter(params, query.route ?? null);
-  const bounds: string[] = [];
-  if (query.after)
-    bounds.push(
-      `(m.created_at, m.id) > (${params.add(query.after.at)}::timestamptz, ${params.add(query.after.id)}::uuid)`,
-    );
+export function historySql(query: HistoryQuery): Sql {
+  const route = query.route ?? null;
+  const bounds: Sql[] = [];
+  if (query.after) bounds.push(sql`(m.created_at, m.id) > (${query.after.at}::timestamptz, ${query.after.id}::uuid)`);
   if (query.before)
-    bounds.push(
-      `(m.created_at, m.id) < (${params.add(query.before.at)}::timestamptz, ${params.add(query.before.id)}::uuid)`,
-    );
-  if (query.filter) bounds.push(...messageFilterConditions(params, 'm', query.filter));
-  const direction = query.after ? 'ASC' : 'DESC';
-  const text = `SELECT s.status AS session_status, p.*
+    bounds.push(sql`(m.created_at, m.id) < (${query.before.at}::timestamptz, ${query.before.id}::uuid)`);
+  if (query.filter) bounds.push(...messageFilterConditions('m', query.filter));
+  const direction = sql.raw(query.after ? 'ASC' : 'DESC');
+  const statement = sql`SELECT s.status AS session_status, p.*
 FROM sessions s
 LEFT JOIN LATERAL (
-  SELECT ${messageColumns('m')} FROM messages m
-  WHERE m.session_id = s.id${shard.on('m')}${bounds.map((b) => `\n    AND ${b}`).join('')}
+  SELECT ${sql.raw(messageColumns('m'))} FROM messages m
+  WHERE m.session_id = s.id${shardOn(route, 'm')}${sql.join(
+    bounds.map((b) => sql`\n    AND ${b}`),
+    '',
+  )}
   ORDER BY m.created_at ${direction}, m.id ${direction}
-  LIMIT ${params.add(query.fetch)}
+  LIMIT ${query.fetch}
 ) p ON true
-WHERE s.id = ${session}::uuid${shard.on('s')}`;
+WHERE s.id = ${query.sessionId}::uuid${shardOn(route, 's')}`;
   // Without filters there are four texts (cursor before, after, both or neither), and each once
   // more with the shard filter on Citus: prepared, as reading the newest page is the hot path and
-  // its planning costs as much as its execution.
-  const name = query.filter
-    ? undefined
-    : `memory_conversations_history_v1_${query.before ? 'b' : ''}${query.after ? 'a' : ''}${shard.distributed ? 'd' : ''}`;
-  return { text, values: params.values, ...(name ? { name } : {}) };
+  // its planning costs as much as its execution. (v2: the placeholders are numbered in text order.)
+  return query.filter
+    ? statement
+    : statement.named(
+        `memory_conversations_history_v2_${query.before ? 'b' : ''}${query.after ? 'a' : ''}${route?.distributed === true ? 'd' : ''}`,
+      );
 }
 
 /**
  * Sets (or clears, for `null`) the embeddings of many messages in one `UPDATE ... FROM unnest`.
  * Returns the ids it found.
  */
-export function setEmbeddingsSql(entries: ReadonlyArray<{ id: string; embedding: string | null }>): SqlStatement {
-  return {
-    text: `UPDATE messages m SET embedding = u.embedding::vector
-FROM unnest($1::uuid[], $2::text[]) AS u(id, embedding)
+export function setEmbeddingsSql(entries: ReadonlyArray<{ id: string; embedding: string | null }>): Sql {
+  return sql`UPDATE messages m SET embedding = u.embedding::vector
+FROM unnest(${entries.map((e) => e.id)}::uuid[], ${entries.map((e) => e.embedding)}::text[]) AS u(id, embedding)
 WHERE m.id = u.id
-RETURNING m.id`,
-    values: [entries.map((e) => e.id), entries.map((e) => e.embedding)],
-  };
+RETURNING m.id`;
 }

@@ -1,3 +1,4 @@
+import { sql } from '@memory/db';
 import { ConfigurationError, ConflictError, DatabaseError, InvalidInputError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
 import { appendedInOrder, type AppendAttempt, type StoredRow } from './append-result.js';
@@ -18,8 +19,7 @@ import {
 import { toDate, toMessage, type MessageRow } from './rows.js';
 import { sessionArchivedError } from './session-archived-error.js';
 import { sessionNotFound } from './sessions.js';
-import { sessionRoute, ShardFilter } from './shard-route.js';
-import { SqlParams } from './sql-params.js';
+import { sessionRoute, shardOn } from './shard-route.js';
 import type { StoreContext } from './store-context.js';
 import type {
   AppendOptions,
@@ -183,15 +183,12 @@ export async function countMessages(
   options: { includeArchived?: boolean } = {},
 ): Promise<number> {
   const id = normalizeUuid(sessionId, 'sessionId');
-  const params = new SqlParams();
-  params.add(id);
-  const shard = new ShardFilter(params, sessionRoute(id, await ctx.distributed()));
+  const route = sessionRoute(id, await ctx.distributed());
   const archived = options.includeArchived
-    ? ` + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id${shard.on('a')})`
-    : '';
+    ? sql` + (SELECT count(*) FROM messages_archive a WHERE a.session_id = s.id${shardOn(route, 'a')})`
+    : sql.empty;
   const rows = await ctx.sql.query<{ n: number }>(
-    `SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id${shard.on('m')})${archived})::int AS n FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}`,
-    params.values,
+    sql`SELECT ((SELECT count(*) FROM messages m WHERE m.session_id = s.id${shardOn(route, 'm')})${archived})::int AS n FROM sessions s WHERE s.id = ${id}::uuid${shardOn(route, 's')}`,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return Number(rows[0]!.n);

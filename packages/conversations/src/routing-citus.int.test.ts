@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMemoryDb, distributeMemorySchema, type MemoryDb } from '@memory/db';
+import { createMemoryDb, distributeMemorySchema, type MemoryDb, type SqlStatement } from '@memory/db';
 import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
@@ -97,8 +97,10 @@ d(
         client.on('notice', (n: { message?: string; detail?: string }) => {
           if (/^issuing /.test(n.message ?? '')) remote.push({ message: n.message!, detail: n.detail ?? '' });
         });
-        const run = async (text: string | { text: string }, values: readonly unknown[] = []) =>
-          (await client.query(typeof text === 'string' ? text : text.text, [...values])).rows;
+        const run = async (statement: string | SqlStatement, values: readonly unknown[] = []) =>
+          typeof statement === 'string'
+            ? (await client.query(statement, [...values])).rows
+            : (await client.query(statement.text, [...statement.values])).rows;
         const onClient = new Proxy(db, {
           get(target, key, receiver) {
             if (key === 'query') return run;

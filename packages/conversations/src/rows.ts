@@ -41,9 +41,11 @@ const selectLists = new Map<string, string>();
  * `alias.column` of each column, then each timestamp rendered by `timestampKeySql` (once per table
  * and alias, then from {@link selectLists}).
  *
- * Hand SQL rather than a typed query builder: `pnpm bench sql-build` measured a summary page
- * built and compiled by Kysely over `MemoryTables` at 24 µs a call against 1 µs by hand, and its
- * p50 round trip at 1.28× the hand statement's (0.31 vs 0.24 ms, load 11): not free. The column
+ * SQL text (through the `sql` template of `@memory/db`) rather than a typed query builder:
+ * `pnpm bench sql-build` measured a summary page built and compiled by Kysely over `MemoryTables`
+ * at 24 µs a call against 1 µs by hand, and its p50 round trip at 1.28× the hand statement's
+ * (0.31 vs 0.24 ms, load 11): not free. The template costs 0.4–0.6 µs for that statement (its
+ * text is built once per call site) and a few µs for a composed one (load 12–14). The column
  * names are checked against the entity definitions all the same, by the `satisfies` lists above.
  */
 function selectList<T extends MemoryTableName>(

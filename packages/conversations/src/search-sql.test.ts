@@ -48,29 +48,29 @@ describe('search SQL', () => {
       topK: 5,
     };
     const setup = searchSetupSql(query, { efSearch: 200, iterativeScan: true, countUpTo: 3001 });
-    expect(setup.text).toContain(`set_config('hnsw.ef_search', $1, true)`);
+    expect(setup.text).toContain(`set_config('hnsw.ef_search', $3, true)`);
     expect(setup.text).toContain(`set_config('hnsw.iterative_scan', 'relaxed_order', true)`);
     // The counts read the index-only filters (scope and time), not roles or embeddings: the
     // filled rows on (user_id, created_at), the unfilled ones through the user's sessions.
     expect(setup.text).toContain(
-      '(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.user_id = $3 AND m.created_at >= $4::timestamptz LIMIT $2) scope)::int AS filled',
+      '(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.user_id = $2 AND m.created_at >= $4::timestamptz LIMIT $1) scope)::int AS filled',
     );
     expect(setup.text).toContain(
-      '(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.user_id IS NULL AND m.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = $3)) AND m.created_at >= $4::timestamptz LIMIT $2) scope)::int AS unfilled',
+      '(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE m.user_id IS NULL AND m.session_id = ANY(ARRAY(SELECT id FROM sessions WHERE user_id = $2)) AND m.created_at >= $4::timestamptz LIMIT $1) scope)::int AS unfilled',
     );
     // The session ids come back only for an HNSW search of a user with unfilled rows.
     expect(setup.text).toContain(
-      'CASE WHEN s.unfilled > 0 AND s.filled + s.unfilled >= $2::int THEN ARRAY(SELECT id::text FROM sessions WHERE user_id = $3) END AS sessions',
+      'CASE WHEN s.unfilled > 0 AND s.filled + s.unfilled >= $1::int THEN ARRAY(SELECT id::text FROM sessions WHERE user_id = $2) END AS sessions',
     );
     expect(setup.text).not.toContain('role');
     expect(setup.text).not.toContain('embedding');
-    expect(setup.values).toEqual(['200', 3001, 'u', new Date(0)]);
+    expect(setup.values).toEqual([3001, 'u', '200', new Date(0)]);
     // Without a count (threshold 0) the unfilled rows are still probed (LIMIT 1).
     const plain = searchSetupSql(query, { efSearch: 40, iterativeScan: false, countUpTo: 0 });
     expect(plain.text).not.toContain('iterative');
     expect(plain.text).toContain('0 AS filled');
     expect(plain.text).toContain('CASE WHEN s.unfilled > 0 THEN');
-    expect(plain.values).toEqual(['40', 1, 'u', new Date(0)]);
+    expect(plain.values).toEqual(['u', '40', new Date(0), 1]);
     // A session's search: one count of its scope, no probe.
     const session = searchSetupSql(
       { ...query, sessionId: 's', userId: null },

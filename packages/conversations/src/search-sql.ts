@@ -1,7 +1,7 @@
 import { messageFilterConditions } from './message-filter.js';
 import { messageColumns } from './rows.js';
-import { ShardFilter, type ShardRoute } from './shard-route.js';
-import { SqlParams, type SqlStatement } from './sql-params.js';
+import { sql, type Sql, type SqlParam } from '@memory/db';
+import { isKeyed, shardKeyValue, shardOn, type ShardRoute } from './shard-route.js';
 
 /** A semantic search, already checked: `vector` is a pgvector literal of the right dimension. */
 export interface SearchQuery {
@@ -104,39 +104,36 @@ export interface SearchSetupRow {
  * `countUpTo` or more (an HNSW search), the row also brings the user's session ids
  * (`sessions`), for {@link userScopeSql}'s bound form.
  */
-export function searchSetupSql(query: SearchQuery, setup: SearchSetup): SqlStatement {
-  const params = new SqlParams();
+export function searchSetupSql(query: SearchQuery, setup: SearchSetup): Sql {
+  const route = query.route ?? null;
   // On Citus the settings are made with SET LOCAL (searchSettingsSql): set_config does not reach the workers.
-  const columns = query.route?.distributed
-    ? ['true AS distributed']
-    : [`set_config('hnsw.ef_search', ${params.add(String(setup.efSearch))}, true) AS ef_search`];
-  if (setup.iterativeScan && !query.route?.distributed)
-    columns.push(`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
-  const bounded = (where: string[], limit: string) =>
-    `(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${where.join(' AND ')} LIMIT ${limit}) scope)::int`;
+  const columns: Sql[] = route?.distributed
+    ? [sql`true AS distributed`]
+    : [sql`set_config('hnsw.ef_search', ${String(setup.efSearch)}, true) AS ef_search`];
+  if (setup.iterativeScan && !route?.distributed)
+    columns.push(sql`set_config('hnsw.iterative_scan', 'relaxed_order', true) AS iterative_scan`);
+  const bounded = (where: Sql[], limit: unknown) =>
+    sql`(SELECT count(*) FROM (SELECT 1 FROM messages m WHERE ${sql.join(where, ' AND ')} LIMIT ${limit}) scope)::int`;
   if (query.sessionId !== null || query.userId === null) {
-    if (setup.countUpTo > 0)
-      columns.push(`${bounded(scopeConditions(params, query, false), params.add(setup.countUpTo))} AS scoped`);
-    return { text: `SELECT ${columns.join(',\n  ')}`, values: params.values };
+    if (setup.countUpTo > 0) columns.push(sql`${bounded(scopeConditions(query, false), setup.countUpTo)} AS scoped`);
+    return sql`SELECT ${sql.join(columns, ',\n  ')}`;
   }
-  const limit = params.add(Math.max(setup.countUpTo, 1));
-  const user = params.add(query.userId);
-  const shard = new ShardFilter(params, query.route ?? null);
-  const time = timeConditions(params, query);
-  const keyed = shard.keyed ? [`m.shard_key = ${shard.value()}`] : [];
-  const owned = `SELECT id FROM sessions WHERE user_id = ${user}${shard.on()}`;
+  const limit = sql.param(Math.max(setup.countUpTo, 1));
+  const user = sql.param(query.userId);
+  const time = timeConditions(query);
+  const keyed = isKeyed(route) ? [sql`m.shard_key = ${shardKeyValue(route)}`] : [];
+  const owned = (id: string) => sql`SELECT ${sql.raw(id)} FROM sessions WHERE user_id = ${user}${shardOn(route)}`;
   columns.push(
-    setup.countUpTo > 0 ? `${bounded([`m.user_id = ${user}`, ...keyed, ...time], limit)} AS filled` : '0 AS filled',
-    `${bounded([`m.user_id IS NULL`, `m.session_id = ANY(ARRAY(${owned}))`, ...keyed, ...time], limit)} AS unfilled`,
+    setup.countUpTo > 0
+      ? sql`${bounded([sql`m.user_id = ${user}`, ...keyed, ...time], limit)} AS filled`
+      : sql`0 AS filled`,
+    sql`${bounded([sql`m.user_id IS NULL`, sql`m.session_id = ANY(ARRAY(${owned('id')}))`, ...keyed, ...time], limit)} AS unfilled`,
   );
   // The session ids only when the statements will need them bound: some rows unfilled, and an
   // HNSW search (the scope reaches the count's limit, or there is no count).
-  const hnsw = setup.countUpTo > 0 ? ` AND s.filled + s.unfilled >= ${limit}::int` : '';
-  return {
-    text: `SELECT s.*, CASE WHEN s.unfilled > 0${hnsw} THEN ARRAY(${owned.replace('SELECT id', 'SELECT id::text')}) END AS sessions
-FROM (SELECT ${columns.join(',\n  ')} OFFSET 0) s`,
-    values: params.values,
-  };
+  const hnsw = setup.countUpTo > 0 ? sql` AND s.filled + s.unfilled >= ${limit}::int` : sql.empty;
+  return sql`SELECT s.*, CASE WHEN s.unfilled > 0${hnsw} THEN ARRAY(${owned('id::text')}) END AS sessions
+FROM (SELECT ${sql.join(columns, ',\n  ')} OFFSET 0) s`;
 }
 
 /**
@@ -146,19 +143,16 @@ FROM (SELECT ${columns.join(',\n  ')} OFFSET 0) s`,
  * recommended form). The user filter is `messages.user_id` with its session as the fallback, keeping the query
  * keyed by user (see {@link userScopeSql}).
  */
-export function searchSql(query: SearchQuery): SqlStatement {
-  const params = new SqlParams();
-  const vector = `${params.add(query.vector)}::vector`;
-  const where = scopeConditions(params, query, true);
-  const text = `WITH hits AS MATERIALIZED (
-  SELECT ${messageColumns('m')}, m.embedding <=> ${vector} AS distance
+export function searchSql(query: SearchQuery): Sql {
+  const vector = sql`${sql.param(query.vector)}::vector`;
+  return sql`WITH hits AS MATERIALIZED (
+  SELECT ${sql.raw(messageColumns('m'))}, m.embedding <=> ${vector} AS distance
   FROM messages m
-  WHERE ${where.join('\n    AND ')}
+  WHERE ${sql.join(scopeConditions(query, true), '\n    AND ')}
   ORDER BY m.embedding <=> ${vector}
-  LIMIT ${params.add(query.topK)}
+  LIMIT ${query.topK}
 )
 SELECT * FROM hits ORDER BY distance, id`;
-  return { text, values: params.values };
 }
 
 /**
@@ -168,35 +162,33 @@ SELECT * FROM hits ORDER BY distance, id`;
  * the session and user indexes instead. Used for scopes of few messages (cheaper than the index
  * and exact) and to complete an index scan that stopped short of `topK`.
  */
-export function exactSearchSql(query: SearchQuery): SqlStatement {
-  const params = new SqlParams();
-  const vector = `${params.add(query.vector)}::vector`;
-  const where = scopeConditions(params, query, true);
-  const text = `SELECT * FROM (
-  SELECT ${messageColumns('m')}, m.embedding <=> ${vector} AS distance
+export function exactSearchSql(query: SearchQuery): Sql {
+  return sql`SELECT * FROM (
+  SELECT ${sql.raw(messageColumns('m'))}, m.embedding <=> ${query.vector}::vector AS distance
   FROM messages m
-  WHERE ${where.join('\n    AND ')}
+  WHERE ${sql.join(scopeConditions(query, true), '\n    AND ')}
   OFFSET 0
 ) candidates
 ORDER BY distance, id
-LIMIT ${params.add(query.topK)}`;
-  return { text, values: params.values };
+LIMIT ${query.topK}`;
 }
 
-/** The `WHERE` conditions of a search; without `candidates`, only those an index answers (scope and time). */
-function scopeConditions(params: SqlParams, query: SearchQuery, candidates: boolean): string[] {
-  const where: string[] = [];
-  const shard = new ShardFilter(params, query.route ?? null);
-  if (candidates) where.push('m.embedding IS NOT NULL');
-  if (query.sessionId !== null) where.push(`m.session_id = ${params.add(query.sessionId)}::uuid`);
-  if (query.userId !== null) where.push(userScopeSql(params, params.add(query.userId), query.unfilled, shard.on()));
-  if (shard.keyed) where.push(`m.shard_key = ${shard.value()}`);
-  if (candidates && query.roles !== null) where.push(`m.role = ANY(${params.add(query.roles)}::text[])`);
-  where.push(...timeConditions(params, query));
+/**
+ * The `WHERE` conditions of a search; without `candidates`, only those an index answers (scope
+ * and time); `embedded: false` leaves out `m.embedding IS NOT NULL`.
+ */
+function scopeConditions(query: SearchQuery, candidates: boolean, embedded = candidates): Sql[] {
+  const where: Sql[] = [];
+  const route = query.route ?? null;
+  if (embedded) where.push(sql`m.embedding IS NOT NULL`);
+  if (query.sessionId !== null) where.push(sql`m.session_id = ${query.sessionId}::uuid`);
+  if (query.userId !== null) where.push(userScopeSql(sql.param(query.userId), query.unfilled, shardOn(route)));
+  if (isKeyed(route)) where.push(sql`m.shard_key = ${shardKeyValue(route)}`);
+  if (candidates && query.roles !== null) where.push(sql`m.role = ANY(${query.roles}::text[])`);
+  where.push(...timeConditions(query));
   if (candidates) {
     where.push(
       ...messageFilterConditions(
-        params,
         'm',
         {
           roles: null,
@@ -213,10 +205,11 @@ function scopeConditions(params: SqlParams, query: SearchQuery, candidates: bool
 }
 
 /** The `since` / `until` conditions of a search (on `m.created_at`). */
-function timeConditions(params: SqlParams, query: SearchQuery): string[] {
-  const where: string[] = [];
-  if (query.since !== null) where.push(`m.created_at >= ${params.add(query.since)}::timestamptz`);
-  if (query.until !== null) where.push(`m.created_at < ${params.add(query.until)}::timestamptz`);
+function timeConditions(query: SearchQuery): Sql[] {
+  const where: Sql[] = [];
+  // Params: the setup statement uses the conditions twice, bound once.
+  if (query.since !== null) where.push(sql`m.created_at >= ${sql.param(query.since)}::timestamptz`);
+  if (query.until !== null) where.push(sql`m.created_at < ${sql.param(query.until)}::timestamptz`);
   return where;
 }
 
@@ -242,18 +235,13 @@ function timeConditions(params: SqlParams, query: SearchQuery): string[] {
  *   the column's statistics, and the HNSW index stays the plan for a big user (one more
  *   parameter, only while the user has unfilled rows and the search goes to the index).
  */
-function userScopeSql(
-  params: SqlParams,
-  userParam: string,
-  unfilled: SearchQuery['unfilled'] = 'subquery',
-  sessionShard = '',
-): string {
-  if (unfilled === 'none') return `m.user_id = ${userParam}`;
+function userScopeSql(user: SqlParam, unfilled: SearchQuery['unfilled'] = 'subquery', sessionShard = sql.empty): Sql {
+  if (unfilled === 'none') return sql`m.user_id = ${user}`;
   const sessions =
     unfilled === 'subquery'
-      ? `ARRAY(SELECT id FROM sessions WHERE user_id = ${userParam}${sessionShard})`
-      : `${params.add(unfilled)}::uuid[]`;
-  return `(m.user_id = ${userParam} OR (m.user_id IS NULL AND m.session_id = ANY(${sessions})))`;
+      ? sql`ARRAY(SELECT id FROM sessions WHERE user_id = ${user}${sessionShard})`
+      : sql`${unfilled}::uuid[]`;
+  return sql`(m.user_id = ${user} OR (m.user_id IS NULL AND m.session_id = ANY(${sessions})))`;
 }
 
 /** The installed pgvector version (`NULL` when the extension is missing). */
@@ -287,13 +275,9 @@ export function supportsIterativeScan(version: string | null | undefined): boole
  * Whether any message in the search's scope and filters lacks an embedding: asked only when a
  * search found nothing, to tell "nothing matches" from "nothing here has a vector".
  */
-export function unembeddedProbeSql(query: SearchQuery): SqlStatement {
-  const params = new SqlParams();
-  const where = scopeConditions(params, query, true).filter((c) => c !== 'm.embedding IS NOT NULL');
-  return {
-    text: `SELECT EXISTS (SELECT 1 FROM messages m WHERE ${where.join(' AND ')}) AS unembedded`,
-    values: params.values,
-  };
+export function unembeddedProbeSql(query: SearchQuery): Sql {
+  const where = scopeConditions(query, true, false);
+  return sql`SELECT EXISTS (SELECT 1 FROM messages m WHERE ${sql.join(where, ' AND ')}) AS unembedded`;
 }
 
 /**
@@ -302,26 +286,18 @@ export function unembeddedProbeSql(query: SearchQuery): SqlStatement {
  * hit's position (`hit`, from 1) and `side` (`before` rows first), each window oldest first
  * (`created_at` is the fixed-width UTC text of `timestampKeySql`, so it sorts as text).
  */
-export function contextSql(hitIds: readonly string[], around: number, route: ShardRoute | null = null): SqlStatement {
-  const params = new SqlParams();
-  const ids = params.add(hitIds);
-  const limit = params.add(around);
-  const shard = new ShardFilter(params, route);
-  const side = (
-    name: 'before' | 'after',
-    op: '<' | '>',
-    direction: 'ASC' | 'DESC',
-  ) => `SELECT h.ord AS hit, '${name}' AS side, c.*
+export function contextSql(hitIds: readonly string[], around: number, route: ShardRoute | null = null): Sql {
+  const ids = sql.param(hitIds);
+  const limit = sql.param(around);
+  const side = (name: 'before' | 'after', op: '<' | '>', direction: 'ASC' | 'DESC') =>
+    sql`SELECT h.ord AS hit, ${sql.raw(`'${name}'`)} AS side, c.*
 FROM unnest(${ids}::uuid[]) WITH ORDINALITY AS h(id, ord)
-JOIN messages hm ON hm.id = h.id${shard.on('hm')}
+JOIN messages hm ON hm.id = h.id${shardOn(route, 'hm')}
 CROSS JOIN LATERAL (
-  SELECT ${messageColumns('m')} FROM messages m
-  WHERE m.session_id = hm.session_id${shard.on('m')} AND (m.created_at, m.id) ${op} (hm.created_at, hm.id)
-  ORDER BY m.created_at ${direction}, m.id ${direction}
+  SELECT ${sql.raw(messageColumns('m'))} FROM messages m
+  WHERE m.session_id = hm.session_id${shardOn(route, 'm')} AND (m.created_at, m.id) ${sql.raw(op)} (hm.created_at, hm.id)
+  ORDER BY m.created_at ${sql.raw(direction)}, m.id ${sql.raw(direction)}
   LIMIT ${limit}
 ) c`;
-  return {
-    text: `${side('before', '<', 'DESC')}\nUNION ALL\n${side('after', '>', 'ASC')}\nORDER BY hit, side DESC, created_at, id`,
-    values: params.values,
-  };
+  return sql`${side('before', '<', 'DESC')}\nUNION ALL\n${side('after', '>', 'ASC')}\nORDER BY hit, side DESC, created_at, id`;
 }

@@ -159,12 +159,12 @@ describeEachDatabase('searchMessages', (ctx) => {
     const { plan, rows } = await db.scope(async (em) => {
       const k = em.getKysely();
       if (citus) await k.executeQuery(CompiledQuery.raw(searchSettingsSql({ efSearch: 40, iterativeScan: false }), []));
-      await k.executeQuery(CompiledQuery.raw(plain.text, plain.values));
+      await k.executeQuery(CompiledQuery.raw(plain.text, [...plain.values]));
       const statement = searchSql(query);
       const explained = await k.executeQuery<{ 'QUERY PLAN': string }>(
-        CompiledQuery.raw(`EXPLAIN ${statement.text}`, statement.values),
+        CompiledQuery.raw(`EXPLAIN ${statement.text}`, [...statement.values]),
       );
-      const found = await k.executeQuery(CompiledQuery.raw(statement.text, statement.values));
+      const found = await k.executeQuery(CompiledQuery.raw(statement.text, [...statement.values]));
       return { plan: explained.rows.map((r) => r['QUERY PLAN']).join('\n'), rows: found.rows };
     });
     expect(plan).toContain('ix_messages_embedding_hnsw');
@@ -189,7 +189,9 @@ describeEachDatabase('searchMessages', (ctx) => {
     const plan = await db.scope(async (em) => {
       const k = em.getKysely();
       const explain = async (text: string) =>
-        (await k.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${text}`, statement.values))).rows
+        (
+          await k.executeQuery<{ 'QUERY PLAN': string }>(CompiledQuery.raw(`EXPLAIN ${text}`, [...statement.values]))
+        ).rows
           .map((r) => r['QUERY PLAN'])
           .join('\n');
       // The same filter and order without the fence: the planner uses the index.

@@ -126,7 +126,7 @@ describeEachDatabase(
           fetch: 21,
           previewLength: 80,
         });
-        const statements: Array<[string, string, unknown[]]> = [
+        const statements: Array<[string, string, readonly unknown[]]> = [
           ['history page (getHistory)', history.text, history.values],
           ['session list previews (listSessions)', list.text, list.values],
           [

@@ -1,13 +1,12 @@
-import { newSessionIdForUser, shardKeyOfSession } from '@memory/db';
+import { newSessionIdForUser, shardKeyOfSession, sql } from '@memory/db';
 import { NotFoundError } from '@memory/errors';
 import { SessionStatus } from '@memory/models';
 import { decodeCursor, encodeCursor } from './cursor.js';
 import { normalizeUuid } from './ids.js';
-import { returningSql, sessionRoute, ShardFilter } from './shard-route.js';
+import { returningSql, sessionRoute, shardOn } from './shard-route.js';
 import { listSessionPageSql, listSessionsSql, type ListSessionsQuery } from './list-sessions-sql.js';
 import { mergePatchSql } from './merge-patch-sql.js';
 import { sessionColumns, toMessagePreview, toSession, toSummaryPreview, type SessionRow } from './rows.js';
-import { SqlParams } from './sql-params.js';
 import { checkMessageFilter } from './message-filter.js';
 import type { StoreContext } from './store-context.js';
 import type { ListSessionsOptions, NewSession, SessionPage, SessionRecord } from './types.js';
@@ -41,28 +40,19 @@ export async function createSession(ctx: StoreContext, input: NewSession): Promi
   const metadata =
     input.metadata === undefined || input.metadata === null ? null : checkJsonObject(input.metadata, 'metadata');
   const rows = await ctx.sql.query<SessionRow>(
-    `WITH t AS (SELECT clock_timestamp() AS at)
+    sql`WITH t AS (SELECT clock_timestamp() AS at)
 INSERT INTO sessions AS s (id, user_id, title, status, metadata, created_at, updated_at, shard_key)
-SELECT $1::uuid, $2, $3, $4, $5::jsonb, t.at, t.at, $6::int FROM t
-RETURNING ${sessionColumns('s')}`,
-    [
-      id,
-      userId,
-      title,
-      SessionStatus.ACTIVE,
-      metadata === null ? null : JSON.stringify(metadata),
-      shardKeyOfSession(id),
-    ],
+SELECT ${id}::uuid, ${userId}, ${title}, ${SessionStatus.ACTIVE}, ${metadata === null ? null : JSON.stringify(metadata)}::jsonb, t.at, t.at, ${shardKeyOfSession(id)}::int FROM t
+RETURNING ${sql.raw(sessionColumns('s'))}`,
   );
   return toSession(rows[0]!);
 }
 
 export async function getSession(ctx: StoreContext, sessionId: string): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
-  const shard = ShardFilter.after([id], sessionRoute(id, await ctx.distributed()));
+  const route = sessionRoute(id, await ctx.distributed());
   const rows = await ctx.sql.query<SessionRow>(
-    `SELECT ${sessionColumns('s')} FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}`,
-    shard.values,
+    sql`SELECT ${sql.raw(sessionColumns('s'))} FROM sessions s WHERE s.id = ${id}::uuid${shardOn(route, 's')}`,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
@@ -120,15 +110,14 @@ export async function renameSession(
 ): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkOptionalText(title, 'title', { max: 512, allowEmpty: true });
-  const shard = ShardFilter.after([id, checked], sessionRoute(id, await ctx.distributed()));
+  const route = sessionRoute(id, await ctx.distributed());
   const rows = await ctx.sql.query<SessionRow>(
     returningSql(
-      shard.distributed,
-      `UPDATE sessions AS s SET title = $2 WHERE s.id = $1::uuid${shard.on('s')}`,
+      route.distributed,
+      sql`UPDATE sessions AS s SET title = ${checked} WHERE s.id = ${id}::uuid${shardOn(route, 's')}`,
       's',
       sessionColumns,
     ),
-    shard.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);
@@ -141,18 +130,14 @@ export async function patchSessionMetadata(
 ): Promise<SessionRecord> {
   const id = normalizeUuid(sessionId, 'sessionId');
   const checked = checkJsonObject(patch, 'patch');
-  const params = new SqlParams();
-  const idParam = params.add(id);
-  const expression = mergePatchSql('s.metadata', checked, params);
-  const shard = new ShardFilter(params, sessionRoute(id, await ctx.distributed()));
+  const route = sessionRoute(id, await ctx.distributed());
   const rows = await ctx.sql.query<SessionRow>(
     returningSql(
-      shard.distributed,
-      `UPDATE sessions AS s SET metadata = ${expression} WHERE s.id = ${idParam}::uuid${shard.on('s')}`,
+      route.distributed,
+      sql`UPDATE sessions AS s SET metadata = ${mergePatchSql(sql.raw('s.metadata'), checked)} WHERE s.id = ${id}::uuid${shardOn(route, 's')}`,
       's',
       sessionColumns,
     ),
-    params.values,
   );
   if (rows.length === 0) throw sessionNotFound(id);
   return toSession(rows[0]!);

@@ -1,5 +1,4 @@
-import { shardKeyOfSession, shardKeyOfUser } from '@memory/db';
-import { SqlParams } from './sql-params.js';
+import { shardKeyOfSession, shardKeyOfUser, sql, type Sql, type SqlParam } from '@memory/db';
 
 /**
  * How a statement reaches one shard on a Citus cluster (docs/citus.md): the `shard_key` of the
@@ -30,61 +29,32 @@ export function userRoute(userId: string, distributed: boolean): ShardRoute {
   return { key: shardKeyOfUser(userId), distributed };
 }
 
+/** True when statements on `route` filter on one `shard_key` (distributed, and not {@link ShardRoute.allShards}). */
+export function isKeyed(route: ShardRoute | null | undefined): route is ShardRoute {
+  return route?.distributed === true && route.allShards !== true;
+}
+
+const keyParams = new WeakMap<ShardRoute, SqlParam>();
+
 /**
- * Hands out the `shard_key` conditions of one statement: `on('m')` is ` AND m.shard_key = $k` on
- * a distributed database and `''` elsewhere; `value()` is the key's placeholder (for inserts,
- * which write it on every engine). The key is added to the statement's parameters once, the
- * first time it is used.
+ * The route's shard key as a parameter (`$k::int`): one placeholder however often a statement
+ * uses it (inserts write it on every engine; filters use it on a distributed database).
  */
-export class ShardFilter {
-  private placeholder: string | undefined;
-
-  constructor(
-    private readonly params: SqlParams,
-    private readonly route: ShardRoute | null,
-  ) {}
-
-  /**
-   * A filter for a statement written with fixed placeholders `$1..$n` for `values`: the key, if
-   * used, becomes `$n+1`. Send {@link ShardFilter.values} with the statement.
-   */
-  static after(values: readonly unknown[], route: ShardRoute | null): ShardFilter {
-    const params = new SqlParams();
-    for (const v of values) params.add(v);
-    return new ShardFilter(params, route);
+export function shardKeyValue(route: ShardRoute): Sql {
+  let key = keyParams.get(route);
+  if (key === undefined) {
+    key = sql.param(route.key);
+    keyParams.set(route, key);
   }
+  return sql`${key}::int`;
+}
 
-  /** The statement's values, the key included once it was used. */
-  get values(): unknown[] {
-    return this.params.values;
-  }
-
-  /** True when statements filter on `shard_key`. */
-  get distributed(): boolean {
-    return this.route?.distributed === true;
-  }
-
-  /** The key's placeholder (`$n::int`). */
-  value(): string {
-    if (!this.route) throw new Error('[memory/conversations] ShardFilter.value() without a route');
-    this.placeholder ??= this.params.add(this.route.key);
-    return `${this.placeholder}::int`;
-  }
-
-  /** True when statements filter on one `shard_key` (distributed, and not {@link ShardRoute.allShards}). */
-  get keyed(): boolean {
-    return this.distributed && this.route?.allShards !== true;
-  }
-
-  /** ` AND <alias>.shard_key = $k` when keyed, else `''`. */
-  on(alias?: string): string {
-    return this.keyed ? ` AND ${alias ? `${alias}.` : ''}shard_key = ${this.value()}` : '';
-  }
-
-  /** ` AND <a>.shard_key = <b>.shard_key` when distributed (a co-located join), else `''`. */
-  join(a: string, b: string): string {
-    return this.distributed ? ` AND ${a}.shard_key = ${b}.shard_key` : '';
-  }
+/** ` AND <alias>.shard_key = $k::int` when {@link isKeyed}, else nothing (single server: the text stays as it was). */
+export function shardOn(route: ShardRoute | null | undefined, alias?: string): Sql {
+  if (!isKeyed(route)) return sql.empty;
+  return alias === undefined
+    ? sql` AND shard_key = ${shardKeyValue(route)}`
+    : sql` AND ${sql.raw(alias)}.shard_key = ${shardKeyValue(route)}`;
 }
 
 /** Whether the session tables of the connected database are distributed by Citus (asked once per store). */
@@ -99,13 +69,13 @@ const SESSIONS_DISTRIBUTED_SQL = `SELECT count(*)::int AS n FROM pg_catalog.pg_d
  */
 export function returningSql(
   distributed: boolean,
-  modification: string,
+  modification: Sql,
   alias: string,
   columns: (alias: string) => string,
-): string {
+): Sql {
   return distributed
-    ? `WITH ${alias}_changed AS (${modification} RETURNING ${alias}.*) SELECT ${columns(alias)} FROM ${alias}_changed ${alias}`
-    : `${modification} RETURNING ${columns(alias)}`;
+    ? sql`WITH ${sql.raw(alias)}_changed AS (${modification} RETURNING ${sql.raw(alias)}.*) SELECT ${sql.raw(columns(alias))} FROM ${sql.raw(alias)}_changed ${sql.raw(alias)}`
+    : sql`${modification} RETURNING ${sql.raw(columns(alias))}`;
 }
 
 /** Asks the database whether the session tables are distributed by Citus ({@link DISTRIBUTED_SQL}). */

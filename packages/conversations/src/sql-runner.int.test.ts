@@ -1,7 +1,7 @@
 import { describeEachDatabase } from '@memory/db/testing';
 import { expect, it } from 'vitest';
 import { createSqlRunner, type QueryEvent } from './sql-client.js';
-import type { SqlStatement } from './sql-params.js';
+import type { SqlStatement } from '@memory/db';
 
 describeEachDatabase('store SQL runner (one statement shape)', (ctx) => {
   it('sends a SqlStatement on the pool, in a plain transaction and in a scope, reporting its values count', async () => {

@@ -1,6 +1,7 @@
 import { InvalidInputError } from '@memory/errors';
 import { newId, normalizeUuid } from './ids.js';
-import { sessionRoute, ShardFilter } from './shard-route.js';
+import { sql } from '@memory/db';
+import { sessionRoute, shardKeyValue, shardOn } from './shard-route.js';
 import { isPlainObject } from './json-value.js';
 import { summaryColumns, toSummary, type SummaryRow } from './rows.js';
 import { sessionNotFound } from './sessions.js';
@@ -28,15 +29,11 @@ export async function saveSummary(ctx: StoreContext, sessionId: string, input: N
   const json = parseSummaryJson(input.json);
   assertJsonValue(json, 'json');
   // INSERT ... SELECT from sessions: a missing session inserts nothing instead of failing on the foreign key.
-  const shard = ShardFilter.after(
-    [session, id, strategy, strategyVersion, text, JSON.stringify(json)],
-    sessionRoute(session, await ctx.distributed()),
-  );
+  const route = sessionRoute(session, await ctx.distributed());
   const rows = await ctx.sql.query<SummaryRow>(
-    `INSERT INTO session_summaries AS ss (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
-SELECT $2::uuid, s.id, $3, $4, $5, $6::jsonb, clock_timestamp(), ${shard.value()} FROM sessions s WHERE s.id = $1::uuid${shard.on('s')}
-RETURNING ${summaryColumns('ss')}`,
-    shard.values,
+    sql`INSERT INTO session_summaries AS ss (id, session_id, strategy, strategy_version, summary_text, summary_json, created_at, shard_key)
+SELECT ${id}::uuid, s.id, ${strategy}, ${strategyVersion}, ${text}, ${JSON.stringify(json)}::jsonb, clock_timestamp(), ${shardKeyValue(route)} FROM sessions s WHERE s.id = ${session}::uuid${shardOn(route, 's')}
+RETURNING ${sql.raw(summaryColumns('ss'))}`,
   );
   if (rows.length === 0) throw sessionNotFound(session);
   return toSummary(rows[0]!);
@@ -49,15 +46,14 @@ export async function listSummaries(
 ): Promise<SummaryRecord[]> {
   const session = normalizeUuid(sessionId, 'sessionId');
   const limit = checkLimit(options.limit, 'limit', DEFAULT_SUMMARY_PAGE, MAX_SUMMARY_PAGE);
-  const shard = ShardFilter.after([session, limit], sessionRoute(session, await ctx.distributed()));
+  const route = sessionRoute(session, await ctx.distributed());
   const rows = await ctx.sql.query<SummaryRow & { id: string | null }>(
-    `SELECT p.* FROM sessions s
+    sql`SELECT p.* FROM sessions s
 LEFT JOIN LATERAL (
-  SELECT ${summaryColumns('ss')} FROM session_summaries ss
-  WHERE ss.session_id = s.id${shard.on('ss')} ORDER BY ss.created_at DESC, ss.id DESC LIMIT $2
+  SELECT ${sql.raw(summaryColumns('ss'))} FROM session_summaries ss
+  WHERE ss.session_id = s.id${shardOn(route, 'ss')} ORDER BY ss.created_at DESC, ss.id DESC LIMIT ${limit}
 ) p ON true
-WHERE s.id = $1::uuid${shard.on('s')}`,
-    shard.values,
+WHERE s.id = ${session}::uuid${shardOn(route, 's')}`,
   );
   if (rows.length === 0) throw sessionNotFound(session);
   return rows.filter((row) => row.id !== null).map((row) => toSummary(row));

@@ -1,3 +1,4 @@
+import { sql, type Sql, type SqlParam } from '@memory/db';
 import { timestampKeySql, type CursorPosition } from './cursor.js';
 import { toJsonlLine } from './jsonl.js';
 import {
@@ -14,7 +15,7 @@ import {
   type SummaryRow,
 } from './rows.js';
 import { snapshotLines, type EmitLine } from './snapshot-lines.js';
-import { sessionRoute, ShardFilter } from './shard-route.js';
+import { sessionRoute, shardOn } from './shard-route.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { ExportUserOptions } from './types.js';
@@ -28,12 +29,14 @@ const USER_EXPORT_VERSION = 1;
  * (`resource_type = 'session'`, `resource_id` = the session id), rows the user did
  * (`actor` = the user id), rows about the user (`resource_type = 'user'`, `resource_id` = the
  * user id) and rows whose `details.userId` is the user id (as this package's `delete_session`
- * rows record it). `$1` is the user id.
+ * rows record it). `user` is the user id, bound once.
  */
-export const USER_AUDIT_CONDITION = `(a.actor = $1
-    OR (a.resource_type = 'user' AND a.resource_id = $1)
-    OR a.details ->> 'userId' = $1
-    OR (a.resource_type = 'session' AND a.resource_id IN (SELECT id::text FROM sessions WHERE user_id = $1)))`;
+export function userAuditCondition(user: SqlParam): Sql {
+  return sql`(a.actor = ${user}
+    OR (a.resource_type = 'user' AND a.resource_id = ${user})
+    OR a.details ->> 'userId' = ${user}
+    OR (a.resource_type = 'session' AND a.resource_id IN (SELECT id::text FROM sessions WHERE user_id = ${user})))`;
+}
 
 /** Counts in the export's last line. */
 interface ExportCounts {
@@ -95,7 +98,7 @@ function parseVector(text: string | null | undefined): number[] | null {
  * Every row of a user as JSONL lines, read page by page. Lines, in order:
  * `{"type":"export",...}`, then for each session (by id) `{"type":"session",...}` followed by its
  * `message`, `summary` and `archived_message` lines (oldest first), then the `audit_log` lines
- * (see {@link USER_AUDIT_CONDITION}), and last `{"type":"end","counts":{...}}`: a file without
+ * (see {@link userAuditCondition}), and last `{"type":"end","counts":{...}}`: a file without
  * its end line is incomplete.
  *
  * The export is one snapshot (see {@link snapshotLines}): every page is read in one
@@ -115,11 +118,11 @@ export async function* exportUser(
   const pageSize = checkLimit(options.pageSize, 'pageSize', 500, 10_000);
   const embeddings = options.includeEmbeddings === true;
   const distributed = await ctx.distributed();
-  yield* snapshotLines(ctx, (sql, emit) => produceExport(sql, emit, user, pageSize, embeddings, distributed));
+  yield* snapshotLines(ctx, (client, emit) => produceExport(client, emit, user, pageSize, embeddings, distributed));
 }
 
 async function produceExport(
-  sql: SqlClient,
+  client: SqlClient,
   emit: EmitLine,
   user: string,
   pageSize: number,
@@ -133,9 +136,8 @@ async function produceExport(
 
   let afterSession: string | null = null;
   for (;;) {
-    const sessions: SessionRow[] = await sql.query<SessionRow>(
-      `SELECT ${sessionColumns('s')} FROM sessions s WHERE s.user_id = $1${afterSession ? ' AND s.id > $3::uuid' : ''} ORDER BY s.id LIMIT $2`,
-      afterSession ? [user, pageSize, afterSession] : [user, pageSize],
+    const sessions: SessionRow[] = await client.query<SessionRow>(
+      sql`SELECT ${sql.raw(sessionColumns('s'))} FROM sessions s WHERE s.user_id = ${user}${afterSession ? sql` AND s.id > ${afterSession}::uuid` : sql.empty} ORDER BY s.id LIMIT ${pageSize}`,
     );
     for (const row of sessions) {
       counts.sessions++;
@@ -143,7 +145,7 @@ async function produceExport(
       for await (const message of pages(
         (after) =>
           sessionRows<MessageRow & { embedding?: string | null }>(
-            sql,
+            client,
             'messages',
             `${messageColumns('m')}${embeddings ? ', m.embedding::text AS embedding' : ''}`,
             row.id,
@@ -166,7 +168,15 @@ async function produceExport(
       }
       for await (const summary of pages(
         (after) =>
-          sessionRows<SummaryRow>(sql, 'session_summaries', summaryColumns('m'), row.id, after, pageSize, distributed),
+          sessionRows<SummaryRow>(
+            client,
+            'session_summaries',
+            summaryColumns('m'),
+            row.id,
+            after,
+            pageSize,
+            distributed,
+          ),
         (s) => ({ at: s.created_at, id: s.id }),
         pageSize,
       )) {
@@ -176,7 +186,7 @@ async function produceExport(
       const archivedColumns = `m.id, m.session_id, m.role, m.content, m.model, m.parts, m.metadata, ${timestampKeySql('m.created_at')} AS created_at, ${timestampKeySql('m.archived_at')} AS archived_at${embeddings ? ', m.embedding::text AS embedding' : ''}`;
       for await (const archived of pages(
         (after) =>
-          sessionRows<ArchivedRow>(sql, 'messages_archive', archivedColumns, row.id, after, pageSize, distributed),
+          sessionRows<ArchivedRow>(client, 'messages_archive', archivedColumns, row.id, after, pageSize, distributed),
         (a) => ({ at: a.created_at, id: a.id }),
         pageSize,
       )) {
@@ -204,10 +214,9 @@ async function produceExport(
 
   let afterAudit: string | null = null;
   for (;;) {
-    const audits: AuditRow[] = await sql.query<AuditRow>(
-      `SELECT a.id, a.action, a.resource_type, a.resource_id, a.details, a.actor, ${timestampKeySql('a.created_at')} AS created_at
-FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::uuid' : ''} ORDER BY a.id LIMIT $2`,
-      afterAudit ? [user, pageSize, afterAudit] : [user, pageSize],
+    const audits: AuditRow[] = await client.query<AuditRow>(
+      sql`SELECT a.id, a.action, a.resource_type, a.resource_id, a.details, a.actor, ${sql.raw(timestampKeySql('a.created_at'))} AS created_at
+FROM audit_logs a WHERE ${userAuditCondition(sql.param(user))}${afterAudit ? sql` AND a.id > ${afterAudit}::uuid` : sql.empty} ORDER BY a.id LIMIT ${pageSize}`,
     );
     for (const audit of audits) {
       counts.auditLogs++;
@@ -232,7 +241,7 @@ FROM audit_logs a WHERE ${USER_AUDIT_CONDITION}${afterAudit ? ' AND a.id > $3::u
 
 /** One page of a per-session table, keyset on `(created_at, id)` through its `(session_id, created_at, id)` index. */
 function sessionRows<T>(
-  sql: SqlClient,
+  client: SqlClient,
   table: string,
   columns: string,
   sessionId: string,
@@ -240,12 +249,10 @@ function sessionRows<T>(
   pageSize: number,
   distributed = false,
 ): Promise<T[]> {
-  const bound = after ? ' AND (m.created_at, m.id) > ($3::timestamptz, $4::uuid)' : '';
-  const values: unknown[] = after ? [sessionId, pageSize, after.at, after.id] : [sessionId, pageSize];
+  const bound = after ? sql` AND (m.created_at, m.id) > (${after.at}::timestamptz, ${after.id}::uuid)` : sql.empty;
   // On Citus: the session's shard only (docs/citus.md).
-  const shard = ShardFilter.after(values, sessionRoute(sessionId, distributed));
-  return sql.query<T>(
-    `SELECT ${columns} FROM ${table} m WHERE m.session_id = $1::uuid${shard.on('m')}${bound} ORDER BY m.created_at, m.id LIMIT $2`,
-    shard.values,
+  const on = shardOn(sessionRoute(sessionId, distributed), 'm');
+  return client.query<T>(
+    sql`SELECT ${sql.raw(columns)} FROM ${sql.raw(table)} m WHERE m.session_id = ${sessionId}::uuid${on}${bound} ORDER BY m.created_at, m.id LIMIT ${pageSize}`,
   );
 }

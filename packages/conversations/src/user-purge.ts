@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { ALLOW_AUDIT_PURGE_SQL, AUDIT_PURGE_SETTING } from '@memory/db';
+import { ALLOW_AUDIT_PURGE_SQL, AUDIT_PURGE_SETTING, sql, type Sql } from '@memory/db';
 import { InvalidInputError } from '@memory/errors';
 import { knowledgeKey, profileKey, profileMetaKey, validateUserId, type LongTermStorage } from '@memory/longterm-core';
 import { archivePrefix } from './archive-prefix.js';
@@ -8,7 +8,7 @@ import { isPlainObject } from './json-value.js';
 import type { SqlClient } from './sql-client.js';
 import type { StoreContext } from './store-context.js';
 import type { PurgeUserOptions, PurgeUserResult } from './types.js';
-import { USER_AUDIT_CONDITION } from './user-export.js';
+import { userAuditCondition } from './user-export.js';
 import { checkOptionalText, checkUserId } from './validate.js';
 
 /**
@@ -119,30 +119,27 @@ export async function purgeUser(
   for (;;) {
     const removed = await ctx.sql.transaction(async (tx) => {
       await allowAuditPurge(tx, distributed); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
-      const count = async (sql: string, values: unknown[]) => Number((await tx.query<Count>(sql, values))[0]?.n ?? 0);
+      const count = async (statement: Sql) => Number((await tx.query<Count>(statement))[0]?.n ?? 0);
       // Lock first (see above): an append or an archiver holding one of these sessions finishes
       // before they go, and none starts on them until they are gone.
-      const page = `SELECT id, shard_key FROM sessions WHERE user_id = $1${after ? ' AND id > $3::uuid' : ''} ORDER BY id LIMIT $2`;
-      const pageValues = after ? [user, PURGE_BATCH, after] : [user, PURGE_BATCH];
+      const page = sql`SELECT id, shard_key FROM sessions WHERE user_id = ${user}${after ? sql` AND id > ${after}::uuid` : sql.empty} ORDER BY id LIMIT ${PURGE_BATCH}`;
       // On Citus (docs/citus.md) rows are locked and deleted shard by shard (a user's sessions
       // share one shard key unless made with ids of their own); elsewhere in one group.
-      const groups: Array<{ ids: string[]; on: string; values: (first: unknown) => unknown[] }> = [];
+      const groups: Array<{ ids: string[]; on: Sql }> = [];
       if (distributed) {
-        const found = await tx.query<{ id: string; shard_key: number }>(page, pageValues);
+        const found = await tx.query<{ id: string; shard_key: number }>(page);
         const byKey = new Map<number, string[]>();
         for (const row of found)
           byKey.set(Number(row.shard_key), [...(byKey.get(Number(row.shard_key)) ?? []), row.id]);
         for (const [key, ids] of byKey) {
           const locked = await tx.query<{ id: string }>(
-            'SELECT id FROM sessions WHERE id = ANY($1::uuid[]) AND shard_key = $2 ORDER BY id FOR UPDATE',
-            [ids, key],
+            sql`SELECT id FROM sessions WHERE id = ANY(${ids}::uuid[]) AND shard_key = ${key} ORDER BY id FOR UPDATE`,
           );
-          if (locked.length > 0)
-            groups.push({ ids: locked.map((r) => r.id), on: ' AND shard_key = $2', values: (first) => [first, key] });
+          if (locked.length > 0) groups.push({ ids: locked.map((r) => r.id), on: sql` AND shard_key = ${key}` });
         }
       } else {
-        const locked = await tx.query<{ id: string }>(`${page} FOR UPDATE`, pageValues);
-        if (locked.length > 0) groups.push({ ids: locked.map((r) => r.id), on: '', values: (first) => [first] });
+        const locked = await tx.query<{ id: string }>(sql`${page} FOR UPDATE`);
+        if (locked.length > 0) groups.push({ ids: locked.map((r) => r.id), on: sql.empty });
       }
       if (groups.length === 0) return null;
       const mine = groups.flatMap((g) => g.ids).sort();
@@ -157,27 +154,22 @@ export async function purgeUser(
         summaries: 0,
         messages: 0,
         auditLogs: await count(
-          `WITH d AS (DELETE FROM audit_logs WHERE resource_type = 'session' AND resource_id = ANY($1::text[]) AND action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          [mine, PURGE_USER_ACTION],
+          sql`WITH d AS (DELETE FROM audit_logs WHERE resource_type = 'session' AND resource_id = ANY(${mine}::text[]) AND action <> ${PURGE_USER_ACTION} RETURNING 1) SELECT count(*)::int AS n FROM d`,
         ),
         sessions: 0,
       };
-      for (const { ids, on, values } of groups) {
+      for (const { ids, on } of groups) {
         removed.archivedMessages += await count(
-          `WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          values(ids),
+          sql`WITH d AS (DELETE FROM messages_archive WHERE session_id = ANY(${ids}::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
         );
         removed.summaries += await count(
-          `WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          values(ids),
+          sql`WITH d AS (DELETE FROM session_summaries WHERE session_id = ANY(${ids}::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
         );
         removed.messages += await count(
-          `WITH d AS (DELETE FROM messages WHERE session_id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          values(ids),
+          sql`WITH d AS (DELETE FROM messages WHERE session_id = ANY(${ids}::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
         );
         removed.sessions += await count(
-          `WITH d AS (DELETE FROM sessions WHERE id = ANY($1::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
-          values(ids),
+          sql`WITH d AS (DELETE FROM sessions WHERE id = ANY(${ids}::uuid[])${on} RETURNING 1) SELECT count(*)::int AS n FROM d`,
         );
       }
       return removed;
@@ -197,15 +189,13 @@ export async function purgeUser(
   return ctx.sql.transaction(async (tx, em) => {
     await allowAuditPurge(tx, distributed); // audit_logs refuses DELETE outside a purge (memory-audit-append-only)
     const rows = await tx.query<Count>(
-      `WITH d AS (DELETE FROM audit_logs a WHERE ${USER_AUDIT_CONDITION} AND a.action <> $2 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [user, PURGE_USER_ACTION],
+      sql`WITH d AS (DELETE FROM audit_logs a WHERE ${userAuditCondition(sql.param(user))} AND a.action <> ${PURGE_USER_ACTION} RETURNING 1) SELECT count(*)::int AS n FROM d`,
     );
     counts.auditLogs += Number(rows[0]?.n ?? 0);
     // Records of earlier purges written before purge records named no one (resource_id = the
     // user id) go too; the new record says how many it replaces.
     const earlier = await tx.query<Count>(
-      `WITH d AS (DELETE FROM audit_logs WHERE action = $2 AND resource_type = 'user' AND resource_id = $1 RETURNING 1) SELECT count(*)::int AS n FROM d`,
-      [user, PURGE_USER_ACTION],
+      sql`WITH d AS (DELETE FROM audit_logs WHERE action = ${PURGE_USER_ACTION} AND resource_type = 'user' AND resource_id = ${user} RETURNING 1) SELECT count(*)::int AS n FROM d`,
     );
     const replaced = Number(earlier[0]?.n ?? 0);
     ctx.db.logAudit(em, {

@@ -17,7 +17,7 @@ function vector(seed: number): number[] {
   });
 }
 
-async function explain(db: MemoryDb, statement: { text: string; values: unknown[] }): Promise<string> {
+async function explain(db: MemoryDb, statement: { text: string; values: readonly unknown[] }): Promise<string> {
   const rows = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${statement.text}`, statement.values);
   return rows.map((row) => row['QUERY PLAN']).join('\n');
 }

@@ -9,6 +9,7 @@ export {
   type SqlStatement,
   type SqlTransaction,
 } from './memory-db.js';
+export { sql, Sql, SqlParam, type SqlTag } from './sql-template.js';
 export type { MemoryColumn, MemoryTableName, MemoryTables, TextRow } from './memory-tables.js';
 export { logAudit, type AuditEntry } from './audit.js';
 export {

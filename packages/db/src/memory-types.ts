@@ -87,8 +87,8 @@ export interface NamedStatement {
 }
 
 /**
- * One statement ready to send, with its values: what the stores build (by hand with `$n`
- * placeholders, or compiled by a query builder) and hand to {@link MemoryDb.query} or a
+ * One statement ready to send, with its values: what the `sql` template builds (or a query
+ * builder compiles, or a hand-written `{ text, values }`) and hand to {@link MemoryDb.query} or a
  * transaction's `tx.query` as one value. With a `name`, it is prepared once per PostgreSQL
  * connection like a {@link NamedStatement} (one name, one text).
  *
@@ -173,6 +173,11 @@ export interface MemoryDb {
    * as jsonb's `?` operator, as `\\?`). Runs in `em`'s transaction when given, else in the
    * transaction of the current {@link MemoryDb.scope}, else on its own.
    *
+   * @deprecated Use `db.query(sql\`…\`)` (the `sql` template of `@memory/db`: values become `$n`
+   * parameters, fragments compose), the one way the memory stores send SQL. `execute` keeps
+   * working for existing code; it goes through MikroORM's `?` expansion, which the stores no
+   * longer use.
+   *
    * On PGlite (a single connection) never run SQL outside the transaction you are in (for
    * example `em.getConnection().execute()` without the transaction context inside a scope): it
    * waits for that transaction to end, which never comes.
@@ -204,7 +209,12 @@ export interface MemoryDb {
    * transaction run the text as a plain statement.
    *
    * A {@link SqlStatement} (`{ text, values, name? }`) carries its values: pass it alone (or with
-   * `undefined` and `em`). It is how the stores send every statement.
+   * `undefined` and `em`). The `sql` template builds one; it is how the stores send every statement:
+   *
+   * ```ts
+   * import { sql } from '@memory/db';
+   * const rows = await db.query<{ id: string }>(sql`select id from sessions where user_id = ${userId} limit ${20}`);
+   * ```
    */
   query<T extends object = Record<string, unknown>>(
     sql: string | NamedStatement | SqlStatement,

@@ -1,4 +1,4 @@
-import type { MemoryDb } from '@memory/db';
+import { sql, type MemoryDb } from '@memory/db';
 import { ConfigurationError, InvalidInputError } from '@memory/errors';
 import type { EmbeddingProvider } from '@memory/embeddings';
 import type { TriplesSink } from '@memory/semantics';
@@ -48,10 +48,9 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
       `[memory/knowledge-index] knowledge index dimensions must be an integer from 1 to 16000, got ${dims}`,
     );
   }
-  await db.execute('create extension if not exists vector');
-  const existing = await db.execute<{ dims: number }>(
-    `select a.atttypmod as dims from pg_attribute a where a.attrelid = to_regclass(?) and a.attname = 'embedding' and not a.attisdropped`,
-    [table],
+  await db.query(sql`create extension if not exists vector`);
+  const existing = await db.query<{ dims: number }>(
+    sql`select a.atttypmod as dims from pg_attribute a where a.attrelid = to_regclass(${table}) and a.attname = 'embedding' and not a.attisdropped`,
   );
   if (existing.length > 0 && Number(existing[0]!.dims) !== dims) {
     throw new ConfigurationError(
@@ -59,7 +58,8 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
       { details: { table, stored: existing[0]!.dims, wanted: dims } },
     );
   }
-  await db.execute(`create table if not exists ${table} (
+  // The table name and the dimension are checked above (a lower-case identifier, an integer).
+  await db.query(sql`create table if not exists ${sql.raw(table)} (
     user_id text not null,
     identity text not null,
     subject text not null,
@@ -68,13 +68,13 @@ export async function ensureKnowledgeIndex(db: MemoryDb, options: EnsureKnowledg
     metadata jsonb,
     position integer not null,
     model text,
-    embedding vector(${dims}),
+    embedding vector(${sql.raw(String(dims))}),
     updated_at timestamptz not null default now(),
     primary key (user_id, identity)
   )`);
   if (dims <= HNSW_MAX_DIMENSIONS) {
-    await db.execute(
-      `create index if not exists ix_${table}_embedding on ${table} using hnsw (embedding vector_cosine_ops)`,
+    await db.query(
+      sql.raw(`create index if not exists ix_${table}_embedding on ${table} using hnsw (embedding vector_cosine_ops)`),
     );
   }
 }
@@ -157,6 +157,8 @@ const metadataJson = (t: Triple) => (t[3] && Object.keys(t[3]).length > 0 ? JSON
 export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeIndex {
   const { db, provider } = options;
   const table = tableName(options.table);
+  // Checked by tableName: a lower-case SQL identifier.
+  const name = sql.raw(table);
   const model = provider.modelId ?? 'unknown';
   const efSearch = Math.max(1, Math.floor(options.efSearch ?? 100));
   let ready: Promise<void> | undefined;
@@ -175,12 +177,12 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
       const id = tripleIdentityHash(triple);
       if (!desired.has(id)) desired.set(id, { triple, position });
     });
-    const rows = await db.execute<{
+    const rows = await db.query<{
       identity: string;
       position: number;
       metadata: string | null;
       model: string | null;
-    }>(`select identity, position, metadata::text as metadata, model from ${table} where user_id = ?`, [userId]);
+    }>(sql`select identity, position, metadata::text as metadata, model from ${name} where user_id = ${userId}`);
     const existing = new Map(rows.map((r) => [r.identity, r]));
     const toDelete = rows.filter((r) => !desired.has(r.identity)).map((r) => r.identity);
     const toEmbed: Array<{ id: string; triple: Triple; position: number }> = [];
@@ -205,51 +207,36 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
     await db.scope(async (em) => {
       for (let i = 0; i < toDelete.length; i += CHUNK) {
         const ids = toDelete.slice(i, i + CHUNK);
-        await db.execute(
-          `delete from ${table} where user_id = ? and identity in (${ids.map(() => '?').join(', ')})`,
-          [userId, ...ids],
+        await db.query(
+          sql`delete from ${name} where user_id = ${userId} and identity = any(${ids}::text[])`,
+          undefined,
           em,
         );
       }
       for (let i = 0; i < toEmbed.length; i += CHUNK) {
         const chunk = toEmbed.slice(i, i + CHUNK);
-        const params: unknown[] = [];
-        const values = chunk.map((r, k) => {
-          params.push(
-            userId,
-            r.id,
-            r.triple[0],
-            r.triple[1],
-            r.triple[2],
-            metadataJson(r.triple),
-            r.position,
-            model,
-            vectorLiteral(vectors[i + k]!),
-          );
-          return '(?, ?, ?, ?, ?, ?::jsonb, ?, ?, ?::vector, now())';
-        });
-        await db.execute(
-          `insert into ${table} (user_id, identity, subject, predicate, object, metadata, position, model, embedding, updated_at)
-           values ${values.join(', ')}
+        const values = chunk.map(
+          (r, k) =>
+            sql`(${userId}, ${r.id}, ${r.triple[0]}, ${r.triple[1]}, ${r.triple[2]}, ${metadataJson(r.triple)}::jsonb, ${r.position}, ${model}, ${vectorLiteral(vectors[i + k]!)}::vector, now())`,
+        );
+        await db.query(
+          sql`insert into ${name} (user_id, identity, subject, predicate, object, metadata, position, model, embedding, updated_at)
+           values ${sql.join(values, ', ')}
            on conflict (user_id, identity) do update set subject = excluded.subject, predicate = excluded.predicate,
              object = excluded.object, metadata = excluded.metadata, position = excluded.position, model = excluded.model,
              embedding = excluded.embedding, updated_at = excluded.updated_at`,
-          params,
+          undefined,
           em,
         );
       }
       for (let i = 0; i < toUpdate.length; i += CHUNK) {
         const chunk = toUpdate.slice(i, i + CHUNK);
-        const params: unknown[] = [];
-        const values = chunk.map((r) => {
-          params.push(r.id, r.position, metadataJson(r.triple));
-          return '(?, ?::integer, ?::jsonb)';
-        });
-        await db.execute(
-          `update ${table} as k set position = v.position, metadata = v.metadata, updated_at = now()
-           from (values ${values.join(', ')}) as v(identity, position, metadata)
-           where k.user_id = ? and k.identity = v.identity`,
-          [...params, userId],
+        const values = chunk.map((r) => sql`(${r.id}, ${r.position}::integer, ${metadataJson(r.triple)}::jsonb)`);
+        await db.query(
+          sql`update ${name} as k set position = v.position, metadata = v.metadata, updated_at = now()
+           from (values ${sql.join(values, ', ')}) as v(identity, position, metadata)
+           where k.user_id = ${userId} and k.identity = v.identity`,
+          undefined,
           em,
         );
       }
@@ -265,12 +252,13 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
     const rows = await db.scope(async (em) => {
       // Iterative scans (pgvector 0.8+) keep filtering by user from starving the HNSW result;
       // older versions ignore the unknown setting.
-      await db.execute(
-        `select set_config('hnsw.ef_search', ?, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
-        [String(efSearch)],
+      await db.query(
+        sql`select set_config('hnsw.ef_search', ${String(efSearch)}, true), set_config('hnsw.iterative_scan', 'relaxed_order', true)`,
+        undefined,
         em,
       );
-      return db.execute<{
+      const vector = sql`${sql.param(literal)}::vector`;
+      return db.query<{
         identity: string;
         subject: string;
         predicate: string;
@@ -279,10 +267,10 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
         position: number;
         similarity: number;
       }>(
-        `select identity, subject, predicate, object, metadata::text as metadata, position, 1 - (embedding <=> ?::vector) as similarity
-         from ${table} where user_id = ? and model = ? and embedding is not null
-         order by embedding <=> ?::vector limit ?`,
-        [literal, userId, model, literal, Math.max(1, Math.floor(limit))],
+        sql`select identity, subject, predicate, object, metadata::text as metadata, position, 1 - (embedding <=> ${vector}) as similarity
+         from ${name} where user_id = ${userId} and model = ${model} and embedding is not null
+         order by embedding <=> ${vector} limit ${Math.max(1, Math.floor(limit))}`,
+        undefined,
         em,
       );
     });
@@ -295,9 +283,8 @@ export function createKnowledgeIndex(options: KnowledgeIndexOptions): KnowledgeI
 
   async function deleteUser(userId: string): Promise<number> {
     await ensure();
-    const rows = await db.execute<{ n: number }>(
-      `with d as (delete from ${table} where user_id = ? returning 1) select count(*)::int as n from d`,
-      [userId],
+    const rows = await db.query<{ n: number }>(
+      sql`with d as (delete from ${name} where user_id = ${userId} returning 1) select count(*)::int as n from d`,
     );
     return Number(rows[0]?.n ?? 0);
   }

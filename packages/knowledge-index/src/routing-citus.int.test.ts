@@ -4,6 +4,8 @@ import {
   CITUS_TEST_URL_ENV,
   citusTaskCount,
   createCitusScratchDatabase,
+  recordQueries,
+  type RecordedQuery,
   type ScratchDatabase,
 } from '@memory/db/testing';
 import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex } from './index.js';
@@ -11,31 +13,7 @@ import { createHashingEmbedder, createKnowledgeIndex, ensureKnowledgeIndex } fro
 const citusUrl = process.env[CITUS_TEST_URL_ENV];
 const d = citusUrl ? describe : describe.skip;
 
-interface Sent {
-  text: string;
-  values: readonly unknown[];
-}
-
-/** The db as the index sees it, recording every `execute` (its `?` placeholders) with its values. */
-function recording(db: MemoryDb, sent: Sent[]): MemoryDb {
-  return new Proxy(db, {
-    get(target, key, receiver) {
-      if (key === 'execute')
-        return (text: string, values: readonly unknown[] = [], ...rest: unknown[]) => {
-          sent.push({ text, values });
-          return (target.execute as (...a: unknown[]) => unknown)(text, values, ...rest);
-        };
-      const value: unknown = Reflect.get(target, key, receiver);
-      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
-    },
-  });
-}
-
-/** `?` placeholders as `$n`, for EXPLAIN through `db.query` (the index's SQL has no other `?`). */
-const numbered = (text: string): string => {
-  let n = 0;
-  return text.replace(/\?/g, () => `$${++n}`);
-};
+type Sent = RecordedQuery;
 
 /**
  * Profile sync, search and a user's deletion in the knowledge index, on a distributed
@@ -67,7 +45,7 @@ d(
       expect(distributed?.n).toBe(1);
       const sent: Sent[] = [];
       const index = createKnowledgeIndex({
-        db: recording(db, sent),
+        db: recordQueries(db, sent),
         provider: createHashingEmbedder({ dimensions: 16 }),
       });
       const user = 'u-routing';
@@ -88,7 +66,7 @@ d(
       expect(perUser.length).toBeGreaterThanOrEqual(5);
       const wrong: Array<{ text: string; tasks: string | undefined }> = [];
       for (const s of perUser) {
-        const tasks = await citusTaskCount(db, numbered(s.text), s.values);
+        const tasks = await citusTaskCount(db, s.text, s.values);
         if (tasks !== '1') wrong.push({ text: s.text.replace(/\s+/g, ' ').slice(0, 120), tasks });
       }
       expect(wrong).toEqual([]);

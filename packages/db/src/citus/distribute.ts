@@ -132,7 +132,7 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
   for (const t of colocated) {
     if (!(await tableExists(db, t))) continue;
     if (!group.includes(t)) group.push(t);
-    await db.execute(`alter table ${t} add column if not exists shard_key integer null`);
+    await db.query(`alter table ${t} add column if not exists shard_key integer null`);
   }
   const fkColumn = (t: string): string => (t === 'sessions' ? 'id' : (fks.find((f) => f.t === t)?.col ?? 'session_id'));
 
@@ -157,9 +157,9 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
         `with u as (update ${t} set shard_key = ${key} where shard_key is null returning 1) select count(*)::int as n from u`,
       );
       report.backfilled[t] = rows[0]?.n ?? 0;
-      await db.execute(`alter table ${t} alter column shard_key set not null`);
+      await db.query(`alter table ${t} alter column shard_key set not null`);
     }
-    for (const fk of fks) await db.execute(`alter table ${fk.t} drop constraint ${quoteIdent(fk.name)}`);
+    for (const fk of fks) await db.query(`alter table ${fk.t} drop constraint ${quoteIdent(fk.name)}`);
     for (const t of pending) await widenPrimaryKey(db, t, 'shard_key');
     for (const t of pending) {
       if (t === 'sessions') {
@@ -180,7 +180,7 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
         fk.name,
       ]);
       if (exists.length > 0) continue;
-      await db.execute(
+      await db.query(
         `alter table ${fk.t} add constraint ${quoteIdent(fk.name)} foreign key (${quoteIdent(fk.col)}, shard_key) references sessions (id, shard_key)${fk.cascade ? ' on delete cascade' : ''}`,
       );
     }
@@ -196,7 +196,7 @@ export async function distributeMemorySchema(db: MemoryDb, options: DistributeOp
       // this one only reads a setting and raises. The purge's permission (memory.audit_purge) is
       // made with SET LOCAL on Citus, which reaches the workers (see @memory/conversations).
       await db.scope(async () => {
-        await db.execute(`set local citus.enable_unsafe_triggers = on`);
+        await db.query(`set local citus.enable_unsafe_triggers = on`);
         await db.query(`select create_distributed_table('audit_logs', 'id', colocate_with => 'none')`);
       });
       report.distributed.push('audit_logs');
@@ -251,7 +251,7 @@ async function widenPrimaryKey(db: MemoryDb, table: string, column: string): Pro
   if (current && current.cols.includes(column)) return;
   const cols = current ? [...current.cols, column] : ['id', column];
   const name = current?.name ?? `${table}_pkey`;
-  await db.execute(
+  await db.query(
     `alter table ${table} ${current ? `drop constraint ${quoteIdent(current.name)}, ` : ''}add constraint ${quoteIdent(name)} primary key (${cols.join(', ')})`,
   );
 }

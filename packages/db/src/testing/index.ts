@@ -17,3 +17,4 @@ export {
 export { originalSchemaSql, createOriginalSchema, ORIGINAL_COLUMNS } from './original-schema.js';
 export { createCitusScratchDatabase, CITUS_TEST_URL_ENV } from '../citus/citus-scratch.js';
 export { citusTaskCount } from '../citus/task-count.js';
+export { recordQueries, type RecordedQuery } from './record-queries.js';
