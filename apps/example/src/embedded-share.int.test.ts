@@ -15,7 +15,7 @@ const tsx = resolve(here, '../../../node_modules/.bin/tsx');
 /** Runs the CLI in another process (the lock is per process), from source. */
 function cli(dataDir: string, args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((ok) => {
-    const child = spawn(tsx, [join(here, 'cli.ts'), ...args], {
+    const child = spawn(tsx, ['--conditions=@memory/source', join(here, 'cli.ts'), ...args], {
       env: { ...process.env, MEMORY_DATA_DIR: dataDir, MEMORY_EMBEDDING_DIMENSIONS: '64' },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
