@@ -58,35 +58,24 @@ export function appendMessagesSql(
   const session = sql`${sql.param(sessionId)}::uuid`;
   const ids = sql.param(messages.map((m) => m.id));
   const on = (alias?: string) => shardOn(route, alias);
-  const column = (values: unknown[], type: string) => sql`${values}::${sql.raw(type)}[]`;
+  // The batch as one array a column, in the order of the unnest below.
+  const columns = sql.join(
+    [
+      sql`${ids}::uuid[]`,
+      sql`${messages.map((m) => m.role)}::text[]`,
+      sql`${messages.map((m) => m.content)}::text[]`,
+      sql`${messages.map((m) => m.model)}::text[]`,
+      sql`${messages.map((m) => m.embedding)}::text[]`,
+      sql`${messages.map((m) => m.createdAt)}::timestamptz[]`,
+      sql`${messages.map((m) => m.parts)}::text[]`,
+      sql`${messages.map((m) => m.metadata)}::text[]`,
+    ],
+    ', ',
+  );
   return sql`WITH s AS (
   SELECT status, user_id, updated_at FROM sessions WHERE id = ${session}${on()} FOR NO KEY UPDATE
 ), input AS (
-  SELECT * FROM unnest(${ids}::uuid[], ${column(
-    messages.map((m) => m.role),
-    'text',
-  )}, ${column(
-    messages.map((m) => m.content),
-    'text',
-  )},
-    ${column(
-      messages.map((m) => m.model),
-      'text',
-    )}, ${column(
-      messages.map((m) => m.embedding),
-      'text',
-    )},
-    ${column(
-      messages.map((m) => m.createdAt),
-      'timestamptz',
-    )}, ${column(
-      messages.map((m) => m.parts),
-      'text',
-    )},
-    ${column(
-      messages.map((m) => m.metadata),
-      'text',
-    )})
+  SELECT * FROM unnest(${columns})
     WITH ORDINALITY AS t(id, role, content, model, embedding, created_at, parts, metadata, ord)
 ), existing AS (
   SELECT m.id, m.session_id, m.created_at FROM messages m WHERE m.id = ANY(${ids}::uuid[])${on('m')}
