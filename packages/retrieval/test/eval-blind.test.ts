@@ -56,43 +56,30 @@ describe('retrieval on the issue-17 blind set (eval/blind17)', () => {
     expect(r.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall - 0.01);
   });
 
-  it('on blind19 (evaluated once: 0.706 default, 0.743 with both packages) stays above floors below those figures', async () => {
-    const set = await loadEvalSet(join(import.meta.dirname, '..', 'eval', 'blind19'));
-    const shipped = await evaluateSet(set);
-    const both = await evaluateSet(set, {
-      retriever: createRetriever({ bridge: cedictBridge(), related: gloveRelated() }),
-    });
-    const ours = (g: string) => shipped.ours.groups.get(g)!.recall;
-    console.log(
-      `[eval blind19] recall@5 ours ${shipped.ours.overall.toFixed(3)} (shared ${ours('kind:shared').toFixed(3)}, paraphrase ${ours('kind:paraphrase').toFixed(3)}, inference ${ours('kind:inference').toFixed(3)}); + both packages ${both.ours.overall.toFixed(3)}; plain BM25 ${shipped.bm25.overall.toFixed(3)}`,
-    );
-    expect(shipped.ours.n).toBe(269);
-    // Measured once blind (eval/blind19/FIRST-RUN.txt): default 0.706, shared 0.942, paraphrase
-    // 0.523; both packages 0.743. Floors, not pins: regression guards only.
-    expect(shipped.ours.overall).toBeGreaterThanOrEqual(0.66);
-    expect(ours('kind:shared')).toBeGreaterThanOrEqual(0.9);
-    expect(ours('kind:paraphrase')).toBeGreaterThanOrEqual(0.47);
-    expect(both.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall);
-    expect(shipped.ours.overall).toBeGreaterThan(shipped.bm25.overall);
-  });
-
-  it('on blind20 (evaluated once: 0.724 default, 0.752 with both packages) stays above floors below those figures', async () => {
-    const set = await loadEvalSet(join(import.meta.dirname, '..', 'eval', 'blind20'));
-    const shipped = await evaluateSet(set);
-    const both = await evaluateSet(set, {
-      retriever: createRetriever({ bridge: cedictBridge(), related: gloveRelated() }),
-    });
-    const ours = (g: string) => shipped.ours.groups.get(g)!.recall;
-    console.log(
-      `[eval blind20] recall@5 ours ${shipped.ours.overall.toFixed(3)} (shared ${ours('kind:shared').toFixed(3)}, paraphrase ${ours('kind:paraphrase').toFixed(3)}, inference ${ours('kind:inference').toFixed(3)}); + both packages ${both.ours.overall.toFixed(3)}; plain BM25 ${shipped.bm25.overall.toFixed(3)}`,
-    );
-    expect(shipped.ours.n).toBe(265);
-    // Measured once blind (eval/blind20/FIRST-RUN.txt): default 0.724, shared 0.944, paraphrase
-    // 0.591; both packages 0.752. Floors, not pins: regression guards only.
-    expect(shipped.ours.overall).toBeGreaterThanOrEqual(0.68);
-    expect(ours('kind:shared')).toBeGreaterThanOrEqual(0.9);
-    expect(ours('kind:paraphrase')).toBeGreaterThanOrEqual(0.54);
-    expect(both.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall);
-    expect(shipped.ours.overall).toBeGreaterThan(shipped.bm25.overall);
-  });
+  // Each measured once blind (eval/<set>/FIRST-RUN.txt): blind19 default 0.706, shared 0.942,
+  // paraphrase 0.523, both packages 0.743; blind20 default 0.724, shared 0.944, paraphrase 0.591,
+  // both packages 0.752. Floors, not pins: regression guards only.
+  it.each([
+    { name: 'blind19', questions: 269, overall: 0.66, shared: 0.9, paraphrase: 0.47, measured: '0.706 default, 0.743' },
+    { name: 'blind20', questions: 265, overall: 0.68, shared: 0.9, paraphrase: 0.54, measured: '0.724 default, 0.752' },
+  ])(
+    'on $name (evaluated once: $measured with both packages) stays above floors below those figures',
+    async (floor) => {
+      const set = await loadEvalSet(join(import.meta.dirname, '..', 'eval', floor.name));
+      const shipped = await evaluateSet(set);
+      const both = await evaluateSet(set, {
+        retriever: createRetriever({ bridge: cedictBridge(), related: gloveRelated() }),
+      });
+      const ours = (g: string) => shipped.ours.groups.get(g)!.recall;
+      console.log(
+        `[eval ${floor.name}] recall@5 ours ${shipped.ours.overall.toFixed(3)} (shared ${ours('kind:shared').toFixed(3)}, paraphrase ${ours('kind:paraphrase').toFixed(3)}, inference ${ours('kind:inference').toFixed(3)}); + both packages ${both.ours.overall.toFixed(3)}; plain BM25 ${shipped.bm25.overall.toFixed(3)}`,
+      );
+      expect(shipped.ours.n).toBe(floor.questions);
+      expect(shipped.ours.overall).toBeGreaterThanOrEqual(floor.overall);
+      expect(ours('kind:shared')).toBeGreaterThanOrEqual(floor.shared);
+      expect(ours('kind:paraphrase')).toBeGreaterThanOrEqual(floor.paraphrase);
+      expect(both.ours.overall).toBeGreaterThanOrEqual(shipped.ours.overall);
+      expect(shipped.ours.overall).toBeGreaterThan(shipped.bm25.overall);
+    },
+  );
 });
