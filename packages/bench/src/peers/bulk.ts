@@ -14,6 +14,7 @@ import { loadavg1m, type Log } from '../report.js';
 import { adminQuery } from '../scratch-db.js';
 import { CONTENT, roleAt } from './config.js';
 import { fmt, type PeersRun } from './results.js';
+import { shardKeyOf } from './plain-system.js';
 import { closeAll, openAll, type Opened } from './systems.js';
 
 /** The times of the bulk workload in seconds, how ours loaded, ours ÷ plain per step, the load average per step. */
@@ -67,7 +68,7 @@ export async function bulkImport(run: PeersRun, adminUrl: string, count: number)
  * our migrated `messages` (read back from our database, as the HNSW definition is for the plain
  * table): what a user who keeps the same data with the same lookups would have.
  */
-async function mirrorMessages(ours: pg.Pool, plain: pg.Pool, name: string): Promise<void> {
+export async function mirrorMessages(ours: pg.Pool, plain: pg.Pool, name: string): Promise<void> {
   const { rows: columns } = await ours.query<{ name: string; type: string; notnull: boolean }>(
     `SELECT attname AS name, format_type(atttypid, atttypmod) AS type, attnotnull AS notnull
        FROM pg_attribute WHERE attrelid = 'messages'::regclass AND attnum > 0 AND NOT attisdropped ORDER BY attnum`,
@@ -152,7 +153,7 @@ async function measureBulk(adminUrl: string, count: number, log: Log): Promise<B
           from,
           to,
           (s, j) =>
-            `${randomUUID()}\t${sessions[s]}\t${roleAt(j)}\t${content(j)}\t${model(j) ?? '\\N'}\t${new Date(started + s * perSession + j).toISOString()}\tu-bulk\t${Number.parseInt(sessions[s]!.slice(-4), 16)}\n`,
+            `${randomUUID()}\t${sessions[s]}\t${roleAt(j)}\t${content(j)}\t${model(j) ?? '\\N'}\t${new Date(started + s * perSession + j).toISOString()}\tu-bulk\t${shardKeyOf(sessions[s]!)}\n`,
         ),
       narrow: (from, to) =>
         copy(

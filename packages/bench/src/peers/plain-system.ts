@@ -5,7 +5,23 @@ import { vectorLiteral } from '../measure.js';
 import { CONTENT, DIMS, POOL, roleAt } from './config.js';
 import { seedThread, type System } from './system.js';
 
-export type PlainSystem = System & { pool: pg.Pool };
+export type PlainSystem = System & {
+  pool: pg.Pool;
+  /**
+   * The append baseline of issue 11's targets: one autocommit `INSERT` of one message into
+   * `messages_same` (our table's columns, keys and indexes, made by `mirrorMessages`), writing the
+   * columns ours writes (`id, session_id, role, content, model, created_at, user_id, shard_key`).
+   */
+  appendOneSame(sessionId: string, userId: string, role: 'user' | 'assistant'): Promise<void>;
+  /** The same as {@link PlainSystem.appendOneSame} for `n` messages in one multi-row `INSERT`. */
+  appendBatchSame(sessionId: string, userId: string, n: number): Promise<void>;
+};
+
+/** The columns ours writes on an append, in the order the same-table baseline sends them. */
+const SAME_COLUMNS = 'id, session_id, role, content, model, created_at, user_id, shard_key';
+
+/** The `shard_key` a session's rows carry (the last 16 bits of its id, as the bulk baseline writes it). */
+export const shardKeyOf = (sessionId: string): number => Number.parseInt(sessionId.slice(-4), 16);
 
 /** Plain `pg`, hand-written SQL on a table of the same columns. */
 export async function plainSystem(url: string, hnswDef: string): Promise<PlainSystem> {
@@ -51,6 +67,35 @@ export async function plainSystem(url: string, hnswDef: string): Promise<PlainSy
         CONTENT,
         role === 'assistant' ? 'gpt-4o' : null,
       ]);
+    },
+    async appendOneSame(sessionId, userId, role) {
+      await pool.query(`INSERT INTO messages_same (${SAME_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)`, [
+        randomUUID(),
+        sessionId,
+        role,
+        CONTENT,
+        role === 'assistant' ? 'gpt-4o' : null,
+        new Date(),
+        userId,
+        shardKeyOf(sessionId),
+      ]);
+    },
+    async appendBatchSame(sessionId, userId, n) {
+      const values: unknown[] = [];
+      const at = Date.now();
+      const shardKey = shardKeyOf(sessionId);
+      for (let j = 0; j < n; j++)
+        values.push(
+          randomUUID(),
+          sessionId,
+          roleAt(j),
+          CONTENT,
+          roleAt(j) === 'assistant' ? 'gpt-4o' : null,
+          new Date(at + j),
+          userId,
+          shardKey,
+        );
+      await pool.query(`INSERT INTO messages_same (${SAME_COLUMNS}) VALUES ${multiRow(n, 8)}`, values);
     },
     async appendBatch(sessionId, _userId, n) {
       const values: unknown[] = [];
