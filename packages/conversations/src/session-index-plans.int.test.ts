@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { createConversationStore, type ConversationStore } from './index.js';
-import { APPEND_MANY_SQL, APPEND_ONE_SQL, appendMessagesSql, fastAppendValues, historySql } from './message-sql.js';
+import { appendMessagesSql, fastAppendStatement, historySql } from './message-sql.js';
 import { listSessionsSql } from './list-sessions-sql.js';
 import { checkNewMessages } from './validate.js';
 
@@ -98,10 +98,9 @@ describeEachDatabase(
         ],
         4,
       );
-      const plans = [
-        await explainGeneric(db, APPEND_ONE_SQL.text, fastAppendValues(sessions[0]!, checkedOne)),
-        await explainGeneric(db, APPEND_MANY_SQL.text, fastAppendValues(sessions[0]!, checkedMany)),
-      ];
+      const plans: string[] = [];
+      for (const { statement, values } of [checkedOne, checkedMany].map((m) => fastAppendStatement(sessions[0]!, m)))
+        plans.push(await explainGeneric(db, statement.text, values));
       const careful = appendMessagesSql(sessions[0]!, checkedMany);
       plans.push(await explain(db, careful.text, careful.values));
       for (const plan of plans) {
