@@ -134,8 +134,13 @@ SELECT NULL, e.id, e.session_id, ${sql.raw(timestampKeySql('e.created_at'))}, fa
  * that write and no separate `FOR NO KEY UPDATE` (the batch's form, {@link APPEND_MANY_SQL},
  * has four CTEs and locks, then updates):
  *
- * - the `UPDATE` only matches an active session (`status = 1`), so nothing is inserted into a
- *   missing or archived one;
+ * - the `UPDATE` only matches an active session, so nothing is inserted into a missing or
+ *   archived one. It finds the row by primary key only: the status test is written `status + 0`,
+ *   which no index can serve. As `status = 1` it cost the same through `(status, updated_at)` as
+ *   through the primary key while sessions was one page, and the generic plan a named statement
+ *   keeps for the life of its connection (made at its sixth run, on a fresh database) walked
+ *   every active session's entry in that index, and every dead one, on every append
+ *   (`src/session-index-plans.int.test.ts`);
  * - its row lock conflicts with itself (two appends to one session take turns) and with the
  *   archiver's `FOR UPDATE SKIP LOCKED` (it skips a session being appended to; an append waits
  *   for an archiver that holds the session, then rechecks `status` on the row it committed);
@@ -161,7 +166,7 @@ export const APPEND_ONE_SQL: NamedStatement = {
   UPDATE sessions SET updated_at = CASE WHEN $7::timestamptz IS NULL
     THEN GREATEST(clock_timestamp(), updated_at + interval '1 microsecond', ${afterNewestSql('$1::uuid')})
     ELSE GREATEST(updated_at, $7::timestamptz) END
-  WHERE id = $1::uuid AND status = ${SessionStatus.ACTIVE}
+  WHERE id = $1::uuid AND status + 0 = ${SessionStatus.ACTIVE}
   RETURNING user_id, updated_at
 )
 INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)

@@ -112,6 +112,43 @@ describeEachDatabase(
       }
     });
 
+    it('the appends find their session by primary key: fresh, grown by dead row versions, and analysed', async () => {
+      // A named statement keeps the generic plan it gets at its sixth run for the life of its
+      // connection, on a fresh database while sessions is one page. There `WHERE id = $1 AND
+      // status = 1` cost the same through (status, updated_at) as through the primary key, and
+      // the plan walked every active session's entry in that index, and every dead one (each
+      // append writes a new version of its session row: updated_at is indexed, so never HOT), on
+      // every append, ever longer.
+      const messages = [
+        checkNewMessages([{ role: 'user', content: 'x' }], 4),
+        checkNewMessages(
+          [
+            { role: 'user', content: 'x' },
+            { role: 'assistant', content: 'y' },
+          ],
+          4,
+        ),
+      ];
+      for (const state of ['fresh', 'grown', 'analysed']) {
+        if (state === 'grown')
+          for (let i = 0; i < 150; i++)
+            await db.query(`UPDATE sessions SET updated_at = updated_at + interval '1 microsecond'`);
+        if (state === 'analysed') await db.query('ANALYZE sessions');
+        for (const { statement, values } of messages.map((m) => fastAppendStatement(sessions[0]!, m))) {
+          const plan = await explainGeneric(db, statement.text, values);
+          // The indexes the plan reads sessions through (directly, or under a bitmap heap scan).
+          const used = [
+            ...plan.matchAll(
+              /Index (?:Only )?Scan (?:Backward )?using (\S+) on sessions\b|Bitmap Index Scan on (\S+)/g,
+            ),
+          ].map((m) => m[1] ?? m[2]);
+          expect(used.length, `${state}\n${plan}`).toBeGreaterThan(0);
+          expect(new Set(used), `${state}\n${plan}`).toEqual(new Set(['sessions_pkey']));
+          expect(plan).not.toMatch(/Seq Scan on sessions/);
+        }
+      }
+    });
+
     it('our reads by session and the original library’s use the wide index, after ANALYZE too', async () => {
       for (const analysed of [false, true]) {
         if (analysed) await db.query('ANALYZE messages');
