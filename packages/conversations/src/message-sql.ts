@@ -160,7 +160,7 @@ SELECT NULL, e.id, e.session_id, ${sql.raw(timestampKeySql('e.created_at'))}, fa
  * three index entries per append. It stays, as `updated_at` must mean "newest message" for those
  * readers and the original library.
  */
-export const APPEND_ONE_SQL: NamedStatement = {
+const APPEND_ONE_SQL: NamedStatement = {
   name: 'memory_conversations_append_one_v4',
   text: `WITH s AS (
   UPDATE sessions SET updated_at = CASE WHEN $7::timestamptz IS NULL
@@ -184,7 +184,7 @@ RETURNING ${timestampKeySql('created_at')} AS created_at`,
  * {@link appendMessagesSql} does. The stamp of the `UPDATE` first, as for one message, would need
  * the batch's last stamp before the insert; a batch costs its lock once for many rows.
  */
-export const APPEND_MANY_SQL: NamedStatement = {
+const APPEND_MANY_SQL: NamedStatement = {
   name: 'memory_conversations_append_many_v4',
   text: `WITH s AS (
   SELECT status, user_id, updated_at FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE
