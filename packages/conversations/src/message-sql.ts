@@ -105,7 +105,7 @@ UNION ALL
 SELECT NULL, e.id, e.session_id, ${sql.raw(timestampKeySql('e.created_at'))}, false FROM existing e`;
 }
 
-/**
+/*
  * The fast append: the append of {@link appendMessagesSql} without its look-up of stored ids and
  * without `ON CONFLICT`, so that a new message costs what a plain `INSERT` costs (the look-up and
  * the speculative insertion of `ON CONFLICT` each probe the primary key once more per row). An id
@@ -114,29 +114,79 @@ SELECT NULL, e.id, e.session_id, ${sql.raw(timestampKeySql('e.created_at'))}, fa
  * of other sessions. Only for appends outside a transaction, where a failed statement leaves
  * nothing behind. Session lock, timestamps and `updated_at` as in {@link appendMessagesSql}.
  *
- * Named statements, prepared once per connection, with the session's id as `$1`:
- * - {@link APPEND_ONE_SQL}: one message as scalar parameters `$2` to `$9` (id, role, content,
- *   model, embedding, created_at, parts, metadata), so PostgreSQL settles on one generic plan
- *   and stops planning the statement at all;
- * - {@link APPEND_MANY_SQL}: the same columns as eight arrays through `unnest ... WITH ORDINALITY`.
+ * Two named statements, prepared once per connection: the session's id is `$1`, then the
+ * message's id, role, content, model, embedding, created_at, parts and metadata, and the
+ * session's `shard_key` as `$10` (written on every engine). {@link APPEND_ONE_SQL} takes one
+ * message as scalar parameters, so PostgreSQL settles on one generic plan and stops planning it;
+ * {@link APPEND_MANY_SQL} takes a batch as eight arrays through `unnest ... WITH ORDINALITY`. Not
+ * used on Citus: there every statement must filter on the key, which {@link appendMessagesSql} does.
  *
- * `$10` is the session's `shard_key` (written on every engine). Not used on Citus: there every
- * statement must filter on the key, which {@link appendMessagesSql} does.
- *
- * What it costs beside a plain `INSERT` of the message (README, "What an append costs"): the row
- * lock (one WAL record), the newest-message probe (one backward index probe), and the `UPDATE` of
- * `sessions.updated_at`, which is never HOT because `updated_at` is in two indexes (session lists,
- * the archiver): a new session row version and three index entries per append. It stays, as
- * `updated_at` must mean "newest message" for those readers and the original library. Taking the
- * lock with the `UPDATE` (one CTE fewer) wrote as much WAL and touched as many buffers, and would
- * need a second read to tell a missing session from an archived one.
- *
- * Both return one row per inserted message with the session's `status`, the message's `id` and
- * `created_at` (cursor text); one row with `id` NULL when the session is not active (nothing
- * inserted); no rows when there is no such session.
+ * Both return only the inserted rows' `created_at` as cursor text (the batch's with their `id`),
+ * and no rows when the session is missing or not active, with nothing inserted: the caller then
+ * runs {@link appendMessagesSql}, which reports the session's status. That costs a second round
+ * trip on this failure path only; the common one reads back one column instead of three (a
+ * smaller row description and row to parse on every append).
  */
-function fastAppendSql(input: string): string {
-  return `WITH s AS (
+
+/**
+ * One message. The `UPDATE` of `sessions.updated_at` comes first and takes the session's row
+ * lock itself; the `INSERT` reads the stamp and `user_id` from its `RETURNING`. Two plan nodes
+ * that write and no separate `FOR NO KEY UPDATE` (the batch's form, {@link APPEND_MANY_SQL},
+ * has four CTEs and locks, then updates):
+ *
+ * - the `UPDATE` only matches an active session, so nothing is inserted into a missing or
+ *   archived one. It finds the row by primary key only: the status test is written `status + 0`,
+ *   which no index can serve. As `status = 1` it cost the same through `(status, updated_at)` as
+ *   through the primary key while sessions was one page, and the generic plan a named statement
+ *   keeps for the life of its connection (made at its sixth run, on a fresh database) walked
+ *   every active session's entry in that index, and every dead one, on every append
+ *   (`src/session-index-plans.int.test.ts`);
+ * - its row lock conflicts with itself (two appends to one session take turns) and with the
+ *   archiver's `FOR UPDATE SKIP LOCKED` (it skips a session being appended to; an append waits
+ *   for an archiver that holds the session, then rechecks `status` on the row it committed);
+ * - a message without `createdAt` is stamped `GREATEST(clock, updated_at + 1 µs, newest message
+ *   + 1 µs)`, and `updated_at` becomes that stamp. An append that queued behind another one
+ *   recomputes it from the row as the winner committed it (PostgreSQL re-evaluates an `UPDATE`
+ *   on the new row version after a lock wait), whose `updated_at` is the winner's newest
+ *   message, so it stamps after it although its snapshot predates the winner's rows. The newest
+ *   message is read too, for rows written by others that leave `updated_at` behind (the
+ *   original library);
+ * - with `createdAt` the message keeps it and `updated_at` never moves backwards;
+ * - a unique violation of the message id fails the statement as a whole, the `UPDATE` too.
+ *
+ * What it costs beside a plain `INSERT` of the message (README, "What an append costs"): the
+ * newest-message probe (one backward index probe) and the `UPDATE`, which is never HOT because
+ * `updated_at` is in two indexes (session lists, the archiver): a new session row version and
+ * three index entries per append. It stays, as `updated_at` must mean "newest message" for those
+ * readers and the original library.
+ */
+const APPEND_ONE_SQL: NamedStatement = {
+  name: 'memory_conversations_append_one_v4',
+  text: `WITH s AS (
+  UPDATE sessions SET updated_at = CASE WHEN $7::timestamptz IS NULL
+    THEN GREATEST(clock_timestamp(), updated_at + interval '1 microsecond', ${afterNewestSql('$1::uuid')})
+    ELSE GREATEST(updated_at, $7::timestamptz) END
+  WHERE id = $1::uuid AND status + 0 = ${SessionStatus.ACTIVE}
+  RETURNING user_id, updated_at
+)
+INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
+SELECT $2::uuid, $1::uuid, $3::text, $4::text, $5::text, $6::text::vector,
+  COALESCE($7::timestamptz, s.updated_at), $8::text::jsonb, $9::text::jsonb, s.user_id, $10::int
+FROM s
+RETURNING ${timestampKeySql('created_at')} AS created_at`,
+};
+
+/**
+ * A batch's statement: locks the session row (`FOR NO KEY UPDATE`) and reads its status, user id
+ * and `updated_at` first, stamps messages without `createdAt` one microsecond apart in batch
+ * order after the later of the clock, the locked row's `updated_at` and the newest message, and
+ * then moves `updated_at` to the newest inserted message (never backwards), as
+ * {@link appendMessagesSql} does. The stamp of the `UPDATE` first, as for one message, would need
+ * the batch's last stamp before the insert; a batch costs its lock once for many rows.
+ */
+const APPEND_MANY_SQL: NamedStatement = {
+  name: 'memory_conversations_append_many_v4',
+  text: `WITH s AS (
   SELECT status, user_id, updated_at FROM sessions WHERE id = $1::uuid FOR NO KEY UPDATE
 ), base AS (
   SELECT GREATEST(clock_timestamp(), s.updated_at + interval '1 microsecond',
@@ -144,56 +194,47 @@ function fastAppendSql(input: string): string {
   FROM s WHERE s.status = ${SessionStatus.ACTIVE}
 ), ins AS (
   INSERT INTO messages (id, session_id, role, content, model, embedding, created_at, parts, metadata, user_id, shard_key)
-  ${input}
+  SELECT i.id, $1::uuid, i.role, i.content, i.model, i.embedding::vector,
+    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, $10::int
+  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
+    WITH ORDINALITY AS i(id, role, content, model, embedding, created_at, parts, metadata, ord) CROSS JOIN base
+  ORDER BY i.ord
   RETURNING id, created_at
 ), touched AS (
   UPDATE sessions SET updated_at = GREATEST(updated_at, (SELECT max(created_at) FROM ins))
   WHERE id = $1::uuid AND EXISTS (SELECT 1 FROM ins)
 )
-SELECT s.status, ins.id, ${timestampKeySql('ins.created_at')} AS created_at FROM s LEFT JOIN ins ON true`;
-}
-
-/** {@link fastAppendSql} for one message. */
-export const APPEND_ONE_SQL: NamedStatement = {
-  name: 'memory_conversations_append_one_v3',
-  text: fastAppendSql(
-    `SELECT $2::uuid, $1::uuid, $3::text, $4::text, $5::text, $6::text::vector,
-    COALESCE($7::timestamptz, base.at), $8::text::jsonb, $9::text::jsonb, base.user_id, $10::int
-  FROM base`,
-  ),
+SELECT ins.id, ${timestampKeySql('ins.created_at')} AS created_at FROM ins`,
 };
 
-/** {@link fastAppendSql} for a batch. */
-export const APPEND_MANY_SQL: NamedStatement = {
-  name: 'memory_conversations_append_many_v3',
-  text: fastAppendSql(
-    `SELECT i.id, $1::uuid, i.role, i.content, i.model, i.embedding::vector,
-    COALESCE(i.created_at, base.at + (i.ord - 1) * interval '1 microsecond'), i.parts::jsonb, i.metadata::jsonb, base.user_id, $10::int
-  FROM unnest($2::uuid[], $3::text[], $4::text[], $5::text[], $6::text[], $7::timestamptz[], $8::text[], $9::text[])
-    WITH ORDINALITY AS i(id, role, content, model, embedding, created_at, parts, metadata, ord) CROSS JOIN base
-  ORDER BY i.ord`,
-  ),
-};
-
-/** The values of {@link APPEND_ONE_SQL} or {@link APPEND_MANY_SQL} for `messages`. */
-export function fastAppendValues(sessionId: string, messages: readonly CheckedMessage[]): unknown[] {
+/** The fast statement for `messages` ({@link APPEND_ONE_SQL} or {@link APPEND_MANY_SQL}) and its values. */
+export function fastAppendStatement(
+  sessionId: string,
+  messages: readonly CheckedMessage[],
+): { statement: NamedStatement; values: unknown[] } {
   const shardKey = shardKeyOfSession(sessionId);
   if (messages.length === 1) {
     const m = messages[0]!;
-    return [sessionId, m.id, m.role, m.content, m.model, m.embedding, m.createdAt, m.parts, m.metadata, shardKey];
+    return {
+      statement: APPEND_ONE_SQL,
+      values: [sessionId, m.id, m.role, m.content, m.model, m.embedding, m.createdAt, m.parts, m.metadata, shardKey],
+    };
   }
-  return [
-    sessionId,
-    messages.map((m) => m.id),
-    messages.map((m) => m.role),
-    messages.map((m) => m.content),
-    messages.map((m) => m.model),
-    messages.map((m) => m.embedding),
-    messages.map((m) => m.createdAt),
-    messages.map((m) => m.parts),
-    messages.map((m) => m.metadata),
-    shardKey,
-  ];
+  return {
+    statement: APPEND_MANY_SQL,
+    values: [
+      sessionId,
+      messages.map((m) => m.id),
+      messages.map((m) => m.role),
+      messages.map((m) => m.content),
+      messages.map((m) => m.model),
+      messages.map((m) => m.embedding),
+      messages.map((m) => m.createdAt),
+      messages.map((m) => m.parts),
+      messages.map((m) => m.metadata),
+      shardKey,
+    ],
+  };
 }
 
 /** Reads where already stored message ids live (for ids a concurrent writer stored mid-append). */

@@ -73,8 +73,8 @@ describeEachDatabase('messages', (ctx) => {
       // the session's shard in one transaction (citus-append.ts): lock, look-up, insert, touch.
       expect(events.every((e) => e.inTransaction === (ctx.label === '[citus]') && e.ok)).toBe(true);
     }
-    expect(shapes[0]).toHaveLength(ctx.label === '[citus]' ? 4 : 1);
-    expect(shapes[1]).toEqual(shapes[0]);
+    // One statement for one message and one for a batch (their texts differ: message-sql.ts).
+    for (const shape of shapes) expect(shape).toHaveLength(ctx.label === '[citus]' ? 4 : 1);
     expect(await store.countMessages(s.id)).toBe(201);
   });
 
@@ -262,6 +262,90 @@ describeEachDatabase('messages', (ctx) => {
     await archiver;
     expect(isSessionArchivedError(await append)).toBe(true);
     expect(await store.countMessages(s.id)).toBe(0);
+  });
+
+  it('stamps an append that queued behind another writer after that writer’s newest message', async () => {
+    // Both fast statements (one message, with and without metadata, and a batch): the writer
+    // commits a message an hour ahead while the append waits for the session row, so the append's
+    // snapshot predates that message and only the row the writer committed (its updated_at) tells it.
+    const shapes = [
+      [{ role: 'user' as const, content: 'text only' }],
+      [{ role: 'user' as const, content: 'with metadata', metadata: { k: 1 } }],
+      [
+        { role: 'user' as const, content: 'batch 1' },
+        { role: 'assistant' as const, content: 'batch 2' },
+      ],
+    ];
+    for (const shape of shapes) {
+      const s = await store.createSession({ userId: 'queued' });
+      const ahead = new Date(Date.now() + 3_600_000);
+      let locked!: () => void;
+      const lockTaken = new Promise<void>((resolve) => (locked = resolve));
+      let finish!: () => void;
+      const mayFinish = new Promise<void>((resolve) => (finish = resolve));
+      const writer = db.scope(async (em) => {
+        await db.execute(
+          'select id from sessions where id = ? and shard_key = ? for no key update',
+          [s.id, shardKeyOfSession(s.id)],
+          em,
+        );
+        locked();
+        await mayFinish;
+        // What an append does: its message, and updated_at moved to it.
+        await db.execute(
+          `insert into messages (id, session_id, role, content, created_at, user_id, shard_key)
+           values (?, ?, 'user', 'ahead', ?, 'queued', ?)`,
+          [newId(), s.id, ahead, shardKeyOfSession(s.id)],
+          em,
+        );
+        await db.execute(
+          'update sessions set updated_at = ? where id = ? and shard_key = ?',
+          [ahead, s.id, shardKeyOfSession(s.id)],
+          em,
+        );
+      });
+      await lockTaken;
+      let settled = false;
+      const append = store.appendMessages(s.id, shape);
+      void append.then(() => (settled = true));
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      expect(settled).toBe(false);
+      finish();
+      await writer;
+      const result = await append;
+      const history = await store.getHistory(s.id);
+      expect(history.messages.map((m) => m.content)).toEqual(['ahead', ...shape.map((m) => m.content)]);
+      expect(history.messages.slice(1).map((m) => m.cursor)).toEqual(result.messages.map((m) => m.cursor));
+      const [after] = await db.execute<{ later: boolean; newest: boolean }>(
+        `select bool_and(m.created_at > ?) as later, max(m.created_at) = (select updated_at from sessions where id = ?) as newest
+           from messages m where m.session_id = ? and m.content <> 'ahead'`,
+        [ahead, s.id, s.id],
+      );
+      expect(after).toEqual({ later: true, newest: true });
+    }
+  });
+
+  it('keeps concurrent single appends distinct and in order, with updated_at on the newest', async () => {
+    const s = await store.createSession({ userId: 'racers' });
+    const results = await Promise.all(
+      Array.from({ length: 24 }, (_, i) =>
+        store.appendMessages(s.id, [{ role: 'user', content: `r${i}`, ...(i % 3 === 0 ? { metadata: { i } } : {}) }]),
+      ),
+    );
+    const rows = await db.execute<{ id: string; t: string; newest: boolean }>(
+      `select m.id, m.created_at::text as t, s.updated_at = m.created_at as newest
+         from messages m join sessions s on s.id = m.session_id where m.session_id = ? order by m.created_at, m.id`,
+      [s.id],
+    );
+    expect(rows).toHaveLength(24);
+    expect(new Set(rows.map((r) => r.t)).size).toBe(24);
+    expect(rows.map((r) => r.newest)).toEqual([...Array.from({ length: 23 }, () => false), true]);
+    // The cursors the appends returned sort as the rows do.
+    const byCursor = results.map((r) => r.messages[0]!);
+    const history = (await store.getHistory(s.id, { limit: 100 })).messages;
+    expect(history.map((m) => m.id)).toEqual(rows.map((r) => r.id));
+    const cursorOf = new Map(byCursor.map((m) => [m.id, m.cursor]));
+    expect(history.map((m) => cursorOf.get(m.id))).toEqual(history.map((m) => m.cursor));
   });
 
   it('joins the caller’s db.scope transaction, committing or rolling back with it', async () => {

@@ -8,10 +8,8 @@ import { normalizeUuid } from './ids.js';
 import { isPlainObject } from './json-value.js';
 import { checkMessageFilter, hasMessageFilter } from './message-filter.js';
 import {
-  APPEND_MANY_SQL,
-  APPEND_ONE_SQL,
   appendMessagesSql,
-  fastAppendValues,
+  fastAppendStatement,
   findMessagesSql,
   historySql,
   setEmbeddingsSql,
@@ -22,6 +20,7 @@ import { sessionNotFound } from './sessions.js';
 import { sessionRoute, shardOn } from './shard-route.js';
 import type { StoreContext } from './store-context.js';
 import type {
+  AppendedMessage,
   AppendOptions,
   AppendResult,
   EmbeddingEntry,
@@ -73,14 +72,15 @@ export async function appendMessages(
 
 async function appendOnce(ctx: StoreContext, sessionId: string, messages: CheckedMessage[]): Promise<AppendAttempt> {
   // On its own, first the fast statement: it fails as a whole (nothing stored) when an id is
-  // already stored, a retry, and then the careful one below sorts the ids out. In the caller's
+  // already stored, a retry, and stores nothing when the session is missing or not active; then
+  // the careful one below sorts the ids out or reports the session's status. In the caller's
   // transaction a failed statement would abort that transaction, so only the careful one runs.
   // On Citus the append is its own: statements routed to the session's shard (citus-append.ts).
   const distributed = await ctx.distributed();
   if (distributed) return appendOnCitus(ctx, sessionId, messages);
-  if (!ctx.sql.inTransaction() && !distributed) {
+  if (!ctx.sql.inTransaction()) {
     const fast = await fastAppend(ctx, sessionId, messages);
-    if (fast) return fast;
+    if (fast) return { kind: 'done', messages: fast };
   }
   // One statement (see appendMessagesSql): autocommit on the pool, or part of the caller's scope.
   const insert = appendMessagesSql(sessionId, messages, sessionRoute(sessionId, distributed));
@@ -103,41 +103,44 @@ async function appendOnce(ctx: StoreContext, sessionId: string, messages: Checke
   };
 }
 
-/** The fast append (see `APPEND_ONE_SQL`); `null` when an id was already stored and nothing was. */
+/**
+ * The fast append (see `fastAppendStatement`): the appended messages, or `null` when it stored
+ * nothing (an id already stored, or the session missing or not active) and the careful statement
+ * must run.
+ */
 async function fastAppend(
   ctx: StoreContext,
   sessionId: string,
   messages: CheckedMessage[],
-): Promise<AppendAttempt | null> {
-  let rows: Array<{ status: number; id: string | null; created_at: string | null }>;
+): Promise<AppendedMessage[] | null> {
+  const { statement, values } = fastAppendStatement(sessionId, messages);
+  let rows: Array<{ id?: string; created_at: string }>;
   try {
-    rows = await ctx.sql.query(
-      messages.length === 1 ? APPEND_ONE_SQL : APPEND_MANY_SQL,
-      fastAppendValues(sessionId, messages),
-    );
+    rows = await ctx.sql.query(statement, values);
   } catch (error) {
     if (ConflictError.isInstance(error) && error.details.code === '23505') return null;
     throw error;
   }
-  if (rows.length === 0) throw sessionNotFound(sessionId);
-  const status = Number(rows[0]!.status);
-  if (status !== SessionStatus.ACTIVE) return { kind: 'archived', status };
+  if (rows.length === 0) return null;
+  if (messages.length === 1) return [appended(messages[0]!.id, rows[0]!.created_at)];
   const byId = new Map<string, string>();
-  for (const row of rows) if (row.id !== null) byId.set(row.id, row.created_at!);
-  return {
-    kind: 'done',
-    messages: messages.map((m) => {
-      const at = byId.get(m.id);
-      // An active session takes every message or, on a stored id, none (the statement fails).
-      if (at === undefined) {
-        throw new DatabaseError(
-          `[memory/conversations] message ${m.id} is missing from the append's result although the session is active: report this with the PostgreSQL version`,
-          { details: { messageId: m.id, sessionId } },
-        );
-      }
-      return { id: m.id, inserted: true, createdAt: toDate(at), cursor: encodeCursor('message', { at, id: m.id }) };
-    }),
-  };
+  for (const row of rows) byId.set(row.id!, row.created_at);
+  return messages.map((m) => {
+    const at = byId.get(m.id);
+    // The batch's statement inserts every message or, on a stored id, none (the statement fails).
+    if (at === undefined) {
+      throw new DatabaseError(
+        `[memory/conversations] message ${m.id} is missing from the append's result although others were inserted: report this with the PostgreSQL version`,
+        { details: { messageId: m.id, sessionId } },
+      );
+    }
+    return appended(m.id, at);
+  });
+}
+
+/** A message the fast append inserted, stamped `at` (cursor text). */
+function appended(id: string, at: string): AppendedMessage {
+  return { id, inserted: true, createdAt: toDate(at), cursor: encodeCursor('message', { at, id }) };
 }
 
 export async function getHistory(

@@ -2,7 +2,7 @@ import { beforeAll, expect, it } from 'vitest';
 import type { MemoryDb } from '@memory/db';
 import { describeEachDatabase } from '@memory/db/testing';
 import { createConversationStore, type ConversationStore } from './index.js';
-import { APPEND_MANY_SQL, APPEND_ONE_SQL, appendMessagesSql, fastAppendValues, historySql } from './message-sql.js';
+import { appendMessagesSql, fastAppendStatement, historySql } from './message-sql.js';
 import { listSessionsSql } from './list-sessions-sql.js';
 import { checkNewMessages } from './validate.js';
 
@@ -98,10 +98,9 @@ describeEachDatabase(
         ],
         4,
       );
-      const plans = [
-        await explainGeneric(db, APPEND_ONE_SQL.text, fastAppendValues(sessions[0]!, checkedOne)),
-        await explainGeneric(db, APPEND_MANY_SQL.text, fastAppendValues(sessions[0]!, checkedMany)),
-      ];
+      const plans: string[] = [];
+      for (const { statement, values } of [checkedOne, checkedMany].map((m) => fastAppendStatement(sessions[0]!, m)))
+        plans.push(await explainGeneric(db, statement.text, values));
       const careful = appendMessagesSql(sessions[0]!, checkedMany);
       plans.push(await explain(db, careful.text, careful.values));
       for (const plan of plans) {
@@ -110,6 +109,43 @@ describeEachDatabase(
         );
         expect(plan).not.toMatch(/Sort Key: m\.created_at DESC/);
         expect(plan).not.toMatch(/Seq Scan on messages/);
+      }
+    });
+
+    it('the appends find their session by primary key: fresh, grown by dead row versions, and analysed', async () => {
+      // A named statement keeps the generic plan it gets at its sixth run for the life of its
+      // connection, on a fresh database while sessions is one page. There `WHERE id = $1 AND
+      // status = 1` cost the same through (status, updated_at) as through the primary key, and
+      // the plan walked every active session's entry in that index, and every dead one (each
+      // append writes a new version of its session row: updated_at is indexed, so never HOT), on
+      // every append, ever longer.
+      const messages = [
+        checkNewMessages([{ role: 'user', content: 'x' }], 4),
+        checkNewMessages(
+          [
+            { role: 'user', content: 'x' },
+            { role: 'assistant', content: 'y' },
+          ],
+          4,
+        ),
+      ];
+      for (const state of ['fresh', 'grown', 'analysed']) {
+        if (state === 'grown')
+          for (let i = 0; i < 150; i++)
+            await db.query(`UPDATE sessions SET updated_at = updated_at + interval '1 microsecond'`);
+        if (state === 'analysed') await db.query('ANALYZE sessions');
+        for (const { statement, values } of messages.map((m) => fastAppendStatement(sessions[0]!, m))) {
+          const plan = await explainGeneric(db, statement.text, values);
+          // The indexes the plan reads sessions through (directly, or under a bitmap heap scan).
+          const used = [
+            ...plan.matchAll(
+              /Index (?:Only )?Scan (?:Backward )?using (\S+) on sessions\b|Bitmap Index Scan on (\S+)/g,
+            ),
+          ].map((m) => m[1] ?? m[2]);
+          expect(used.length, `${state}\n${plan}`).toBeGreaterThan(0);
+          expect(new Set(used), `${state}\n${plan}`).toEqual(new Set(['sessions_pkey']));
+          expect(plan).not.toMatch(/Seq Scan on sessions/);
+        }
       }
     });
 
