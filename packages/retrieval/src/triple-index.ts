@@ -81,7 +81,6 @@ export class TripleIndex {
   readonly #postingStart: Int32Array;
   readonly #postingDocs: Int32Array;
   readonly #postingTfs: Float32Array;
-  readonly #docLength: Float64Array;
   readonly #avgLength: number;
   // BM25's length normalisation of each triple, k1 × (1 − b + b × length / average): computed
   // once at load instead of once per posting and query.
@@ -113,7 +112,8 @@ export class TripleIndex {
     this.#k1 = w.k1;
     this.#b = w.b;
     const n = triples.length;
-    this.#docLength = new Float64Array(n);
+    // Each triple's length in tokens (the predicate's counted `predicate` times), for BM25's norm.
+    const docLength = new Float64Array(n);
     this.#ended = new Uint8Array(n);
     this.#starts = new Int32Array(n + 1);
     this.#scratch = new Float64Array(n);
@@ -215,7 +215,7 @@ export class TripleIndex {
         for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i, times);
         len += ids.length * times;
       }
-      this.#docLength[i] = len;
+      docLength[i] = len;
       total += len;
     }
     docPairStart[n] = used;
@@ -325,8 +325,7 @@ export class TripleIndex {
     this.#joined = parts.join('');
     this.#avgLength = n > 0 ? total / n || 1 : 1;
     this.#norm = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-      this.#norm[i] = this.#k1 * (1 - this.#b + (this.#b * this.#docLength[i]!) / this.#avgLength);
+    for (let i = 0; i < n; i++) this.#norm[i] = this.#k1 * (1 - this.#b + (this.#b * docLength[i]!) / this.#avgLength);
   }
 
   #byIdentity: Map<string, number> | undefined;
