@@ -117,13 +117,12 @@ export class TripleIndex {
     this.#ended = new Uint8Array(n);
     this.#starts = new Int32Array(n + 1);
     this.#scratch = new Float64Array(n);
-    // The lower-cased "s p o" of every triple, NUL after each, joined once into one flat string
-    // when all are known. Appending to a string instead kept a rope of some 200,000 small
-    // strings (50,000 triples: 9 MB) alive in the heap until a search flattened it, and an index
-    // loaded for an empty query never did. Lower-casing field by field measured several times
-    // cheaper than lower-casing megabytes at once. Subjects and predicates repeat: lower-cased
-    // once each.
-    // Each text as its parts (fields and separators) in one array, not a string per triple.
+    // The lower-cased "s p o" of every triple, NUL after each: its parts (fields and separators)
+    // go into one array, joined once into one flat string at the end. Appending to a string
+    // instead kept a rope of some 200,000 small strings (50,000 triples: 9 MB) alive in the heap
+    // until a search flattened it, and an index loaded for an empty query never did. Lower-casing
+    // field by field measured several times cheaper than lower-casing megabytes at once.
+    // Subjects and predicates repeat: lower-cased once each.
     const parts: string[] = new Array<string>(n * 6);
     let offset = 0;
     const lowerCache = new Map<string, string>();
