@@ -24,22 +24,6 @@ export interface CedictBridge {
 }
 
 /**
- * Reads the shipped CC-CEDICT extract (`data/cedict-bridge.txt`, 69,000 headwords of 2 to 4
- * characters with up to three short English meanings each) into a bridge for
- * `createRetriever({ bridge })`, so a Chinese question reaches English triples and the other
- * way round ("what's my blood type" → `["用户", "血型", "O型"]`). Reads about 1.7 MB; call it
- * once per process and share the result.
- *
- * The data is CC-CEDICT (CC BY-SA 4.0): see this package's README and LICENSE.
- *
- * @example
- * ```ts
- * import { createRetriever } from '@memory/retrieval';
- * import { cedictBridge } from '@memory/retrieval-cedict';
- * const retriever = createRetriever({ bridge: cedictBridge() });
- * ```
- */
-/**
  * FNV-1a over the UTF-16 code units of `text[from, to)`: the same for a question's term and
  * for the range of the data text holding it, so tables of offsets need no strings of their own.
  */
@@ -80,12 +64,28 @@ function codePoints(text: string, from: number, to: number): number {
   return n;
 }
 
+/**
+ * Reads the shipped CC-CEDICT extract (`data/cedict-bridge.txt`, 69,000 headwords of 2 to 4
+ * characters with up to three short English meanings each) into a bridge for
+ * `createRetriever({ bridge })`, so a Chinese question reaches English triples and the other
+ * way round ("what's my blood type" → `["用户", "血型", "O型"]`). Reads about 1.7 MB and holds
+ * about 2.7 MB of heap and 5 MB of typed arrays; call it once per process and share the result.
+ *
+ * The data is CC-CEDICT (CC BY-SA 4.0): see this package's README and LICENSE.
+ *
+ * @example
+ * ```ts
+ * import { createRetriever } from '@memory/retrieval';
+ * import { cedictBridge } from '@memory/retrieval-cedict';
+ * const retriever = createRetriever({ bridge: cedictBridge() });
+ * ```
+ */
 export function cedictBridge(options: CedictBridgeOptions = {}): CedictBridge {
   const maxChinese = options.maxChinesePerMeaning ?? 5;
   const text = readFileSync(new URL('../data/cedict-bridge.txt', import.meta.url), 'utf8');
   // Everything is kept as offsets into the data text, in typed arrays: no string, array or map
   // entry per headword or meaning. 69,000 headwords and 57,000 meanings in maps took 12 MB of
-  // heap as some 300,000 small objects; these tables take 5.5 MB outside the heap (sized by a
+  // heap as some 300,000 small objects; these tables take about 5 MB outside the heap (sized by a
   // first pass, never grown or copied), and the text 2.4 MB in it. A question asks for a few
   // dozen terms, each a hash and a comparison of a few characters.
   let lines = 0;
