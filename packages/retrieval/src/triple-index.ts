@@ -112,8 +112,9 @@ export class TripleIndex {
     this.#k1 = w.k1;
     this.#b = w.b;
     const n = triples.length;
-    // Each triple's length in tokens (the predicate's counted `predicate` times), for BM25's norm.
-    const docLength = new Float64Array(n);
+    // Each triple's length in tokens (the predicate's counted `predicate` times), turned into
+    // BM25's norm in place once the average is known.
+    const norm = new Float64Array(n);
     this.#ended = new Uint8Array(n);
     this.#starts = new Int32Array(n + 1);
     this.#scratch = new Float64Array(n);
@@ -214,7 +215,7 @@ export class TripleIndex {
         for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i, times);
         len += ids.length * times;
       }
-      docLength[i] = len;
+      norm[i] = len;
       total += len;
     }
     docPairStart[n] = used;
@@ -323,8 +324,8 @@ export class TripleIndex {
     this.#starts[n] = offset;
     this.#joined = parts.join('');
     this.#avgLength = n > 0 ? total / n || 1 : 1;
-    this.#norm = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.#norm[i] = this.#k1 * (1 - this.#b + (this.#b * docLength[i]!) / this.#avgLength);
+    for (let i = 0; i < n; i++) norm[i] = this.#k1 * (1 - this.#b + (this.#b * norm[i]!) / this.#avgLength);
+    this.#norm = norm;
   }
 
   #byIdentity: Map<string, number> | undefined;
