@@ -1,6 +1,7 @@
 import type { LongTermStorage } from '@memory/longterm-core';
 import { TripleIndex, type Analyzer } from './triple-index.js';
-import { DEFAULT_MAX_KNOWLEDGE_BYTES, parseTriples, type SkippedLine } from '@memory/semantics';
+import { DEFAULT_MAX_KNOWLEDGE_BYTES, type SkippedLine } from '@memory/semantics';
+import { parseSharedTriples } from './share-fields.js';
 
 /** Limits of a {@link KnowledgeIndexCache}. */
 export interface KnowledgeIndexCacheOptions {
@@ -97,7 +98,7 @@ export class KnowledgeIndexCache {
     // The object may have changed since the head; indexing newer bytes under the older etag
     // is harmless: the next head shows a different etag and loads again.
     const index = new TripleIndex(
-      bytes === null ? [] : parseTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }),
+      bytes === null ? [] : parseSharedTriples(bytes, { key, tolerant: options.tolerant, onSkip: options.onSkip }),
       analyzer,
     );
     this.#delete(id);

@@ -5,7 +5,8 @@ import { asksAboutPast } from './past-intent.js';
 import { buildVocabulary, type Bridge } from './query-expansion.js';
 import { defaultRetrieverData, type RetrieverData } from './retriever-data.js';
 import { Tokenizer, type Segmenter } from './tokenize.js';
-import { DEFAULT_MAX_KNOWLEDGE_BYTES, parseTriples, type SkippedLine, type Triple } from '@memory/semantics';
+import { DEFAULT_MAX_KNOWLEDGE_BYTES, type SkippedLine, type Triple } from '@memory/semantics';
+import { parseSharedTriples } from './share-fields.js';
 import { applyReranker, type Reranker } from './rerank.js';
 import { TripleIndex, type Analyzer, type ScoredTriple } from './triple-index.js';
 import { DEFAULT_WEIGHTS, type RetrieverWeights } from './weights.js';
@@ -159,7 +160,7 @@ export function createRetriever(options: RetrieverOptions = {}): Retriever {
     if (use === false) {
       const bytes = await storage.getObject(key, { maxBytes: DEFAULT_MAX_KNOWLEDGE_BYTES });
       return new TripleIndex(
-        bytes === null ? [] : parseTriples(bytes, { key, tolerant: opts.tolerant, onSkip: opts.onSkip }),
+        bytes === null ? [] : parseSharedTriples(bytes, { key, tolerant: opts.tolerant, onSkip: opts.onSkip }),
         analyzer,
       );
     }

@@ -81,7 +81,6 @@ export class TripleIndex {
   readonly #postingStart: Int32Array;
   readonly #postingDocs: Int32Array;
   readonly #postingTfs: Float32Array;
-  readonly #docLength: Float64Array;
   readonly #avgLength: number;
   // BM25's length normalisation of each triple, k1 × (1 − b + b × length / average): computed
   // once at load instead of once per posting and query.
@@ -113,15 +112,20 @@ export class TripleIndex {
     this.#k1 = w.k1;
     this.#b = w.b;
     const n = triples.length;
-    this.#docLength = new Float64Array(n);
+    // Each triple's length in tokens (the predicate's counted `predicate` times), turned into
+    // BM25's norm in place once the average is known.
+    const norm = new Float64Array(n);
     this.#ended = new Uint8Array(n);
     this.#starts = new Int32Array(n + 1);
     this.#scratch = new Float64Array(n);
-    // The lower-cased "s p o" of every triple, NUL after each, appended to one string: V8 keeps
-    // it as a rope and flattens it once (on the first search), which measured several times
-    // cheaper than joining an array of texts and lower-casing megabytes at once. Subjects and
-    // predicates repeat: lower-cased once each.
-    let joined = '';
+    // The lower-cased "s p o" of every triple, NUL after each: its parts (fields and separators)
+    // go into one array, joined once into one flat string at the end. Appending to a string
+    // instead kept a rope of some 200,000 small strings (50,000 triples: 9 MB) alive in the heap
+    // until a search flattened it, and an index loaded for an empty query never did. Lower-casing
+    // field by field measured several times cheaper than lower-casing megabytes at once.
+    // Subjects and predicates repeat: lower-cased once each.
+    const parts: string[] = new Array<string>(n * 6);
+    let offset = 0;
     const lowerCache = new Map<string, string>();
     const lower = (field: string): string => {
       let l = lowerCache.get(field);
@@ -131,7 +135,6 @@ export class TripleIndex {
       }
       return l;
     };
-    let offset = 0;
     let total = 0;
     // Pass 1: token ids of each document as (id, tf) pairs in one growing buffer.
     // Subjects and predicates apart: a stop-word-only predicate tokenizes differently.
@@ -158,7 +161,10 @@ export class TripleIndex {
       }
       return ids;
     };
-    let pairs = new Int32Array(Math.max(64, n * 24));
+    // A plain array (small integers), not a typed array: it is garbage once the postings are
+    // built, and V8 returns its pages, where a freed typed array of megabytes stayed resident
+    // in the C heap.
+    const pairs: number[] = [];
     let used = 0;
     const docPairStart = new Int32Array(n + 1);
     // Term frequencies without sorting: where each token's pair for the current document is.
@@ -174,26 +180,27 @@ export class TripleIndex {
         p2.set(slot);
         slot = p2;
       }
+      // Term frequencies are whole numbers (a fractional predicate weight counts its integer part).
       if (seenIn[id] === doc) {
-        pairs[slot[id]! + 1]! += times;
+        pairs[slot[id]! + 1] = (pairs[slot[id]! + 1]! + times) | 0;
         return;
-      }
-      if (used + 2 > pairs.length) {
-        const bigger = new Int32Array(pairs.length * 2);
-        bigger.set(pairs);
-        pairs = bigger;
       }
       seenIn[id] = doc;
       slot[id] = used;
-      pairs[used++] = id;
-      pairs[used++] = times;
+      pairs.push(id, times | 0);
+      used += 2;
     };
     for (let i = 0; i < n; i++) {
       const t = triples[i]!;
       const ls = lower(t[0]);
       const lp = lower(t[1]);
       const lo = t[2].toLowerCase();
-      joined += `${ls} ${lp} ${lo}\u0000`;
+      parts[6 * i] = ls;
+      parts[6 * i + 1] = ' ';
+      parts[6 * i + 2] = lp;
+      parts[6 * i + 3] = ' ';
+      parts[6 * i + 4] = lo;
+      parts[6 * i + 5] = '\u0000';
       this.#starts[i] = offset;
       offset += ls.length + lp.length + lo.length + 3;
       if (typeof t[3]?.endTime === 'string') this.#ended[i] = 1;
@@ -208,7 +215,7 @@ export class TripleIndex {
         for (let k = 0; k < ids.length; k++) addToken(ids[k]!, i, times);
         len += ids.length * times;
       }
-      this.#docLength[i] = len;
+      norm[i] = len;
       total += len;
     }
     docPairStart[n] = used;
@@ -315,11 +322,10 @@ export class TripleIndex {
     }
     this.#postingStart = start;
     this.#starts[n] = offset;
-    this.#joined = joined;
+    this.#joined = parts.join('');
     this.#avgLength = n > 0 ? total / n || 1 : 1;
-    this.#norm = new Float64Array(n);
-    for (let i = 0; i < n; i++)
-      this.#norm[i] = this.#k1 * (1 - this.#b + (this.#b * this.#docLength[i]!) / this.#avgLength);
+    for (let i = 0; i < n; i++) norm[i] = this.#k1 * (1 - this.#b + (this.#b * norm[i]!) / this.#avgLength);
+    this.#norm = norm;
   }
 
   #byIdentity: Map<string, number> | undefined;
