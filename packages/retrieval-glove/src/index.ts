@@ -47,3 +47,5 @@ export function gloveRelated(): GloveRelated {
   }
   return { translate: (term) => related.get(term)?.split(' '), maxLength: 0, size: related.size };
 }
+
+export { englishWords, gloveVectors, parseGloveVectors, sentenceVector, type GloveVectors } from './vectors.js';
