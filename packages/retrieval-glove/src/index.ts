@@ -48,4 +48,9 @@ export function gloveRelated(): GloveRelated {
   return { translate: (term) => related.get(term)?.split(' '), maxLength: 0, size: related.size };
 }
 
-export { englishWords, gloveVectors, parseGloveVectors, sentenceVector, type GloveVectors } from './vectors.js';
+export {
+  gloveSimilarity,
+  type GloveSimilarity,
+  type GloveSimilarityIndex,
+  type GloveSimilarityOptions,
+} from './similarity.js';

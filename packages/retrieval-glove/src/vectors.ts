@@ -21,25 +21,33 @@ export function parseGloveVectors(bytes: Uint8Array, limit = Infinity): GloveVec
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const magic = String.fromCharCode(...bytes.subarray(0, 4));
   if (bytes.byteLength < 16 || magic !== 'GVEC' || view.getUint32(4, true) !== 1)
-    throw new InvalidInputError('[memory/retrieval-glove] not a GloVe vector file (version 1): rebuild it with scripts/build-vectors.py');
+    throw new InvalidInputError(
+      '[memory/retrieval-glove] not a GloVe vector file (version 1): rebuild it with scripts/build-vectors.py',
+    );
   const count = view.getUint32(8, true);
   const dimensions = view.getUint32(12, true);
   const scalesAt = 16;
   const componentsAt = scalesAt + 4 * count;
   const wordsAt = componentsAt + count * dimensions;
   if (bytes.byteLength < wordsAt)
-    throw new InvalidInputError('[memory/retrieval-glove] the GloVe vector file is truncated: rebuild it with scripts/build-vectors.py');
+    throw new InvalidInputError(
+      '[memory/retrieval-glove] the GloVe vector file is truncated: rebuild it with scripts/build-vectors.py',
+    );
   const n = Math.min(count, limit);
   const scales = new Float32Array(n);
   for (let i = 0; i < n; i++) scales[i] = view.getFloat32(scalesAt + 4 * i, true);
-  const components = new Int8Array(bytes.buffer.slice(bytes.byteOffset + componentsAt, bytes.byteOffset + componentsAt + n * dimensions));
+  const components = new Int8Array(
+    bytes.buffer.slice(bytes.byteOffset + componentsAt, bytes.byteOffset + componentsAt + n * dimensions),
+  );
   const ranks = new Map<string, number>();
   const words = new TextDecoder().decode(bytes.subarray(wordsAt));
   let at = 0;
   for (let i = 0; i < n; i++) {
     const end = words.indexOf('\n', at);
     if (end < 0)
-      throw new InvalidInputError('[memory/retrieval-glove] the GloVe vector file lists fewer words than vectors: rebuild it with scripts/build-vectors.py');
+      throw new InvalidInputError(
+        '[memory/retrieval-glove] the GloVe vector file lists fewer words than vectors: rebuild it with scripts/build-vectors.py',
+      );
     ranks.set(words.slice(at, end), i);
     at = end + 1;
   }
@@ -57,48 +65,19 @@ export function parseGloveVectors(bytes: Uint8Array, limit = Infinity): GloveVec
 
 /** Reads the shipped vectors (`data/glove-vectors.bin`), or the first `words` of them. */
 export function gloveVectors(options: { words?: number; file?: string | URL } = {}): GloveVectors {
-  return parseGloveVectors(readFileSync(options.file ?? new URL('../data/glove-vectors.bin', import.meta.url)), options.words);
+  return parseGloveVectors(
+    readFileSync(options.file ?? new URL('../data/glove-vectors.bin', import.meta.url)),
+    options.words,
+  );
 }
 
 const WORD = /[a-z]+(?:['’-][a-z]+)*/g;
 
 /** The English words of a text, folded (NFKC, camelCase and snake_case split, lower case). */
 export function englishWords(text: string): string[] {
-  const folded = text.normalize('NFKC').replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+  const folded = text
+    .normalize('NFKC')
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .toLowerCase();
   return folded.match(WORD) ?? [];
 }
-
-/**
- * A sentence vector: the average of its words' vectors, each weighted by `sif / (sif + p)`
- * where `p` is the word's frequency estimated from its rank by Zipf's law (`0.1 / rank`), so
- * frequent words ("the", "what", "my") count little (smooth inverse frequency, Arora et al.
- * 2017). Unit length; undefined when no word has a vector.
- */
-export function sentenceVector(vectors: GloveVectors, words: readonly string[], sif: number): Float32Array | undefined {
-  const out = new Float32Array(vectors.dimensions);
-  let found = false;
-  for (const word of words) {
-    let rank = vectors.rank(word);
-    if (rank < 0 && word.endsWith("'s")) rank = vectors.rank(word.slice(0, -2));
-    if (rank < 0 && word.includes('-')) {
-      for (const part of word.split('-')) {
-        const r = vectors.rank(part);
-        if (r >= 0) (vectors.addTo(out, r, weightOf(r, sif)), (found = true));
-      }
-      continue;
-    }
-    if (rank < 0) continue;
-    vectors.addTo(out, rank, weightOf(rank, sif));
-    found = true;
-  }
-  if (!found) return undefined;
-  let norm = 0;
-  for (const x of out) norm += x * x;
-  if (norm === 0) return undefined;
-  norm = Math.sqrt(norm);
-  for (let d = 0; d < out.length; d++) out[d]! /= norm;
-  return out;
-}
-
-// sif / (sif + p) with p = 0.1 / (rank + 1): (rank + 1) / (rank + 1 + 0.1 / sif).
-const weightOf = (rank: number, sif: number) => (rank + 1) / (rank + 1 + 0.1 / sif);

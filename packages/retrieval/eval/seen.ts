@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cedictBridge } from '@memory/retrieval-cedict';
-import { gloveRelated } from '@memory/retrieval-glove';
+import { gloveRelated, gloveSimilarity } from '@memory/retrieval-glove';
 import { createRetriever, type RetrieverOptions } from '../src/index.js';
 import { evaluateSet, loadEvalSet, type EvalSet, type LabeledQuestion } from './blind.js';
 import { loadQuestions, QUESTION_SETS } from './evaluate.js';
@@ -27,13 +27,11 @@ export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
   const names = ['tuning', 'held-out', 'test', 'test2', 'test3', 'test4'];
   for (const [i, file] of QUESTION_SETS.entries())
     sets.set(names[i]!, { ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] });
-  for (const blind of SEEN_BLIND)
-    sets.set(blind, await loadEvalSet(join(import.meta.dirname, blind)));
+  for (const blind of SEEN_BLIND) sets.set(blind, await loadEvalSet(join(import.meta.dirname, blind)));
   return sets;
 }
 
 const KINDS = ['shared', 'paraphrase', 'inference'] as const;
-
 
 /** One row of cells (per set: overall, and per kind where labelled) and each question's recall. */
 async function seenRow(
@@ -72,13 +70,7 @@ const COLUMNS = [
   'test3',
   'test4',
   'dev',
-  ...SEEN_BLIND.flatMap((b) => [
-    b,
-    `${b} shared`,
-    `${b} paraphrase`,
-    `${b} inference`,
-    `${b} para en`,
-  ]),
+  ...SEEN_BLIND.flatMap((b) => [b, `${b} shared`, `${b} paraphrase`, `${b} inference`, `${b} para en`]),
 ];
 
 /** Neighbour lists in the format of `@memory/retrieval-glove`'s data file, read from `path`. */
@@ -102,7 +94,22 @@ if (import.meta.main) {
   const related = process.env.MEMORY_EVAL_GLOVE_FILE ? relatedFrom(process.env.MEMORY_EVAL_GLOVE_FILE) : gloveRelated();
   // A method under test goes here as a variant (options over the shipped data), or is switched in
   // the code and compared through --dump files.
-  const variants: SeenVariants = { shipped: () => ({}) };
+  let vectors: ReturnType<typeof gloveSimilarity> | undefined;
+  const glove = () => (vectors ??= gloveSimilarity());
+  const variants: SeenVariants = {
+    shipped: () => ({}),
+    // The sentence-similarity channel of @memory/retrieval-glove (README: "A sentence-similarity
+    // channel"), as shipped, and the settings it was chosen among.
+    vectors: () => ({ similarity: glove() }),
+    'vectors, no idf, no common-direction removal, z floor 1.5': () => ({
+      similarity: gloveSimilarity({ idf: false, removeCommon: false }),
+      weights: { similarityZFloor: 1.5 },
+    }),
+    'vectors, z floor 1.5': () => ({ similarity: glove(), weights: { similarityZFloor: 1.5 } }),
+    'vectors, weight 0.3': () => ({ similarity: glove(), weights: { similarity: 0.3 } }),
+    'vectors, 60,000 words': () => ({ similarity: gloveSimilarity({ words: 60_000 }) }),
+    'vectors, sif 1e-3': () => ({ similarity: gloveSimilarity({ sif: 1e-3 }) }),
+  };
   const names = args.length ? args : Object.keys(variants);
   const sets = await loadSeenSets();
   process.stdout.write(`| variant | ${COLUMNS.join(' | ')} |\n|---|${'---:|'.repeat(COLUMNS.length)}\n`);
