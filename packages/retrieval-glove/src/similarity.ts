@@ -92,33 +92,31 @@ function indexTexts(
   if (idf) for (const rs of ranked) for (const r of new Set(rs)) df.set(r, (df.get(r) ?? 0) + 1);
   const weightOf = (rank: number) =>
     ((rank + 1) / (rank + 1 + 0.1 / sif)) * (idf ? Math.log((n + 1) / ((df.get(rank) ?? 0) + 0.5)) : 1);
-  const rows = new Float32Array(n * d);
-  const has = new Uint8Array(n);
+  // The common direction, from at most COMMON_SAMPLE rows evenly spaced: so 50,000 triples cost
+  // what 2,000 do, and no matrix of every row is held in 32-bit floats.
   const tmp = new Float32Array(d);
+  let common: Float32Array | undefined;
+  if (removeCommon) {
+    const step = Math.max(1, Math.floor(n / COMMON_SAMPLE));
+    const sample: Float32Array[] = [];
+    for (let i = 0; i < n; i += step) if (embed(vectors, ranked[i]!, weightOf, tmp)) sample.push(tmp.slice());
+    common = sample.length >= 3 ? principalDirection(sample, d) : undefined;
+  }
+  // Each row with the common direction removed, unit length, quantised to 8 bits with a scale.
+  const scales = new Float32Array(n);
+  const quantised = new Int8Array(n * d);
+  const has = new Uint8Array(n);
   let known = 0;
   for (let i = 0; i < n; i++) {
     if (!embed(vectors, ranked[i]!, weightOf, tmp)) continue;
-    rows.set(tmp, i * d);
+    if (common) project(tmp, common);
+    if (!normalise(tmp)) continue;
+    let max = 0;
+    for (const x of tmp) max = Math.max(max, Math.abs(x));
+    scales[i] = max / 127;
+    for (let k = 0; k < d; k++) quantised[i * d + k] = Math.round(tmp[k]! / scales[i]!);
     has[i] = 1;
     known++;
-  }
-  const common = removeCommon && known >= 3 ? principalDirection(rows, has, d) : undefined;
-  // Rows with the common direction removed, unit length, quantised to 8 bits with a scale each.
-  const scales = new Float32Array(n);
-  const quantised = new Int8Array(n * d);
-  for (let i = 0; i < n; i++) {
-    if (!has[i]) continue;
-    const row = rows.subarray(i * d, (i + 1) * d);
-    if (common) project(row, common);
-    if (!normalise(row)) {
-      has[i] = 0;
-      known--;
-      continue;
-    }
-    let max = 0;
-    for (const x of row) max = Math.max(max, Math.abs(x));
-    scales[i] = max / 127;
-    for (let k = 0; k < d; k++) quantised[i * d + k] = Math.round(row[k]! / scales[i]!);
   }
   return {
     known,
@@ -190,22 +188,19 @@ function project(v: Float32Array, u: Float32Array): void {
   for (let k = 0; k < v.length; k++) v[k]! -= p * u[k]!;
 }
 
-// The first principal direction (uncentred, as SIF) of the rows that have a vector: power
-// iteration on their Gram matrix, from their mean (close to it when the rows share a direction).
-// Over at most COMMON_SAMPLE rows, evenly spaced, so 50,000 triples cost what 2,000 do.
+// The first principal direction (uncentred, as SIF) of the rows: power iteration on their Gram
+// matrix, from their mean (close to it when the rows share a direction).
 const COMMON_SAMPLE = 2000;
-function principalDirection(rows: Float32Array, has: Uint8Array, d: number): Float32Array | undefined {
-  const step = Math.max(1, Math.floor(has.length / COMMON_SAMPLE));
+function principalDirection(rows: readonly Float32Array[], d: number): Float32Array | undefined {
   let u = new Float32Array(d);
-  for (let i = 0; i < has.length; i += step) if (has[i]) for (let k = 0; k < d; k++) u[k]! += rows[i * d + k]!;
+  for (const row of rows) for (let k = 0; k < d; k++) u[k]! += row[k]!;
   if (!normalise(u)) u.fill(1 / Math.sqrt(d));
   for (let iteration = 0; iteration < 20; iteration++) {
     const next = new Float32Array(d);
-    for (let i = 0; i < has.length; i += step) {
-      if (!has[i]) continue;
+    for (const row of rows) {
       let p = 0;
-      for (let k = 0; k < d; k++) p += rows[i * d + k]! * u[k]!;
-      for (let k = 0; k < d; k++) next[k]! += p * rows[i * d + k]!;
+      for (let k = 0; k < d; k++) p += row[k]! * u[k]!;
+      for (let k = 0; k < d; k++) next[k]! += p * row[k]!;
     }
     if (!normalise(next)) return undefined;
     u = next;
