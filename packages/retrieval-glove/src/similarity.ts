@@ -77,7 +77,26 @@ export function gloveSimilarity(options: GloveSimilarityOptions = {}): GloveSimi
   };
 }
 
+// The texts' vectors are built at the first question holding a word with a vector (a Chinese
+// question builds nothing).
 function indexTexts(
+  vectors: GloveVectors,
+  texts: readonly string[],
+  sif: number,
+  idf: boolean,
+  removeCommon: boolean,
+): GloveSimilarityIndex {
+  let built: GloveSimilarityIndex | undefined;
+  const build = () => (built ??= buildIndex(vectors, texts, sif, idf, removeCommon));
+  return {
+    get known() {
+      return build().known;
+    },
+    score: (query) => (ranks(vectors, englishWords(query)).length === 0 ? undefined : build().score(query)),
+  };
+}
+
+function buildIndex(
   vectors: GloveVectors,
   texts: readonly string[],
   sif: number,
@@ -86,10 +105,23 @@ function indexTexts(
 ): GloveSimilarityIndex {
   const d = vectors.dimensions;
   const n = texts.length;
-  // Each text's words as ranks (words without a vector dropped).
-  const ranked = texts.map((text) => ranks(vectors, englishWords(text)));
+  // Each text's words as ranks (words without a vector dropped), in one array: text i's are
+  // ranked[offsets[i]] up to ranked[offsets[i + 1]].
+  const offsets = new Int32Array(n + 1);
+  let ranked = new Int32Array(Math.max(16, 8 * n));
+  for (let i = 0; i < n; i++) {
+    const rs = ranks(vectors, englishWords(texts[i]!));
+    if (offsets[i]! + rs.length > ranked.length) {
+      const grown = new Int32Array(2 * (offsets[i]! + rs.length));
+      grown.set(ranked);
+      ranked = grown;
+    }
+    ranked.set(rs, offsets[i]!);
+    offsets[i + 1] = offsets[i]! + rs.length;
+  }
+  const wordsOf = (i: number) => ranked.subarray(offsets[i]!, offsets[i + 1]!);
   const df = new Map<number, number>();
-  if (idf) for (const rs of ranked) for (const r of new Set(rs)) df.set(r, (df.get(r) ?? 0) + 1);
+  if (idf) for (let i = 0; i < n; i++) for (const r of new Set(wordsOf(i))) df.set(r, (df.get(r) ?? 0) + 1);
   const weightOf = (rank: number) =>
     ((rank + 1) / (rank + 1 + 0.1 / sif)) * (idf ? Math.log((n + 1) / ((df.get(rank) ?? 0) + 0.5)) : 1);
   // The common direction, from at most COMMON_SAMPLE rows evenly spaced: so 50,000 triples cost
@@ -99,7 +131,7 @@ function indexTexts(
   if (removeCommon) {
     const step = Math.max(1, Math.floor(n / COMMON_SAMPLE));
     const sample: Float32Array[] = [];
-    for (let i = 0; i < n; i += step) if (embed(vectors, ranked[i]!, weightOf, tmp)) sample.push(tmp.slice());
+    for (let i = 0; i < n; i += step) if (embed(vectors, wordsOf(i), weightOf, tmp)) sample.push(tmp.slice());
     common = sample.length >= 3 ? principalDirection(sample, d) : undefined;
   }
   // Each row with the common direction removed, unit length, quantised to 8 bits with a scale.
@@ -108,7 +140,7 @@ function indexTexts(
   const has = new Uint8Array(n);
   let known = 0;
   for (let i = 0; i < n; i++) {
-    if (!embed(vectors, ranked[i]!, weightOf, tmp)) continue;
+    if (!embed(vectors, wordsOf(i), weightOf, tmp)) continue;
     if (common) project(tmp, common);
     if (!normalise(tmp)) continue;
     let max = 0;
@@ -157,7 +189,7 @@ function ranks(vectors: GloveVectors, words: readonly string[]): number[] {
 // The weighted sum of the words' vectors into `out`; false when no word has a positive weight.
 function embed(
   vectors: GloveVectors,
-  ranks: readonly number[],
+  ranks: Iterable<number>,
   weightOf: (rank: number) => number,
   out: Float32Array,
 ): boolean {

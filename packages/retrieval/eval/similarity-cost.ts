@@ -38,10 +38,10 @@ let users = 0;
 // question, except that the channel's preparation is timed once per user.
 for (const set of sets.values())
   for (const user of set.triples.keys()) {
-    await plain.retrieve(set.storage, user, 'x');
+    await plain.retrieve(set.storage, user, 'what does she like');
     await dense.load(set.storage, user);
     const t = performance.now();
-    await dense.retrieve(set.storage, user, 'x');
+    await dense.retrieve(set.storage, user, 'what does she like');
     prepare += performance.now() - t;
     users++;
   }
