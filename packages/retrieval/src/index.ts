@@ -5,6 +5,8 @@ export {
   type RetrieveOptions,
   type Retriever,
   type RetrieverOptions,
+  type Similarity,
+  type SimilarityIndex,
   type VectorHit,
   type VectorSearch,
 } from './retrieve.js';

@@ -28,6 +28,28 @@ export interface VectorSearch {
   search(userId: string, query: string, limit: number): Promise<VectorHit[]>;
 }
 
+/**
+ * A sentence-similarity channel computed in process, such as `gloveSimilarity()` of
+ * `@memory/retrieval-glove` (averaged word vectors): what `createRetriever({ similarity })`
+ * fuses with BM25 on every question.
+ */
+export interface Similarity {
+  /**
+   * Prepares the texts (`"subject predicate object"`) of one index's triples, in order: called
+   * once per index, at its first question, and kept with it.
+   */
+  index(texts: readonly string[]): SimilarityIndex;
+}
+
+/** The prepared texts of one index (see {@link Similarity}). */
+export interface SimilarityIndex {
+  /**
+   * The question's similarity to each text, in the order given (`NaN` where the channel knows
+   * nothing of a text); undefined when it knows nothing of the question.
+   */
+  score(query: string): ArrayLike<number> | undefined;
+}
+
 /** Options of {@link retrieveRelevantKnowledge}. */
 export interface RetrieveOptions {
   /** How many triples at most (default 5). */
@@ -90,6 +112,14 @@ export interface RetrieverOptions extends Partial<RetrieverData> {
    * hold count at the `related` weight. Default: none.
    */
   related?: Bridge;
+  /**
+   * A sentence-similarity channel (see {@link Similarity}), such as `gloveSimilarity()` of
+   * `@memory/retrieval-glove`: every triple's similarity to the question is added to its BM25
+   * score where it stands out from the other triples' (weights `similarity`,
+   * `similarityZFloor`, `similarityZSpan`), in `retrieve` (not in `index().search`). A call
+   * with `knowledgeIndex` uses that instead. Default: none.
+   */
+  similarity?: Similarity;
 }
 
 /**
@@ -145,7 +175,17 @@ export interface Retriever extends Analyzer {
  * ```
  */
 export function createRetriever(options: RetrieverOptions = {}): Retriever {
-  const { weights, cache: ownCache, rerank, rerankCandidates, segmenter, bridge, related, ...data } = options;
+  const {
+    weights,
+    cache: ownCache,
+    rerank,
+    rerankCandidates,
+    segmenter,
+    bridge,
+    related,
+    similarity,
+    ...data
+  } = options;
   const defaults = defaultRetrieverData();
   const tokenizer = new Tokenizer({ segmenter });
   const vocabulary = buildVocabulary({ ...defaults, ...stripUndefined(data) }, tokenizer, bridge, related);
@@ -154,6 +194,16 @@ export function createRetriever(options: RetrieverOptions = {}): Retriever {
     weights: Object.freeze({ ...DEFAULT_WEIGHTS, ...stripUndefined(weights ?? {}) }),
   };
   const cache = ownCache ?? new KnowledgeIndexCache();
+  // The similarity channel's prepared texts, per index (dropped with it).
+  const prepared = new WeakMap<TripleIndex, SimilarityIndex>();
+  const prepare = (index: TripleIndex, channel: Similarity) => {
+    let p = prepared.get(index);
+    if (!p) {
+      p = channel.index(index.triples.map((t) => `${t[0]} ${t[1]} ${t[2]}`));
+      prepared.set(index, p);
+    }
+    return p;
+  };
   const load: Retriever['load'] = async (storage, userId, opts = {}) => {
     const key = knowledgeKey(userId);
     const use = opts.cache ?? cache;
@@ -188,7 +238,9 @@ export function createRetriever(options: RetrieverOptions = {}): Retriever {
       let results =
         opts.knowledgeIndex && query
           ? await hybridSearch(index, analyzer.weights, userId, query, n, opts.knowledgeIndex, opts)
-          : index.search(query ?? '', n, { includeEnded: opts.includeEnded });
+          : similarity && query
+            ? similaritySearch(index, analyzer.weights, query, n, prepare(index, similarity), opts)
+            : index.search(query ?? '', n, { includeEnded: opts.includeEnded });
       if (rerank && query) results = (await applyReranker(rerank, query, results)).slice(0, topK);
       return opts.withScores ? results : results.map((r) => r.triple);
     }) as Retriever['retrieve'],
@@ -306,7 +358,15 @@ async function hybridSearch(
     else if (boost > 0) fused.set(position, { triple, score: boost, exact: false, ended, position });
     else rest.push({ triple, score: 0, exact: false, ended, position });
   }
-  const ranked = [...fused.values()].sort(
+  return order([...fused.values()], rest, past, topK);
+}
+
+/**
+ * The fused triples by score (the original's substring matches first, current before superseded
+ * unless the question asks about the past), then `rest` (in its order) where they run out.
+ */
+function order(fused: ScoredTriple[], rest: ScoredTriple[], past: boolean, topK: number): ScoredTriple[] {
+  const ranked = fused.sort(
     (a, b) =>
       (past ? 0 : Number(a.ended) - Number(b.ended)) ||
       Number(b.exact) - Number(a.exact) ||
@@ -322,6 +382,80 @@ async function hybridSearch(
     ...ranked.filter(superseded),
     ...rest.filter(superseded),
   ].slice(0, topK);
+}
+
+/**
+ * BM25 fused with an in-process similarity channel (see {@link Similarity}), as
+ * {@link hybridSearch} with a vector search, except that the channel scores every triple: the
+ * lexical side is each BM25 score divided by the best one (0–1); a triple whose similarity is
+ * more than `similarityZFloor` (2) standard deviations above the mean of all the triples' adds
+ * up to `similarity` (0.5), reached `similarityZSpan` (2) deviations higher; where the lexical
+ * candidates and the boosted triples run out, the others follow by similarity. Measured on every
+ * seen evaluation set (README, "A sentence-similarity channel").
+ */
+function similaritySearch(
+  index: TripleIndex,
+  weights: Readonly<RetrieverWeights>,
+  query: string,
+  topK: number,
+  channel: SimilarityIndex,
+  opts: RetrieveOptions,
+): ScoredTriple[] {
+  const n = Math.max(opts.candidates ?? 50, topK * 5);
+  const includeEnded = opts.includeEnded ?? true;
+  const lexical = index.search(query, n, { includeEnded });
+  const scores = channel.score(query);
+  if (!scores) return lexical.slice(0, topK);
+  let count = 0;
+  let sum = 0;
+  let squares = 0;
+  for (let i = 0; i < scores.length; i++) {
+    const s = scores[i]!;
+    if (Number.isNaN(s)) continue;
+    count++;
+    sum += s;
+    squares += s * s;
+  }
+  if (count === 0) return lexical.slice(0, topK);
+  const mean = sum / count;
+  const deviation = Math.sqrt(Math.max(0, squares / count - mean * mean));
+  const best = lexical.reduce((max, r) => Math.max(max, r.score), 0);
+  const fused = new Map<number, ScoredTriple>();
+  for (const r of lexical) fused.set(r.position, { ...r, score: best > 0 ? r.score / best : 0 });
+  const ended = (position: number) => typeof index.triples[position]![3]?.endTime === 'string';
+  if (deviation > 0) {
+    for (let position = 0; position < scores.length; position++) {
+      const z = (scores[position]! - mean) / deviation;
+      if (!(z > weights.similarityZFloor)) continue;
+      if (!includeEnded && ended(position)) continue;
+      const boost = weights.similarity * Math.min(1, (z - weights.similarityZFloor) / weights.similarityZSpan);
+      const seen = fused.get(position);
+      if (seen) seen.score += boost;
+      else
+        fused.set(position, {
+          triple: index.triples[position]!,
+          score: boost,
+          exact: false,
+          ended: ended(position),
+          position,
+        });
+    }
+  }
+  // The others by similarity, only where the fused triples that come first are fewer than asked for.
+  const past = asksAboutPast(query);
+  let first = 0;
+  for (const r of fused.values()) if (past || !r.ended) first++;
+  const rest: ScoredTriple[] = [];
+  if (first < topK) {
+    const others: number[] = [];
+    for (let position = 0; position < scores.length; position++)
+      if (!Number.isNaN(scores[position]!) && !fused.has(position) && (includeEnded || !ended(position)))
+        others.push(position);
+    others.sort((a, b) => scores[b]! - scores[a]! || a - b);
+    for (const position of others.slice(0, topK))
+      rest.push({ triple: index.triples[position]!, score: 0, exact: false, ended: ended(position), position });
+  }
+  return order([...fused.values()], rest, past, topK);
 }
 
 /**

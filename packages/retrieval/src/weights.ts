@@ -49,6 +49,12 @@ export interface RetrieverWeights {
   vectorZFloor: number;
   /** Standard deviations above the floor at which a vector hit adds all of `vector`. Default 2. */
   vectorZSpan: number;
+  /** Most a triple's similarity from the `similarity` channel adds to its fused score (the best lexical match counts 1). Default 0.5. */
+  similarity: number;
+  /** Standard deviations above the mean similarity of all the triples below which the channel adds nothing. Default 2. */
+  similarityZFloor: number;
+  /** Standard deviations above the floor at which the channel adds all of `similarity`. Default 2. */
+  similarityZSpan: number;
 }
 
 /** The default {@link RetrieverWeights}. */
@@ -76,4 +82,7 @@ export const DEFAULT_WEIGHTS: Readonly<RetrieverWeights> = Object.freeze({
   vector: 0.5,
   vectorZFloor: 1,
   vectorZSpan: 2,
+  similarity: 0.5,
+  similarityZFloor: 2,
+  similarityZSpan: 2,
 });
