@@ -63,7 +63,14 @@ describe('retrieval on the issue-17 blind set (eval/blind17)', () => {
   it.each([
     { name: 'blind19', questions: 269, overall: 0.66, shared: 0.9, paraphrase: 0.47, measured: '0.706 default, 0.743' },
     { name: 'blind20', questions: 265, overall: 0.68, shared: 0.9, paraphrase: 0.54, measured: '0.724 default, 0.752' },
-    { name: 'blind21', questions: 276, overall: 0.74, shared: 0.92, paraphrase: 0.55, measured: '0.785 default, 0.807' },
+    {
+      name: 'blind21',
+      questions: 276,
+      overall: 0.74,
+      shared: 0.92,
+      paraphrase: 0.55,
+      measured: '0.785 default, 0.807',
+    },
   ])(
     'on $name (evaluated once: $measured with both packages) stays above floors below those figures',
     async (floor) => {
