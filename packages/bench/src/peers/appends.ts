@@ -34,6 +34,18 @@ export async function measureAppends(run: PeersRun, main: Opened): Promise<void>
   const appendSessions = Array.from({ length: 20 }, () => ({ id: randomUUID(), userId: 'u-append' }));
   for (const s of main.systems) await s.createSessions(appendSessions);
   await mirrorMessages(main.memory.aux, main.plain.aux, 'messages_same');
+  // The baseline's table holds what ours holds when the appends start (in a full run, the loaded
+  // messages with their embeddings and the big thread): the plain side's rows, copied untimed,
+  // with their sessions' user ids, then vacuumed and analyzed as the load and search phases left
+  // every other table. An empty table would be a best case no deployment has.
+  const copied = await main.plain.aux.query(
+    `INSERT INTO messages_same (id, session_id, role, content, model, embedding, created_at, user_id, shard_key)
+     SELECT m.id, m.session_id, m.role, m.content, m.model, m.embedding, m.created_at, s.user_id,
+            ('x' || right(m.session_id::text, 4))::bit(16)::int
+       FROM messages m JOIN sessions s ON s.id = m.session_id`,
+  );
+  await main.plain.aux.query('VACUUM ANALYZE messages_same');
+  log(`same-table baseline: ${copied.rowCount ?? 0} rows copied from the plain table`);
   const same: AppendSide = {
     name: SAME,
     appendOne: (sessionId, userId, role) => main.plain.appendOneSame(sessionId, userId, role),
