@@ -316,10 +316,12 @@ describeEachDatabase('messages', (ctx) => {
       const history = await store.getHistory(s.id);
       expect(history.messages.map((m) => m.content)).toEqual(['ahead', ...shape.map((m) => m.content)]);
       expect(history.messages.slice(1).map((m) => m.cursor)).toEqual(result.messages.map((m) => m.cursor));
+      // Joined on the shard key too, so that Citus runs it on the session's shard.
       const [after] = await db.execute<{ later: boolean; newest: boolean }>(
-        `select bool_and(m.created_at > ?) as later, max(m.created_at) = (select updated_at from sessions where id = ?) as newest
-           from messages m where m.session_id = ? and m.content <> 'ahead'`,
-        [ahead, s.id, s.id],
+        `select bool_and(m.created_at > ?) as later, max(m.created_at) = max(s.updated_at) as newest
+           from messages m join sessions s on s.id = m.session_id and s.shard_key = m.shard_key
+          where m.session_id = ? and m.shard_key = ? and m.content <> 'ahead'`,
+        [ahead, s.id, shardKeyOfSession(s.id)],
       );
       expect(after).toEqual({ later: true, newest: true });
     }
@@ -334,8 +336,9 @@ describeEachDatabase('messages', (ctx) => {
     );
     const rows = await db.execute<{ id: string; t: string; newest: boolean }>(
       `select m.id, m.created_at::text as t, s.updated_at = m.created_at as newest
-         from messages m join sessions s on s.id = m.session_id where m.session_id = ? order by m.created_at, m.id`,
-      [s.id],
+         from messages m join sessions s on s.id = m.session_id and s.shard_key = m.shard_key
+        where m.session_id = ? and m.shard_key = ? order by m.created_at, m.id`,
+      [s.id, shardKeyOfSession(s.id)],
     );
     expect(rows).toHaveLength(24);
     expect(new Set(rows.map((r) => r.t)).size).toBe(24);
