@@ -12,6 +12,9 @@ export const CITUS_TEST_URL_ENV = 'MEMORY_TEST_CITUS_URL';
 
 let swept = false;
 
+/** The advisory lock key under which scratch databases register their workers, one at a time. */
+const REGISTER_LOCK = 0x6d656d63;
+
 interface Node {
   host: string;
   port: number;
@@ -90,10 +93,19 @@ export async function createCitusScratchDatabase(adminUrl: string): Promise<Scra
         });
       }),
     );
-    await withClient(base, coordinator, name, async (c) => {
-      await c.query('set client_min_messages = warning');
-      await c.query('select citus_set_coordinator_host($1, $2)', [coordinator.host, coordinator.port]);
-      for (const w of workers) await c.query('select citus_add_node($1, $2)', [w.host, w.port]);
+    // Registering the workers makes each of them run `worker_create_or_alter_role` for the
+    // user, which updates a row of the cluster-wide `pg_authid`: two registrations at the same
+    // moment (two test files creating databases at once) fail one of them with "tuple
+    // concurrently updated" (CI, 2026-12-07). So registrations take turns, under an advisory
+    // lock held in the coordinator's admin database, which every process shares; the lock ends
+    // with its session.
+    await withClient(base, coordinator, base.database, async (lock) => {
+      await lock.query('select pg_advisory_lock($1)', [REGISTER_LOCK]);
+      await withClient(base, coordinator, name, async (c) => {
+        await c.query('set client_min_messages = warning');
+        await c.query('select citus_set_coordinator_host($1, $2)', [coordinator.host, coordinator.port]);
+        for (const w of workers) await c.query('select citus_add_node($1, $2)', [w.host, w.port]);
+      });
     });
   } catch (error) {
     await drop().catch(() => undefined);
