@@ -73,36 +73,44 @@ export function gloveSimilarity(options: GloveSimilarityOptions = {}): GloveSimi
   return {
     dimensions: vectors.dimensions,
     size: vectors.size,
-    index: (texts) => indexTexts(vectors, texts, sif, idf, removeCommon),
+    index: (texts) => indexTexts(vectors, texts, { sif, idf, removeCommon }),
   };
 }
 
+/** How texts become vectors ({@link GloveSimilarityOptions}, defaults applied). */
+interface Weighting {
+  sif: number;
+  idf: boolean;
+  removeCommon: boolean;
+}
+
+/** A built index: scores a question given as its words' ranks. */
+interface BuiltIndex {
+  known: number;
+  score(queryRanks: readonly number[]): Float32Array | undefined;
+}
+
 // The texts' vectors are built at the first question holding a word with a vector (a Chinese
-// question builds nothing).
-function indexTexts(
-  vectors: GloveVectors,
-  texts: readonly string[],
-  sif: number,
-  idf: boolean,
-  removeCommon: boolean,
-): GloveSimilarityIndex {
-  let built: GloveSimilarityIndex | undefined;
-  const build = () => (built ??= buildIndex(vectors, texts, sif, idf, removeCommon));
+// question builds nothing). The question's words are ranked once, here.
+function indexTexts(vectors: GloveVectors, texts: readonly string[], weighting: Weighting): GloveSimilarityIndex {
+  let built: BuiltIndex | undefined;
+  const build = () => (built ??= buildIndex(vectors, texts, weighting));
   return {
     get known() {
       return build().known;
     },
-    score: (query) => (ranks(vectors, englishWords(query)).length === 0 ? undefined : build().score(query)),
+    score(query) {
+      const queryRanks = ranks(vectors, englishWords(query));
+      return queryRanks.length === 0 ? undefined : build().score(queryRanks);
+    },
   };
 }
 
 function buildIndex(
   vectors: GloveVectors,
   texts: readonly string[],
-  sif: number,
-  idf: boolean,
-  removeCommon: boolean,
-): GloveSimilarityIndex {
+  { sif, idf, removeCommon }: Weighting,
+): BuiltIndex {
   const d = vectors.dimensions;
   const n = texts.length;
   // Each text's words as ranks (words without a vector dropped), in one array: text i's are
@@ -152,9 +160,9 @@ function buildIndex(
   }
   return {
     known,
-    score(query) {
+    score(queryRanks) {
       const q = new Float32Array(d);
-      if (!embed(vectors, ranks(vectors, englishWords(query)), weightOf, q)) return undefined;
+      if (!embed(vectors, queryRanks, weightOf, q)) return undefined;
       if (common) project(q, common);
       if (!normalise(q)) return undefined;
       const out = new Float32Array(n);
